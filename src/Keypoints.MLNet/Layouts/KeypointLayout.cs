@@ -1,0 +1,203 @@
+namespace Keypoints.MLNet.Layouts;
+
+/// <summary>
+/// Describes a keypoint set: the ordered keypoint names, the size of the image the coordinates
+/// refer to, which keypoints swap places when the face is mirrored, and named groups.
+/// Every other type of the library takes a layout instead of assuming the Kaggle 15 points.
+/// </summary>
+/// <remarks>
+/// Coordinates are stored interleaved, <c>x0, y0, x1, y1, ...</c>, in pixels of an image of
+/// <see cref="ImageWidth"/> by <see cref="ImageHeight"/>, with pixel centers at integer positions
+/// (the left column's center is x = 0). "Left" and "right" are the subject's own sides.
+/// </remarks>
+public sealed class KeypointLayout
+{
+    private readonly int[] _flipPermutation;
+
+    /// <summary>Creates a layout and checks that names are unique and pairs and groups are in range.</summary>
+    /// <param name="name">A name for the layout, used in messages and model metadata.</param>
+    /// <param name="keypointNames">Keypoint names in coordinate order.</param>
+    /// <param name="imageWidth">Width in pixels of the image the coordinates refer to.</param>
+    /// <param name="imageHeight">Height in pixels of the image the coordinates refer to.</param>
+    /// <param name="flipPairs">Pairs of keypoint indices that swap when the image is mirrored left to right.</param>
+    /// <param name="groups">Named keypoint groups, for example the specialists' groups; may be empty.</param>
+    public KeypointLayout(
+        string name,
+        IReadOnlyList<string> keypointNames,
+        int imageWidth,
+        int imageHeight,
+        IReadOnlyList<(int Left, int Right)> flipPairs,
+        IReadOnlyList<KeypointGroup> groups)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(keypointNames);
+        ArgumentNullException.ThrowIfNull(flipPairs);
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
+        if (keypointNames.Count == 0)
+            throw new ArgumentException("A keypoint layout needs at least one keypoint.", nameof(keypointNames));
+        var duplicate = keypointNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Keypoint name '{duplicate.Key}' appears more than once.", nameof(keypointNames));
+
+        Name = name;
+        KeypointNames = keypointNames.ToArray();
+        ImageWidth = imageWidth;
+        ImageHeight = imageHeight;
+        _flipPermutation = Enumerable.Range(0, keypointNames.Count).ToArray();
+        foreach (var (left, right) in flipPairs)
+        {
+            CheckIndex(left, nameof(flipPairs));
+            CheckIndex(right, nameof(flipPairs));
+            if (_flipPermutation[left] != left || _flipPermutation[right] != right || left == right)
+                throw new ArgumentException($"Flip pair ({left}, {right}) overlaps another pair or pairs a keypoint with itself.", nameof(flipPairs));
+            _flipPermutation[left] = right;
+            _flipPermutation[right] = left;
+        }
+        FlipPairs = flipPairs.ToArray();
+        foreach (var group in groups)
+        {
+            if (group.KeypointIndices.Count == 0)
+                throw new ArgumentException($"Group '{group.Name}' has no keypoints.", nameof(groups));
+            foreach (var index in group.KeypointIndices)
+                CheckIndex(index, nameof(groups));
+        }
+        Groups = groups.ToArray();
+    }
+
+    /// <summary>The Kaggle "Facial Keypoints Detection" layout: 15 keypoints in a 96 x 96 grey image,
+    /// in the competition's column order, with Nouri's six specialist groups.</summary>
+    public static KeypointLayout Kaggle15 { get; } = CreateKaggle15();
+
+    /// <summary>The layout's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Keypoint names in coordinate order.</summary>
+    public IReadOnlyList<string> KeypointNames { get; }
+
+    /// <summary>Number of keypoints (half the number of coordinates).</summary>
+    public int KeypointCount => KeypointNames.Count;
+
+    /// <summary>Number of coordinates, <c>2 * KeypointCount</c>.</summary>
+    public int CoordinateCount => 2 * KeypointNames.Count;
+
+    /// <summary>Width in pixels of the image the coordinates refer to.</summary>
+    public int ImageWidth { get; }
+
+    /// <summary>Height in pixels of the image the coordinates refer to.</summary>
+    public int ImageHeight { get; }
+
+    /// <summary>Keypoint index pairs that swap places when the image is mirrored left to right.</summary>
+    public IReadOnlyList<(int Left, int Right)> FlipPairs { get; }
+
+    /// <summary>Named keypoint groups (for the Kaggle layout: Nouri's six specialist groups).</summary>
+    public IReadOnlyList<KeypointGroup> Groups { get; }
+
+    /// <summary>Column names of the coordinates in Kaggle style: <c>name_x</c>, <c>name_y</c> per keypoint.</summary>
+    public IReadOnlyList<string> CoordinateNames =>
+        KeypointNames.SelectMany(n => new[] { n + "_x", n + "_y" }).ToArray();
+
+    /// <summary>For each keypoint index, the index of the keypoint it becomes in a mirrored image
+    /// (itself for keypoints on the vertical mid-line).</summary>
+    public IReadOnlyList<int> FlipPermutation => _flipPermutation;
+
+    /// <summary>Returns the index of a keypoint by name.</summary>
+    /// <exception cref="ArgumentException">No keypoint has that name.</exception>
+    public int IndexOf(string keypointName)
+    {
+        for (int i = 0; i < KeypointNames.Count; i++)
+        {
+            if (string.Equals(KeypointNames[i], keypointName, StringComparison.Ordinal))
+                return i;
+        }
+        throw new ArgumentException(
+            $"Layout '{Name}' has no keypoint named '{keypointName}'. Known keypoints: {string.Join(", ", KeypointNames)}.",
+            nameof(keypointName));
+    }
+
+    /// <summary>Builds a layout from Kaggle-style coordinate column names (<c>name_x</c>, <c>name_y</c>, in pairs),
+    /// finding flip pairs from names that differ only in <c>left</c> and <c>right</c>.</summary>
+    /// <param name="name">A name for the layout.</param>
+    /// <param name="coordinateColumns">Column names, x before y for each keypoint.</param>
+    /// <param name="imageWidth">Width in pixels of the image.</param>
+    /// <param name="imageHeight">Height in pixels of the image.</param>
+    /// <exception cref="FormatException">The columns are not <c>_x</c>/<c>_y</c> pairs of one name.</exception>
+    public static KeypointLayout FromCoordinateColumns(string name, IReadOnlyList<string> coordinateColumns, int imageWidth, int imageHeight)
+    {
+        ArgumentNullException.ThrowIfNull(coordinateColumns);
+        if (coordinateColumns.Count == 0 || coordinateColumns.Count % 2 != 0)
+            throw new FormatException($"Expected pairs of '<name>_x,<name>_y' columns, found {coordinateColumns.Count} columns.");
+        var names = new List<string>();
+        for (int i = 0; i < coordinateColumns.Count; i += 2)
+        {
+            string x = coordinateColumns[i], y = coordinateColumns[i + 1];
+            if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
+                || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
+                throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair.");
+            names.Add(x[..^2]);
+        }
+        if (names.SequenceEqual(Kaggle15.KeypointNames) && imageWidth == Kaggle15.ImageWidth && imageHeight == Kaggle15.ImageHeight)
+            return Kaggle15;
+        return new KeypointLayout(name, names, imageWidth, imageHeight, FindFlipPairs(names), Array.Empty<KeypointGroup>());
+    }
+
+    /// <summary>Pairs names that differ only by <c>left</c> ↔ <c>right</c> (any case, as whole tokens).</summary>
+    internal static IReadOnlyList<(int Left, int Right)> FindFlipPairs(IReadOnlyList<string> names)
+    {
+        var pairs = new List<(int, int)>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            var mirrored = MirrorName(names[i]);
+            if (mirrored is null || !names[i].Contains("left", StringComparison.OrdinalIgnoreCase))
+                continue;
+            for (int j = 0; j < names.Count; j++)
+            {
+                if (j != i && string.Equals(names[j], mirrored, StringComparison.OrdinalIgnoreCase))
+                {
+                    pairs.Add((i, j));
+                    break;
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private static string? MirrorName(string name)
+    {
+        if (name.Contains("left", StringComparison.OrdinalIgnoreCase))
+            return name.Replace("left", "right", StringComparison.OrdinalIgnoreCase);
+        if (name.Contains("right", StringComparison.OrdinalIgnoreCase))
+            return name.Replace("right", "left", StringComparison.OrdinalIgnoreCase);
+        return null;
+    }
+
+    private void CheckIndex(int index, string parameter)
+    {
+        if (index < 0 || index >= KeypointNames.Count)
+            throw new ArgumentOutOfRangeException(parameter, index, $"Keypoint index must be in [0, {KeypointNames.Count}).");
+    }
+
+    private static KeypointLayout CreateKaggle15()
+    {
+        string[] names =
+        [
+            "left_eye_center", "right_eye_center", "left_eye_inner_corner", "left_eye_outer_corner",
+            "right_eye_inner_corner", "right_eye_outer_corner", "left_eyebrow_inner_end", "left_eyebrow_outer_end",
+            "right_eyebrow_inner_end", "right_eyebrow_outer_end", "nose_tip", "mouth_left_corner",
+            "mouth_right_corner", "mouth_center_top_lip", "mouth_center_bottom_lip",
+        ];
+        int I(string n) => Array.IndexOf(names, n);
+        KeypointGroup G(string group, params string[] members) => new(group, members.Select(I).ToArray());
+        var groups = new[]
+        {
+            G("eye_centers", "left_eye_center", "right_eye_center"),
+            G("nose_tip", "nose_tip"),
+            G("mouth_corners_top_lip", "mouth_left_corner", "mouth_right_corner", "mouth_center_top_lip"),
+            G("bottom_lip", "mouth_center_bottom_lip"),
+            G("eye_corners", "left_eye_inner_corner", "right_eye_inner_corner", "left_eye_outer_corner", "right_eye_outer_corner"),
+            G("eyebrows", "left_eyebrow_inner_end", "right_eyebrow_inner_end", "left_eyebrow_outer_end", "right_eyebrow_outer_end"),
+        };
+        return new KeypointLayout("Kaggle15", names, 96, 96, FindFlipPairs(names), groups);
+    }
+}

@@ -1,0 +1,1 @@
+namespace Keypoints.Samples; internal static class Program { private static int Main() => 0; }

@@ -29,7 +29,7 @@ internal static partial class TorchRuntime
         if (gpuDeviceId is int id)
         {
             if (torch.cuda.is_available() && id < torch.cuda.device_count())
-                return torch.CUDA(id);
+                return new torch.Device(DeviceType.CUDA, id);
             if (!fallbackToCpu)
                 throw new InvalidOperationException(
                     $"GPU {id} was requested (MLContext.GpuDeviceId) but CUDA is not available to TorchSharp; " +

@@ -1,0 +1,15 @@
+using Keypoints.MLNet.Training;
+
+namespace Keypoints.MLNet.Networks;
+
+/// <summary>Creates the network for an architecture name.</summary>
+internal static class NetworkFactory
+{
+    /// <summary>Builds an untrained network of <paramref name="architecture"/> for the input shape and output count.</summary>
+    public static KeypointNetwork Create(KeypointArchitecture architecture, NetworkInput input, int outputs) => architecture switch
+    {
+        KeypointArchitecture.Mlp => new Mlp(input, outputs),
+        KeypointArchitecture.ConvNet3 => new ConvNet3(input, outputs),
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
+    };
+}

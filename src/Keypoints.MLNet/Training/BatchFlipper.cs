@@ -1,0 +1,69 @@
+using Keypoints.MLNet.Layouts;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Training;
+
+/// <summary>
+/// Mirrors a random half of each training batch left to right, as Nouri's FlipBatchIterator:
+/// the image columns are reversed, each x target becomes (W - 1 - x) in pixels, and left/right
+/// keypoints trade places (with their presence mask) according to the layout's flip pairs.
+/// </summary>
+internal sealed class BatchFlipper : IDisposable
+{
+    private readonly Tensor coordinatePermutation;
+    private readonly Tensor sign;
+    private readonly Tensor shift;
+
+    /// <summary>Prepares the coordinate permutation and affine map on <paramref name="device"/>.</summary>
+    public BatchFlipper(KeypointLayout layout, CoordinateScaling scaling, Device device)
+    {
+        int n = layout.CoordinateCount;
+        var permutation = new long[n];
+        var signs = new float[n];
+        var shifts = new float[n];
+        for (int k = 0; k < layout.KeypointCount; k++)
+        {
+            int source = layout.FlipPermutation[k];
+            permutation[2 * k] = 2 * source;
+            permutation[2 * k + 1] = 2 * source + 1;
+            // x' = W - 1 - x in pixels is s' = -s - 1 / (W / 2) in scaled units; y is unchanged.
+            signs[2 * k] = -1f;
+            shifts[2 * k] = -1f / scaling.HalfSize[2 * k];
+            signs[2 * k + 1] = 1f;
+        }
+        coordinatePermutation = tensor(permutation, device: device);
+        sign = tensor(signs, device: device);
+        shift = tensor(shifts, device: device);
+    }
+
+    /// <summary>Flips the rows chosen by <paramref name="random"/> (half the batch, rounded down) in place.</summary>
+    public void FlipHalf(Tensor images, Tensor targets, Tensor mask, Random random)
+    {
+        int batch = (int)images.shape[0];
+        if (batch < 2)
+            return;
+        var rows = Enumerable.Range(0, batch).ToArray();
+        random.Shuffle(rows);
+        var chosen = rows.Take(batch / 2).Select(r => (long)r).ToArray();
+        Flip(images, targets, mask, chosen);
+    }
+
+    /// <summary>Flips the given rows in place.</summary>
+    public void Flip(Tensor images, Tensor targets, Tensor mask, long[] rows)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(rows, device: images.device);
+        images.index_copy_(0, index, images.index_select(0, index).flip(3));
+        var flippedTargets = targets.index_select(0, index).index_select(1, coordinatePermutation) * sign + shift;
+        targets.index_copy_(0, index, flippedTargets);
+        mask.index_copy_(0, index, mask.index_select(0, index).index_select(1, coordinatePermutation));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        coordinatePermutation.Dispose();
+        sign.Dispose();
+        shift.Dispose();
+    }
+}

@@ -1,0 +1,280 @@
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Runtime;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace Keypoints.MLNet.Training;
+
+/// <summary>
+/// Trains a convolutional network that predicts keypoint coordinates from face images, on TorchSharp
+/// (CUDA when the app references a CUDA backend and <see cref="MLContext.GpuDeviceId"/> asks for it, else the CPU),
+/// and returns a <see cref="KeypointCnnModel"/> that scores through ML.NET's ONNX transformer.
+/// </summary>
+/// <remarks>
+/// Input: a feature column of <c>C * H * W</c> pixel values (grey levels 0-255 by default) and a
+/// label column of <c>2K</c> pixel coordinates with NaN where a keypoint is missing. Output: a column
+/// of <c>2K</c> predicted pixel coordinates. Flip augmentation happens only while training.
+/// </remarks>
+public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
+{
+    private readonly MLContext mlContext;
+    private readonly Options options;
+
+    /// <summary>Creates the trainer; prefer <c>mlContext.Keypoints().Trainers.Cnn(...)</c>.</summary>
+    public KeypointCnnTrainer(MLContext mlContext, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.mlContext = mlContext;
+        this.options = options;
+    }
+
+    /// <summary>Settings of <see cref="KeypointCnnTrainer"/>; every default is the recommended starting point.</summary>
+    public sealed class Options
+    {
+        /// <summary>Column of <c>C * H * W</c> pixel values, channel-major (CHW). Default <c>Image</c>.</summary>
+        public string FeatureColumnName { get; set; } = "Image";
+
+        /// <summary>Column of <c>2K</c> pixel coordinates, NaN where missing (used only by Fit). Default <c>Keypoints</c>.</summary>
+        public string LabelColumnName { get; set; } = "Keypoints";
+
+        /// <summary>Output column of <c>2K</c> predicted pixel coordinates. Default <c>PredictedKeypoints</c>.</summary>
+        public string PredictedColumnName { get; set; } = "PredictedKeypoints";
+
+        /// <summary>The keypoint set and image size. Default <see langword="null"/>: inferred from the label column's
+        /// slot names (<c>name_x</c>, <c>name_y</c>) when it has them, else <see cref="KeypointLayout.Kaggle15"/>.</summary>
+        public KeypointLayout? Layout { get; set; }
+
+        /// <summary>Image channels: 1 for grey (default), 3 for color.</summary>
+        public int Channels { get; set; } = 1;
+
+        /// <summary>The network. Default <see cref="KeypointArchitecture.ConvNet3"/>.</summary>
+        public KeypointArchitecture Architecture { get; set; } = KeypointArchitecture.ConvNet3;
+
+        /// <summary>Pixel values are mapped to <c>(value - PixelOffset) * PixelScale</c> before the network, in training and
+        /// inside the exported graph. The defaults map grey levels 0-255 to [0, 1]. Set <see cref="PixelScale"/> to 1 when the
+        /// feature column is already normalized (for example by <c>NormalizePixels</c>).</summary>
+        public float PixelOffset { get; set; }
+
+        /// <summary>See <see cref="PixelOffset"/>. Default 1/255.</summary>
+        public float PixelScale { get; set; } = 1f / 255f;
+
+        /// <summary>Upper limit on training epochs. Default 100.</summary>
+        public int MaxEpochs { get; set; } = 100;
+
+        /// <summary>Upper limit on training wall-clock time; training stops after the last epoch that fits. Default none.</summary>
+        public TimeSpan? MaxTrainingTime { get; set; }
+
+        /// <summary>Images per mini-batch. Default 128, as in Nouri's nets.</summary>
+        public int BatchSize { get; set; } = 128;
+
+        /// <summary>The optimization method. Default <see cref="KeypointOptimizer.Adam"/>.</summary>
+        public KeypointOptimizer Optimizer { get; set; } = KeypointOptimizer.Adam;
+
+        /// <summary>Initial learning rate. Default <see langword="null"/>: 0.001 for Adam, 0.03 for Nesterov.</summary>
+        public double? LearningRate { get; set; }
+
+        /// <summary>Adam: the learning rate is multiplied by this factor after every epoch. Default 0.98; 1 keeps it constant.</summary>
+        public double LearningRateDecay { get; set; } = 0.98;
+
+        /// <summary>Nesterov: learning rate reached at the last epoch. Default 0.0001.</summary>
+        public double FinalLearningRate { get; set; } = 1e-4;
+
+        /// <summary>Nesterov: momentum at the first epoch. Default 0.9.</summary>
+        public double Momentum { get; set; } = 0.9;
+
+        /// <summary>Nesterov: momentum at the last epoch. Default 0.999.</summary>
+        public double FinalMomentum { get; set; } = 0.999;
+
+        /// <summary>L2 weight decay. Default 0.</summary>
+        public double WeightDecay { get; set; }
+
+        /// <summary>How missing coordinates are handled. Default <see cref="MissingLabelPolicy.Mask"/>.</summary>
+        public MissingLabelPolicy MissingLabels { get; set; } = MissingLabelPolicy.Mask;
+
+        /// <summary>Mirror a random half of every batch left to right, swapping left and right keypoints. Training only. Default on.</summary>
+        public bool FlipAugmentation { get; set; } = true;
+
+        /// <summary>Validation rows (same columns as the training data). When <see langword="null"/>,
+        /// <see cref="ValidationFraction"/> of the training rows are held out instead.</summary>
+        public IDataView? ValidationData { get; set; }
+
+        /// <summary>Fraction of training rows held out for validation when <see cref="ValidationData"/> is not given. Default 0.2; 0 trains on all rows without validation.</summary>
+        public double ValidationFraction { get; set; } = 0.2;
+
+        /// <summary>Stop after this many epochs without a lower validation RMSE; 0 turns early stopping off. Default 20.</summary>
+        public int EarlyStoppingPatience { get; set; } = 20;
+
+        /// <summary>End with the weights of the epoch with the lowest validation RMSE. Default on.</summary>
+        public bool RestoreBestWeights { get; set; } = true;
+
+        /// <summary>Seed for initialization, shuffling, splitting and augmentation; with the same seed a CPU run is repeatable.
+        /// Default <see langword="null"/>: drawn from the <see cref="MLContext"/>'s random source.</summary>
+        public int? Seed { get; set; }
+
+        /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>).</summary>
+        public IProgress<EpochReport>? Progress { get; set; }
+
+        internal void Validate()
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(FeatureColumnName);
+            ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName);
+            ArgumentException.ThrowIfNullOrWhiteSpace(PredictedColumnName);
+            if (Channels is not (1 or 3))
+                throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be 1 (grey) or 3 (color).");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxEpochs);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
+            ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience);
+            if (ValidationFraction is < 0 or >= 1)
+                throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1).");
+            if (LearningRate is <= 0)
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
+            if (PixelScale == 0 || !float.IsFinite(PixelScale) || !float.IsFinite(PixelOffset))
+                throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
+        }
+    }
+
+    /// <summary>Checks the input columns and describes the output: the input columns plus
+    /// <see cref="Options.PredictedColumnName"/>, a vector of <c>2K</c> Single.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckVectorColumn(inputSchema, options.FeatureColumnName, "feature");
+        var layout = options.Layout ?? KeypointLayout.Kaggle15;
+        var probe = SchemaProbeGraph.Create(options.FeatureColumnName, options.Channels * layout.ImageWidth * layout.ImageHeight,
+            options.PredictedColumnName, layout.CoordinateCount);
+        using var file = new OnnxModelFile(probe);
+        return mlContext.Transforms.ApplyOnnxModel(options.PredictedColumnName, options.FeatureColumnName, file.Path)
+            .GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Trains the network on <paramref name="input"/> and returns the fitted model.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
+    /// <exception cref="InvalidOperationException">No training rows, or pixels that look normalized twice.</exception>
+    public KeypointCnnModel Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TorchRuntime.EnsureInitialized();
+        var layout = options.Layout ?? InferLayout(input.Schema);
+        var networkInput = new NetworkInput(options.Channels, layout.ImageHeight, layout.ImageWidth);
+        CheckColumns(input.Schema, layout, networkInput, requireLabel: true);
+        if (options.ValidationData is { } validationData)
+            CheckColumns(validationData.Schema, layout, networkInput, requireLabel: true);
+
+        var host = ((IHostEnvironment)mlContext).Register(nameof(KeypointCnnTrainer));
+        int seed = options.Seed ?? host.Rand.Next();
+        var scaling = new CoordinateScaling(layout);
+        bool dropIncomplete = options.MissingLabels == MissingLabelPolicy.DropRows;
+        var all = TrainingData.Read(input, options.FeatureColumnName, options.LabelColumnName, networkInput,
+            scaling, options.PixelOffset, options.PixelScale, dropIncomplete);
+        var (train, validation) = Split(all, scaling, networkInput, seed);
+        if (train.Rows == 0)
+            throw new InvalidOperationException(dropIncomplete
+                ? $"No training row has every keypoint of column '{options.LabelColumnName}'; use MissingLabelPolicy.Mask to train on partial labels."
+                : "The training data has no rows.");
+        CheckNotNormalizedTwice(train);
+
+        using var channel = host.Start("Training");
+        var device = TorchRuntime.SelectDevice(mlContext.GpuDeviceId, mlContext.FallbackToCpu);
+        channel.Info(MessageSensitivity.None, $"Training {options.Architecture} on {train.Rows} rows ({validation?.Rows ?? 0} validation) on {device.type}, seed {seed}.");
+        var network = NetworkFactory.Create(options.Architecture, networkInput, layout.CoordinateCount);
+        try
+        {
+            network.to(device);
+            var loop = new TrainingLoop(network, layout, scaling, options, device, report =>
+            {
+                channel.Info(MessageSensitivity.None, $"epoch {report.Epoch}: train loss {report.TrainLoss:F6}, validation RMSE {report.ValidationRmse:F3} px, " +
+                    $"{report.ImagesPerSecond:F0} images/s");
+                options.Progress?.Report(report);
+            });
+            var history = loop.Run(train, validation, seed);
+            network.to(TorchSharp.torch.CPU);
+            var graph = KeypointGraphExporter.Export(network, layout, scaling, options.FeatureColumnName,
+                options.PredictedColumnName, options.PixelOffset, options.PixelScale);
+            return new KeypointCnnModel(mlContext, graph, layout, history, input, network,
+                options.FeatureColumnName, options.PredictedColumnName);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private (TrainingData Train, TrainingData? Validation) Split(TrainingData all, CoordinateScaling scaling, NetworkInput input, int seed)
+    {
+        if (options.ValidationData is { } validationData)
+        {
+            var validation = TrainingData.Read(validationData, options.FeatureColumnName, options.LabelColumnName, input,
+                scaling, options.PixelOffset, options.PixelScale, dropIncomplete: false);
+            return (all, validation);
+        }
+        int held = (int)Math.Round(all.Rows * options.ValidationFraction);
+        if (held == 0)
+            return (all, null);
+        var order = Enumerable.Range(0, all.Rows).ToArray();
+        new Random(seed).Shuffle(order);
+        return (all.Subset(order[held..]), all.Subset(order[..held]));
+    }
+
+    private void CheckNotNormalizedTwice(TrainingData train)
+    {
+        // Grey levels 0-255 scaled by 1/255 reach ~1; a max of at most 1/255 means the column was
+        // already in [0, 1] (for example from NormalizePixels) and has been scaled a second time.
+        if (options.PixelScale < 0.1f && train.MaxPixel() <= 1.5f / 255f)
+            throw new InvalidOperationException(
+                $"Column '{options.FeatureColumnName}' looks normalized already (values at most 1 before scaling by {options.PixelScale}). " +
+                "Set Options.PixelScale = 1 and PixelOffset = 0 when NormalizePixels runs before the trainer.");
+    }
+
+    private KeypointLayout InferLayout(DataViewSchema schema)
+    {
+        var label = schema.GetColumnOrNull(options.LabelColumnName);
+        if (label is { } column && column.HasSlotNames())
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            column.GetSlotNames(ref names);
+            var coordinates = names.DenseValues().Select(n => n.ToString()).ToArray();
+            if (coordinates.All(n => n.Length > 0))
+                return KeypointLayout.FromCoordinateColumns(options.LabelColumnName, coordinates,
+                    KeypointLayout.Kaggle15.ImageWidth, KeypointLayout.Kaggle15.ImageHeight);
+        }
+        return KeypointLayout.Kaggle15;
+    }
+
+    private void CheckColumns(DataViewSchema schema, KeypointLayout layout, NetworkInput input, bool requireLabel)
+    {
+        CheckVector(schema, options.FeatureColumnName, "feature", input.Size,
+            $"{input.Channels} x {input.Height} x {input.Width} pixels");
+        if (requireLabel)
+            CheckVector(schema, options.LabelColumnName, "label", layout.CoordinateCount,
+                $"x and y of the {layout.KeypointCount} keypoints of layout '{layout.Name}'");
+    }
+
+    private static void CheckVector(DataViewSchema schema, string name, string role, int size, string meaning)
+    {
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n != NumberDataViewType.Single || vector.Size != size)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"The {role} column '{name}' must be Vector<Single, {size}> ({meaning}); found {column.Type}.");
+    }
+
+    private static void CheckVectorColumn(SchemaShape schema, string name, string role)
+    {
+        var matches = schema.Where(c => c.Name == name).ToArray();
+        if (matches.Length == 0)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found.");
+        var column = matches[^1];
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"The {role} column '{name}' must be a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
+    }
+}

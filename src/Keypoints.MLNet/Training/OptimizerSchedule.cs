@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Training;
+
+/// <summary>
+/// The optimizer and its per-epoch hyper-parameters: Adam with exponential learning-rate decay, or
+/// Nouri's Nesterov SGD with a learning rate falling and a momentum rising linearly over the epochs.
+/// </summary>
+internal sealed class OptimizerSchedule : IDisposable
+{
+    private readonly KeypointCnnTrainer.Options options;
+    private readonly optim.Optimizer optimizer;
+
+    /// <summary>Creates the optimizer over <paramref name="parameters"/>.</summary>
+    public OptimizerSchedule(IEnumerable<Parameter> parameters, KeypointCnnTrainer.Options options)
+    {
+        this.options = options;
+        optimizer = options.Optimizer switch
+        {
+            KeypointOptimizer.Adam => optim.Adam(parameters, InitialLearningRate, weight_decay: options.WeightDecay),
+            KeypointOptimizer.Nesterov => optim.SGD(parameters, InitialLearningRate, momentum: options.Momentum,
+                weight_decay: options.WeightDecay, nesterov: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
+        };
+    }
+
+    /// <summary>The wrapped optimizer.</summary>
+    public optim.Optimizer Optimizer => optimizer;
+
+    private double InitialLearningRate => options.LearningRate
+        ?? (options.Optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03);
+
+    /// <summary>Sets the learning rate (and momentum) for 0-based <paramref name="epoch"/> and returns the learning rate.</summary>
+    public double BeginEpoch(int epoch)
+    {
+        double learningRate;
+        if (options.Optimizer == KeypointOptimizer.Adam)
+        {
+            learningRate = InitialLearningRate * Math.Pow(options.LearningRateDecay, epoch);
+        }
+        else
+        {
+            double t = options.MaxEpochs <= 1 ? 0 : (double)epoch / (options.MaxEpochs - 1);
+            learningRate = InitialLearningRate + (options.FinalLearningRate - InitialLearningRate) * t;
+            ((SGD)optimizer).Momentum = options.Momentum + (options.FinalMomentum - options.Momentum) * t;
+        }
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = learningRate;
+        return learningRate;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => optimizer.Dispose();
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Training;
+
+/// <summary>
+/// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
+/// by index, half of each is flipped, the loss is the masked mean squared error, and the validation
+/// RMSE drives early stopping and the choice of the weights that are kept.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly KeypointNetwork network;
+    private readonly KeypointLayout layout;
+    private readonly CoordinateScaling scaling;
+    private readonly KeypointCnnTrainer.Options options;
+    private readonly Device device;
+    private readonly Action<EpochReport> report;
+
+    /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>.</summary>
+    public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
+        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report)
+    {
+        this.network = network;
+        this.layout = layout;
+        this.scaling = scaling;
+        this.options = options;
+        this.device = device;
+        this.report = report;
+    }
+
+    /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
+    /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
+    /// the network ends with the weights of its best validation epoch.</summary>
+    public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed)
+    {
+        var history = new List<EpochReport>();
+        var random = new Random(seed);
+        manual_seed(seed);
+        var clock = Stopwatch.StartNew();
+        var (images, targets, mask) = train.ToTensors(device);
+        var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
+        using var flipper = new BatchFlipper(layout, scaling, device);
+        using var schedule = new OptimizerSchedule(network.parameters(), options);
+        using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
+        Dictionary<string, Tensor>? bestWeights = null;
+        double bestRmse = double.PositiveInfinity;
+        int sinceBest = 0;
+        var order = Enumerable.Range(0, train.Rows).ToArray();
+        try
+        {
+            for (int epoch = 0; epoch < options.MaxEpochs; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                double learningRate = schedule.BeginEpoch(epoch);
+                random.Shuffle(order);
+                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, schedule.Optimizer, random);
+                double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
+                double rmse = validationTensors.Images is null
+                    ? double.NaN
+                    : Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit);
+                bool isBest = rmse < bestRmse;
+                if (isBest)
+                {
+                    bestRmse = rmse;
+                    sinceBest = 0;
+                    if (options.RestoreBestWeights)
+                        bestWeights = Snapshot(bestWeights);
+                }
+                else
+                {
+                    sinceBest++;
+                }
+                var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, clock.Elapsed, isBest);
+                history.Add(entry);
+                report(entry);
+                if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience)
+                    break;
+                if (options.MaxTrainingTime is { } budget && clock.Elapsed + epochClock.Elapsed > budget)
+                    break;
+            }
+            if (bestWeights is not null)
+                network.load_state_dict(bestWeights);
+        }
+        finally
+        {
+            foreach (var t in bestWeights?.Values ?? Enumerable.Empty<Tensor>())
+                t.Dispose();
+            images.Dispose();
+            targets.Dispose();
+            mask.Dispose();
+            validationTensors.Images?.Dispose();
+            validationTensors.Targets?.Dispose();
+            validationTensors.Mask?.Dispose();
+        }
+        network.eval();
+        return history;
+    }
+
+    private double TrainEpoch(Tensor images, Tensor targets, Tensor mask, int[] order,
+        BatchFlipper flipper, optim.Optimizer optimizer, Random random)
+    {
+        network.train();
+        double lossSum = 0, weightSum = 0;
+        for (int start = 0; start < order.Length; start += options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(options.BatchSize, order.Length - start);
+            var rows = new long[count];
+            for (int i = 0; i < count; i++)
+                rows[i] = order[start + i];
+            var index = tensor(rows, device: device);
+            var x = images.index_select(0, index);
+            var y = targets.index_select(0, index);
+            var m = mask.index_select(0, index);
+            if (options.FlipAugmentation)
+                flipper.FlipHalf(x, y, m, random);
+            var present = m.sum();
+            var difference = (network.forward(x) - y) * m;
+            var loss = difference.square().sum() / present.clamp_min(1);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            double weight = present.item<float>();
+            lossSum += loss.item<float>() * weight;
+            weightSum += weight;
+        }
+        return weightSum > 0 ? lossSum / weightSum : double.NaN;
+    }
+
+    /// <summary>RMSE in pixels over present coordinates, evaluated in batches without gradients.</summary>
+    private double Rmse(Tensor images, Tensor targets, Tensor mask, Tensor pixelsPerUnit)
+    {
+        network.eval();
+        using var noGrad = no_grad();
+        double squared = 0, present = 0;
+        long rows = images.shape[0];
+        for (long start = 0; start < rows; start += 256)
+        {
+            using var scope = NewDisposeScope();
+            long length = Math.Min(256, rows - start);
+            var m = mask.narrow(0, start, length);
+            var error = (network.forward(images.narrow(0, start, length)) - targets.narrow(0, start, length)) * pixelsPerUnit * m;
+            squared += error.square().sum().item<float>();
+            present += m.sum().item<float>();
+        }
+        return present > 0 ? Math.Sqrt(squared / present) : double.NaN;
+    }
+
+    private Dictionary<string, Tensor> Snapshot(Dictionary<string, Tensor>? previous)
+    {
+        foreach (var t in previous?.Values ?? Enumerable.Empty<Tensor>())
+            t.Dispose();
+        return network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    }
+}

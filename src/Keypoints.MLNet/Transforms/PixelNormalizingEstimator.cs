@@ -1,0 +1,87 @@
+using Keypoints.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Keypoints.MLNet.Transforms;
+
+/// <summary>
+/// Maps a vector of pixel values to <c>(value - offset) * scale</c>, at training and at prediction time.
+/// The fitted transformer is made of ML.NET's own ONNX, copy and drop transformers, so it is saved
+/// and loaded by <c>mlContext.Model.Save</c>/<c>Load</c> without this library.
+/// </summary>
+public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
+{
+    private readonly TransformsCatalog catalog;
+
+    /// <summary>Creates the estimator; prefer <c>mlContext.Transforms.Keypoints.NormalizePixels(...)</c>.</summary>
+    /// <param name="catalog">The transforms catalog of the <see cref="MLContext"/>.</param>
+    /// <param name="outputColumnName">Column that receives the normalized vector.</param>
+    /// <param name="inputColumnName">Column of pixel values (a known-size vector of Single); the output column when null.</param>
+    /// <param name="offset">Subtracted from each value first (grey levels).</param>
+    /// <param name="scale">Multiplies each value after the offset; the default maps grey levels 0-255 to [0, 1].</param>
+    public PixelNormalizingEstimator(TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+        float offset = 0f, float scale = 1f / 255f)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        if (scale == 0 || !float.IsFinite(scale) || !float.IsFinite(offset))
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "Scale must be finite and non-zero, and offset finite.");
+        this.catalog = catalog;
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName ?? outputColumnName;
+        Offset = offset;
+        Scale = scale;
+    }
+
+    /// <summary>Column that receives the normalized vector.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Column of pixel values.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>Subtracted from each value before scaling.</summary>
+    public float Offset { get; }
+
+    /// <summary>Multiplies each value after the offset.</summary>
+    public float Scale { get; }
+
+    /// <summary>Builds the transformer for the input column's vector size.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input column is missing or not a known-size vector of Single.</exception>
+    public ITransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var column = input.Schema.GetColumnOrNull(InputColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(input), $"The pixel column '{InputColumnName}' was not found. Columns: {string.Join(", ", input.Schema.Select(c => c.Name))}.");
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector || item != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(input), $"The pixel column '{InputColumnName}' must be a known-size vector of Single; found {column.Type}.");
+        return Build(vector.Size).Fit(input);
+    }
+
+    /// <summary>The input schema plus <see cref="OutputColumnName"/>, a vector of Single of the input's size.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var column = inputSchema.Where(c => c.Name == InputColumnName).ToArray();
+        if (column.Length == 0)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The pixel column '{InputColumnName}' was not found.");
+        if (column[^1].Kind != SchemaShape.Column.VectorKind.Vector || column[^1].ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"The pixel column '{InputColumnName}' must be a known-size vector of Single; found {column[^1].Kind} of {column[^1].ItemType}.");
+        // SchemaShape carries no vector size, so any size describes the output's shape.
+        return Build(1).GetOutputSchema(inputSchema);
+    }
+
+    private IEstimator<ITransformer> Build(int size)
+    {
+        bool inPlace = OutputColumnName == InputColumnName;
+        var graphOutput = inPlace ? OutputColumnName + "__normalized" : OutputColumnName;
+        var file = new OnnxModelFile(PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale));
+        IEstimator<ITransformer> estimator = catalog.ApplyOnnxModel(graphOutput, InputColumnName, file.Path);
+        if (inPlace)
+        {
+            estimator = estimator.Append(catalog.CopyColumns(OutputColumnName, graphOutput))
+                .Append(catalog.DropColumns(graphOutput));
+        }
+        return estimator;
+    }
+}

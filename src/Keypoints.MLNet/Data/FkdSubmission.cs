@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using Keypoints.MLNet.Layouts;
+
+namespace Keypoints.MLNet.Data;
+
+/// <summary>
+/// Writes a Kaggle "Facial Keypoints Detection" submission file from predicted keypoints.
+/// </summary>
+/// <remarks>
+/// File format: header <c>RowId,Location</c>, then one row per entry of the <see cref="IdLookupTable"/>, in its
+/// order: the <c>RowId</c> and the predicted coordinate in pixels, invariant culture, shortest round-trip
+/// form (<c>66.03356</c>), lines ending in <c>\n</c>, UTF-8 without byte order mark.
+/// </remarks>
+public static class FkdSubmission
+{
+    /// <summary>
+    /// Writes the submission for <paramref name="lookup"/>. The file appears complete or not at all: it is
+    /// written to a temporary file beside <paramref name="path"/> and renamed over it at the end.
+    /// </summary>
+    /// <param name="path">The submission file to create or replace.</param>
+    /// <param name="lookup">The rows to write and the coordinate each one asks for.</param>
+    /// <param name="predictionsByImageId">Predicted coordinates per test <c>ImageId</c>, interleaved
+    /// <c>x0, y0, x1, y1, ...</c> in pixels in the order of <paramref name="layout"/>.</param>
+    /// <param name="layout">The keypoints of the predictions; maps a <c>FeatureName</c> such as
+    /// <c>left_eye_center_x</c> to its coordinate, and gives the image size.</param>
+    /// <remarks>As in the competition's convention, x is clipped to [0, width] and y to [0, height].</remarks>
+    /// <exception cref="ArgumentException">An entry asks for an image that has no prediction or a feature that the
+    /// layout lacks, a prediction has the wrong number of coordinates, or a predicted coordinate is not finite;
+    /// the message names the <c>RowId</c>. The file is then left as it was.</exception>
+    public static void Write(string path, IdLookupTable lookup, IReadOnlyDictionary<int, float[]> predictionsByImageId, KeypointLayout layout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(lookup);
+        ArgumentNullException.ThrowIfNull(predictionsByImageId);
+        ArgumentNullException.ThrowIfNull(layout);
+
+        var coordinateIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var coordinateNames = layout.CoordinateNames;
+        for (int i = 0; i < coordinateNames.Count; i++)
+            coordinateIndex[coordinateNames[i]] = i;
+
+        var fullPath = Path.GetFullPath(path);
+        var temporaryPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" })
+            {
+                writer.WriteLine("RowId,Location");
+                foreach (var entry in lookup.Entries)
+                {
+                    float location = Location(entry);
+                    writer.Write(entry.RowId.ToString(CultureInfo.InvariantCulture));
+                    writer.Write(',');
+                    writer.WriteLine(location.ToString(CultureInfo.InvariantCulture));
+                }
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporaryPath, fullPath, overwrite: true);
+        }
+        finally
+        {
+            // Only present when writing failed; after the rename there is nothing left to remove.
+            File.Delete(temporaryPath);
+        }
+
+        float Location(IdLookupEntry entry)
+        {
+            if (!predictionsByImageId.TryGetValue(entry.ImageId, out var prediction))
+                throw new ArgumentException($"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.", nameof(predictionsByImageId));
+            if (prediction.Length != layout.CoordinateCount)
+                throw new ArgumentException(
+                    $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; layout '{layout.Name}' has {layout.CoordinateCount}.",
+                    nameof(predictionsByImageId));
+            if (!coordinateIndex.TryGetValue(entry.FeatureName, out int index))
+                throw new ArgumentException(
+                    $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout '{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
+                    nameof(lookup));
+            float value = prediction[index];
+            if (!float.IsFinite(value))
+                throw new ArgumentException($"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, not a finite number.", nameof(predictionsByImageId));
+            // Coordinates are interleaved x, y: even indices are x.
+            return Math.Clamp(value, 0f, index % 2 == 0 ? layout.ImageWidth : layout.ImageHeight);
+        }
+    }
+}

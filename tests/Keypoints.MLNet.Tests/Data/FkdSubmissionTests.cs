@@ -1,0 +1,92 @@
+using System.Globalization;
+using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Layouts;
+
+namespace Keypoints.MLNet.Tests.Data;
+
+/// <summary><see cref="FkdSubmission"/>: writing <c>RowId,Location</c> files.</summary>
+public sealed class FkdSubmissionTests : IDisposable
+{
+    private static readonly KeypointLayout TwoPoints = KeypointLayout.FromCoordinateColumns("two", ["a_x", "a_y", "b_x", "b_y"], 96, 96);
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Write_WritesRowsInLookupOrder_ClippedToTheImage()
+    {
+        var lookup = new IdLookupTable([new(2, 10, "b_y"), new(1, 10, "a_x"), new(3, 11, "a_x"), new(4, 11, "a_y"), new(5, 11, "b_x"), new(6, 11, "b_y")]);
+        var predictions = new Dictionary<int, float[]> { [10] = [1.5f, 2f, 3f, 4.25f], [11] = [-3f, 100f, 96.5f, 0.1f] };
+        var path = _temp.File("submission.csv");
+
+        FkdSubmission.Write(path, lookup, predictions, TwoPoints);
+
+        Assert.Equal("RowId,Location\n2,4.25\n1,1.5\n3,0\n4,96\n5,96\n6,0.1\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Write_Fails_WhenAnImageHasNoPrediction_AndLeavesTheFileAsItWas()
+    {
+        var path = _temp.Write("submission.csv", "previous");
+        var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 12, "a_y")]);
+        var predictions = new Dictionary<int, float[]> { [10] = [1f, 2f, 3f, 4f] };
+
+        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(path, lookup, predictions, TwoPoints));
+
+        Assert.Contains("RowId 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("image 12", error.Message, StringComparison.Ordinal);
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_temp.Folder));
+    }
+
+    [Fact]
+    public void Write_Fails_WhenAFeatureIsNotInTheLayout()
+    {
+        var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 10, "nose_tip_x")]);
+        var predictions = new Dictionary<int, float[]> { [10] = [1f, 2f, 3f, 4f] };
+        var path = _temp.File("submission.csv");
+
+        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(path, lookup, predictions, TwoPoints));
+
+        Assert.Contains("RowId 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nose_tip_x", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_temp.Folder));
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 4)]
+    [InlineData(1f, 3)]
+    public void Write_Fails_WhenAPredictionIsNotFiniteOrHasTheWrongLength(float value, int length)
+    {
+        var lookup = new IdLookupTable([new(7, 10, "a_x")]);
+        var predictions = new Dictionary<int, float[]> { [10] = Enumerable.Repeat(value, length).ToArray() };
+
+        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(_temp.File("submission.csv"), lookup, predictions, TwoPoints));
+
+        Assert.Contains("RowId 7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_SubmitsTheValidationLabels_ForTheSharedLookupTable()
+    {
+        // test.csv holds the validation images in order, so validation.csv is the answer key.
+        var lookup = IdLookupTable.Load(SharedData.Path("fkd", "IdLookupTable.csv"));
+        var answers = FkdRows.Vectors(FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")), FkdCsv.KeypointsColumnName);
+        var predictions = answers.Select((keypoints, i) => (Id: i + 1, keypoints)).ToDictionary(p => p.Id, p => p.keypoints);
+        var path = _temp.File("submission.csv");
+
+        FkdSubmission.Write(path, lookup, predictions, KeypointLayout.Kaggle15);
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(lookup.Entries.Count + 1, lines.Length);
+        Assert.Equal("RowId,Location", lines[0]);
+        for (int i = 0; i < lookup.Entries.Count; i++)
+        {
+            var entry = lookup.Entries[i];
+            var fields = lines[i + 1].Split(',');
+            var expected = answers[entry.ImageId - 1][KeypointLayout.Kaggle15.CoordinateNames.ToList().IndexOf(entry.FeatureName)];
+            Assert.Equal(entry.RowId.ToString(CultureInfo.InvariantCulture), fields[0]);
+            Assert.Equal(expected, float.Parse(fields[1], CultureInfo.InvariantCulture));
+        }
+    }
+}

@@ -1,0 +1,295 @@
+namespace Keypoints.MLNet.Onnx;
+
+/// <summary>
+/// Builds an ONNX model of float32 inputs and outputs node by node, checks as it goes that every
+/// tensor a node reads already exists, and serializes the model to the ONNX protobuf format.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Nodes must be added in an order in which each reads only graph inputs, initializers and outputs
+/// of earlier nodes: ONNX requires the node list to be topologically sorted. An input or output
+/// dimension of -1 becomes the symbolic dimension <c>batch</c>, so one model scores any number of rows.
+/// </para>
+/// <para>
+/// The bytes are an <c>onnx.ModelProto</c> (onnx/onnx.proto, IR version 7) with these fields, by number:
+/// </para>
+/// <list type="bullet">
+/// <item><c>ModelProto</c>: ir_version = 1, producer_name = 2, producer_version = 3, graph = 7,
+/// opset_import = 8, metadata_props = 14.</item>
+/// <item><c>OperatorSetIdProto</c>: domain = 1 (empty: the default <c>ai.onnx</c> domain), version = 2.</item>
+/// <item><c>GraphProto</c>: node = 1, name = 2, initializer = 5, input = 11, output = 12.
+/// Initializers are not listed as inputs, which IR version 4 and later allow and which keeps them
+/// constant for ONNX Runtime's optimizer.</item>
+/// <item><c>ValueInfoProto</c>: name = 1, type = 2; <c>TypeProto</c>: tensor_type = 1;
+/// <c>TypeProto.Tensor</c>: elem_type = 1 (FLOAT = 1), shape = 2; <c>TensorShapeProto</c>: dim = 1;
+/// <c>TensorShapeProto.Dimension</c>: dim_value = 1, dim_param = 2.</item>
+/// <item><c>StringStringEntryProto</c>: key = 1, value = 2.</item>
+/// <item><c>NodeProto</c>, <c>AttributeProto</c> and <c>TensorProto</c>: see <see cref="OnnxNode"/>,
+/// <see cref="OnnxAttribute"/> and <see cref="OnnxTensor"/>.</item>
+/// </list>
+/// </remarks>
+internal sealed class OnnxGraphBuilder
+{
+    private const int ModelIrVersionField = 1;
+    private const int ModelProducerNameField = 2;
+    private const int ModelProducerVersionField = 3;
+    private const int ModelGraphField = 7;
+    private const int ModelOpsetImportField = 8;
+    private const int ModelMetadataPropsField = 14;
+    private const int OpsetDomainField = 1;
+    private const int OpsetVersionField = 2;
+    private const int GraphNodeField = 1;
+    private const int GraphNameField = 2;
+    private const int GraphInitializerField = 5;
+    private const int GraphInputField = 11;
+    private const int GraphOutputField = 12;
+    private const int ValueInfoNameField = 1;
+    private const int ValueInfoTypeField = 2;
+    private const int TypeTensorTypeField = 1;
+    private const int TensorTypeElemTypeField = 1;
+    private const int TensorTypeShapeField = 2;
+    private const int ShapeDimField = 1;
+    private const int DimensionValueField = 1;
+    private const int DimensionParamField = 2;
+    private const int EntryKeyField = 1;
+    private const int EntryValueField = 2;
+
+    // IR version 7 came with opset 13 (ONNX 1.8); it is the oldest that allows the default opset here,
+    // and old enough for ONNX Runtime 1.31, ML.NET's OnnxTransformer and the ONNX 1.12 checker of the tests.
+    private const long IrVersion = 7;
+    private const long FloatElementType = 1;
+    private const long SymbolicDimension = -1;
+    private const string BatchDimensionName = "batch";
+    private const int StructureBytesEstimate = 64 * 1024;
+
+    private readonly string _graphName;
+    private readonly List<(string Name, long[] Dims)> _inputs = [];
+    private readonly List<(string Name, long[] Dims)> _outputs = [];
+    private readonly List<OnnxTensor> _initializers = [];
+    private readonly List<OnnxNode> _nodes = [];
+    private readonly List<(string Key, string Value)> _metadata = [];
+
+    // Names of the tensors that exist so far (inputs, initializers, node outputs), and names handed
+    // out by UniqueName that no node has written yet; UniqueName avoids both.
+    private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reservedNames = new(StringComparer.Ordinal);
+    private int _nextNameNumber;
+
+    /// <summary>Starts an empty graph.</summary>
+    /// <param name="graphName">The graph name written into the model, for example the network's name.</param>
+    public OnnxGraphBuilder(string graphName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(graphName);
+        _graphName = graphName;
+    }
+
+    /// <summary>Declares a float32 graph input.</summary>
+    /// <param name="name">The tensor name; with ML.NET's OnnxTransformer, the input column name.</param>
+    /// <param name="dims">The shape; -1 marks the symbolic batch dimension <c>batch</c>.</param>
+    /// <exception cref="ArgumentException">The name is taken, or a dimension is below -1.</exception>
+    public void AddInput(string name, params long[] dims)
+    {
+        ValidateShape(name, dims);
+        Define(name, nameof(name));
+        _inputs.Add((name, (long[])dims.Clone()));
+    }
+
+    /// <summary>Declares a float32 graph output; a node, input or initializer must produce it before <see cref="ToModelBytes"/>.</summary>
+    /// <param name="name">The tensor name; with ML.NET's OnnxTransformer, the output column name.</param>
+    /// <param name="dims">The shape; -1 marks the symbolic batch dimension <c>batch</c>.</param>
+    /// <exception cref="ArgumentException">The output is already declared, or a dimension is below -1.</exception>
+    public void AddOutput(string name, params long[] dims)
+    {
+        ValidateShape(name, dims);
+        if (_outputs.Exists(o => o.Name == name))
+            throw new ArgumentException($"Graph '{_graphName}' already has output '{name}'.", nameof(name));
+        _outputs.Add((name, (long[])dims.Clone()));
+    }
+
+    /// <summary>Adds a constant float32 tensor, such as a weight or a scale. The array is kept, not copied.</summary>
+    /// <param name="name">The tensor name, unique in the graph.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="dims">The shape; none for a scalar.</param>
+    /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
+    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
+    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(new OnnxTensor(name, data, dims));
+
+    /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.
+    /// The array is kept, not copied.</summary>
+    /// <param name="name">The tensor name, unique in the graph.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="dims">The shape; none for a scalar.</param>
+    /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
+    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
+    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(new OnnxTensor(name, data, dims));
+
+    /// <summary>Appends a node of the default ONNX domain, named <c>{opType}_{index}</c>.</summary>
+    /// <param name="opType">The operator, for example <c>Conv</c>.</param>
+    /// <param name="inputs">Tensors read, in the operator's input order; each must be a graph input, an initializer
+    /// or an earlier node's output. An empty name skips an optional input.</param>
+    /// <param name="outputs">New tensors written, in the operator's output order; the first must be named,
+    /// an empty name skips a later optional output.</param>
+    /// <param name="attributes">The operator's attributes.</param>
+    /// <returns>The first output's name, to pass on as the next node's input.</returns>
+    /// <exception cref="ArgumentException">An input does not exist yet, an output name is taken, or an attribute repeats.</exception>
+    public string AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(opType);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(attributes);
+        var nodeName = $"{opType}_{_nodes.Count}";
+        foreach (var input in inputs)
+        {
+            ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+            if (input.Length > 0 && !_tensorNames.Contains(input))
+                throw new ArgumentException(
+                    $"Node '{nodeName}' ({opType}) reads '{input}', which is not a graph input, an initializer or an output of an earlier node.",
+                    nameof(inputs));
+        }
+        if (outputs.Length == 0 || string.IsNullOrEmpty(outputs[0]))
+            throw new ArgumentException($"Node '{nodeName}' ({opType}) needs a name for its first output.", nameof(outputs));
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var output in outputs)
+        {
+            ArgumentNullException.ThrowIfNull(output, nameof(outputs));
+            if (output.Length > 0 && (_tensorNames.Contains(output) || !written.Add(output)))
+                throw new ArgumentException($"Node '{nodeName}' ({opType}) writes '{output}', but a tensor of that name already exists.", nameof(outputs));
+        }
+        _nodes.Add(new OnnxNode(nodeName, opType, inputs, outputs, attributes));
+        foreach (var output in written)
+            _tensorNames.Add(output);
+        return outputs[0];
+    }
+
+    /// <summary>Returns a tensor name that no tensor has and no earlier call returned, for example <c>conv1_out_3</c>.</summary>
+    /// <param name="prefix">The start of the name, saying what the tensor is.</param>
+    public string UniqueName(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        string name;
+        do
+        {
+            name = $"{prefix}_{_nextNameNumber++}";
+        }
+        while (_tensorNames.Contains(name) || !_reservedNames.Add(name));
+        return name;
+    }
+
+    /// <summary>Adds a key-value pair to the model's metadata (<c>ModelProto.metadata_props</c>),
+    /// which ONNX Runtime exposes as custom metadata.</summary>
+    /// <param name="key">The key, unique in the model.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException">The key is already present.</exception>
+    public void AddMetadata(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (_metadata.Exists(m => m.Key == key))
+            throw new ArgumentException($"Model metadata already has key '{key}'.", nameof(key));
+        _metadata.Add((key, value));
+    }
+
+    /// <summary>Serializes the model: an <c>onnx.ModelProto</c> of IR version 7 importing the default domain.</summary>
+    /// <param name="opsetVersion">The version of the default (<c>ai.onnx</c>) operator set the nodes follow.</param>
+    /// <param name="producerName">The producing tool's name, written as <c>producer_name</c>.</param>
+    /// <param name="producerVersion">The producing tool's version, written as <c>producer_version</c>.</param>
+    /// <returns>The model file's bytes, as ONNX Runtime and ML.NET's OnnxTransformer load them.</returns>
+    /// <exception cref="InvalidOperationException">The graph has no output, or no tensor of a declared output's name exists.</exception>
+    public byte[] ToModelBytes(long opsetVersion = 13, string producerName = "Keypoints.MLNet", string producerVersion = "1.0")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(opsetVersion);
+        ArgumentNullException.ThrowIfNull(producerName);
+        ArgumentNullException.ThrowIfNull(producerVersion);
+        if (_outputs.Count == 0)
+            throw new InvalidOperationException($"Graph '{_graphName}' has no output; declare one with AddOutput.");
+        foreach (var (name, _) in _outputs)
+        {
+            if (!_tensorNames.Contains(name))
+                throw new InvalidOperationException(
+                    $"Graph '{_graphName}' declares output '{name}', but no node, input or initializer produces a tensor of that name.");
+        }
+
+        // Sized for the weights plus room for the graph structure, so that megabytes of weights are
+        // not copied again each time the buffer would have doubled.
+        long weightBytes = _initializers.Sum(i => i.DataByteCount);
+        var writer = new ProtobufWriter((int)Math.Min(Array.MaxLength, weightBytes + StructureBytesEstimate));
+        writer.WriteInt64(ModelIrVersionField, IrVersion);
+        writer.WriteString(ModelProducerNameField, producerName);
+        writer.WriteString(ModelProducerVersionField, producerVersion);
+        writer.WriteMessage(ModelGraphField, WriteGraph);
+        writer.WriteMessage(ModelOpsetImportField, opset =>
+        {
+            opset.WriteString(OpsetDomainField, string.Empty);
+            opset.WriteInt64(OpsetVersionField, opsetVersion);
+        });
+        foreach (var (key, value) in _metadata)
+        {
+            writer.WriteMessage(ModelMetadataPropsField, entry =>
+            {
+                entry.WriteString(EntryKeyField, key);
+                entry.WriteString(EntryValueField, value);
+            });
+        }
+        return writer.ToArray();
+    }
+
+    private string AddInitializer(OnnxTensor tensor)
+    {
+        if (tensor.Name.Length == 0)
+            throw new ArgumentException($"Graph '{_graphName}' got an initializer without a name.", "name");
+        Define(tensor.Name, "name");
+        _initializers.Add(tensor);
+        return tensor.Name;
+    }
+
+    private void Define(string name, string paramName)
+    {
+        if (!_tensorNames.Add(name))
+            throw new ArgumentException($"Graph '{_graphName}' already has a tensor named '{name}'.", paramName);
+    }
+
+    private static void ValidateShape(string name, long[] dims)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(dims);
+        if (Array.Exists(dims, d => d < SymbolicDimension))
+            throw new ArgumentException(
+                $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 for the batch.", nameof(dims));
+    }
+
+    private void WriteGraph(ProtobufWriter graph)
+    {
+        foreach (var node in _nodes)
+            graph.WriteMessage(GraphNodeField, node.WriteTo);
+        graph.WriteString(GraphNameField, _graphName);
+        foreach (var initializer in _initializers)
+            graph.WriteMessage(GraphInitializerField, initializer.WriteTo);
+        foreach (var (name, dims) in _inputs)
+            graph.WriteMessage(GraphInputField, valueInfo => WriteFloatValueInfo(valueInfo, name, dims));
+        foreach (var (name, dims) in _outputs)
+            graph.WriteMessage(GraphOutputField, valueInfo => WriteFloatValueInfo(valueInfo, name, dims));
+    }
+
+    private static void WriteFloatValueInfo(ProtobufWriter valueInfo, string name, long[] dims)
+    {
+        valueInfo.WriteString(ValueInfoNameField, name);
+        valueInfo.WriteMessage(ValueInfoTypeField, type => type.WriteMessage(TypeTensorTypeField, tensorType =>
+        {
+            tensorType.WriteInt64(TensorTypeElemTypeField, FloatElementType);
+            tensorType.WriteMessage(TensorTypeShapeField, shape =>
+            {
+                foreach (var dim in dims)
+                {
+                    shape.WriteMessage(ShapeDimField, dimension =>
+                    {
+                        if (dim == SymbolicDimension)
+                            dimension.WriteString(DimensionParamField, BatchDimensionName);
+                        else
+                            dimension.WriteInt64(DimensionValueField, dim);
+                    });
+                }
+            });
+        }));
+    }
+}

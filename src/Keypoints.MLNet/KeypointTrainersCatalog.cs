@@ -20,7 +20,7 @@ public sealed class KeypointTrainersCatalog
     /// <param name="maxEpochs">Upper limit on epochs.</param>
     /// <param name="validationData">Validation rows; when null, 20% of the training rows are held out.</param>
     public KeypointCnnTrainer Cnn(string featureColumnName = "Image", string labelColumnName = "Keypoints",
-        KeypointArchitecture architecture = KeypointArchitecture.ConvNet3, int maxEpochs = 100, IDataView? validationData = null) =>
+        KeypointArchitecture architecture = KeypointArchitecture.ConvNet3, int maxEpochs = 150, IDataView? validationData = null) =>
         new(mlContext, new KeypointCnnTrainer.Options
         {
             FeatureColumnName = featureColumnName,

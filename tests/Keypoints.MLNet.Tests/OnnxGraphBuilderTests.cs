@@ -23,13 +23,12 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     private const int Outputs = 4;
     private const int Batch = 3;
     private const float Tolerance = 1e-5f;
-    private const string PythonPath = "/usr/bin/python3";
 
     [Fact]
-    public Task ToModelBytes_PassesOnnxChecker() => AssertPassesOnnxChecker(new SmallKeypointCnn().Build().ToModelBytes());
+    public void ToModelBytes_PassesOnnxChecker() => OnnxChecker.Check(new SmallKeypointCnn().Build().ToModelBytes());
 
     [Fact]
-    public async Task AttributesOfEveryKind_PassOnnxChecker_AndComputeInOnnxRuntime()
+    public void AttributesOfEveryKind_PassOnnxChecker_AndComputeInOnnxRuntime()
     {
         var builder = new OnnxGraphBuilder("attribute_kinds");
         builder.AddInput("x", -1, 4);
@@ -45,7 +44,7 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
         builder.AddOutput("y", -1, 6);
         var bytes = builder.ToModelBytes();
 
-        await AssertPassesOnnxChecker(bytes);
+        OnnxChecker.Check(bytes);
         using var session = new InferenceSession(bytes);
         using var input = OrtValue.CreateTensorValueFromMemory(new[] { 1f, 1f, 1f, 1f, -1f, 0f, 2f, 0f }, [2, 4]);
         using var runOptions = new RunOptions();
@@ -184,33 +183,6 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
 
         Assert.Equal("x_0", first);
         Assert.Equal("x_2", second);
-    }
-
-    private static async Task AssertPassesOnnxChecker(byte[] model)
-    {
-        Assert.True(File.Exists(PythonPath), $"{PythonPath} is missing; the ONNX checker test needs it with python3-onnx: apt-get install python3-onnx.");
-        var path = WriteTempModel(model);
-        try
-        {
-            var startInfo = new ProcessStartInfo(PythonPath)
-            {
-                ArgumentList = { "-c", "import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)", path },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(startInfo)!;
-            var standardOutput = process.StandardOutput.ReadToEndAsync();
-            var standardError = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0,
-                standardError.Contains("No module named 'onnx'", StringComparison.Ordinal)
-                    ? $"python3-onnx is not installed for {PythonPath}; apt-get install python3-onnx.\n{standardError}"
-                    : $"The ONNX checker rejected the model (exit code {process.ExitCode}):\n{await standardOutput}{standardError}");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 
     private static float[] RandomImages(int batch)

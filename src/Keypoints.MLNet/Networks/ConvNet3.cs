@@ -38,9 +38,11 @@ internal sealed class ConvNet3 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = functional.max_pool2d(functional.relu(conv1.forward(input)), 2);
-        x = functional.max_pool2d(functional.relu(conv2.forward(x)), 2);
-        x = functional.max_pool2d(functional.relu(conv3.forward(x)), 2);
+        // In-place rectification: a convolution's backward pass needs its input, not its output,
+        // so overwriting the output saves one activation copy per layer.
+        var x = functional.max_pool2d(conv1.forward(input).relu_(), 2);
+        x = functional.max_pool2d(conv2.forward(x).relu_(), 2);
+        x = functional.max_pool2d(conv3.forward(x).relu_(), 2);
         x = functional.relu(dense1.forward(x.flatten(1)));
         x = functional.relu(dense2.forward(x));
         return output.forward(x).MoveToOuterDisposeScope();

@@ -16,7 +16,6 @@ namespace Keypoints.MLNet.Scoring;
 /// </summary>
 public sealed class KeypointCnnModel : ITransformer, IDisposable
 {
-    private readonly OnnxModelFile modelFile;
     private readonly OnnxTransformer onnx;
     private readonly byte[] graph;
 
@@ -29,16 +28,8 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
         Network = network;
         FeatureColumnName = featureColumnName;
         PredictedColumnName = predictedColumnName;
-        modelFile = new OnnxModelFile(graph);
-        try
-        {
-            onnx = mlContext.Transforms.ApplyOnnxModel(predictedColumnName, featureColumnName, modelFile.Path).Fit(schemaSource);
-        }
-        catch
-        {
-            modelFile.Dispose();
-            throw;
-        }
+        using var stream = new MemoryStream(graph, writable: false);
+        onnx = mlContext.Transforms.ApplyOnnxModel(predictedColumnName, featureColumnName, stream).Fit(schemaSource);
     }
 
     /// <summary>The keypoint set the model predicts, and the image size its coordinates refer to.</summary>
@@ -90,6 +81,5 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     {
         onnx.Dispose();
         Network?.Dispose();
-        modelFile.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Networks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Training;
@@ -11,18 +12,17 @@ namespace Keypoints.MLNet.Training;
 /// </summary>
 internal sealed class TrainingData
 {
-    private TrainingData(float[] images, float[] targets, float[] mask, int rows, NetworkInput input, int coordinates)
+    private readonly List<float[]> images;
+
+    private TrainingData(List<float[]> images, float[] targets, float[] mask, NetworkInput input, int coordinates, float maxPixel)
     {
-        Images = images;
+        this.images = images;
         Targets = targets;
         Mask = mask;
-        Rows = rows;
         Input = input;
         Coordinates = coordinates;
+        MaxPixel = maxPixel;
     }
-
-    /// <summary>Normalized images, row after row, each <c>C * H * W</c> values.</summary>
-    public float[] Images { get; }
 
     /// <summary>Scaled targets, row after row, each <c>2K</c> values; 0 where the label is missing.</summary>
     public float[] Targets { get; }
@@ -31,13 +31,16 @@ internal sealed class TrainingData
     public float[] Mask { get; }
 
     /// <summary>Number of rows.</summary>
-    public int Rows { get; }
+    public int Rows => images.Count;
 
     /// <summary>Image shape of every row.</summary>
     public NetworkInput Input { get; }
 
     /// <summary>Coordinates per row, <c>2K</c>.</summary>
     public int Coordinates { get; }
+
+    /// <summary>Largest normalized pixel value, to catch pixels normalized twice.</summary>
+    public float MaxPixel { get; }
 
     /// <summary>Reads the feature and label columns of every row of <paramref name="data"/>.</summary>
     /// <param name="data">The rows.</param>
@@ -55,9 +58,12 @@ internal sealed class TrainingData
         var features = data.Schema[featureColumn];
         var labels = data.Schema[labelColumn];
         int pixels = input.Size, coordinates = scaling.Center.Length;
+        // One small array per row (not one large block) so nothing lands on the large-object heap
+        // and the rows can be dropped as soon as they are in a tensor.
         var images = new List<float[]>();
         var targets = new List<float>();
         var mask = new List<float>();
+        float maxPixel = float.NegativeInfinity;
         using var cursor = data.GetRowCursor(new[] { features, labels });
         var getImage = cursor.GetGetter<VBuffer<float>>(features);
         var getLabel = cursor.GetGetter<VBuffer<float>>(labels);
@@ -71,9 +77,12 @@ internal sealed class TrainingData
                 continue;
             getImage(ref image);
             var normalized = new float[pixels];
-            var values = image.DenseValues().GetEnumerator();
-            for (int i = 0; i < pixels && values.MoveNext(); i++)
-                normalized[i] = (values.Current - pixelOffset) * pixelScale;
+            image.CopyTo(normalized);
+            for (int i = 0; i < pixels; i++)
+            {
+                normalized[i] = (normalized[i] - pixelOffset) * pixelScale;
+                maxPixel = Math.Max(maxPixel, normalized[i]);
+            }
             images.Add(normalized);
             for (int i = 0; i < coordinates; i++)
             {
@@ -82,35 +91,35 @@ internal sealed class TrainingData
                 mask.Add(present ? 1f : 0f);
             }
         }
-        var flat = new float[(long)images.Count * pixels];
-        for (int r = 0; r < images.Count; r++)
-            images[r].CopyTo(flat, (long)r * pixels);
-        return new TrainingData(flat, targets.ToArray(), mask.ToArray(), images.Count, input, coordinates);
+        return new TrainingData(images, targets.ToArray(), mask.ToArray(), input, coordinates, maxPixel);
     }
 
-    /// <summary>The rows at <paramref name="rowIndices"/>, in that order.</summary>
+    /// <summary>The rows at <paramref name="rowIndices"/>, in that order (images are shared, not copied).</summary>
     public TrainingData Subset(IReadOnlyList<int> rowIndices)
     {
-        int pixels = Input.Size;
-        var images = new float[(long)rowIndices.Count * pixels];
         var targets = new float[rowIndices.Count * Coordinates];
         var mask = new float[rowIndices.Count * Coordinates];
         for (int i = 0; i < rowIndices.Count; i++)
         {
-            int r = rowIndices[i];
-            Array.Copy(Images, (long)r * pixels, images, (long)i * pixels, pixels);
-            Array.Copy(Targets, r * Coordinates, targets, i * Coordinates, Coordinates);
-            Array.Copy(Mask, r * Coordinates, mask, i * Coordinates, Coordinates);
+            Array.Copy(Targets, rowIndices[i] * Coordinates, targets, i * Coordinates, Coordinates);
+            Array.Copy(Mask, rowIndices[i] * Coordinates, mask, i * Coordinates, Coordinates);
         }
-        return new TrainingData(images, targets, mask, rowIndices.Count, Input, Coordinates);
+        return new TrainingData(rowIndices.Select(r => images[r]).ToList(), targets, mask, Input, Coordinates, MaxPixel);
     }
 
-    /// <summary>Largest normalized pixel value, to catch pixels normalized twice.</summary>
-    public float MaxPixel() => Images.Length == 0 ? 0f : Images.Max();
-
     /// <summary>Copies the rows to <paramref name="device"/> as <c>[N, C, H, W]</c> images and <c>[N, 2K]</c> targets and mask.</summary>
-    public (Tensor Images, Tensor Targets, Tensor Mask) ToTensors(Device device) =>
-        (tensor(Images, new long[] { Rows, Input.Channels, Input.Height, Input.Width }, device: device),
-         tensor(Targets, new long[] { Rows, Coordinates }, device: device),
-         tensor(Mask, new long[] { Rows, Coordinates }, device: device));
+    public (Tensor Images, Tensor Targets, Tensor Mask) ToTensors(Device device)
+    {
+        var all = empty(new long[] { Rows, Input.Channels, Input.Height, Input.Width });
+        var destination = all.data<float>();
+        long offset = 0;
+        foreach (var row in images)
+        {
+            destination.CopyFrom(row, 0, offset);
+            offset += row.Length;
+        }
+        return (device.type == DeviceType.CPU ? all : all.to(device, disposeAfter: true),
+            tensor(Targets, new long[] { Rows, Coordinates }, device: device),
+            tensor(Mask, new long[] { Rows, Coordinates }, device: device));
+    }
 }

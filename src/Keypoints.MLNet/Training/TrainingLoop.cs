@@ -38,7 +38,6 @@ internal sealed class TrainingLoop
     {
         var history = new List<EpochReport>();
         var random = new Random(seed);
-        manual_seed(seed);
         var clock = Stopwatch.StartNew();
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;

@@ -1,4 +1,3 @@
-using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -75,8 +74,8 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     {
         bool inPlace = OutputColumnName == InputColumnName;
         var graphOutput = inPlace ? OutputColumnName + "__normalized" : OutputColumnName;
-        var file = new OnnxModelFile(PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale));
-        IEstimator<ITransformer> estimator = catalog.ApplyOnnxModel(graphOutput, InputColumnName, file.Path);
+        using var stream = new MemoryStream(PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale), writable: false);
+        IEstimator<ITransformer> estimator = catalog.ApplyOnnxModel(graphOutput, InputColumnName, stream);
         if (inPlace)
         {
             estimator = estimator.Append(catalog.CopyColumns(OutputColumnName, graphOutput))

@@ -20,15 +20,13 @@ internal static class TrainCommand
             dataPath = Path.Combine(sharedFkd, "training.csv");
             validationPath ??= Path.Combine(sharedFkd, "validation.csv");
         }
-        var trainerOptions = new KeypointCnnTrainer.Options
-        {
-            Architecture = ParseArchitecture(options.String("arch") ?? "convnet3"),
-            Optimizer = ParseOptimizer(options.String("optimizer") ?? "adam"),
-            MaxEpochs = options.Int("epochs") ?? 100,
-            BatchSize = options.Int("batch-size") ?? 128,
-            Seed = options.Int("seed"),
-            MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null,
-        };
+        var trainerOptions = new KeypointCnnTrainer.Options();
+        trainerOptions.Architecture = ParseArchitecture(options.String("arch") ?? "convnet3");
+        trainerOptions.Optimizer = ParseOptimizer(options.String("optimizer") ?? "adam");
+        trainerOptions.MaxEpochs = options.Int("epochs") ?? trainerOptions.MaxEpochs;
+        trainerOptions.BatchSize = options.Int("batch-size") ?? trainerOptions.BatchSize;
+        trainerOptions.Seed = options.Int("seed");
+        trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
         var output = options.String("out") ?? "model.zip";
         options.RejectUnknown();
 

@@ -1,0 +1,72 @@
+using Keypoints.MLNet.Layouts;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Keypoints.MLNet.Tests.Evaluation;
+
+/// <summary>Metrics computed by hand on tiny scored tables.</summary>
+public sealed class KeypointMetricsTests
+{
+    private static readonly KeypointLayout Eyes = new("eyes", ["left_eye_center", "right_eye_center"], 96, 96, [(0, 1)], []);
+
+    private sealed class Row
+    {
+        [VectorType(4)]
+        public float[] Keypoints { get; set; } = [];
+
+        [VectorType(4)]
+        public float[] PredictedKeypoints { get; set; } = [];
+    }
+
+    private static IDataView Table(MLContext ml, params (float[] Truth, float[] Predicted)[] rows) =>
+        ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Keypoints = r.Truth, PredictedKeypoints = r.Predicted }));
+
+    [Fact]
+    public void Rmse_IsTakenOverPresentCoordinatesOnly()
+    {
+        var ml = new MLContext();
+        var data = Table(ml,
+            ([60, 40, 20, 40], [63, 44, 20, 40]),          // errors 3, 4, 0, 0
+            ([60, float.NaN, 20, 40], [60, 1000, 22, 40])); // the missing y is ignored; error 2
+        var metrics = ml.Keypoints.Evaluate(data, Eyes);
+        Assert.Equal(Math.Sqrt((9 + 16 + 4) / 7.0), metrics.Rmse, 10);
+        Assert.Equal(7, metrics.PresentCoordinates);
+        Assert.Equal(2, metrics.Rows);
+    }
+
+    [Fact]
+    public void PerKeypointErrors_AndNme_FollowTheirDefinitions()
+    {
+        var ml = new MLContext();
+        var data = Table(ml,
+            ([60, 40, 20, 40], [63, 44, 20, 40]),  // left eye off by 5 px, inter-ocular distance 40
+            ([50, 40, 30, 40], [50, 40, 30, 40])); // perfect, inter-ocular distance 20
+        var metrics = ml.Keypoints.Evaluate(data, Eyes);
+        var left = metrics.PerKeypoint[0];
+        Assert.Equal(Math.Sqrt(25 / 4.0), left.Rmse, 10);
+        Assert.Equal(2.5, left.MeanDistance, 10);
+        Assert.Equal(2, left.Count);
+        Assert.Equal(0, metrics.PerKeypoint[1].Rmse);
+        Assert.Equal(((5 / 2.0) / 40 + 0) / 2, metrics.Nme, 10);
+        Assert.Equal(1, metrics.Best[0].RowIndex);
+        Assert.Equal(0, metrics.Worst[0].RowIndex);
+    }
+
+    [Fact]
+    public void Nme_IsNaN_WhenTheLayoutHasNoEyeCenters()
+    {
+        var ml = new MLContext();
+        var nose = new KeypointLayout("nose", ["nose_tip", "chin"], 96, 96, [], []);
+        var metrics = ml.Keypoints.Evaluate(Table(ml, ([1, 2, 3, 4], [1, 2, 3, 5])), nose);
+        Assert.True(double.IsNaN(metrics.Nme));
+        Assert.Equal(0.5, metrics.Rmse, 10);
+    }
+
+    [Fact]
+    public void Evaluate_NamesAMissingScoreColumn()
+    {
+        var ml = new MLContext();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Evaluate(Table(ml, ([1, 2, 3, 4], [1, 2, 3, 4])), Eyes, predictedColumnName: "Score"));
+        Assert.Contains("'Score' was not found", error.Message, StringComparison.Ordinal);
+    }
+}

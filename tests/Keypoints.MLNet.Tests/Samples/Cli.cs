@@ -1,0 +1,9 @@
+namespace Keypoints.MLNet.Tests.Samples;
+
+/// <summary>Runs the built Samples CLI as a separate process.</summary>
+internal static class Cli
+{
+    public static ProcessRunner.Result Run(params string[] arguments) =>
+        ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples"), .. arguments],
+            TimeSpan.FromMinutes(5));
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Keypoints.MLNet.Layouts;
+
+namespace Keypoints.MLNet.Tests.Samples;
+
+/// <summary>The CLI's scripted contract: output lines, files written, exit codes.</summary>
+public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFixture>
+{
+    [Fact]
+    public void Train_PrintsOneLinePerEpoch_AndSavesTheModel()
+    {
+        Assert.Matches(@"epoch\s+1\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d", fixture.TrainOutput);
+        Assert.True(new FileInfo(fixture.ModelPath).Length > 100_000);
+    }
+
+    [Fact]
+    public void Evaluate_PrintsRmseAndNmeLines_ThenEveryKeypoint()
+    {
+        var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", SmallFaces.ValidationCsv);
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
+        var nme = double.Parse(Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture);
+        Assert.InRange(rmse, 0.5, 20);
+        Assert.InRange(nme, 0.01, 1);
+        foreach (var name in KeypointLayout.Kaggle15.KeypointNames)
+            Assert.Contains(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Submit_WritesOneLocationPerLookupRow()
+    {
+        var output = Path.Combine(fixture.Folder, "submission.csv");
+        var result = Cli.Run("submit", "--model", fixture.ModelPath, "--test", SharedData.Path("fkd", "test.csv"),
+            "--lookup", SharedData.Path("fkd", "IdLookupTable.csv"), "--out", output);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("RowId,Location", lines[0]);
+        Assert.Equal(9153, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture), 0, 96));
+    }
+
+    [Theory]
+    [InlineData("evaluate", "--model", "/nonexistent/model.zip", "--data", "x.csv")]
+    [InlineData("train", "--data", "/nonexistent/training.csv", "--out", "/tmp/never.zip")]
+    [InlineData("train", "--arch", "vgg")]
+    [InlineData("train", "--epochs", "many")]
+    [InlineData("frobnicate")]
+    public void BadInput_ExitsNonZero_WithOneClearLine(params string[] arguments)
+    {
+        var result = Cli.Run(arguments);
+        Assert.NotEqual(0, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_NamesFileLineAndColumn_ForAMalformedCsv()
+    {
+        var bad = Path.Combine(fixture.Folder, "bad.csv");
+        var lines = File.ReadLines(SmallFaces.ValidationCsv).Take(3).ToArray();
+        lines[2] = lines[2].Replace(" 17 ", " 17x ", StringComparison.Ordinal);
+        if (!lines[2].Contains("17x", StringComparison.Ordinal))
+            lines[2] = lines[2][..^4] + " 300";
+        File.WriteAllLines(bad, lines);
+        var result = Cli.Run("train", "--data", bad, "--epochs", "1", "--out", Path.Combine(fixture.Folder, "never.zip"));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches(@"bad\.csv line 3, column 31 \(Image\)", result.StandardError);
+    }
+}

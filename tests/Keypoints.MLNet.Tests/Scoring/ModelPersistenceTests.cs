@@ -1,0 +1,87 @@
+using System.Globalization;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Keypoints.MLNet.Tests.Scoring;
+
+/// <summary>A fitted model survives <c>Model.Save</c>/<c>Load</c> and scores identically through every ML.NET path.</summary>
+public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
+{
+    private sealed class Face
+    {
+        [VectorType(9216)]
+        public float[] Image { get; set; } = [];
+    }
+
+    private sealed class Prediction
+    {
+        public float[] PredictedKeypoints { get; set; } = [];
+    }
+
+    [Fact]
+    public void SaveThenLoad_GivesIdenticalPredictions_ThroughTransformAndPredictionEngine()
+    {
+        var ml = fixture.Ml;
+        var before = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
+        using var stream = new MemoryStream();
+        ml.Model.Save(fixture.Model, fixture.Validation.Schema, stream);
+        stream.Position = 0;
+        var loaded = ml.Model.Load(stream, out _);
+
+        var after = Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints");
+        Assert.Equal(before.Length, after.Length);
+        for (int r = 0; r < before.Length; r++)
+            Assert.Equal(before[r], after[r]);
+
+        var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(loaded);
+        var images = Columns.Vectors(fixture.Validation, "Image");
+        for (int r = 0; r < 8; r++)
+            Assert.Equal(before[r], engine.Predict(new Face { Image = images[r] }).PredictedKeypoints);
+    }
+
+    [Fact]
+    public void SavedModel_LoadsBackAsPlainOnnxTransformer()
+    {
+        using var stream = new MemoryStream();
+        fixture.Ml.Model.Save(fixture.Model, fixture.Validation.Schema, stream);
+        stream.Position = 0;
+        var loaded = fixture.Ml.Model.Load(stream, out _);
+        var transformers = Assert.IsType<TransformerChain<ITransformer>>(loaded).ToArray();
+        Assert.IsType<Microsoft.ML.Transforms.Onnx.OnnxTransformer>(Assert.Single(transformers));
+    }
+
+    [Fact]
+    public void AppWithoutThisLibraryOrTorchSharp_ScoresAModelSavedByTheCli()
+    {
+        var folder = Directory.CreateTempSubdirectory("keypoints-cli-");
+        try
+        {
+            var model = Path.Combine(folder.FullName, "model.zip");
+            var cli = ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples");
+            var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", SmallFaces.ValidationCsv, "--epochs", "1", "--seed", "5", "--out", model],
+                TimeSpan.FromMinutes(5));
+            Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+
+            var app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
+            var appFolder = Path.GetDirectoryName(app)!;
+            Assert.False(File.Exists(Path.Combine(appFolder, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
+            Assert.False(File.Exists(Path.Combine(appFolder, "TorchSharp.dll")), "the scoring-only app must not ship TorchSharp");
+            var score = ProcessRunner.Run("dotnet", [app, model, SmallFaces.ValidationCsv, "5"], TimeSpan.FromMinutes(2));
+            Assert.True(score.ExitCode == 0, score.StandardOutput + score.StandardError);
+
+            var appPredictions = score.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            var ml = new MLContext();
+            var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 5);
+            var expected = Columns.Vectors(ml.Model.Load(model, out _).Transform(data), "PredictedKeypoints");
+            Assert.Equal(5, appPredictions.Length);
+            for (int r = 0; r < 5; r++)
+                Assert.Equal(expected[r], appPredictions[r]);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Keypoints.MLNet.Training;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Tests.Scoring;
+
+/// <summary>The exported ONNX graph computes what the TorchSharp network computes.</summary>
+public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
+{
+    [Fact]
+    public void OnnxPredictions_MatchTorchSharpForward_On64RealFaces_Within1e3Pixels()
+    {
+        var model = fixture.Model;
+        var images = Columns.Vectors(fixture.Validation, "Image");
+        Assert.Equal(64, images.Length);
+        var onnx = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
+
+        var network = model.Network!;
+        var scaling = new CoordinateScaling(model.Layout);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { 64, 1, 96, 96 });
+        var torchPixels = network.forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
+        var expected = torchPixels.data<float>().ToArray();
+
+        double maxDifference = 0;
+        for (int r = 0; r < 64; r++)
+        {
+            for (int c = 0; c < 30; c++)
+                maxDifference = Math.Max(maxDifference, Math.Abs(onnx[r][c] - expected[r * 30 + c]));
+        }
+        Assert.True(maxDifference <= 1e-3, $"max |ONNX - TorchSharp| = {maxDifference} px");
+        // A network that predicts a constant would pass trivially; these faces must get different answers.
+        Assert.True(onnx.Select(p => p[20]).Distinct().Count() > 10, "predictions do not depend on the image");
+    }
+
+    [Fact]
+    public void ExportOnnx_WritesAGraphThatPassesTheOnnxChecker()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"keypoints-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            fixture.Model.ExportOnnx(path);
+            Assert.Equal(fixture.Model.OnnxGraph.ToArray(), File.ReadAllBytes(path));
+            OnnxChecker.Check(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+
+namespace Keypoints.MLNet.Tests.Scoring;
+
+/// <summary>A ConvNet3 trained briefly on real faces, shared by the scoring tests of one class.</summary>
+public sealed class TrainedModelFixture : IDisposable
+{
+    public TrainedModelFixture()
+    {
+        Ml = new MLContext(seed: 3);
+        Training = SmallFaces.Training(Ml, 256);
+        Validation = SmallFaces.Validation(Ml, 64);
+        Model = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
+        {
+            MaxEpochs = 2,
+            Seed = 3,
+            ValidationData = Validation,
+        }).Fit(Training);
+    }
+
+    public MLContext Ml { get; }
+
+    public IDataView Training { get; }
+
+    public IDataView Validation { get; }
+
+    public KeypointCnnModel Model { get; }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,169 @@
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Keypoints.MLNet.Tests.Training;
+
+/// <summary>Training options do what they say, on small slices of the real faces.</summary>
+public sealed class KeypointCnnTrainerTests
+{
+    private static KeypointCnnTrainer.Options Quick(int epochs = 1) => new()
+    {
+        Architecture = KeypointArchitecture.Mlp,
+        MaxEpochs = epochs,
+        Seed = 11,
+        BatchSize = 32,
+    };
+
+    [Fact]
+    public void Fit_WithTheSameSeed_GivesIdenticalPredictions()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 128);
+        var options = Quick(2);
+        options.Architecture = KeypointArchitecture.ConvNet3;
+        using var first = ml.Keypoints.Trainers.Cnn(options).Fit(data);
+        using var second = ml.Keypoints.Trainers.Cnn(options).Fit(data);
+        var a = Columns.Vectors(first.Transform(data), "PredictedKeypoints");
+        var b = Columns.Vectors(second.Transform(data), "PredictedKeypoints");
+        Assert.Equal(a, b);
+        Assert.Equal(first.History.Select(h => h.TrainLoss), second.History.Select(h => h.TrainLoss));
+    }
+
+    [Fact]
+    public void Fit_ReportsEveryEpoch_ThroughProgressAndHistory()
+    {
+        var ml = new MLContext();
+        var reports = new List<EpochReport>();
+        var options = Quick(3);
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+        options.ValidationData = SmallFaces.Validation(ml, 32);
+        options.EarlyStoppingPatience = 0;
+        var logged = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.Message); };
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 96));
+        Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
+        Assert.Equal(reports, model.History);
+        Assert.All(reports, r => Assert.True(r.ValidationRmse is > 0 and < 96, $"validation RMSE {r.ValidationRmse}"));
+        Assert.All(reports, r => Assert.True(r.ImagesPerSecond > 0));
+        Assert.Contains(logged, m => m.StartsWith("epoch 3:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fit_StopsEarly_WhenValidationStopsImproving_AndKeepsTheBestEpoch()
+    {
+        var ml = new MLContext();
+        var options = Quick(40);
+        options.LearningRate = 0.5; // diverges at once, so the first epoch stays the best
+        options.EarlyStoppingPatience = 2;
+        options.ValidationData = SmallFaces.Validation(ml, 32);
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 64));
+        Assert.True(model.History.Count < 40, $"ran {model.History.Count} epochs");
+        var best = model.History.MinBy(h => h.ValidationRmse)!;
+        Assert.Equal(model.History.Count - 2, best.Epoch);
+        var metrics = ml.Keypoints.Evaluate(model.Transform(options.ValidationData));
+        Assert.Equal(best.ValidationRmse, metrics.Rmse, 3);
+    }
+
+    [Fact]
+    public void Fit_StopsAtTheWallClockBudget()
+    {
+        var ml = new MLContext();
+        var options = Quick(1000);
+        options.MaxTrainingTime = TimeSpan.FromSeconds(3);
+        options.ValidationFraction = 0;
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 64));
+        Assert.InRange(model.History.Count, 1, 999);
+        Assert.True(model.History[^1].Elapsed < TimeSpan.FromSeconds(10), $"stopped after {model.History[^1].Elapsed}");
+    }
+
+    [Fact]
+    public void Fit_WithDropRows_TrainsOnCompleteRowsOnly()
+    {
+        var ml = new MLContext();
+        var options = Quick();
+        options.MissingLabels = MissingLabelPolicy.DropRows;
+        options.ValidationFraction = 0;
+        string? message = null;
+        ml.Log += (_, e) => { if (e.Message.StartsWith("Training", StringComparison.Ordinal)) message = e.Message; };
+        var data = SmallFaces.Training(ml, 200);
+        int complete = ml.Data.Keypoints.FilterMissing(data).Preview(1000).RowView.Length;
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);
+        Assert.InRange(complete, 1, 199);
+        Assert.Contains($"on {complete} rows", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_Fails_WhenPixelsAreNormalizedTwice()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 32);
+        var pipeline = ml.Transforms.Keypoints.NormalizePixels().Append(ml.Keypoints.Trainers.Cnn(Quick()));
+        var error = Assert.Throws<InvalidOperationException>(() => pipeline.Fit(data));
+        Assert.Contains("PixelScale = 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NormalizePixelsThenTrainerWithUnitScale_PredictsLikeTheTrainerAlone()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 64);
+        var options = Quick();
+        options.ValidationFraction = 0;
+        using var alone = ml.Keypoints.Trainers.Cnn(options).Fit(data);
+        var chained = new KeypointCnnTrainer.Options { Architecture = options.Architecture, MaxEpochs = 1, Seed = 11, BatchSize = 32, ValidationFraction = 0, PixelScale = 1 };
+        var pipeline = ml.Transforms.Keypoints.NormalizePixels().Append(ml.Keypoints.Trainers.Cnn(chained)).Fit(data);
+        var a = Columns.Vectors(alone.Transform(data), "PredictedKeypoints");
+        var b = Columns.Vectors(pipeline.Transform(data), "PredictedKeypoints");
+        for (int r = 0; r < a.Length; r++)
+            for (int c = 0; c < 30; c++)
+                Assert.Equal(a[r][c], b[r][c], 2);
+    }
+
+    [Fact]
+    public void Fit_NamesTheColumn_WhenTheLabelHasTheWrongSize()
+    {
+        var ml = new MLContext();
+        var options = Quick();
+        options.Layout = new KeypointLayout("nose", ["nose_tip"], 96, 96, [], []);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
+        Assert.Contains("'Keypoints' must be Vector<Single, 2>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetOutputSchema_AddsThePredictionColumn_AndRejectsAMissingFeatureColumn()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 8);
+        var trainer = ml.Keypoints.Trainers.Cnn(Quick());
+        var shape = trainer.GetOutputSchema(ShapeOf(data.Schema));
+        var predicted = shape.Single(c => c.Name == "PredictedKeypoints");
+        Assert.Equal(NumberDataViewType.Single, predicted.ItemType);
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, predicted.Kind);
+
+        var renamed = ml.Transforms.CopyColumns("Pixels", "Image").Append(ml.Transforms.DropColumns("Image")).Fit(data).Transform(data);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.GetOutputSchema(ShapeOf(renamed.Schema)));
+        Assert.Contains("'Image' was not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_RejectNonsense()
+    {
+        var ml = new MLContext();
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }));
+    }
+
+    // ML.NET builds a SchemaShape from a schema with an internal factory; estimators' callers reach it through chains.
+    private static SchemaShape ShapeOf(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
+            [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

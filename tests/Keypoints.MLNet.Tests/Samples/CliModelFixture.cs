@@ -1,13 +1,13 @@
 namespace Keypoints.MLNet.Tests.Samples;
 
-/// <summary>A model trained by the CLI for one epoch, in a temp folder shared by the CLI tests.</summary>
+/// <summary>A one-hidden-layer model trained by the CLI for 40 quick epochs, in a temp folder shared by the CLI tests.</summary>
 public sealed class CliModelFixture : IDisposable
 {
     public CliModelFixture()
     {
         Folder = Directory.CreateTempSubdirectory("keypoints-cli-tests-").FullName;
         ModelPath = Path.Combine(Folder, "model.zip");
-        var result = Cli.Run("train", "--data", SmallFaces.ValidationCsv, "--arch", "mlp", "--epochs", "1", "--seed", "2", "--out", ModelPath);
+        var result = Cli.Run("train", "--data", SmallFaces.TrainingCsv, "--validation", SmallFaces.ValidationCsv, "--arch", "mlp", "--epochs", "40", "--seed", "2", "--out", ModelPath);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"CLI training failed:\n{result.StandardOutput}{result.StandardError}");
         TrainOutput = result.StandardOutput;

@@ -9,7 +9,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [Fact]
     public void Train_PrintsOneLinePerEpoch_AndSavesTheModel()
     {
-        Assert.Matches(@"epoch\s+1\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d", fixture.TrainOutput);
+        Assert.Matches(@"epoch\s+40\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d", fixture.TrainOutput);
         Assert.True(new FileInfo(fixture.ModelPath).Length > 100_000);
     }
 
@@ -21,8 +21,9 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
         var nme = double.Parse(Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture);
-        Assert.InRange(rmse, 0.5, 20);
-        Assert.InRange(nme, 0.01, 1);
+        // The briefly trained net (about 5.3 px) must beat an untrained one, which stays near the image center (about 20 px).
+        Assert.InRange(rmse, 0.5, 8);
+        Assert.InRange(nme, 0.01, 0.3);
         foreach (var name in KeypointLayout.Kaggle15.KeypointNames)
             Assert.Contains(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
     }

@@ -42,7 +42,7 @@ public sealed class KeypointCnnTrainerTests
         options.ValidationData = SmallFaces.Validation(ml, 32);
         options.EarlyStoppingPatience = 0;
         var logged = new List<string>();
-        ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.Message); };
+        ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.RawMessage); };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 96));
         Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
         Assert.Equal(reports, model.History);
@@ -87,7 +87,7 @@ public sealed class KeypointCnnTrainerTests
         options.MissingLabels = MissingLabelPolicy.DropRows;
         options.ValidationFraction = 0;
         string? message = null;
-        ml.Log += (_, e) => { if (e.Message.StartsWith("Training", StringComparison.Ordinal)) message = e.Message; };
+        ml.Log += (_, e) => { if (e.RawMessage.StartsWith("Training", StringComparison.Ordinal)) message = e.RawMessage; };
         var data = SmallFaces.Training(ml, 200);
         int complete = ml.Data.Keypoints.FilterMissing(data).Preview(1000).RowView.Length;
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);

@@ -31,13 +31,14 @@ public sealed class KeypointDataCatalog
     /// <param name="layout">The keypoint set of the label column; default <see cref="KeypointLayout.Kaggle15"/>.</param>
     /// <param name="keypointNames">Keypoints that must be present; null or empty means every keypoint.</param>
     /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates, NaN where missing.</param>
-    /// <exception cref="ArgumentException">A name is not in the layout, or the label column does not fit it.</exception>
+    /// <exception cref="ArgumentException">A name is not in the layout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The label column is missing or does not fit the layout.</exception>
     public IDataView FilterMissing(IDataView data, KeypointLayout? layout = null, IEnumerable<string>? keypointNames = null,
         string labelColumnName = "Keypoints")
     {
         ArgumentNullException.ThrowIfNull(data);
         layout ??= KeypointLayout.Kaggle15;
-        var label = RequireVector(data.Schema, labelColumnName, layout.CoordinateCount, layout);
+        var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
         var names = keypointNames?.ToArray() is { Length: > 0 } given ? given : layout.KeypointNames.ToArray();
         var coordinates = names.Select(layout.IndexOf).SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
         return new MissingKeypointFilter(data, label, coordinates);
@@ -54,25 +55,12 @@ public sealed class KeypointDataCatalog
     {
         ArgumentNullException.ThrowIfNull(data);
         layout ??= KeypointLayout.Kaggle15;
-        var label = RequireVector(data.Schema, labelColumnName, layout.CoordinateCount, layout);
-        var image = data.Schema.GetColumnOrNull(imageColumnName)
-            ?? throw new ArgumentException($"The image column '{imageColumnName}' was not found.", nameof(imageColumnName));
-        int pixels = layout.ImageWidth * layout.ImageHeight;
-        if (image.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single
-            || vector.Size == 0 || vector.Size % pixels != 0)
-            throw new ArgumentException(
-                $"The image column '{imageColumnName}' must be a vector of Single holding whole {layout.ImageWidth} x {layout.ImageHeight} channels; found {image.Type}.",
-                nameof(imageColumnName));
+        var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
+        var image = SchemaChecks.RequireSingleVector(data.Schema, imageColumnName, "image");
+        if (((VectorDataViewType)image.Type).Size % (layout.ImageWidth * layout.ImageHeight) != 0)
+            throw new ArgumentOutOfRangeException(nameof(imageColumnName),
+                $"The image column '{imageColumnName}' must hold whole {layout.ImageWidth} x {layout.ImageHeight} channels; found {image.Type}.");
         return new FlippedAppendView(data, image, label, layout);
     }
 
-    private static DataViewSchema.Column RequireVector(DataViewSchema schema, string name, int size, KeypointLayout layout)
-    {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentException($"The label column '{name}' was not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.", nameof(name));
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single || vector.Size != size)
-            throw new ArgumentException(
-                $"The label column '{name}' must be Vector<Single, {size}> for layout '{layout.Name}'; found {column.Type}.", nameof(name));
-        return column;
-    }
 }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -12,8 +13,8 @@ internal static class KeypointEvaluator
     public static KeypointMetrics Evaluate(IDataView data, KeypointLayout layout, string labelColumn, string scoreColumn, int extremeRows)
     {
         int n = layout.CoordinateCount;
-        var label = RequireVector(data.Schema, labelColumn, n, "label");
-        var score = RequireVector(data.Schema, scoreColumn, n, "score");
+        var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumn, "label", n);
+        var score = SchemaChecks.RequireSingleVector(data.Schema, scoreColumn, "score", n);
         int left = IndexOrMinus1(layout, "left_eye_center"), right = IndexOrMinus1(layout, "right_eye_center");
         var squaredPerCoordinate = new double[n];
         var presentPerCoordinate = new long[n];
@@ -97,12 +98,4 @@ internal static class KeypointEvaluator
         return -1;
     }
 
-    private static DataViewSchema.Column RequireVector(DataViewSchema schema, string name, int size, string role)
-    {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single || vector.Size != size)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' must be Vector<Single, {size}>; found {column.Type}.");
-        return column;
-    }
 }

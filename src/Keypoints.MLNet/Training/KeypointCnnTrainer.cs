@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Onnx;
@@ -147,7 +148,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckVectorColumn(inputSchema, options.FeatureColumnName, "feature");
+        SchemaChecks.RequireSingleVector(inputSchema, options.FeatureColumnName, "feature");
         var layout = options.Layout ?? KeypointLayout.Kaggle15;
         var probe = SchemaProbeGraph.Create(options.FeatureColumnName, options.Channels * layout.ImageWidth * layout.ImageHeight,
             options.PredictedColumnName, layout.CoordinateCount);
@@ -253,30 +254,12 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
 
     private void CheckColumns(DataViewSchema schema, KeypointLayout layout, NetworkInput input, bool requireLabel)
     {
-        CheckVector(schema, options.FeatureColumnName, "feature", input.Size,
+        SchemaChecks.RequireSingleVector(schema, options.FeatureColumnName, "feature", input.Size,
             $"{input.Channels} x {input.Height} x {input.Width} pixels");
         if (requireLabel)
-            CheckVector(schema, options.LabelColumnName, "label", layout.CoordinateCount,
+            SchemaChecks.RequireSingleVector(schema, options.LabelColumnName, "label", layout.CoordinateCount,
                 $"x and y of the {layout.KeypointCount} keypoints of layout '{layout.Name}'");
     }
 
-    private static void CheckVector(DataViewSchema schema, string name, string role, int size, string meaning)
-    {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n != NumberDataViewType.Single || vector.Size != size)
-            throw new ArgumentOutOfRangeException(nameof(schema),
-                $"The {role} column '{name}' must be Vector<Single, {size}> ({meaning}); found {column.Type}.");
-    }
 
-    private static void CheckVectorColumn(SchemaShape schema, string name, string role)
-    {
-        var matches = schema.Where(c => c.Name == name).ToArray();
-        if (matches.Length == 0)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found.");
-        var column = matches[^1];
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(schema),
-                $"The {role} column '{name}' must be a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
-    }
 }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -49,23 +50,15 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = input.Schema.GetColumnOrNull(InputColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(input), $"The pixel column '{InputColumnName}' was not found. Columns: {string.Join(", ", input.Schema.Select(c => c.Name))}.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector || item != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(input), $"The pixel column '{InputColumnName}' must be a known-size vector of Single; found {column.Type}.");
-        return Build(vector.Size).Fit(input);
+        var column = SchemaChecks.RequireSingleVector(input.Schema, InputColumnName, "pixel");
+        return Build(((VectorDataViewType)column.Type).Size).Fit(input);
     }
 
     /// <summary>The input schema plus <see cref="OutputColumnName"/>, a vector of Single of the input's size.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var column = inputSchema.Where(c => c.Name == InputColumnName).ToArray();
-        if (column.Length == 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The pixel column '{InputColumnName}' was not found.");
-        if (column[^1].Kind != SchemaShape.Column.VectorKind.Vector || column[^1].ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"The pixel column '{InputColumnName}' must be a known-size vector of Single; found {column[^1].Kind} of {column[^1].ItemType}.");
+        SchemaChecks.RequireSingleVector(inputSchema, InputColumnName, "pixel");
         // SchemaShape carries no vector size, so any size describes the output's shape.
         return Build(1).GetOutputSchema(inputSchema);
     }

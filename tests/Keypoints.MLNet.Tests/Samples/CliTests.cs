@@ -56,6 +56,24 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     }
 
     [Fact]
+    public void Train_WithoutDataOrSharedFolder_SaysWhatToDownloadAndWhere()
+    {
+        var empty = Directory.CreateTempSubdirectory("keypoints-no-data-");
+        try
+        {
+            var result = ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples"), "train"],
+                TimeSpan.FromMinutes(2), workingDirectory: empty.FullName);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("training.csv, test.csv and IdLookupTable.csv", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("--data data/fkd/training.csv", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Train_NamesFileLineAndColumn_ForAMalformedCsv()
     {
         var bad = Path.Combine(fixture.Folder, "bad.csv");

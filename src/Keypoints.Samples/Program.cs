@@ -6,6 +6,7 @@ const string Usage = """
     usage:
       train    [--data training.csv] [--validation validation.csv] [--arch mlp|convnet3] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
+               [--checkpoints DIR (default: beside --out)] [--resume]
       evaluate --model model.zip --data validation.csv
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
     """;

@@ -120,6 +120,17 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// Default <see langword="null"/>: drawn from the <see cref="MLContext"/>'s random source.</summary>
         public int? Seed { get; set; }
 
+        /// <summary>Folder for training checkpoints (weights, optimizer state, schedule position, early-stopping state, history),
+        /// each written atomically through a temporary file and a rename. Default <see langword="null"/>: no checkpoints.</summary>
+        public string? CheckpointFolder { get; set; }
+
+        /// <summary>Write a checkpoint every this many epochs (and after the last one). Default 1.</summary>
+        public int CheckpointEvery { get; set; } = 1;
+
+        /// <summary>Continue from the checkpoint in <see cref="CheckpointFolder"/> when there is one; the options and data must be
+        /// those of the interrupted run, and with a seed the result equals an uninterrupted run's. Default off.</summary>
+        public bool ResumeFromCheckpoint { get; set; }
+
         /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>).</summary>
         public IProgress<EpochReport>? Progress { get; set; }
 
@@ -133,6 +144,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxEpochs);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
             ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckpointEvery);
+            if (ResumeFromCheckpoint && CheckpointFolder is null)
+                throw new ArgumentException("ResumeFromCheckpoint needs a CheckpointFolder to resume from.", nameof(ResumeFromCheckpoint));
             if (ValidationFraction is < 0 or >= 1)
                 throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1).");
             if (LearningRate is <= 0)
@@ -171,7 +185,10 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             CheckColumns(validationData.Schema, layout, networkInput, requireLabel: true);
 
         var host = ((IHostEnvironment)mlContext).Register(nameof(KeypointCnnTrainer));
-        int seed = options.Seed ?? host.Rand.Next();
+        // A resumed run without an explicit seed continues with the seed of the run it resumes.
+        int seed = options.Seed
+            ?? (options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder ? TrainingCheckpoint.TryReadSeed(folder) : null)
+            ?? host.Rand.Next();
         var scaling = new CoordinateScaling(layout);
         bool dropIncomplete = options.MissingLabels == MissingLabelPolicy.DropRows;
         var all = TrainingData.Read(input, options.FeatureColumnName, options.LabelColumnName, networkInput,

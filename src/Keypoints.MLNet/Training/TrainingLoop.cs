@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using static TorchSharp.torch;
@@ -33,27 +34,40 @@ internal sealed class TrainingLoop
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
     /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
-    /// the network ends with the weights of its best validation epoch.</summary>
+    /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
+    /// every <see cref="KeypointCnnTrainer.Options.CheckpointEvery"/> epochs, and a run asked to resume continues from it.</summary>
     public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed)
     {
-        var history = new List<EpochReport>();
-        var random = new Random(seed);
-        var clock = Stopwatch.StartNew();
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
         using var flipper = new BatchFlipper(layout, scaling, device);
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
-        Dictionary<string, Tensor>? bestWeights = null;
-        double bestRmse = double.PositiveInfinity;
-        int sinceBest = 0;
-        var order = Enumerable.Range(0, train.Rows).ToArray();
+        var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
+        string fingerprint = Fingerprint(train, seed);
+        var resumed = options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder
+            ? TrainingCheckpoint.TryRead(folder, fingerprint, network, optimizerState)
+            : null;
+        var history = resumed?.History ?? [];
+        var bestWeights = resumed?.BestWeights;
+        double bestRmse = resumed?.BestRmse ?? double.PositiveInfinity;
+        int sinceBest = resumed?.SinceBest ?? 0;
+        var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        var order = new int[train.Rows];
         try
         {
-            for (int epoch = 0; epoch < options.MaxEpochs; epoch++)
+            bool finished = resumed is not null && PatienceExhausted(sinceBest);
+            for (int epoch = resumed?.EpochsCompleted ?? 0; !finished && epoch < options.MaxEpochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
                 double learningRate = schedule.BeginEpoch(epoch);
+                // Each epoch's randomness comes from (seed, epoch) alone, so a resumed run repeats an uninterrupted one.
+                int epochSeed = EpochSeed(seed, epoch);
+                var random = new Random(epochSeed);
+                manual_seed(epochSeed);
+                for (int i = 0; i < order.Length; i++)
+                    order[i] = i;
                 random.Shuffle(order);
                 double trainLoss = TrainEpoch(images, targets, mask, order, flipper, schedule.Optimizer, random);
                 double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
@@ -72,13 +86,17 @@ internal sealed class TrainingLoop
                 {
                     sinceBest++;
                 }
-                var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, clock.Elapsed, isBest);
+                var elapsed = elapsedBefore + clock.Elapsed;
+                var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, elapsed, isBest);
                 history.Add(entry);
+                finished = epoch + 1 == options.MaxEpochs || PatienceExhausted(sinceBest)
+                    || (options.MaxTrainingTime is { } budget && elapsed + epochClock.Elapsed > budget);
+                if (options.CheckpointFolder is { } checkpoints && ((epoch + 1) % options.CheckpointEvery == 0 || finished))
+                {
+                    TrainingCheckpoint.Write(checkpoints, seed, fingerprint, epoch + 1, bestRmse, sinceBest, history, network,
+                        optimizerState, bestWeights);
+                }
                 report(entry);
-                if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience)
-                    break;
-                if (options.MaxTrainingTime is { } budget && clock.Elapsed + epochClock.Elapsed > budget)
-                    break;
             }
             if (bestWeights is not null)
                 network.load_state_dict(bestWeights);
@@ -96,6 +114,21 @@ internal sealed class TrainingLoop
         }
         network.eval();
         return history;
+    }
+
+    private bool PatienceExhausted(int sinceBest) => options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
+
+    private string Fingerprint(TrainingData train, int seed) => string.Create(CultureInfo.InvariantCulture,
+        $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
+        $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.BatchSize}, seed {seed}");
+
+    /// <summary>A well-mixed 32-bit seed for one epoch (SplitMix64 of the run seed and the epoch).</summary>
+    internal static int EpochSeed(int seed, int epoch)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32 | (uint)epoch) + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(z ^ (z >> 31));
     }
 
     private double TrainEpoch(Tensor images, Tensor targets, Tensor mask, int[] order,

@@ -28,6 +28,8 @@ internal static class TrainCommand
         trainerOptions.Seed = options.Int("seed");
         trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
         var output = options.String("out") ?? "model.zip";
+        trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
+        trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
         options.RejectUnknown();
 
         var ml = new MLContext(trainerOptions.Seed);
@@ -35,6 +37,8 @@ internal static class TrainCommand
         if (validationPath is not null)
             trainerOptions.ValidationData = ml.Data.Keypoints.LoadFkdCsv(validationPath);
         trainerOptions.Progress = new ConsoleProgress(trainerOptions);
+        if (trainerOptions.ResumeFromCheckpoint)
+            Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Keypoints.MLNet.Tests.Samples;
+using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+
+namespace Keypoints.MLNet.Tests.Training;
+
+/// <summary>Interrupted training resumes from its checkpoint and ends where an uninterrupted run ends.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("keypoints-checkpoints-");
+
+    private static KeypointCnnTrainer.Options Options(IDataView validation) => new()
+    {
+        Architecture = KeypointArchitecture.ConvNet3,
+        MaxEpochs = 4,
+        BatchSize = 32,
+        Seed = 5,
+        ValidationData = validation,
+        EarlyStoppingPatience = 0,
+    };
+
+    [Fact]
+    public void ResumedRun_GivesTheSameWeightsAsAnUninterruptedRun()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 128);
+        var validation = SmallFaces.Validation(ml, 32);
+        using var uninterrupted = ml.Keypoints.Trainers.Cnn(Options(validation)).Fit(data);
+
+        var crashing = Options(validation);
+        crashing.CheckpointFolder = folder.FullName;
+        crashing.Progress = new Crash(afterEpoch: 2);
+        Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(data));
+
+        var resuming = Options(validation);
+        resuming.CheckpointFolder = folder.FullName;
+        resuming.ResumeFromCheckpoint = true;
+        var reported = new List<int>();
+        resuming.Progress = new Recorder(reported);
+        using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
+
+        Assert.Equal([3, 4], reported);
+        Assert.Equal(uninterrupted.History.Select(h => h.TrainLoss), resumed.History.Select(h => h.TrainLoss));
+        Assert.Equal(Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
+            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+    }
+
+    [Fact]
+    public void Resume_RefusesACheckpointOfADifferentRun()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 64);
+        var first = Options(SmallFaces.Validation(ml, 8));
+        first.MaxEpochs = 1;
+        first.CheckpointFolder = folder.FullName;
+        ml.Keypoints.Trainers.Cnn(first).Fit(data).Dispose();
+        Assert.True(File.Exists(Path.Combine(folder.FullName, "checkpoint.kpck")));
+        Assert.Empty(folder.GetFiles("*.tmp"));
+
+        var other = Options(SmallFaces.Validation(ml, 8));
+        other.Architecture = KeypointArchitecture.Mlp;
+        other.CheckpointFolder = folder.FullName;
+        other.ResumeFromCheckpoint = true;
+        var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(other).Fit(data));
+        Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CliTraining_KilledWithSigkill_ResumesAndFinishes()
+    {
+        var csv = Path.Combine(folder.FullName, "faces.csv");
+        File.WriteAllLines(csv, File.ReadLines(SmallFaces.TrainingCsv).Take(301));
+        var model = Path.Combine(folder.FullName, "model.zip");
+        var checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
+        string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples"), "train", "--data", csv,
+            "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"), "--out", model];
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in train)
+            start.ArgumentList.Add(argument);
+        using (var process = Process.Start(start)!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+                Thread.Sleep(100);
+            Assert.False(process.HasExited, "training ended before it could be killed");
+            process.Kill(); // SIGKILL on Linux: no chance to clean up
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(model));
+
+        var resumed = ProcessRunner.Run("dotnet", [.. train, "--resume"], TimeSpan.FromMinutes(5));
+        Assert.True(resumed.ExitCode == 0, resumed.StandardOutput + resumed.StandardError);
+        Assert.True(File.Exists(model));
+        var firstEpoch = resumed.StandardOutput.Split('\n').First(l => l.StartsWith("epoch", StringComparison.Ordinal));
+        Assert.DoesNotMatch(@"^epoch\s+1\s", firstEpoch);
+        Assert.Contains("of 30", resumed.StandardOutput, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    private sealed class SimulatedCrashException : Exception;
+
+    private sealed class Crash(int afterEpoch) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value)
+        {
+            if (value.Epoch == afterEpoch)
+                throw new SimulatedCrashException();
+        }
+    }
+
+    private sealed class Recorder(List<int> epochs) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => epochs.Add(value.Epoch);
+    }
+}

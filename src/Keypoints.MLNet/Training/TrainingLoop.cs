@@ -57,7 +57,8 @@ internal sealed class TrainingLoop
         var order = new int[train.Rows];
         try
         {
-            bool finished = resumed is not null && PatienceExhausted(sinceBest);
+            bool finished = resumed is not null
+                && (PatienceExhausted(sinceBest) || (options.MaxTrainingTime is { } spent && elapsedBefore >= spent));
             for (int epoch = resumed?.EpochsCompleted ?? 0; !finished && epoch < options.MaxEpochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();

@@ -7,8 +7,9 @@ namespace Keypoints.MLNet.Training;
 
 /// <summary>
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
-/// by index, half of each is flipped, the loss is the masked mean squared error, and the validation
-/// RMSE drives early stopping and the choice of the weights that are kept.
+/// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
+/// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
+/// choice of the weights that are kept.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -42,6 +43,9 @@ internal sealed class TrainingLoop
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
         using var flipper = new BatchFlipper(layout, scaling, device);
+        using var augmenter = options.Augmentation.IsEnabled
+            ? new BatchAugmenter(options.Augmentation, layout.ImageWidth, layout.ImageHeight, device)
+            : null;
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
         Dictionary<string, Tensor>? bestWeights = null;
@@ -55,7 +59,7 @@ internal sealed class TrainingLoop
                 var epochClock = Stopwatch.StartNew();
                 double learningRate = schedule.BeginEpoch(epoch);
                 random.Shuffle(order);
-                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, schedule.Optimizer, random);
+                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, augmenter, schedule.Optimizer, random);
                 double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
                 double rmse = validationTensors.Images is null
                     ? double.NaN
@@ -99,7 +103,7 @@ internal sealed class TrainingLoop
     }
 
     private double TrainEpoch(Tensor images, Tensor targets, Tensor mask, int[] order,
-        BatchFlipper flipper, optim.Optimizer optimizer, Random random)
+        BatchFlipper flipper, BatchAugmenter? augmenter, optim.Optimizer optimizer, Random random)
     {
         network.train();
         double lossSum = 0, weightSum = 0;
@@ -116,6 +120,7 @@ internal sealed class TrainingLoop
             var m = mask.index_select(0, index);
             if (options.FlipAugmentation)
                 flipper.FlipHalf(x, y, m, random);
+            augmenter?.Apply(x, y, m, random);
             var present = m.sum();
             var difference = (network.forward(x) - y) * m;
             var loss = difference.square().sum() / present.clamp_min(1);

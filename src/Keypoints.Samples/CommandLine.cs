@@ -46,6 +46,20 @@ internal sealed class CommandLine
 
     public double? Double(string name) => Parse(name, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null as double?);
 
+    /// <summary>A <c>--name MIN,MAX</c> pair of numbers, or null when the option is absent.</summary>
+    public (double Min, double Max)? Range(string name)
+    {
+        var text = String(name);
+        if (text is null)
+            return null;
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max))
+            return (min, max);
+        throw new UsageException($"Option --{name} expects MIN,MAX, got '{text}'.");
+    }
+
     /// <summary>Fails on any option that the command did not ask for.</summary>
     public void RejectUnknown()
     {

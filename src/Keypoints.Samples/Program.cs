@@ -7,6 +7,13 @@ const string Usage = """
       train    [--data training.csv] [--validation validation.csv] [--arch mlp|convnet3] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--checkpoints DIR (default: beside --out)] [--resume]
+               [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]
+               [--contrast MIN,MAX] [--blur SIGMA_MAX] [--augment-p P]
+               --augment turns on the default per-batch augmentation: rotation within ±15 degrees, scale 0.9 to 1.1,
+               shift within ±0.05 of the image size, brightness within ±0.1 (normalized pixel units), contrast 0.8
+               to 1.2, each with probability 0.5, and blur sigma 0.5 to 1.5 px with probability 0.2. Each of --rotate,
+               --scale, --shift, --brightness, --contrast, --blur sets that transform's range and turns it on
+               (probability 0.5 if it was off); --augment-p P sets the probability of every transform that is on.
       evaluate --model model.zip --data validation.csv
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
     """;
@@ -36,6 +43,7 @@ catch (UsageException e)
 catch (Exception e) when (e is KeypointDataException or FileNotFoundException or DirectoryNotFoundException
     or ArgumentException or InvalidOperationException or InvalidDataException)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    // ArgumentOutOfRangeException puts "Actual value was ..." on a second line; scripts expect one error line.
+    Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
     return 1;
 }

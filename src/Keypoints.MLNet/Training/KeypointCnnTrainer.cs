@@ -19,7 +19,7 @@ namespace Keypoints.MLNet.Training;
 /// <remarks>
 /// Input: a feature column of <c>C * H * W</c> pixel values (grey levels 0-255 by default) and a
 /// label column of <c>2K</c> pixel coordinates with NaN where a keypoint is missing. Output: a column
-/// of <c>2K</c> predicted pixel coordinates. Flip augmentation happens only while training.
+/// of <c>2K</c> predicted pixel coordinates. Flips and the other augmentations happen only while training.
 /// </remarks>
 public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
 {
@@ -102,6 +102,11 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Mirror a random half of every batch left to right, swapping left and right keypoints. Training only. Default on.</summary>
         public bool FlipAugmentation { get; set; } = true;
 
+        /// <summary>Random rotation, scale, shift, blur, contrast and brightness of every training batch, after the flip;
+        /// keypoints move with the pixels. Training only. Default <see cref="AugmentationOptions.None"/> (off);
+        /// <see cref="AugmentationOptions.Default"/> is a starting recipe.</summary>
+        public AugmentationOptions Augmentation { get; set; } = AugmentationOptions.None;
+
         /// <summary>Validation rows (same columns as the training data). When <see langword="null"/>,
         /// <see cref="ValidationFraction"/> of the training rows are held out instead.</summary>
         public IDataView? ValidationData { get; set; }
@@ -153,6 +158,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
             if (PixelScale == 0 || !float.IsFinite(PixelScale) || !float.IsFinite(PixelOffset))
                 throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
+            ArgumentNullException.ThrowIfNull(Augmentation);
+            Augmentation.Validate();
         }
     }
 

@@ -8,8 +8,9 @@ namespace Keypoints.MLNet.Training;
 
 /// <summary>
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
-/// by index, half of each is flipped, the loss is the masked mean squared error, and the validation
-/// RMSE drives early stopping and the choice of the weights that are kept.
+/// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
+/// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
+/// choice of the weights that are kept.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -41,6 +42,9 @@ internal sealed class TrainingLoop
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
         using var flipper = new BatchFlipper(layout, scaling, device);
+        using var augmenter = options.Augmentation.IsEnabled
+            ? new BatchAugmenter(options.Augmentation, layout.ImageWidth, layout.ImageHeight, device)
+            : null;
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
         var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
@@ -70,7 +74,7 @@ internal sealed class TrainingLoop
                 for (int i = 0; i < order.Length; i++)
                     order[i] = i;
                 random.Shuffle(order);
-                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, schedule.Optimizer, random);
+                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, augmenter, schedule.Optimizer, random);
                 double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
                 double rmse = validationTensors.Images is null
                     ? double.NaN
@@ -133,7 +137,7 @@ internal sealed class TrainingLoop
     }
 
     private double TrainEpoch(Tensor images, Tensor targets, Tensor mask, int[] order,
-        BatchFlipper flipper, optim.Optimizer optimizer, Random random)
+        BatchFlipper flipper, BatchAugmenter? augmenter, optim.Optimizer optimizer, Random random)
     {
         network.train();
         double lossSum = 0, weightSum = 0;
@@ -150,6 +154,7 @@ internal sealed class TrainingLoop
             var m = mask.index_select(0, index);
             if (options.FlipAugmentation)
                 flipper.FlipHalf(x, y, m, random);
+            augmenter?.Apply(x, y, m, random);
             var present = m.sum();
             var difference = (network.forward(x) - y) * m;
             var loss = difference.square().sum() / present.clamp_min(1);

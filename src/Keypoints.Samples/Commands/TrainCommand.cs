@@ -27,6 +27,7 @@ internal static class TrainCommand
         trainerOptions.BatchSize = options.Int("batch-size") ?? trainerOptions.BatchSize;
         trainerOptions.Seed = options.Int("seed");
         trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
+        trainerOptions.Augmentation = ParseAugmentation(options);
         var output = options.String("out") ?? "model.zip";
         trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
         trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
@@ -40,6 +41,7 @@ internal static class TrainCommand
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
+            (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 
         using var model = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data);
@@ -59,6 +61,62 @@ internal static class TrainCommand
         var temp = full + ".tmp";
         ml.Model.Save(model, schema, temp);
         File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>
+    /// <c>--augment</c> starts from <see cref="AugmentationOptions.Default"/>, else every transform is off. Each range
+    /// option sets its transform's range and turns it on with probability 0.5 if it was off; <c>--augment-p</c> then
+    /// sets the probability of every transform that is on. Out-of-range values fail in the trainer's validation.
+    /// </summary>
+    private static AugmentationOptions ParseAugmentation(CommandLine options)
+    {
+        var augmentation = options.Flag("augment") ? AugmentationOptions.Default : AugmentationOptions.None;
+        if (options.Double("rotate") is double degrees)
+        {
+            augmentation.MaxRotationDegrees = degrees;
+            augmentation.RotationProbability = TurnOn(augmentation.RotationProbability);
+        }
+        if (options.Range("scale") is var (minScale, maxScale))
+        {
+            (augmentation.MinScale, augmentation.MaxScale) = (minScale, maxScale);
+            augmentation.ScaleProbability = TurnOn(augmentation.ScaleProbability);
+        }
+        if (options.Double("shift") is double shift)
+        {
+            augmentation.MaxShift = shift;
+            augmentation.ShiftProbability = TurnOn(augmentation.ShiftProbability);
+        }
+        if (options.Double("brightness") is double delta)
+        {
+            augmentation.MaxBrightnessDelta = delta;
+            augmentation.BrightnessProbability = TurnOn(augmentation.BrightnessProbability);
+        }
+        if (options.Range("contrast") is var (minContrast, maxContrast))
+        {
+            (augmentation.MinContrast, augmentation.MaxContrast) = (minContrast, maxContrast);
+            augmentation.ContrastProbability = TurnOn(augmentation.ContrastProbability);
+        }
+        if (options.Double("blur") is double sigma)
+        {
+            // The option gives only the largest sigma; the smallest stays the default unless that is larger.
+            (augmentation.MinBlurSigma, augmentation.MaxBlurSigma) = (Math.Min(augmentation.MinBlurSigma, sigma), sigma);
+            augmentation.BlurProbability = TurnOn(augmentation.BlurProbability);
+        }
+        if (options.Double("augment-p") is double probability)
+        {
+            if (!augmentation.IsEnabled)
+                throw new UsageException("Option --augment-p needs --augment or a transform option (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
+            augmentation.RotationProbability = Replace(augmentation.RotationProbability, probability);
+            augmentation.ScaleProbability = Replace(augmentation.ScaleProbability, probability);
+            augmentation.ShiftProbability = Replace(augmentation.ShiftProbability, probability);
+            augmentation.BrightnessProbability = Replace(augmentation.BrightnessProbability, probability);
+            augmentation.ContrastProbability = Replace(augmentation.ContrastProbability, probability);
+            augmentation.BlurProbability = Replace(augmentation.BlurProbability, probability);
+        }
+        return augmentation;
+
+        static double TurnOn(double current) => current > 0 ? current : 0.5;
+        static double Replace(double current, double probability) => current > 0 ? probability : 0;
     }
 
     private static KeypointArchitecture ParseArchitecture(string name) => name switch

@@ -47,6 +47,9 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [InlineData("train", "--arch", "vgg")]
     [InlineData("train", "--epochs", "many")]
     [InlineData("frobnicate")]
+    [InlineData("train", "--scale", "1.1")]
+    [InlineData("train", "--augment-p", "0.3")]
+    [InlineData("train", "--rotate", "400", "--out", "/tmp/never.zip")]
     public void BadInput_ExitsNonZero_WithOneClearLine(params string[] arguments)
     {
         var result = Cli.Run(arguments);

@@ -80,6 +80,18 @@ public sealed class KeypointCnnTrainerTests
     }
 
     [Fact]
+    public void Fit_WithDefaultAugmentation_TrainsAndReportsAFiniteLoss()
+    {
+        var ml = new MLContext();
+        var options = Quick();
+        options.Augmentation = AugmentationOptions.Default;
+        options.ValidationFraction = 0;
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 64));
+        var epoch = Assert.Single(model.History);
+        Assert.True(double.IsFinite(epoch.TrainLoss) && epoch.TrainLoss > 0, $"train loss {epoch.TrainLoss}");
+    }
+
+    [Fact]
     public void Fit_WithDropRows_TrainsOnCompleteRowsOnly()
     {
         var ml = new MLContext();

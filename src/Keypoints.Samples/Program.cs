@@ -4,7 +4,8 @@ using Keypoints.Samples.Commands;
 
 const string Usage = """
     usage:
-      train    [--data training.csv] [--validation validation.csv] [--arch mlp|convnet3] [--optimizer adam|nesterov]
+      train    [--data training.csv] [--validation validation.csv]
+               [--arch mlp|convnet3|nouri-dropout|conv2|conv6|resnet18] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--checkpoints DIR (default: beside --out)] [--resume]
                [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]

@@ -10,6 +10,10 @@ internal static class NetworkFactory
     {
         KeypointArchitecture.Mlp => new Mlp(input, outputs),
         KeypointArchitecture.ConvNet3 => new ConvNet3(input, outputs),
+        KeypointArchitecture.NouriDropout => new NouriDropout(input, outputs),
+        KeypointArchitecture.Conv2 => new Conv2(input, outputs),
+        KeypointArchitecture.Conv6 => new Conv6(input, outputs),
+        KeypointArchitecture.ResNet18 => new ResNet18(input, outputs),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
     };
 }

@@ -8,4 +8,21 @@ public enum KeypointArchitecture
 
     /// <summary>Nouri's net2: conv 32@3x3, 64@2x2, 128@2x2, each with 2x2 max pooling, then dense 500, 500.</summary>
     ConvNet3,
+
+    /// <summary>Nouri's net7: the convolutions of <see cref="ConvNet3"/> with dropout 0.1, 0.2 and 0.3 after the three pools,
+    /// then dense 1000, dropout 0.5, dense 1000. Dropout acts only while training.</summary>
+    NouriDropout,
+
+    /// <summary>Two blocks of a 3x3 convolution with padding 1 (32, then 64 filters) and 2x2 max pooling, then dense 500, 500;
+    /// small and quick to train with Adam.</summary>
+    Conv2,
+
+    /// <summary>Six 3x3 convolutions with padding 1 (12, 20, 32, 40, 48, 64 filters), 2x2 max pooling after every second one,
+    /// then dense 500, 500.</summary>
+    Conv6,
+
+    /// <summary>A ResNet-18-style network with batch norm, trained from scratch: conv 7x7 stride 2 and 3x3 max pooling, four stages
+    /// of two basic residual blocks with 32, 64, 128 and 256 channels (half of ResNet-18's widths, to train on a CPU),
+    /// global average pooling and a linear output.</summary>
+    ResNet18,
 }

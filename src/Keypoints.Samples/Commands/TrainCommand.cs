@@ -123,7 +123,11 @@ internal static class TrainCommand
     {
         "mlp" => KeypointArchitecture.Mlp,
         "convnet3" => KeypointArchitecture.ConvNet3,
-        _ => throw new UsageException($"Unknown --arch '{name}'; use mlp or convnet3."),
+        "nouri-dropout" => KeypointArchitecture.NouriDropout,
+        "conv2" => KeypointArchitecture.Conv2,
+        "conv6" => KeypointArchitecture.Conv6,
+        "resnet18" => KeypointArchitecture.ResNet18,
+        _ => throw new UsageException($"Unknown --arch '{name}'; use mlp, convnet3, nouri-dropout, conv2, conv6 or resnet18."),
     };
 
     private static KeypointOptimizer ParseOptimizer(string name) => name switch

@@ -1,0 +1,57 @@
+using Keypoints.MLNet.Onnx;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Keypoints.MLNet.Networks;
+
+/// <summary>
+/// A small network meant for Adam: two blocks of a 3x3 convolution with padding 1 (32 then 64 filters),
+/// rectification and 2x2 max pooling, then two dense layers of 500 rectified units and a linear output.
+/// On 96 x 96 faces the dense layers read 64 maps of 24 x 24.
+/// </summary>
+internal sealed class Conv2 : KeypointNetwork
+{
+    private readonly Conv2d conv1;
+    private readonly Conv2d conv2;
+    private readonly Linear dense1;
+    private readonly Linear dense2;
+    private readonly Linear output;
+
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
+    public Conv2(NetworkInput input, int outputs) : base(nameof(Conv2), input, outputs)
+    {
+        if (input.Height < 4 || input.Width < 4)
+            throw new ArgumentException($"Conv2 needs images of at least 4 x 4 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        conv1 = Conv2d(input.Channels, 32, 3, padding: 1);
+        conv2 = Conv2d(32, 64, 3, padding: 1);
+        dense1 = Linear(64 * (input.Height / 4) * (input.Width / 4), 500);
+        dense2 = Linear(500, 500);
+        output = Linear(500, outputs);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        // In-place rectification: convolutions and dense layers need their input, not their output,
+        // for the backward pass, so overwriting the output saves one activation copy per layer.
+        var x = functional.max_pool2d(conv1.forward(input).relu_(), 2);
+        x = functional.max_pool2d(conv2.forward(x).relu_(), 2);
+        x = dense1.forward(x.flatten(1)).relu_();
+        x = dense2.forward(x).relu_();
+        return output.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override string ExportOnnx(OnnxGraphBuilder graph, string input)
+    {
+        var x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, "conv1", conv1, input)));
+        x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, "conv2", conv2, x)));
+        x = OnnxLayerWriter.Flatten(graph, x);
+        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
+        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));
+        return OnnxLayerWriter.Linear(graph, "output", output, x);
+    }
+}

@@ -1,0 +1,98 @@
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Runtime;
+using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Tests.Networks;
+
+/// <summary>Every architecture, exported to ONNX, computes in ONNX Runtime what its TorchSharp module computes in eval mode.</summary>
+public sealed class NetworkOnnxParityTests
+{
+    private const int Batch = 8;
+    private const int Side = 96;
+    private const int Pixels = Side * Side;
+    private const double TolerancePixels = 1e-3;
+
+    // Read once: loading the CSV costs more than the small networks' forward passes.
+    private static readonly Lazy<float[]> Faces = new(ReadFaces);
+
+    public static TheoryData<KeypointArchitecture> Architectures => new(Enum.GetValues<KeypointArchitecture>());
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void OnnxGraph_MatchesEvalForward_On8RealFaces_Within1e3Pixels(KeypointArchitecture architecture)
+    {
+        TorchRuntime.EnsureInitialized();
+        var layout = KeypointLayout.Kaggle15;
+        var scaling = new CoordinateScaling(layout);
+        manual_seed(3);
+        using var network = NetworkFactory.Create(architecture, new NetworkInput(1, Side, Side), layout.CoordinateCount);
+        GiveBatchNormsTrainedState(network);
+        network.eval();
+
+        var images = Faces.Value;
+        var graph = KeypointGraphExporter.Export(network, layout, scaling, "Image", "PredictedKeypoints", pixelOffset: 0, pixelScale: 1f / 255f);
+        var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
+        var expected = ForwardInPixels(network, scaling, images);
+
+        var maxDifference = expected.Zip(onnx, (e, o) => Math.Abs(e - o)).Max();
+        Assert.True(maxDifference <= TolerancePixels, $"{architecture}: max |ONNX - TorchSharp| = {maxDifference} px");
+        // A graph that ignored the image would pass on one face; these faces must get different answers.
+        var firstX = Enumerable.Range(0, Batch).Select(r => onnx[r * layout.CoordinateCount]).ToArray();
+        Assert.True(firstX.Max() - firstX.Min() > 1e-3, $"{architecture}: the first coordinate is {firstX[0]} px for every face");
+        OnnxChecker.Check(graph);
+    }
+
+    /// <summary>Without this, batch norm would hold its initial state (scale 1, shift 0, mean 0, variance 1), in which
+    /// swapped or ignored parameters go unnoticed: random scales and shifts, and running statistics from a few
+    /// training-mode passes over noise, make each of the four distinct.</summary>
+    private static void GiveBatchNormsTrainedState(KeypointNetwork network)
+    {
+        var norms = network.modules().OfType<BatchNorm2d>().ToList();
+        if (norms.Count == 0)
+            return;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var norm in norms)
+        {
+            norm.weight.uniform_(0.5, 1.5);
+            norm.bias!.uniform_(-0.2, 0.2);
+        }
+        network.train();
+        for (int pass = 0; pass < 3; pass++)
+            network.forward(rand(Batch, 1, Side, Side));
+        Assert.All(norms, n => Assert.NotEqual(0f, n.running_mean!.abs().sum().item<float>()));
+    }
+
+    private static float[] ForwardInPixels(KeypointNetwork network, CoordinateScaling scaling, float[] images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = tensor(images, new long[] { Batch, 1, Side, Side }) / 255f;
+        var pixels = network.forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
+        return pixels.data<float>().ToArray();
+    }
+
+    private static float[] RunOnnxRuntime(byte[] model, float[] images, int coordinates)
+    {
+        using var session = new InferenceSession(model);
+        using var input = OrtValue.CreateTensorValueFromMemory(images, [Batch, Pixels]);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, ["Image"], [input], ["PredictedKeypoints"]);
+        Assert.Equal([Batch, coordinates], results[0].GetTensorTypeAndShape().Shape);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static float[] ReadFaces()
+    {
+        var faces = Columns.Vectors(SmallFaces.Validation(new MLContext(1), Batch), "Image");
+        Assert.Equal(Batch, faces.Length);
+        return faces.SelectMany(f => f).ToArray();
+    }
+}

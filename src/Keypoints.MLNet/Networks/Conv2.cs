@@ -37,8 +37,8 @@ internal sealed class Conv2 : KeypointNetwork
         using var scope = NewDisposeScope();
         // In-place rectification: convolutions and dense layers need their input, not their output,
         // for the backward pass, so overwriting the output saves one activation copy per layer.
-        var x = functional.max_pool2d(conv1.forward(input).relu_(), 2);
-        x = functional.max_pool2d(conv2.forward(x).relu_(), 2);
+        var x = ConvReluPool(conv1, input);
+        x = ConvReluPool(conv2, x);
         x = dense1.forward(x.flatten(1)).relu_();
         x = dense2.forward(x).relu_();
         return output.forward(x).MoveToOuterDisposeScope();
@@ -47,8 +47,8 @@ internal sealed class Conv2 : KeypointNetwork
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, "conv1", conv1, input)));
-        x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, "conv2", conv2, x)));
+        var x = ExportConvReluPool(graph, "conv1", conv1, input);
+        x = ExportConvReluPool(graph, "conv2", conv2, x);
         x = OnnxLayerWriter.Flatten(graph, x);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));

@@ -24,10 +24,8 @@ internal sealed class ConvNet3 : KeypointNetwork
         conv1 = Conv2d(input.Channels, 32, 3);
         conv2 = Conv2d(32, 64, 2);
         conv3 = Conv2d(64, 128, 2);
-        int h = ((((input.Height - 2) / 2) - 1) / 2 - 1) / 2;
-        int w = ((((input.Width - 2) / 2) - 1) / 2 - 1) / 2;
-        if (h < 1 || w < 1)
-            throw new ArgumentException($"ConvNet3 needs images of at least 14 x 14 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        int h = NouriFeatureSize(input.Height, nameof(ConvNet3), input);
+        int w = NouriFeatureSize(input.Width, nameof(ConvNet3), input);
         dense1 = Linear(128 * h * w, 500);
         dense2 = Linear(500, 500);
         output = Linear(500, outputs);
@@ -38,11 +36,9 @@ internal sealed class ConvNet3 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        // In-place rectification: a convolution's backward pass needs its input, not its output,
-        // so overwriting the output saves one activation copy per layer.
-        var x = functional.max_pool2d(conv1.forward(input).relu_(), 2);
-        x = functional.max_pool2d(conv2.forward(x).relu_(), 2);
-        x = functional.max_pool2d(conv3.forward(x).relu_(), 2);
+        var x = ConvReluPool(conv1, input);
+        x = ConvReluPool(conv2, x);
+        x = ConvReluPool(conv3, x);
         x = functional.relu(dense1.forward(x.flatten(1)));
         x = functional.relu(dense2.forward(x));
         return output.forward(x).MoveToOuterDisposeScope();
@@ -53,7 +49,7 @@ internal sealed class ConvNet3 : KeypointNetwork
     {
         var x = input;
         foreach (var (name, conv) in new[] { ("conv1", conv1), ("conv2", conv2), ("conv3", conv3) })
-            x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, name, conv, x)));
+            x = ExportConvReluPool(graph, name, conv, x);
         x = OnnxLayerWriter.Flatten(graph, x);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));

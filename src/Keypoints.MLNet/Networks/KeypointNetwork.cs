@@ -1,5 +1,6 @@
 using Keypoints.MLNet.Onnx;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Networks;
@@ -22,6 +23,24 @@ internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>Number of outputs, <c>2K</c>.</summary>
     public int Outputs { get; }
+
+    /// <summary>Convolution, in-place rectification, 2x2 max pooling: the block Nouri's nets repeat.
+    /// In place is safe because a convolution's backward pass needs its input, not its output.</summary>
+    protected static Tensor ConvReluPool(Conv2d conv, Tensor input) => nn.functional.max_pool2d(conv.forward(input).relu_(), 2);
+
+    /// <summary>Writes <see cref="ConvReluPool"/> as ONNX nodes and returns the output tensor's name.</summary>
+    protected static string ExportConvReluPool(OnnxGraphBuilder graph, string name, Conv2d conv, string input) =>
+        OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, name, conv, input)));
+
+    /// <summary>Side length after Nouri's three unpadded conv (3x3, 2x2, 2x2) + 2x2 pool blocks, as used by
+    /// <see cref="ConvNet3"/> and <see cref="NouriDropout"/>; throws when the image is too small.</summary>
+    protected static int NouriFeatureSize(int side, string network, NetworkInput input)
+    {
+        int size = ((((side - 2) / 2) - 1) / 2 - 1) / 2;
+        if (size < 1)
+            throw new ArgumentException($"{network} needs images of at least 14 x 14 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        return size;
+    }
 
     /// <summary>Appends the network's nodes to <paramref name="graph"/>, reading the NCHW tensor
     /// <paramref name="input"/>, and returns the name of the <c>[N, 2K]</c> output tensor.

@@ -37,10 +37,8 @@ internal sealed class NouriDropout : KeypointNetwork
         dropout2 = Dropout(0.2);
         conv3 = Conv2d(64, 128, 2);
         dropout3 = Dropout(0.3);
-        int h = ((((input.Height - 2) / 2) - 1) / 2 - 1) / 2;
-        int w = ((((input.Width - 2) / 2) - 1) / 2 - 1) / 2;
-        if (h < 1 || w < 1)
-            throw new ArgumentException($"NouriDropout needs images of at least 14 x 14 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        int h = NouriFeatureSize(input.Height, nameof(NouriDropout), input);
+        int w = NouriFeatureSize(input.Width, nameof(NouriDropout), input);
         dense1 = Linear(128 * h * w, 1000);
         dropout4 = Dropout(0.5);
         dense2 = Linear(1000, 1000);
@@ -54,9 +52,9 @@ internal sealed class NouriDropout : KeypointNetwork
         using var scope = NewDisposeScope();
         // In-place rectification: convolutions and dense layers need their input, not their output,
         // for the backward pass, so overwriting the output saves one activation copy per layer.
-        var x = dropout1.forward(functional.max_pool2d(conv1.forward(input).relu_(), 2));
-        x = dropout2.forward(functional.max_pool2d(conv2.forward(x).relu_(), 2));
-        x = dropout3.forward(functional.max_pool2d(conv3.forward(x).relu_(), 2));
+        var x = dropout1.forward(ConvReluPool(conv1, input));
+        x = dropout2.forward(ConvReluPool(conv2, x));
+        x = dropout3.forward(ConvReluPool(conv3, x));
         x = dropout4.forward(dense1.forward(x.flatten(1)).relu_());
         x = dense2.forward(x).relu_();
         return output.forward(x).MoveToOuterDisposeScope();
@@ -68,7 +66,7 @@ internal sealed class NouriDropout : KeypointNetwork
         // No Dropout nodes: the graph scores, and scoring is eval mode, where dropout is the identity.
         var x = input;
         foreach (var (name, conv) in new[] { ("conv1", conv1), ("conv2", conv2), ("conv3", conv3) })
-            x = OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, name, conv, x)));
+            x = ExportConvReluPool(graph, name, conv, x);
         x = OnnxLayerWriter.Flatten(graph, x);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));

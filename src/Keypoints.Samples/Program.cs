@@ -7,7 +7,8 @@ const string Usage = """
       train    [--data training.csv] [--validation validation.csv]
                [--arch mlp|convnet3|nouri-dropout|conv2|conv6|resnet18] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
-               [--checkpoints DIR (default: beside --out)] [--resume]
+               [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
+               [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--tta]
                [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]
                [--contrast MIN,MAX] [--blur SIGMA_MAX] [--augment-p P]
                --augment turns on the default per-batch augmentation: rotation within ±15 degrees, scale 0.9 to 1.1,
@@ -15,6 +16,10 @@ const string Usage = """
                to 1.2, each with probability 0.5, and blur sigma 0.5 to 1.5 px with probability 0.2. Each of --rotate,
                --scale, --shift, --brightness, --contrast, --blur sets that transform's range and turns it on
                (probability 0.5 if it was off); --augment-p P sets the probability of every transform that is on.
+               --specialists then fine-tunes one copy of the network per keypoint group (Nouri's six), each limited by
+               --specialist-epochs (default 100) and --specialist-minutes. --tta makes the saved model average every
+               prediction with the un-mirrored prediction of the mirrored face. With validation data, train ends by
+               printing the saved model's validation RMSE and NME (and, with --tta, those without the flip).
       evaluate --model model.zip --data validation.csv
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
     """;

@@ -116,6 +116,32 @@ public sealed class KeypointLayout
             nameof(keypointName));
     }
 
+    /// <summary>The layout of one group's keypoints alone (in the group's order, same image size), as a specialist predicts them.
+    /// Flip pairs are kept when both keypoints are in the group; <see cref="IsMirrorClosed"/> says whether that covers every one.</summary>
+    /// <param name="group">The group, one of <see cref="Groups"/> or any set of this layout's keypoint indices.</param>
+    public KeypointLayout Subset(KeypointGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var indices = group.KeypointIndices;
+        foreach (var index in indices)
+            CheckIndex(index, nameof(group));
+        var position = indices.Select((keypoint, i) => (keypoint, i)).ToDictionary(p => p.keypoint, p => p.i);
+        var pairs = FlipPairs
+            .Where(p => position.ContainsKey(p.Left) && position.ContainsKey(p.Right))
+            .Select(p => (position[p.Left], position[p.Right]))
+            .ToArray();
+        return new KeypointLayout($"{Name}.{group.Name}", indices.Select(i => KeypointNames[i]).ToArray(), ImageWidth, ImageHeight,
+            pairs, Array.Empty<KeypointGroup>());
+    }
+
+    /// <summary>Whether mirroring maps <paramref name="group"/> onto itself (each keypoint's mirror partner is in the group),
+    /// so a specialist for it can be trained with flip augmentation.</summary>
+    public bool IsMirrorClosed(KeypointGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.KeypointIndices.All(k => group.KeypointIndices.Contains(_flipPermutation[k]));
+    }
+
     /// <summary>Builds a layout from Kaggle-style coordinate column names (<c>name_x</c>, <c>name_y</c>, in pairs),
     /// finding flip pairs from names that differ only in <c>left</c> and <c>right</c>.</summary>
     /// <param name="name">A name for the layout.</param>

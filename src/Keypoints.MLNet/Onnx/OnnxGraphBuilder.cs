@@ -74,6 +74,7 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reservedNames = new(StringComparer.Ordinal);
     private int _nextNameNumber;
+    private string _initializerPrefix = "";
 
     /// <summary>Starts an empty graph.</summary>
     /// <param name="graphName">The graph name written into the model, for example the network's name.</param>
@@ -112,7 +113,7 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(new OnnxTensor(name, data, dims));
+    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(new OnnxTensor(_initializerPrefix + name, data, dims));
 
     /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.
     /// The array is kept, not copied.</summary>
@@ -121,7 +122,20 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(new OnnxTensor(name, data, dims));
+    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(new OnnxTensor(_initializerPrefix + name, data, dims));
+
+    /// <summary>Until the returned object is disposed, prefixes every initializer name with <c>{prefix}/</c>, so the same
+    /// network code can write several networks (an ensemble of specialists) into one graph without name clashes.</summary>
+    /// <param name="prefix">The prefix, for example <c>specialist_eyes</c>.</param>
+    /// <exception cref="InvalidOperationException">A scope is already open; scopes do not nest.</exception>
+    public IDisposable BeginInitializerScope(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        if (_initializerPrefix.Length > 0)
+            throw new InvalidOperationException($"Initializer scope '{_initializerPrefix}' is still open; scopes do not nest.");
+        _initializerPrefix = prefix + "/";
+        return new InitializerScope(this);
+    }
 
     /// <summary>Appends a node of the default ONNX domain, named <c>{opType}_{index}</c>.</summary>
     /// <param name="opType">The operator, for example <c>Conv</c>.</param>
@@ -291,5 +305,10 @@ internal sealed class OnnxGraphBuilder
                 }
             });
         }));
+    }
+
+    private sealed class InitializerScope(OnnxGraphBuilder builder) : IDisposable
+    {
+        public void Dispose() => builder._initializerPrefix = "";
     }
 }

@@ -16,42 +16,62 @@ namespace Keypoints.MLNet.Scoring;
 /// </summary>
 public sealed class KeypointCnnModel : ITransformer, IDisposable
 {
+    private readonly MLContext mlContext;
     private readonly OnnxTransformer onnx;
     private readonly byte[] graph;
+    private readonly GraphExportSettings settings;
+    private readonly IDataView schemaSource;
+    private readonly bool ownsEnsemble;
 
-    internal KeypointCnnModel(MLContext mlContext, byte[] graph, KeypointLayout layout, IReadOnlyList<EpochReport> history,
-        IDataView schemaSource, KeypointNetwork? network, string featureColumnName, string predictedColumnName)
+    internal KeypointCnnModel(MLContext mlContext, KeypointEnsemble ensemble, GraphExportSettings settings,
+        IReadOnlyList<EpochReport> history, IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> specialistHistories,
+        IDataView schemaSource, bool ownsEnsemble = true)
     {
-        this.graph = graph;
-        Layout = layout;
+        this.mlContext = mlContext;
+        this.settings = settings;
+        this.schemaSource = schemaSource;
+        this.ownsEnsemble = ownsEnsemble;
+        graph = KeypointGraphExporter.Export(ensemble, settings);
+        Ensemble = ensemble;
         History = history;
-        Network = network;
-        FeatureColumnName = featureColumnName;
-        PredictedColumnName = predictedColumnName;
+        SpecialistHistories = specialistHistories;
         using var stream = new MemoryStream(graph, writable: false);
-        onnx = mlContext.Transforms.ApplyOnnxModel(predictedColumnName, featureColumnName, stream).Fit(schemaSource);
+        onnx = mlContext.Transforms.ApplyOnnxModel(settings.OutputName, settings.InputName, stream).Fit(schemaSource);
     }
 
     /// <summary>The keypoint set the model predicts, and the image size its coordinates refer to.</summary>
-    public KeypointLayout Layout { get; }
+    public KeypointLayout Layout => settings.Layout;
 
-    /// <summary>Per-epoch training history: train loss, validation RMSE in pixels, learning rate, speed.</summary>
+    /// <summary>Per-epoch training history of the (base) network: train loss, validation RMSE in pixels, learning rate, speed.</summary>
     public IReadOnlyList<EpochReport> History { get; }
 
+    /// <summary>Per-epoch training history of each specialist, by keypoint group name; empty without specialists.
+    /// A specialist's validation RMSE covers its own group's coordinates only.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> SpecialistHistories { get; }
+
+    /// <summary>Whether scoring averages each prediction with the un-mirrored prediction of the mirrored face.</summary>
+    public bool TestTimeFlip => settings.TestTimeFlip;
+
     /// <summary>The input column of pixel values.</summary>
-    public string FeatureColumnName { get; }
+    public string FeatureColumnName => settings.InputName;
 
     /// <summary>The output column of <c>2K</c> predicted pixel coordinates.</summary>
-    public string PredictedColumnName { get; }
+    public string PredictedColumnName => settings.OutputName;
 
-    /// <summary>The trained TorchSharp network, while this object lives (for tests and fine-tuning); null for a model built from a graph alone.</summary>
-    internal KeypointNetwork? Network { get; }
+    /// <summary>The trained TorchSharp networks (for tests and fine-tuning).</summary>
+    internal KeypointEnsemble Ensemble { get; }
 
     /// <summary>The ONNX graph bytes.</summary>
     internal ReadOnlySpan<byte> OnnxGraph => graph;
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => ((ITransformer)onnx).IsRowToRowMapper;
+
+    /// <summary>The same trained networks scored with test-time flip averaging turned on or off, for example to measure
+    /// what it gives. The returned model shares this model's networks: dispose it before this one.</summary>
+    /// <param name="enabled">Whether the returned model averages with the mirrored face's prediction.</param>
+    public KeypointCnnModel WithTestTimeFlip(bool enabled) =>
+        new(mlContext, Ensemble, settings with { TestTimeFlip = enabled }, History, SpecialistHistories, schemaSource, ownsEnsemble: false);
 
     /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out) to <paramref name="path"/>,
     /// through a temporary file and a rename so a reader never sees a partial file.</summary>
@@ -80,6 +100,7 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     public void Dispose()
     {
         onnx.Dispose();
-        Network?.Dispose();
+        if (ownsEnsemble)
+            Ensemble.Dispose();
     }
 }

@@ -17,23 +17,10 @@ internal sealed class BatchFlipper : IDisposable
     /// <summary>Prepares the coordinate permutation and affine map on <paramref name="device"/>.</summary>
     public BatchFlipper(KeypointLayout layout, CoordinateScaling scaling, Device device)
     {
-        int n = layout.CoordinateCount;
-        var permutation = new long[n];
-        var signs = new float[n];
-        var shifts = new float[n];
-        for (int k = 0; k < layout.KeypointCount; k++)
-        {
-            int source = layout.FlipPermutation[k];
-            permutation[2 * k] = 2 * source;
-            permutation[2 * k + 1] = 2 * source + 1;
-            // x' = W - 1 - x in pixels is s' = -s - 1 / (W / 2) in scaled units; y is unchanged.
-            signs[2 * k] = -1f;
-            shifts[2 * k] = -1f / scaling.HalfSize[2 * k];
-            signs[2 * k + 1] = 1f;
-        }
-        coordinatePermutation = tensor(permutation, device: device);
-        sign = tensor(signs, device: device);
-        shift = tensor(shifts, device: device);
+        var map = new CoordinateFlipMap(layout, scaling);
+        coordinatePermutation = tensor(map.Permutation, device: device);
+        sign = tensor(map.Sign, device: device);
+        shift = tensor(map.Shift, device: device);
     }
 
     /// <summary>Flips the rows chosen by <paramref name="random"/> (half the batch, rounded down) in place.</summary>

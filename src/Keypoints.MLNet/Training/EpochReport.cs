@@ -17,4 +17,8 @@ public sealed record EpochReport(
     double LearningRate,
     double ImagesPerSecond,
     TimeSpan Elapsed,
-    bool IsBest);
+    bool IsBest)
+{
+    /// <summary>The keypoint group of the specialist this epoch trained; <see langword="null"/> for the base network.</summary>
+    public string? Specialist { get; init; }
+}

@@ -136,7 +136,27 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// those of the interrupted run, and with a seed the result equals an uninterrupted run's. Default off.</summary>
         public bool ResumeFromCheckpoint { get; set; }
 
-        /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>).</summary>
+        /// <summary>After the base network, train Nouri's specialists: for every keypoint group of the layout (the six Kaggle groups),
+        /// a copy of the base network, initialised from its weights, fine-tuned on the rows where the whole group is present with its own
+        /// early stopping; the model then predicts each group with its specialist. Default off.</summary>
+        public bool Specialists { get; set; }
+
+        /// <summary>Upper limit on each specialist's epochs. Default 100.</summary>
+        public int SpecialistMaxEpochs { get; set; } = 100;
+
+        /// <summary>Upper limit on each specialist's wall-clock training time. Default none.</summary>
+        public TimeSpan? SpecialistMaxTrainingTime { get; set; }
+
+        /// <summary>Initial learning rate of each specialist. Default <see langword="null"/>: half the base network's initial rate,
+        /// because the specialists start from trained weights.</summary>
+        public double? SpecialistLearningRate { get; set; }
+
+        /// <summary>Score every face and its mirror image and average the two predictions (the mirrored one with left and right
+        /// swapped back), inside the exported graph: test-time flip augmentation. Costs twice the scoring time. Default off.</summary>
+        public bool TestTimeFlip { get; set; }
+
+        /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>); a specialist's reports
+        /// carry its group in <see cref="EpochReport.Specialist"/>.</summary>
         public IProgress<EpochReport>? Progress { get; set; }
 
         internal void Validate()
@@ -150,6 +170,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
             ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckpointEvery);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SpecialistMaxEpochs);
+            if (SpecialistLearningRate is <= 0)
+                throw new ArgumentOutOfRangeException(nameof(SpecialistLearningRate), SpecialistLearningRate, "SpecialistLearningRate must be positive.");
             if (ResumeFromCheckpoint && CheckpointFolder is null)
                 throw new ArgumentException("ResumeFromCheckpoint needs a CheckpointFolder to resume from.", nameof(ResumeFromCheckpoint));
             if (ValidationFraction is < 0 or >= 1)
@@ -160,6 +183,19 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
             ArgumentNullException.ThrowIfNull(Augmentation);
             Augmentation.Validate();
+        }
+
+        /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
+        /// sub-folder, and flips only when its group is closed under mirroring.</summary>
+        internal Options ForSpecialist(string groupName, bool canFlip)
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.MaxEpochs = SpecialistMaxEpochs;
+            copy.MaxTrainingTime = SpecialistMaxTrainingTime;
+            copy.LearningRate = SpecialistLearningRate ?? 0.5 * (LearningRate ?? OptimizerSchedule.DefaultLearningRate(Optimizer));
+            copy.FlipAugmentation = FlipAugmentation && canFlip;
+            copy.CheckpointFolder = CheckpointFolder is null ? null : Path.Combine(CheckpointFolder, "specialist-" + groupName);
+            return copy;
         }
     }
 
@@ -212,25 +248,38 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         channel.Info(MessageSensitivity.None, $"Training {options.Architecture} on {train.Rows} rows ({validation?.Rows ?? 0} validation) on {device.type}, seed {seed}.");
         TorchSharp.torch.manual_seed(seed);
         var network = NetworkFactory.Create(options.Architecture, networkInput, layout.CoordinateCount);
+        KeypointEnsemble? ensemble = null;
         try
         {
             network.to(device);
-            var loop = new TrainingLoop(network, layout, scaling, options, device, report =>
+            void Report(EpochReport report)
             {
-                channel.Info(MessageSensitivity.None, $"epoch {report.Epoch}: train loss {report.TrainLoss:F6}, validation RMSE {report.ValidationRmse:F3} px, " +
+                var stage = report.Specialist is { } group ? $"specialist {group}, " : "";
+                channel.Info(MessageSensitivity.None, $"{stage}epoch {report.Epoch}: train loss {report.TrainLoss:F6}, validation RMSE {report.ValidationRmse:F3} px, " +
                     $"{report.ImagesPerSecond:F0} images/s");
                 options.Progress?.Report(report);
-            });
-            var history = loop.Run(train, validation, seed);
-            network.to(TorchSharp.torch.CPU);
-            var graph = KeypointGraphExporter.Export(network, layout, scaling, options.FeatureColumnName,
-                options.PredictedColumnName, options.PixelOffset, options.PixelScale);
-            return new KeypointCnnModel(mlContext, graph, layout, history, input, network,
-                options.FeatureColumnName, options.PredictedColumnName);
+            }
+            var history = new TrainingLoop(network, layout, scaling, options, device, Report).Run(train, validation, seed);
+            var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
+            if (options.Specialists)
+            {
+                (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report).Train(network, train, validation, seed);
+            }
+            else
+            {
+                network.to(TorchSharp.torch.CPU);
+                ensemble = KeypointEnsemble.Single(network);
+            }
+            var settings = new GraphExportSettings(layout, options.FeatureColumnName, options.PredictedColumnName,
+                options.PixelOffset, options.PixelScale, options.TestTimeFlip);
+            return new KeypointCnnModel(mlContext, ensemble, settings, history, specialistHistories, input);
         }
         catch
         {
-            network.Dispose();
+            if (ensemble is not null)
+                ensemble.Dispose();
+            else
+                network.Dispose();
             throw;
         }
     }

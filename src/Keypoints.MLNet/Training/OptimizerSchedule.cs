@@ -29,8 +29,10 @@ internal sealed class OptimizerSchedule : IDisposable
     /// <summary>The wrapped optimizer.</summary>
     public optim.Optimizer Optimizer => optimizer;
 
-    private double InitialLearningRate => options.LearningRate
-        ?? (options.Optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03);
+    private double InitialLearningRate => options.LearningRate ?? DefaultLearningRate(options.Optimizer);
+
+    /// <summary>The initial learning rate used when none is set: 0.001 for Adam, 0.03 for Nesterov.</summary>
+    public static double DefaultLearningRate(KeypointOptimizer optimizer) => optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03;
 
     /// <summary>Sets the learning rate (and momentum) for 0-based <paramref name="epoch"/> and returns the learning rate.</summary>
     public double BeginEpoch(int epoch)

@@ -107,6 +107,24 @@ internal sealed class TrainingData
         return new TrainingData(rowIndices.Select(r => images[r]).ToList(), targets, mask, Input, Coordinates, MaxPixel);
     }
 
+    /// <summary>The rows where every one of <paramref name="coordinates"/> is present, with only those coordinates as targets
+    /// (in that order): the training set of a specialist.</summary>
+    public TrainingData SelectCoordinates(IReadOnlyList<int> coordinates)
+    {
+        var rows = Enumerable.Range(0, Rows).Where(r => coordinates.All(c => Mask[r * Coordinates + c] > 0)).ToArray();
+        var targets = new float[rows.Length * coordinates.Count];
+        var mask = new float[rows.Length * coordinates.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            for (int j = 0; j < coordinates.Count; j++)
+            {
+                targets[i * coordinates.Count + j] = Targets[rows[i] * Coordinates + coordinates[j]];
+                mask[i * coordinates.Count + j] = 1f;
+            }
+        }
+        return new TrainingData(rows.Select(r => images[r]).ToList(), targets, mask, Input, coordinates.Count, MaxPixel);
+    }
+
     /// <summary>Copies the rows to <paramref name="device"/> as <c>[N, C, H, W]</c> images and <c>[N, 2K]</c> targets and mask.</summary>
     public (Tensor Images, Tensor Targets, Tensor Mask) ToTensors(Device device)
     {

@@ -36,8 +36,10 @@ internal sealed class TrainingLoop
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
     /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
-    /// every <see cref="KeypointCnnTrainer.Options.CheckpointEvery"/> epochs, and a run asked to resume continues from it.</summary>
-    public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed)
+    /// every <see cref="KeypointCnnTrainer.Options.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
+    /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the starting
+    /// weights are scored first and kept unless an epoch beats them on validation.</summary>
+    public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed, bool keepStartingWeightsUnlessBeaten = false)
     {
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
@@ -56,6 +58,12 @@ internal sealed class TrainingLoop
         var bestWeights = resumed?.BestWeights;
         double bestRmse = resumed?.BestRmse ?? double.PositiveInfinity;
         int sinceBest = resumed?.SinceBest ?? 0;
+        if (keepStartingWeightsUnlessBeaten && resumed is null && validationTensors.Images is not null)
+        {
+            bestRmse = Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit);
+            if (options.RestoreBestWeights)
+                bestWeights = Snapshot(null);
+        }
         var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var order = new int[train.Rows];

@@ -27,7 +27,13 @@ internal static class TrainCommand
         trainerOptions.BatchSize = options.Int("batch-size") ?? trainerOptions.BatchSize;
         trainerOptions.Seed = options.Int("seed");
         trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
+        trainerOptions.WeightDecay = options.Double("weight-decay") ?? trainerOptions.WeightDecay;
         trainerOptions.Augmentation = ParseAugmentation(options);
+        trainerOptions.Specialists = options.Flag("specialists");
+        trainerOptions.SpecialistMaxEpochs = options.Int("specialist-epochs") ?? trainerOptions.SpecialistMaxEpochs;
+        trainerOptions.SpecialistMaxTrainingTime = options.Double("specialist-minutes") is double specialistMinutes
+            ? TimeSpan.FromMinutes(specialistMinutes) : null;
+        trainerOptions.TestTimeFlip = options.Flag("tta");
         var output = options.String("out") ?? "model.zip";
         trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
         trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
@@ -35,13 +41,15 @@ internal static class TrainCommand
 
         var ml = new MLContext(trainerOptions.Seed);
         var data = ml.Data.Keypoints.LoadFkdCsv(dataPath);
-        if (validationPath is not null)
-            trainerOptions.ValidationData = ml.Data.Keypoints.LoadFkdCsv(validationPath);
+        var validation = validationPath is null ? null : ml.Data.Keypoints.LoadFkdCsv(validationPath);
+        trainerOptions.ValidationData = validation;
         trainerOptions.Progress = new ConsoleProgress(trainerOptions);
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
             (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
+            (trainerOptions.Specialists ? ", then specialists" : "") +
+            (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 
         using var model = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data);
@@ -51,7 +59,25 @@ internal static class TrainCommand
             ? $"saved {output} after {model.History.Count} epochs"
             : string.Create(CultureInfo.InvariantCulture,
                 $"saved {output}: best validation RMSE {best.ValidationRmse:F3} px at epoch {best.Epoch} of {model.History.Count}, {model.History[^1].Elapsed.TotalMinutes:F1} min"));
+        foreach (var (group, history) in model.SpecialistHistories)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
+        if (validation is not null)
+        {
+            PrintValidation(ml, model, validation, "validation of the saved model");
+            if (model.TestTimeFlip)
+            {
+                using var withoutFlip = model.WithTestTimeFlip(false);
+                PrintValidation(ml, withoutFlip, validation, "the same networks without test-time flip");
+            }
+        }
         return 0;
+    }
+
+    private static void PrintValidation(MLContext ml, ITransformer model, Keypoints.MLNet.Data.FkdDataView validation, string what)
+    {
+        var metrics = ml.Keypoints.Evaluate(model.Transform(validation), validation.Layout);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: RMSE {metrics.Rmse:F4} px, NME {metrics.Nme:F4}"));
     }
 
     private static void SaveAtomically(MLContext ml, ITransformer model, DataViewSchema schema, string path)
@@ -142,6 +168,13 @@ internal static class TrainCommand
     {
         public void Report(EpochReport value)
         {
+            if (value.Specialist is { } group)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"specialist {group} epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
+                    $"{value.ImagesPerSecond,6:F0} images/s{(value.IsBest ? "  *" : "")}"));
+                return;
+            }
             double perEpoch = value.Elapsed.TotalSeconds / value.Epoch;
             double left = (options.MaxEpochs - value.Epoch) * perEpoch;
             if (options.MaxTrainingTime is { } budget)

@@ -14,12 +14,11 @@ public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture
         Assert.Equal(64, images.Length);
         var onnx = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
 
-        var network = model.Network!;
         var scaling = new CoordinateScaling(model.Layout);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { 64, 1, 96, 96 });
-        var torchPixels = network.forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
+        var torchPixels = model.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
         var expected = torchPixels.data<float>().ToArray();
 
         double maxDifference = 0;

@@ -1,0 +1,106 @@
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Runtime;
+using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+using static TorchSharp.torch;
+
+namespace Keypoints.MLNet.Tests.Training;
+
+/// <summary>Nouri's specialists: one fine-tuned copy of the base network per keypoint group, combined into one graph.</summary>
+public sealed class SpecialistTests
+{
+    private static KeypointCnnTrainer.Options SmallRun(IDataView validation) => new()
+    {
+        MaxEpochs = 1,
+        SpecialistMaxEpochs = 1,
+        Seed = 5,
+        ValidationData = validation,
+        Specialists = true,
+    };
+
+    [Fact]
+    public void Fit_WithSpecialists_TrainsOnePerGroup_AndTheCombinedGraphMatchesTorchSharp()
+    {
+        var ml = new MLContext(seed: 5);
+        var validation = SmallFaces.Validation(ml, 32);
+        var folder = Path.Combine(Path.GetTempPath(), $"keypoints-specialists-{Guid.NewGuid():N}");
+        try
+        {
+            var options = SmallRun(validation);
+            options.CheckpointFolder = folder;
+            options.TestTimeFlip = true;
+            using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 256));
+
+            var groups = KeypointLayout.Kaggle15.Groups.Select(g => g.Name).ToArray();
+            Assert.Equal(groups.Order(), model.SpecialistHistories.Keys.Order());
+            Assert.Equal(groups.Select(g => "specialist_" + g), model.Ensemble.Members.Select(m => m.Name));
+            foreach (var group in groups)
+                Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
+
+            using var plain = model.WithTestTimeFlip(false);
+            var images = Columns.Vectors(validation, "Image");
+            var onnx = Columns.Vectors(plain.Transform(validation), "PredictedKeypoints");
+            var scaling = new CoordinateScaling(model.Layout);
+            using var scope = NewDisposeScope();
+            var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, 96, 96 });
+            var expected = (model.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
+            var maxDifference = onnx.SelectMany(r => r).Zip(expected, (o, e) => Math.Abs(o - e)).Max();
+            Assert.True(maxDifference <= 1e-3, $"max |ONNX - TorchSharp| = {maxDifference} px");
+
+            var path = Path.Combine(folder, "specialists.onnx");
+            model.ExportOnnx(path);
+            OnnxChecker.Check(path);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Specialist_KeepsTheBaseWeights_WhenFineTuningOnlyMakesValidationWorse()
+    {
+        var ml = new MLContext(seed: 5);
+        var training = SmallFaces.Training(ml, 256);
+        var validation = SmallFaces.Validation(ml, 32);
+        var baseOnly = SmallRun(validation);
+        baseOnly.Specialists = false;
+        using var baseModel = ml.Keypoints.Trainers.Cnn(baseOnly).Fit(training);
+        var diverging = SmallRun(validation);
+        // A learning rate this large wrecks every specialist in its first step.
+        diverging.SpecialistLearningRate = 1e3;
+        using var specialists = ml.Keypoints.Trainers.Cnn(diverging).Fit(training);
+
+        Assert.Equal(6, specialists.Ensemble.Members.Count);
+        var expected = Columns.Vectors(baseModel.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
+        var actual = Columns.Vectors(specialists.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
+        var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(maxDifference <= 1e-3, $"specialists moved predictions by up to {maxDifference} px although every epoch made them worse");
+    }
+
+    [Fact]
+    public void CopyWeights_GivesASpecialistThatPredictsTheBaseNetworksGroupCoordinates()
+    {
+        TorchRuntime.EnsureInitialized();
+        manual_seed(11);
+        var input = new NetworkInput(1, 96, 96);
+        using var baseNetwork = NetworkFactory.Create(KeypointArchitecture.Conv2, input, 30);
+        using var specialist = NetworkFactory.Create(KeypointArchitecture.Conv2, input, 4);
+        int[] coordinates = [22, 23, 26, 27];
+        SpecialistTrainer.CopyWeights(baseNetwork, specialist, coordinates);
+        baseNetwork.eval();
+        specialist.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var images = rand(4, 1, 96, 96);
+        var fromBase = baseNetwork.forward(images).index_select(1, tensor(coordinates.Select(c => (long)c).ToArray()));
+        var fromSpecialist = specialist.forward(images);
+        Assert.True(fromBase.allclose(fromSpecialist, rtol: 0, atol: 1e-6), "the specialist starts from other predictions than the base network's");
+        Assert.True(fromBase.std().item<float>() > 0, "the test compares constant outputs");
+    }
+}

@@ -1,5 +1,6 @@
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,18 +11,25 @@ namespace Keypoints.Benchmarks;
 /// batch size and tensors as the library (Adam, masked MSE, half of each batch flipped), with no
 /// ML.NET, no schedules, no validation and no reporting.
 /// </summary>
+/// <remarks>
+/// The network comes from the library's own factory (the library lets this assembly see its internals), so both
+/// loops run the same modules and kernels: Conv6's channels-last convolutions included.
+/// </remarks>
 internal static class PlainTorchLoop
 {
-    /// <summary>Trains for <paramref name="epochs"/> epochs and returns each epoch's images per second.</summary>
-    public static double[] ImagesPerSecond(Tensor images, Tensor targets, Tensor mask, int batchSize, int epochs, int seed)
+    /// <summary>Trains a fresh <paramref name="architecture"/> for <paramref name="epochs"/> epochs over
+    /// <c>[N, C, H, W]</c> images and <c>[N, 30]</c> Kaggle targets and mask, and returns each epoch's images per second.</summary>
+    public static double[] ImagesPerSecond(KeypointArchitecture architecture, Tensor images, Tensor targets, Tensor mask,
+        int batchSize, int epochs, int seed)
     {
         manual_seed(seed);
-        using var network = new ConvNet3(new NetworkInput(1, 96, 96), 30);
+        var input = new NetworkInput((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
+        using var network = NetworkFactory.Create(architecture, input, (int)targets.shape[1]);
         using var optimizer = optim.Adam(network.parameters(), 1e-3);
         var layout = KeypointLayout.Kaggle15;
-        var permutation = tensor(Enumerable.Range(0, 30).Select(i => (long)(2 * layout.FlipPermutation[i / 2] + i % 2)).ToArray());
-        var sign = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f : 1f).ToArray());
-        var shift = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f / 48 : 0f).ToArray());
+        using var permutation = tensor(Enumerable.Range(0, 30).Select(i => (long)(2 * layout.FlipPermutation[i / 2] + i % 2)).ToArray());
+        using var sign = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f : 1f).ToArray());
+        using var shift = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f / 48 : 0f).ToArray());
         var random = new Random(seed);
         int rows = (int)images.shape[0];
         network.train();

@@ -1,5 +1,8 @@
 // Benchmarks of Keypoints.MLNet against baselines measured in the same run, printed as ratios.
-// Usage: dotnet run -c Release --project benchmarks/Keypoints.Benchmarks [-- --data ../shared/data/fkd --epochs 2]
+// Usage: dotnet run -c Release --project benchmarks/Keypoints.Benchmarks
+//   [-- --data ../shared/data/fkd --networks mlp,convnet3 --images 512 --epochs 3]
+// --networks: the architectures whose training is measured (default all); --images: training rows per epoch (default 512);
+// --epochs: epochs per training run, the first a warm-up left out (default 3).
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -12,7 +15,21 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
-int epochs = int.Parse(Argument("--epochs") ?? "2", CultureInfo.InvariantCulture);
+int epochs = int.Parse(Argument("--epochs") ?? "3", CultureInfo.InvariantCulture);
+int trainingRows = int.Parse(Argument("--images") ?? "512", CultureInfo.InvariantCulture);
+var networkNames = (Argument("--networks") ?? string.Join(',', Enum.GetNames<KeypointArchitecture>()))
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var networks = Enum.GetValues<KeypointArchitecture>().Where(a => networkNames.Contains(a.ToString(), StringComparer.OrdinalIgnoreCase)).ToArray();
+if (networkNames.FirstOrDefault(n => !Enum.GetNames<KeypointArchitecture>().Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+{
+    Console.Error.WriteLine($"error: unknown network '{unknown}' in --networks; known: {string.Join(", ", Enum.GetNames<KeypointArchitecture>())}.");
+    return 1;
+}
+if (epochs < 2 || trainingRows < TrainingThroughput.BatchSize)
+{
+    Console.Error.WriteLine($"error: --epochs must be at least 2 (the first is a warm-up) and --images at least {TrainingThroughput.BatchSize} (one batch).");
+    return 1;
+}
 var trainingCsv = Path.Combine(dataFolder, "training.csv");
 var validationCsv = Path.Combine(dataFolder, "validation.csv");
 if (!File.Exists(trainingCsv))
@@ -31,17 +48,16 @@ double baselineLoad = Best(3, () => { foreach (var _ in File.ReadLines(trainingC
 double libraryLoad = Best(3, () => Drain(ml.Data.Keypoints.LoadFkdCsv(trainingCsv)), megabytes);
 results.Add(("CSV load, training.csv", "MB/s", libraryLoad, baselineLoad));
 
-// 2. Training: the library's Fit (no validation, so epochs are pure training) vs a plain TorchSharp loop, alternated.
+// 2. Training: for each network, the library's Fit (no validation, so epochs are pure training) vs a plain TorchSharp loop
+// over the same module and rows, alternated.
 var data = ml.Data.Keypoints.LoadFkdCsv(trainingCsv);
-double library = 0, plain = 0;
-for (int round = 0; round < 2; round++)
+var trainingSubset = ml.Data.TakeRows(data, trainingRows);
+foreach (var network in networks)
 {
-    var options = new KeypointCnnTrainer.Options { MaxEpochs = epochs, ValidationFraction = 0, Seed = 1 };
-    using (var model = ml.Keypoints.Trainers.Cnn(options).Fit(data))
-        library = Math.Max(library, AfterWarmUp(model.History.Select(h => h.ImagesPerSecond)));
-    plain = Math.Max(plain, PlainLoop(data, epochs));
+    var (library, plain) = TrainingThroughput.Measure(ml, trainingSubset, network, epochs, rounds: 2);
+    results.Add(($"Training {network}, batch {TrainingThroughput.BatchSize}", "images/s", library, plain));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"measured {network}: library {library:F1}, plain {plain:F1} images/s"));
 }
-results.Add(("Training ConvNet3, batch 128", "images/s", library, plain));
 
 // 3. Scoring: Transform through ML.NET's ONNX transformer vs ONNX Runtime called directly on the same graph, one image at a time.
 var validation = ml.Data.Keypoints.LoadFkdCsv(validationCsv);
@@ -66,7 +82,8 @@ Console.WriteLine();
 Console.WriteLine($"{"benchmark",-40} {"unit",-9} {"library",10} {"baseline",10} {"ratio",7}");
 foreach (var (name, unit, lib, baseline) in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {unit,-9} {lib,10:F1} {baseline,10:F1} {lib / baseline,7:F3}"));
-Console.WriteLine("baselines: CSV = reading lines without parsing; training = plain TorchSharp loop, same net, batch, data, masked loss and flips; scoring = ONNX Runtime session on the same graph.");
+Console.WriteLine("baselines: CSV = reading lines without parsing; training = plain TorchSharp loop, same module, batch, data, Adam, masked loss and flips");
+Console.WriteLine($"  ({trainingRows} rows per epoch, best epoch of 2 runs of {epochs} epochs, the first epoch of each left out); scoring = ONNX Runtime session on the same graph.");
 return 0;
 
 string? Argument(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -116,40 +133,4 @@ static List<float[]> ReadImages(IDataView view)
         list.Add(buffer.DenseValues().ToArray());
     }
     return list;
-}
-
-// The first epoch pays one-off costs (allocator warm-up, kernel selection) on both sides; it is left out when there are more.
-static double AfterWarmUp(IEnumerable<double> epochRates)
-{
-    var rates = epochRates.ToArray();
-    return rates.Length > 1 ? rates.Skip(1).Average() : rates[0];
-}
-
-static double PlainLoop(IDataView data, int epochs)
-{
-    var images = new List<float>();
-    var targets = new List<float>();
-    var mask = new List<float>();
-    using (var cursor = data.GetRowCursor(data.Schema))
-    {
-        var getImage = cursor.GetGetter<VBuffer<float>>(data.Schema["Image"]);
-        var getLabel = cursor.GetGetter<VBuffer<float>>(data.Schema["Keypoints"]);
-        VBuffer<float> image = default, label = default;
-        while (cursor.MoveNext())
-        {
-            getImage(ref image);
-            getLabel(ref label);
-            images.AddRange(image.DenseValues().Select(v => v / 255f));
-            foreach (var v in label.DenseValues())
-            {
-                targets.Add(float.IsNaN(v) ? 0 : (v - 48) / 48);
-                mask.Add(float.IsNaN(v) ? 0 : 1);
-            }
-        }
-    }
-    int rows = targets.Count / 30;
-    using var x = TorchSharp.torch.tensor(images.ToArray(), [rows, 1, 96, 96]);
-    using var y = TorchSharp.torch.tensor(targets.ToArray(), [rows, 30]);
-    using var m = TorchSharp.torch.tensor(mask.ToArray(), [rows, 30]);
-    return AfterWarmUp(PlainTorchLoop.ImagesPerSecond(x, y, m, 128, epochs, 1));
 }

@@ -1,0 +1,50 @@
+using Keypoints.MLNet;
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Training;
+using Microsoft.ML;
+
+namespace Keypoints.Benchmarks;
+
+/// <summary>
+/// Training images per second of one network through the library's <c>Fit</c> and through <see cref="PlainTorchLoop"/>,
+/// on the same rows, batch size and seed. Every run starts a fresh network and its first epoch, which pays one-off
+/// costs (allocator warm-up, kernel selection), is left out; the runs alternate, and each side reports its best
+/// remaining epoch, as other processes on a shared machine only ever slow an epoch down.
+/// </summary>
+internal static class TrainingThroughput
+{
+    /// <summary>Images per mini-batch on both sides, the library's default.</summary>
+    public const int BatchSize = 128;
+
+    /// <summary>Measures <paramref name="architecture"/> on <paramref name="rows"/> (Kaggle layout, pixels 0-255) for
+    /// <paramref name="epochs"/> epochs per run, <paramref name="rounds"/> runs per side.</summary>
+    public static (double Library, double Plain) Measure(MLContext ml, IDataView rows, KeypointArchitecture architecture,
+        int epochs, int rounds)
+    {
+        var layout = KeypointLayout.Kaggle15;
+        var tensors = TrainingData.Read(rows, "Image", "Keypoints", new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
+            new CoordinateScaling(layout), pixelOffset: 0, pixelScale: 1f / 255f, dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
+        using var images = tensors.Images;
+        using var targets = tensors.Targets;
+        using var mask = tensors.Mask;
+        double library = 0, plain = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            var options = new KeypointCnnTrainer.Options
+            {
+                Architecture = architecture,
+                BatchSize = BatchSize,
+                MaxEpochs = epochs,
+                ValidationFraction = 0,
+                Seed = 1,
+            };
+            using (var model = ml.Keypoints.Trainers.Cnn(options).Fit(rows))
+                library = Math.Max(library, BestAfterWarmUp(model.History.Select(h => h.ImagesPerSecond)));
+            plain = Math.Max(plain, BestAfterWarmUp(PlainTorchLoop.ImagesPerSecond(architecture, images, targets, mask, BatchSize, epochs, 1)));
+        }
+        return (library, plain);
+    }
+
+    private static double BestAfterWarmUp(IEnumerable<double> epochRates) => epochRates.Skip(1).Max();
+}

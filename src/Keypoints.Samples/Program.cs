@@ -17,6 +17,9 @@ const string Usage = """
                (probability 0.5 if it was off); --augment-p P sets the probability of every transform that is on.
       evaluate --model model.zip --data validation.csv
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
+      plot     --model model.zip|model.onnx --out DIR
+               writes DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png
+               (the first convolution layer's kernels; not for the mlp, which has none)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -33,7 +36,8 @@ try
         "train" => TrainCommand.Run(options),
         "evaluate" => EvaluateCommand.Run(options),
         "submit" => SubmitCommand.Run(options),
-        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate or submit."),
+        "plot" => PlotCommand.Run(options),
+        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate, submit or plot."),
     };
 }
 catch (UsageException e)

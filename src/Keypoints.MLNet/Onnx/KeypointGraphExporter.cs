@@ -11,13 +11,14 @@ namespace Keypoints.MLNet.Onnx;
 /// </summary>
 /// <remarks>
 /// Metadata properties: <c>keypoints.layout</c> (layout name), <c>keypoints.names</c> (comma-separated
-/// keypoint names), <c>keypoints.image_size</c> (<c>W,H</c>), <c>keypoints.channels</c>.
+/// keypoint names), <c>keypoints.image_size</c> (<c>W,H</c>), <c>keypoints.channels</c>, and
+/// <c>keypoints.history</c> (the training history, in the format of <see cref="HistoryMetadata"/>).
 /// </remarks>
 internal static class KeypointGraphExporter
 {
     /// <summary>Returns the ONNX model bytes for <paramref name="network"/> (which must be in eval mode, on the CPU).</summary>
     public static byte[] Export(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
-        string inputName, string outputName, float pixelOffset, float pixelScale)
+        string inputName, string outputName, float pixelOffset, float pixelScale, IReadOnlyList<EpochReport> history)
     {
         var input = network.Input;
         var graph = new OnnxGraphBuilder("keypoints");
@@ -37,6 +38,7 @@ internal static class KeypointGraphExporter
         graph.AddMetadata("keypoints.names", string.Join(",", layout.KeypointNames));
         graph.AddMetadata("keypoints.image_size", FormattableString.Invariant($"{layout.ImageWidth},{layout.ImageHeight}"));
         graph.AddMetadata("keypoints.channels", input.Channels.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        graph.AddMetadata(HistoryMetadata.Key, HistoryMetadata.Format(history));
         return graph.ToModelBytes();
     }
 }

@@ -224,7 +224,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             var history = loop.Run(train, validation, seed);
             network.to(TorchSharp.torch.CPU);
             var graph = KeypointGraphExporter.Export(network, layout, scaling, options.FeatureColumnName,
-                options.PredictedColumnName, options.PixelOffset, options.PixelScale);
+                options.PredictedColumnName, options.PixelOffset, options.PixelScale, history);
             return new KeypointCnnModel(mlContext, graph, layout, history, input, network,
                 options.FeatureColumnName, options.PredictedColumnName);
         }

@@ -37,7 +37,7 @@ public sealed class NetworkOnnxParityTests
         network.eval();
 
         var images = Faces.Value;
-        var graph = KeypointGraphExporter.Export(network, layout, scaling, "Image", "PredictedKeypoints", pixelOffset: 0, pixelScale: 1f / 255f);
+        var graph = KeypointGraphExporter.Export(network, layout, scaling, "Image", "PredictedKeypoints", pixelOffset: 0, pixelScale: 1f / 255f, history: []);
         var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
         var expected = ForwardInPixels(network, scaling, images);
 

@@ -22,6 +22,9 @@ const string Usage = """
                printing the saved model's validation RMSE and NME (and, with --tta, those without the flip).
       evaluate --model model.zip --data validation.csv
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
+      plot     --model model.zip|model.onnx --out DIR
+               writes DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png
+               (the first convolution layer's kernels; not for the mlp, which has none)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -38,7 +41,8 @@ try
         "train" => TrainCommand.Run(options),
         "evaluate" => EvaluateCommand.Run(options),
         "submit" => SubmitCommand.Run(options),
-        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate or submit."),
+        "plot" => PlotCommand.Run(options),
+        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate, submit or plot."),
     };
 }
 catch (UsageException e)

@@ -13,8 +13,9 @@ namespace Keypoints.MLNet.Onnx;
 /// <remarks>
 /// Metadata properties: <c>keypoints.layout</c> (layout name), <c>keypoints.names</c> (comma-separated
 /// keypoint names), <c>keypoints.image_size</c> (<c>W,H</c>), <c>keypoints.channels</c>,
-/// <c>keypoints.networks</c> (comma-separated ensemble member names) and <c>keypoints.test_time_flip</c>
-/// (<c>true</c> or <c>false</c>).
+/// <c>keypoints.networks</c> (comma-separated ensemble member names), <c>keypoints.test_time_flip</c>
+/// (<c>true</c> or <c>false</c>) and <c>keypoints.history</c> (the base network's training history, in the format of
+/// <see cref="HistoryMetadata"/>).
 /// </remarks>
 internal static class KeypointGraphExporter
 {
@@ -47,6 +48,7 @@ internal static class KeypointGraphExporter
         graph.AddMetadata("keypoints.channels", input.Channels.ToString(CultureInfo.InvariantCulture));
         graph.AddMetadata("keypoints.networks", string.Join(",", ensemble.Members.Select(m => m.Name)));
         graph.AddMetadata("keypoints.test_time_flip", settings.TestTimeFlip ? "true" : "false");
+        graph.AddMetadata(HistoryMetadata.Key, HistoryMetadata.Format(settings.History));
         return graph.ToModelBytes();
     }
 }

@@ -24,7 +24,7 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     private readonly bool ownsEnsemble;
 
     internal KeypointCnnModel(MLContext mlContext, KeypointEnsemble ensemble, GraphExportSettings settings,
-        IReadOnlyList<EpochReport> history, IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> specialistHistories,
+        IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> specialistHistories,
         IDataView schemaSource, bool ownsEnsemble = true)
     {
         this.mlContext = mlContext;
@@ -33,7 +33,6 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
         this.ownsEnsemble = ownsEnsemble;
         graph = KeypointGraphExporter.Export(ensemble, settings);
         Ensemble = ensemble;
-        History = history;
         SpecialistHistories = specialistHistories;
         using var stream = new MemoryStream(graph, writable: false);
         onnx = mlContext.Transforms.ApplyOnnxModel(settings.OutputName, settings.InputName, stream).Fit(schemaSource);
@@ -43,7 +42,7 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     public KeypointLayout Layout => settings.Layout;
 
     /// <summary>Per-epoch training history of the (base) network: train loss, validation RMSE in pixels, learning rate, speed.</summary>
-    public IReadOnlyList<EpochReport> History { get; }
+    public IReadOnlyList<EpochReport> History => settings.History;
 
     /// <summary>Per-epoch training history of each specialist, by keypoint group name; empty without specialists.
     /// A specialist's validation RMSE covers its own group's coordinates only.</summary>
@@ -71,7 +70,7 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     /// what it gives. The returned model shares this model's networks: dispose it before this one.</summary>
     /// <param name="enabled">Whether the returned model averages with the mirrored face's prediction.</param>
     public KeypointCnnModel WithTestTimeFlip(bool enabled) =>
-        new(mlContext, Ensemble, settings with { TestTimeFlip = enabled }, History, SpecialistHistories, schemaSource, ownsEnsemble: false);
+        new(mlContext, Ensemble, settings with { TestTimeFlip = enabled }, SpecialistHistories, schemaSource, ownsEnsemble: false);
 
     /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out) to <paramref name="path"/>,
     /// through a temporary file and a rename so a reader never sees a partial file.</summary>

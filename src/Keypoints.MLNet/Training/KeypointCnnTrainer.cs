@@ -271,8 +271,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 ensemble = KeypointEnsemble.Single(network);
             }
             var settings = new GraphExportSettings(layout, options.FeatureColumnName, options.PredictedColumnName,
-                options.PixelOffset, options.PixelScale, options.TestTimeFlip);
-            return new KeypointCnnModel(mlContext, ensemble, settings, history, specialistHistories, input);
+                options.PixelOffset, options.PixelScale, options.TestTimeFlip, history);
+            return new KeypointCnnModel(mlContext, ensemble, settings, specialistHistories, input);
         }
         catch
         {

@@ -1,0 +1,77 @@
+using Keypoints.MLNet.Scoring;
+using SkiaSharp;
+
+namespace Keypoints.Samples.Plots;
+
+/// <summary>
+/// Draws convolution kernels as a grid of enlarged grey tiles, one per filter and input channel. Each tile is
+/// scaled on its own so that zero is mid-grey and the kernel's largest absolute weight is white (positive)
+/// or black (negative): the pattern of each filter shows even where filters differ in magnitude.
+/// </summary>
+internal static class KernelGridImage
+{
+    private const int TilePixels = 72;
+    private const int Gap = 14;
+    private const int LabelHeight = 18;
+    private const int TitleHeight = 58;
+    private const int MaxColumns = 8;
+
+    /// <summary>Writes the grid of <paramref name="kernels"/> as a PNG to <paramref name="path"/>.</summary>
+    public static void SavePng(ConvolutionKernels kernels, string title, string path)
+    {
+        int tiles = kernels.Count * kernels.Channels;
+        int columns = Math.Min(MaxColumns, (int)Math.Ceiling(Math.Sqrt(tiles)));
+        int rows = (tiles + columns - 1) / columns;
+        int cellWidth = TilePixels + Gap;
+        int cellHeight = TilePixels + LabelHeight + Gap;
+        int width = Math.Max(Gap + (columns * cellWidth), 520);
+        int height = TitleHeight + (rows * cellHeight) + Gap;
+
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var font = new SKFont(SKTypeface.Default, 14);
+        using var titleFont = new SKFont(SKTypeface.Default, 17);
+        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var fill = new SKPaint { IsAntialias = false };
+        using var frame = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        canvas.DrawText(title, width / 2f, 24, SKTextAlign.Center, titleFont, text);
+        canvas.DrawText("each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44, SKTextAlign.Center, font, text);
+
+        float cellSide = (float)TilePixels / Math.Max(kernels.Height, kernels.Width);
+        for (int tile = 0; tile < tiles; tile++)
+        {
+            int filter = tile / kernels.Channels, channel = tile % kernels.Channels;
+            float left = Gap + (tile % columns * cellWidth);
+            float top = TitleHeight + (tile / columns * cellHeight);
+            var kernel = kernels.Kernel(filter, channel);
+            float scale = MaxAbs(kernel);
+            for (int y = 0; y < kernels.Height; y++)
+            {
+                for (int x = 0; x < kernels.Width; x++)
+                {
+                    float w = kernel[(y * kernels.Width) + x];
+                    byte grey = (byte)Math.Clamp(MathF.Round(127.5f + (127.5f * (scale > 0 ? w / scale : 0))), 0, 255);
+                    fill.Color = new SKColor(grey, grey, grey);
+                    canvas.DrawRect(left + (x * cellSide), top + (y * cellSide), cellSide, cellSide, fill);
+                }
+            }
+            canvas.DrawRect(left - 0.5f, top - 0.5f, (kernels.Width * cellSide) + 1, (kernels.Height * cellSide) + 1, frame);
+            var label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
+            canvas.DrawText(label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3, SKTextAlign.Center, font, text);
+        }
+
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        png.SaveTo(file);
+    }
+
+    private static float MaxAbs(ReadOnlySpan<float> values)
+    {
+        float max = 0;
+        foreach (var v in values)
+            max = Math.Max(max, Math.Abs(v));
+        return max;
+    }
+}

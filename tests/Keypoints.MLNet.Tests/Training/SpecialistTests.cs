@@ -83,6 +83,47 @@ public sealed class SpecialistTests
     }
 
     [Fact]
+    public void InterruptedSpecialistTraining_ResumesToTheSamePredictionsAsAnUninterruptedRun()
+    {
+        var ml = new MLContext(seed: 5);
+        var training = SmallFaces.Training(ml, 256);
+        var validation = SmallFaces.Validation(ml, 32);
+        var folder = Directory.CreateTempSubdirectory("keypoints-specialist-resume-");
+        try
+        {
+            KeypointCnnTrainer.Options Run()
+            {
+                var options = SmallRun(validation);
+                options.SpecialistMaxEpochs = 2;
+                options.EarlyStoppingPatience = 0;
+                return options;
+            }
+            using var uninterrupted = ml.Keypoints.Trainers.Cnn(Run()).Fit(training);
+
+            var crashing = Run();
+            crashing.CheckpointFolder = folder.FullName;
+            crashing.Progress = new CrashInSpecialist("mouth_corners_top_lip", epoch: 1);
+            Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(training));
+
+            var resuming = Run();
+            resuming.CheckpointFolder = folder.FullName;
+            resuming.ResumeFromCheckpoint = true;
+            var trained = new List<string>();
+            resuming.Progress = new Recorder(trained);
+            using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(training);
+
+            Assert.DoesNotContain("base 1", trained);
+            Assert.DoesNotContain("eye_centers 1", trained);
+            Assert.Equal(Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
+                Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void CopyWeights_GivesASpecialistThatPredictsTheBaseNetworksGroupCoordinates()
     {
         TorchRuntime.EnsureInitialized();
@@ -102,5 +143,21 @@ public sealed class SpecialistTests
         var fromSpecialist = specialist.forward(images);
         Assert.True(fromBase.allclose(fromSpecialist, rtol: 0, atol: 1e-6), "the specialist starts from other predictions than the base network's");
         Assert.True(fromBase.std().item<float>() > 0, "the test compares constant outputs");
+    }
+
+    private sealed class SimulatedCrashException : Exception;
+
+    private sealed class CrashInSpecialist(string group, int epoch) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value)
+        {
+            if (value.Specialist == group && value.Epoch == epoch)
+                throw new SimulatedCrashException();
+        }
+    }
+
+    private sealed class Recorder(List<string> trained) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => trained.Add($"{value.Specialist ?? "base"} {value.Epoch}");
     }
 }

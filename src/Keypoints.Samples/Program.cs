@@ -4,7 +4,9 @@ using Keypoints.Samples.Commands;
 
 const string Usage = """
     usage:
-      train    [--data training.csv] [--validation validation.csv]
+      --data takes either CSV layout: Kaggle's (keypoint columns and an Image column of grey levels) or image files
+      (first column 'image', a path relative to the CSV's folder, then x0,y0,... or <name>_x,<name>_y pairs).
+      train    [--data training.csv] [--validation validation.csv] [--input-size N (image files; default 96)] [--color]
                [--arch mlp|convnet3|nouri-dropout|conv2|conv6|resnet18] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
@@ -20,7 +22,13 @@ const string Usage = """
                --specialist-epochs (default 100) and --specialist-minutes. --tta makes the saved model average every
                prediction with the un-mirrored prediction of the mirrored face. With validation data, train ends by
                printing the saved model's validation RMSE and NME (and, with --tta, those without the flip).
-      evaluate --model model.zip --data validation.csv
+      evaluate --model model.zip --data validation.csv [--sheet DIR]
+               --sheet (image files) writes DIR/best.png and DIR/worst.png: the best and worst 16 faces by RMSE,
+               predicted points red, true points green
+      predict  --model model.zip --image face.jpg --out overlay.png [--names]
+      predict  --model model.zip --data file.csv --out predictions.csv
+               --image draws the predicted points (and with --names their names) on the original image; --data writes
+               every row's predicted coordinates in pixels of its original image
       submit   --model model.zip --test test.csv --lookup IdLookupTable.csv --out submission.csv
       plot     --model model.zip|model.onnx --out DIR
                writes DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png
@@ -40,9 +48,10 @@ try
     {
         "train" => TrainCommand.Run(options),
         "evaluate" => EvaluateCommand.Run(options),
+        "predict" => PredictCommand.Run(options),
         "submit" => SubmitCommand.Run(options),
         "plot" => PlotCommand.Run(options),
-        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate, submit or plot."),
+        _ => throw new UsageException($"Unknown command '{args[0]}'; use train, evaluate, predict, submit or plot."),
     };
 }
 catch (UsageException e)

@@ -8,7 +8,13 @@ namespace Keypoints.MLNet.Data;
 /// The operations change the rows, so they belong before a trainer, never in a saved model.</summary>
 public sealed class KeypointDataCatalog
 {
-    internal KeypointDataCatalog(DataOperationsCatalog data) => ArgumentNullException.ThrowIfNull(data);
+    private readonly DataOperationsCatalog data;
+
+    internal KeypointDataCatalog(DataOperationsCatalog data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        this.data = data;
+    }
 
     /// <summary>Loads a Kaggle training or validation CSV (keypoint columns plus <c>Image</c>) as a streaming view with
     /// columns <c>Image</c> (grey levels 0-255) and <c>Keypoints</c> (pixel coordinates, NaN where empty).</summary>
@@ -18,6 +24,12 @@ public sealed class KeypointDataCatalog
     /// <exception cref="KeypointDataException">The header is malformed; row errors surface while reading, with line and column.</exception>
     public FkdDataView LoadFkdCsv(string path, int imageWidth = 96, int imageHeight = 96) =>
         FkdCsv.LoadTraining(path, imageWidth, imageHeight);
+
+    /// <summary>Loads a keypoint CSV of image files (<c>image,x0,y0,...</c> or <c>image,&lt;name&gt;_x,&lt;name&gt;_y,...</c>, paths
+    /// relative to the CSV's folder), checking every row and image, as columns <c>ImagePath</c> and <c>Keypoints</c>.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <exception cref="KeypointDataException">A malformed row, a missing or unreadable image, or a keypoint outside its image.</exception>
+    public KeypointImageDataView LoadImageCsv(string path) => KeypointImageCsv.Load(data, path);
 
     /// <summary>Loads a Kaggle <c>test.csv</c> (<c>ImageId,Image</c>) as a streaming view with columns <c>ImageId</c> and <c>Image</c>.</summary>
     /// <param name="path">The CSV file.</param>

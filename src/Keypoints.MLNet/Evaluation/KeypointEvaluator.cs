@@ -15,7 +15,7 @@ internal static class KeypointEvaluator
         int n = layout.CoordinateCount;
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumn, "label", n);
         var score = SchemaChecks.RequireSingleVector(data.Schema, scoreColumn, "score", n);
-        int left = IndexOrMinus1(layout, "left_eye_center"), right = IndexOrMinus1(layout, "right_eye_center");
+        var normalizer = new NmeNormalizer(layout);
         var squaredPerCoordinate = new double[n];
         var presentPerCoordinate = new long[n];
         var distanceSum = new double[layout.KeypointCount];
@@ -58,10 +58,8 @@ internal static class KeypointEvaluator
                 rowDistance += distance;
                 rowPoints++;
             }
-            double interOcular = left >= 0 && right >= 0
-                ? Math.Sqrt(Square(truth[2 * left] - truth[2 * right]) + Square(truth[2 * left + 1] - truth[2 * right + 1]))
-                : double.NaN;
-            double rowNme = rowPoints > 0 && interOcular > 0 ? rowDistance / rowPoints / interOcular : double.NaN;
+            double normalizing = normalizer.Length(truth);
+            double rowNme = rowPoints > 0 && normalizing > 0 ? rowDistance / rowPoints / normalizing : double.NaN;
             if (!double.IsNaN(rowNme))
             {
                 nmeSum += rowNme;
@@ -82,20 +80,9 @@ internal static class KeypointEvaluator
         }).ToArray();
         var ordered = rows.OrderBy(r => r.Rmse).ToArray();
         return new KeypointMetrics(rmse, nmeRows > 0 ? nmeSum / nmeRows : double.NaN,
-            "distance between the true left and right eye centers", perKeypoint,
+            normalizer.Description, perKeypoint,
             ordered.Take(extremeRows).ToArray(), ordered.Reverse().Take(extremeRows).ToArray(), row, present);
     }
 
     private static double Square(double v) => v * v;
-
-    private static int IndexOrMinus1(KeypointLayout layout, string name)
-    {
-        for (int i = 0; i < layout.KeypointCount; i++)
-        {
-            if (layout.KeypointNames[i] == name)
-                return i;
-        }
-        return -1;
-    }
-
 }

@@ -23,7 +23,8 @@ public sealed class KeypointMetrics
     public double Rmse { get; }
 
     /// <summary>Normalized mean error: per row, the mean Euclidean point error over its labeled keypoints divided by
-    /// the distance between its true eye centers; averaged over rows that have both eye centers. NaN when none do.</summary>
+    /// the distance between its true eye centers when the layout has eyes, else by the diagonal of the box around its true
+    /// keypoints (<see cref="NmeNormalization"/> says which); averaged over rows where that length is known. NaN when none.</summary>
     public double Nme { get; }
 
     /// <summary>What <see cref="Nme"/> is divided by, in words.</summary>

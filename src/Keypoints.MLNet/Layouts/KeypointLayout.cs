@@ -70,6 +70,11 @@ public sealed class KeypointLayout
     /// in the competition's column order, with Nouri's six specialist groups.</summary>
     public static KeypointLayout Kaggle15 { get; } = CreateKaggle15();
 
+    /// <summary>The 68-point iBUG layout (0-based, 300-W convention) in a 160 x 160 image, with its mirror permutation
+    /// (jaw, eyebrows, nostrils, eyes and mouth swapped across the mid-line; nose bridge and mid-line lip points fixed)
+    /// and the groups <c>jaw</c>, <c>eyebrows</c>, <c>nose</c>, <c>eyes</c>, <c>mouth</c>.</summary>
+    public static KeypointLayout Ibug68 { get; } = Ibug68Layout.Create();
+
     /// <summary>The layout's name.</summary>
     public string Name { get; }
 
@@ -101,6 +106,15 @@ public sealed class KeypointLayout
     /// <summary>For each keypoint index, the index of the keypoint it becomes in a mirrored image
     /// (itself for keypoints on the vertical mid-line).</summary>
     public IReadOnlyList<int> FlipPermutation => _flipPermutation;
+
+    /// <summary>The same keypoints, flip pairs and groups with coordinates that refer to an image of another size
+    /// (for example the network's input after a resize).</summary>
+    /// <param name="imageWidth">Width in pixels of the image.</param>
+    /// <param name="imageHeight">Height in pixels of the image.</param>
+    public KeypointLayout WithImageSize(int imageWidth, int imageHeight) =>
+        imageWidth == ImageWidth && imageHeight == ImageHeight
+            ? this
+            : new KeypointLayout(Name, KeypointNames, imageWidth, imageHeight, FlipPairs, Groups);
 
     /// <summary>Returns the index of a keypoint by name.</summary>
     /// <exception cref="ArgumentException">No keypoint has that name.</exception>
@@ -142,30 +156,52 @@ public sealed class KeypointLayout
         return group.KeypointIndices.All(k => group.KeypointIndices.Contains(_flipPermutation[k]));
     }
 
-    /// <summary>Builds a layout from Kaggle-style coordinate column names (<c>name_x</c>, <c>name_y</c>, in pairs),
-    /// finding flip pairs from names that differ only in <c>left</c> and <c>right</c>.</summary>
+    /// <summary>Builds a layout from coordinate column names: <c>&lt;name&gt;_x,&lt;name&gt;_y</c> pairs (flip pairs found
+    /// from names that differ only in <c>left</c> and <c>right</c>), or numbered <c>x0,y0,x1,y1,...</c> pairs. The Kaggle
+    /// 30 columns give <see cref="Kaggle15"/> and 68 numbered pairs give <see cref="Ibug68"/>, at the given image size.
+    /// Numbered pairs of another count have keypoint names <c>0</c>, <c>1</c>, ... and no flip pairs.</summary>
     /// <param name="name">A name for the layout.</param>
     /// <param name="coordinateColumns">Column names, x before y for each keypoint.</param>
     /// <param name="imageWidth">Width in pixels of the image.</param>
     /// <param name="imageHeight">Height in pixels of the image.</param>
-    /// <exception cref="FormatException">The columns are not <c>_x</c>/<c>_y</c> pairs of one name.</exception>
+    /// <exception cref="FormatException">The columns are not <c>_x</c>/<c>_y</c> pairs of one name, nor <c>xN,yN</c> pairs numbered from 0.</exception>
     public static KeypointLayout FromCoordinateColumns(string name, IReadOnlyList<string> coordinateColumns, int imageWidth, int imageHeight)
     {
         ArgumentNullException.ThrowIfNull(coordinateColumns);
         if (coordinateColumns.Count == 0 || coordinateColumns.Count % 2 != 0)
-            throw new FormatException($"Expected pairs of '<name>_x,<name>_y' columns, found {coordinateColumns.Count} columns.");
+            throw new FormatException($"Expected pairs of '<name>_x,<name>_y' or 'x0,y0' columns, found {coordinateColumns.Count} columns.");
+        if (IsNumbered(coordinateColumns))
+        {
+            int count = coordinateColumns.Count / 2;
+            if (count == Ibug68.KeypointCount)
+                return Ibug68.WithImageSize(imageWidth, imageHeight);
+            return new KeypointLayout(name, Enumerable.Range(0, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                imageWidth, imageHeight, Array.Empty<(int, int)>(), Array.Empty<KeypointGroup>());
+        }
         var names = new List<string>();
         for (int i = 0; i < coordinateColumns.Count; i += 2)
         {
             string x = coordinateColumns[i], y = coordinateColumns[i + 1];
             if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
                 || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
-                throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair.");
+                throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair (nor 'x{i / 2},y{i / 2}').");
             names.Add(x[..^2]);
         }
         if (names.SequenceEqual(Kaggle15.KeypointNames) && imageWidth == Kaggle15.ImageWidth && imageHeight == Kaggle15.ImageHeight)
             return Kaggle15;
         return new KeypointLayout(name, names, imageWidth, imageHeight, FindFlipPairs(names), Array.Empty<KeypointGroup>());
+    }
+
+    /// <summary>Whether the columns are exactly <c>x0,y0,x1,y1,...</c>.</summary>
+    private static bool IsNumbered(IReadOnlyList<string> columns)
+    {
+        for (int i = 0; i < columns.Count; i += 2)
+        {
+            var k = (i / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.Equals(columns[i], "x" + k, StringComparison.Ordinal) || !string.Equals(columns[i + 1], "y" + k, StringComparison.Ordinal))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Pairs names that differ only by <c>left</c> ↔ <c>right</c> (any case, as whole tokens).</summary>

@@ -185,6 +185,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             Augmentation.Validate();
         }
 
+        /// <summary>A shallow copy, for a caller that must change a few settings without touching the user's object.</summary>
+        internal Options Clone() => (Options)MemberwiseClone();
+
         /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
         /// sub-folder, and flips only when its group is closed under mirroring.</summary>
         internal Options ForSpecialist(string groupName, bool canFlip)

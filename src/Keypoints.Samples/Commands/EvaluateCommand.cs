@@ -1,30 +1,56 @@
 using System.Globalization;
 using Keypoints.MLNet;
+using Keypoints.Samples.Plots;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Keypoints.Samples.Commands;
 
-/// <summary><c>evaluate</c>: scores a Kaggle-layout CSV with a saved model and prints RMSE, NME and per-keypoint errors.</summary>
+/// <summary><c>evaluate</c>: scores a labelled CSV (Kaggle or image files) with a saved model and prints RMSE, NME and
+/// per-keypoint errors; with <c>--sheet DIR</c> (image files) it also draws the best and worst 16 faces.</summary>
 internal static class EvaluateCommand
 {
+    public const string BestSheetFileName = "best.png";
+    public const string WorstSheetFileName = "worst.png";
+
     public static int Run(CommandLine options)
     {
         var modelPath = options.RequiredString("model");
         var dataPath = options.RequiredString("data");
+        var sheets = options.String("sheet");
         options.RejectUnknown();
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
 
         var ml = new MLContext();
-        var data = ml.Data.Keypoints.LoadFkdCsv(dataPath);
-        var model = ml.Model.Load(modelPath, out _);
-        var metrics = ml.Keypoints.Evaluate(model.Transform(data), data.Layout);
+        var file = KeypointDataFile.Load(ml, dataPath);
+        if (sheets is not null && !file.IsImageFiles)
+            throw new UsageException("Option --sheet needs a CSV of image files (first column 'image').");
+        var model = ml.Model.Load(modelPath, out var modelInput);
+        ModelKind.RequireMatch(modelInput, file, modelPath, dataPath);
+        var scored = model.Transform(file.Data);
+        var metrics = ml.Keypoints.Evaluate(scored, file.Layout);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"RMSE {metrics.Rmse:F4}"));
         Console.WriteLine(string.Create(c, $"NME {metrics.Nme:F4}"));
+        Console.WriteLine($"normalization: {metrics.NmeNormalization}");
         Console.WriteLine(string.Create(c, $"{"keypoint",-26} {"RMSE px",8} {"mean px",8} {"count",6}"));
         foreach (var k in metrics.PerKeypoint)
             Console.WriteLine(string.Create(c, $"{k.Name,-26} {k.Rmse,8:F3} {k.MeanDistance,8:F3} {k.Count,6}"));
+        if (sheets is not null)
+        {
+            var predicted = scored.GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+            var truth = scored.GetColumn<VBuffer<float>>("Keypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+            var paths = file.ImagePaths!;
+            ContactSheet.Face Face(Keypoints.MLNet.Evaluation.RowError row) => new(paths[(int)row.RowIndex], predicted[row.RowIndex],
+                truth[row.RowIndex], ContactSheet.CaptionFor(row.RowIndex, row.Rmse, paths[(int)row.RowIndex]));
+            var name = Path.GetFileName(dataPath);
+            var best = Path.Combine(sheets, BestSheetFileName);
+            ContactSheet.SavePng(metrics.Best.Select(Face).ToArray(), $"{name}: best {metrics.Best.Count} faces by RMSE (red predicted, green true)", best);
+            var worst = Path.Combine(sheets, WorstSheetFileName);
+            ContactSheet.SavePng(metrics.Worst.Select(Face).ToArray(), $"{name}: worst {metrics.Worst.Count} faces by RMSE (red predicted, green true)", worst);
+            Console.WriteLine($"wrote {best} and {worst}");
+        }
         return 0;
     }
 }

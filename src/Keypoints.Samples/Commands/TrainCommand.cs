@@ -1,11 +1,12 @@
 using System.Globalization;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
 namespace Keypoints.Samples.Commands;
 
-/// <summary><c>train</c>: fits a keypoint CNN on a Kaggle-layout CSV and saves an ML.NET model zip.</summary>
+/// <summary><c>train</c>: fits a keypoint CNN on a Kaggle-layout CSV or a CSV of image files and saves an ML.NET model zip.</summary>
 internal static class TrainCommand
 {
     public static int Run(CommandLine options)
@@ -37,12 +38,19 @@ internal static class TrainCommand
         var output = options.String("out") ?? "model.zip";
         trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
         trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
+        var inputSize = options.Int("input-size");
+        bool color = options.Flag("color");
         options.RejectUnknown();
 
         var ml = new MLContext(trainerOptions.Seed);
-        var data = ml.Data.Keypoints.LoadFkdCsv(dataPath);
-        var validation = validationPath is null ? null : ml.Data.Keypoints.LoadFkdCsv(validationPath);
-        trainerOptions.ValidationData = validation;
+        var data = KeypointDataFile.Load(ml, dataPath);
+        var validation = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
+        if (validation is not null && validation.IsImageFiles != data.IsImageFiles)
+            throw new UsageException($"'{dataPath}' and '{validationPath}' must both be Kaggle CSVs or both CSVs of image files.");
+        if (!data.IsImageFiles && (inputSize is not null || color))
+            throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
+        trainerOptions.ValidationData = validation?.Data;
+        trainerOptions.Channels = color ? 3 : 1;
         trainerOptions.Progress = new ConsoleProgress(trainerOptions);
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
@@ -52,31 +60,53 @@ internal static class TrainCommand
             (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 
-        using var model = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data);
-        SaveAtomically(ml, model, data.Schema, output);
-        var best = model.History.Where(h => !double.IsNaN(h.ValidationRmse)).MinBy(h => h.ValidationRmse);
+        var (model, network) = Fit(ml, trainerOptions, data, inputSize ?? 96);
+        using var disposeModel = (IDisposable)model;
+        SaveAtomically(ml, model, data.Data.Schema, output);
+        var best = network.History.Where(h => !double.IsNaN(h.ValidationRmse)).MinBy(h => h.ValidationRmse);
         Console.WriteLine(best is null
-            ? $"saved {output} after {model.History.Count} epochs"
+            ? $"saved {output} after {network.History.Count} epochs"
             : string.Create(CultureInfo.InvariantCulture,
-                $"saved {output}: best validation RMSE {best.ValidationRmse:F3} px at epoch {best.Epoch} of {model.History.Count}, {model.History[^1].Elapsed.TotalMinutes:F1} min"));
-        foreach (var (group, history) in model.SpecialistHistories)
+                $"saved {output}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
+        foreach (var (group, history) in network.SpecialistHistories)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
         if (validation is not null)
         {
             PrintValidation(ml, model, validation, "validation of the saved model");
-            if (model.TestTimeFlip)
+            // An image-file model chains the network with the image pipeline; only a bare network can be rebuilt without the flip.
+            if (network.TestTimeFlip && !data.IsImageFiles)
             {
-                using var withoutFlip = model.WithTestTimeFlip(false);
+                using var withoutFlip = network.WithTestTimeFlip(false);
                 PrintValidation(ml, withoutFlip, validation, "the same networks without test-time flip");
             }
         }
         return 0;
     }
 
-    private static void PrintValidation(MLContext ml, ITransformer model, Keypoints.MLNet.Data.FkdDataView validation, string what)
+    /// <summary>Trains on a Kaggle CSV, or on image files resized to <paramref name="inputSize"/> pixels square.</summary>
+    private static (ITransformer Model, KeypointCnnModel Network) Fit(MLContext ml, KeypointCnnTrainer.Options trainerOptions,
+        KeypointDataFile data, int inputSize)
     {
-        var metrics = ml.Keypoints.Evaluate(model.Transform(validation), validation.Layout);
+        if (!data.IsImageFiles)
+        {
+            var network = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data.Data);
+            return (network, network);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"image files: {data.Layout.KeypointCount} keypoints ({data.Layout.Name}), resized to {inputSize} x {inputSize}, {(trainerOptions.Channels == 3 ? "color" : "grey")}"));
+        var model = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options
+        {
+            InputWidth = inputSize,
+            InputHeight = inputSize,
+            Network = trainerOptions,
+        }).Fit(data.Data);
+        return (model, model.Network);
+    }
+
+    private static void PrintValidation(MLContext ml, ITransformer model, KeypointDataFile validation, string what)
+    {
+        var metrics = ml.Keypoints.Evaluate(model.Transform(validation.Data), validation.Layout);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: RMSE {metrics.Rmse:F4} px, NME {metrics.Nme:F4}"));
     }
 

@@ -11,15 +11,19 @@ public sealed class KeypointMetricsTests
 
     private sealed class Row
     {
-        [VectorType(4)]
         public float[] Keypoints { get; set; } = [];
 
-        [VectorType(4)]
         public float[] PredictedKeypoints { get; set; } = [];
     }
 
-    private static IDataView Table(MLContext ml, params (float[] Truth, float[] Predicted)[] rows) =>
-        ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Keypoints = r.Truth, PredictedKeypoints = r.Predicted }));
+    private static IDataView Table(MLContext ml, params (float[] Truth, float[] Predicted)[] rows)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        var type = new VectorDataViewType(NumberDataViewType.Single, rows[0].Truth.Length);
+        schema[nameof(Row.Keypoints)].ColumnType = type;
+        schema[nameof(Row.PredictedKeypoints)].ColumnType = type;
+        return ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Keypoints = r.Truth, PredictedKeypoints = r.Predicted }), schema);
+    }
 
     [Fact]
     public void Rmse_IsTakenOverPresentCoordinatesOnly()
@@ -53,13 +57,33 @@ public sealed class KeypointMetricsTests
     }
 
     [Fact]
-    public void Nme_IsNaN_WhenTheLayoutHasNoEyeCenters()
+    public void Nme_IsDividedByTheFaceBoxDiagonal_WhenTheLayoutHasNoEyes()
     {
         var ml = new MLContext();
         var nose = new KeypointLayout("nose", ["nose_tip", "chin"], 96, 96, [], []);
         var metrics = ml.Keypoints.Evaluate(Table(ml, ([1, 2, 3, 4], [1, 2, 3, 5])), nose);
-        Assert.True(double.IsNaN(metrics.Nme));
+        Assert.Equal(0.5 / Math.Sqrt(8), metrics.Nme, 10);
+        Assert.Contains("box", metrics.NmeNormalization, StringComparison.Ordinal);
         Assert.Equal(0.5, metrics.Rmse, 10);
+    }
+
+    [Fact]
+    public void Nme_IsNaN_ForASingleKeypointLayout()
+    {
+        var ml = new MLContext();
+        var nose = new KeypointLayout("nose", ["nose_tip"], 96, 96, [], []);
+        Assert.True(double.IsNaN(ml.Keypoints.Evaluate(Table(ml, ([1, 2], [1, 3])), nose).Nme));
+    }
+
+    [Fact]
+    public void Nme_UsesTheMeansOfTheEyeContours_WhenTheLayoutHasNoEyeCenterPoints()
+    {
+        var ml = new MLContext();
+        var eyes = new KeypointLayout("contours", ["right_eye_36", "right_eye_39", "left_eye_42", "left_eye_45"], 96, 96, [], []);
+        // Eye centers at x = 10 and x = 50: inter-ocular distance 40; mean point error (4 + 0 + 0 + 0) / 4 = 1.
+        var metrics = ml.Keypoints.Evaluate(Table(ml, ([5, 0, 15, 0, 45, 0, 55, 0], [5, 4, 15, 0, 45, 0, 55, 0])), eyes);
+        Assert.Equal(1.0 / 40, metrics.Nme, 10);
+        Assert.Contains("eye centers", metrics.NmeNormalization, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+namespace Keypoints.MLNet.Onnx;
+
+/// <summary>
+/// The ONNX graph that moves keypoint coordinates between an image of any size and a fixed-size frame (the
+/// network's input), with pixel centers at integer coordinates: into the frame <c>x' = (x + 0.5) * N / W - 0.5</c>,
+/// back out <c>x = (x' + 0.5) * W / N - 0.5</c>, likewise for y with the heights. Inputs: the coordinates
+/// <c>[batch, 2K]</c> and the row's image size <c>[batch, 2]</c> (width, height); output <c>[batch, 2K]</c>.
+/// NaN coordinates (missing labels) stay NaN.
+/// </summary>
+internal static class ImageFrameGraph
+{
+    /// <summary>Returns the model bytes.</summary>
+    /// <param name="coordinatesName">Input tensor (column) of <c>2K</c> coordinates.</param>
+    /// <param name="sizeName">Input tensor (column) of the original image's width and height in pixels.</param>
+    /// <param name="outputName">Output tensor (column).</param>
+    /// <param name="keypoints">K, the number of keypoints.</param>
+    /// <param name="frameWidth">The frame's width N in pixels.</param>
+    /// <param name="frameHeight">The frame's height in pixels.</param>
+    /// <param name="toFrame">True to map image coordinates into the frame, false to map frame coordinates back.</param>
+    public static byte[] Create(string coordinatesName, string sizeName, string outputName, int keypoints,
+        int frameWidth, int frameHeight, bool toFrame)
+    {
+        var graph = new OnnxGraphBuilder(toFrame ? "keypoints_to_frame" : "keypoints_from_frame");
+        graph.AddInput(coordinatesName, -1, 2 * keypoints);
+        graph.AddInput(sizeName, -1, 2);
+        var frame = new float[2 * keypoints];
+        for (int i = 0; i < frame.Length; i += 2)
+        {
+            frame[i] = frameWidth;
+            frame[i + 1] = frameHeight;
+        }
+        var sizes = graph.AddNode("Tile", [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)], [graph.UniqueName("sizes")]);
+        var frameSizes = graph.AddInitializer("frame_size", frame, frame.Length);
+        var factor = toFrame
+            ? graph.AddNode("Div", [frameSizes, sizes], [graph.UniqueName("factor")])
+            : graph.AddNode("Div", [sizes, frameSizes], [graph.UniqueName("factor")]);
+        var half = graph.AddInitializer("half", [0.5f], 1);
+        var shifted = graph.AddNode("Add", [coordinatesName, half], [graph.UniqueName("shifted")]);
+        var scaled = graph.AddNode("Mul", [shifted, factor], [graph.UniqueName("scaled")]);
+        graph.AddNode("Sub", [scaled, half], [outputName]);
+        graph.AddOutput(outputName, -1, 2 * keypoints);
+        return graph.ToModelBytes();
+    }
+}

@@ -28,6 +28,8 @@ internal static class TrainCommand
         trainerOptions.Seed = options.Int("seed");
         trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
         trainerOptions.Augmentation = ParseAugmentation(options);
+        trainerOptions.PretrainingEpochs = options.Int("pretrain-epochs") ?? trainerOptions.PretrainingEpochs;
+        trainerOptions.PretrainingNoise = options.Double("pretrain-noise") ?? trainerOptions.PretrainingNoise;
         var output = options.String("out") ?? "model.zip";
         trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
         trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
@@ -38,10 +40,12 @@ internal static class TrainCommand
         if (validationPath is not null)
             trainerOptions.ValidationData = ml.Data.Keypoints.LoadFkdCsv(validationPath);
         trainerOptions.Progress = new ConsoleProgress(trainerOptions);
+        trainerOptions.PretrainingProgress = new ConsolePretrainingProgress();
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
             (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
+            (trainerOptions.PretrainingEpochs > 0 ? $" after {trainerOptions.PretrainingEpochs} epochs of denoising-autoencoder pretraining" : "") +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 
         using var model = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data);
@@ -150,5 +154,12 @@ internal static class TrainCommand
                 $"epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
                 $"{value.ImagesPerSecond,6:F0} images/s  ETA {TimeSpan.FromSeconds(left):hh\\:mm\\:ss}{(value.IsBest ? "  *" : "")}"));
         }
+    }
+
+    /// <summary>Prints one line per pretraining epoch: the reconstruction error and the time spent.</summary>
+    private sealed class ConsolePretrainingProgress : IProgress<PretrainingReport>
+    {
+        public void Report(PretrainingReport value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pretraining epoch {value.Epoch,4}  reconstruction MSE {value.ReconstructionMse:F6}  {value.Elapsed.TotalMinutes:F1} min"));
     }
 }

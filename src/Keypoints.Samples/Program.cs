@@ -11,6 +11,7 @@ const string Usage = """
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
                [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--tta]
+               [--pretrain-epochs N] [--pretrain-noise SIGMA]
                [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]
                [--contrast MIN,MAX] [--blur SIGMA_MAX] [--augment-p P]
                --augment turns on the default per-batch augmentation: rotation within ±15 degrees, scale 0.9 to 1.1,
@@ -18,6 +19,9 @@ const string Usage = """
                to 1.2, each with probability 0.5, and blur sigma 0.5 to 1.5 px with probability 0.2. Each of --rotate,
                --scale, --shift, --brightness, --contrast, --blur sets that transform's range and turns it on
                (probability 0.5 if it was off); --augment-p P sets the probability of every transform that is on.
+               --pretrain-epochs N first pre-trains the convolutional layers for N epochs as a denoising autoencoder
+               (reconstructing every training image from a copy with Gaussian noise of SIGMA, default 0.2 in [0, 1]
+               pixel units); not with --arch mlp, and not again when --resume finds a checkpoint.
                --specialists then fine-tunes one copy of the network per keypoint group (Nouri's six), each limited by
                --specialist-epochs (default 100) and --specialist-minutes. --tta makes the saved model average every
                prediction with the un-mirrored prediction of the mirrored face. With validation data, train ends by

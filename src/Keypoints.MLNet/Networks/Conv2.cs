@@ -37,12 +37,16 @@ internal sealed class Conv2 : KeypointNetwork
         using var scope = NewDisposeScope();
         // In-place rectification: convolutions and dense layers need their input, not their output,
         // for the backward pass, so overwriting the output saves one activation copy per layer.
-        var x = ConvReluPool(conv1, input);
-        x = ConvReluPool(conv2, x);
-        x = dense1.forward(x.flatten(1)).relu_();
+        var x = dense1.forward(Features(input).flatten(1)).relu_();
         x = dense2.forward(x).relu_();
         return output.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor input) => ConvReluPool(conv2, ConvReluPool(conv1, input));
+
+    /// <inheritdoc/>
+    public override IEnumerable<Parameter> TrunkParameters() => [.. conv1.parameters(), .. conv2.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)

@@ -39,6 +39,14 @@ internal sealed class Conv6 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        var x = dense1.forward(Features(input).flatten(1)).relu_();
+        x = dense2.forward(x).relu_();
+        return output.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor input)
+    {
         var x = input;
         for (int i = 0; i < convs.Count; i++)
         {
@@ -47,10 +55,11 @@ internal sealed class Conv6 : KeypointNetwork
             if (i % 2 == 1)
                 x = functional.max_pool2d(x, 2);
         }
-        x = dense1.forward(x.flatten(1)).relu_();
-        x = dense2.forward(x).relu_();
-        return output.forward(x).MoveToOuterDisposeScope();
+        return x;
     }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Parameter> TrunkParameters() => convs.parameters();
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
@@ -76,5 +85,5 @@ internal sealed class Conv6 : KeypointNetwork
     /// Its channels-last kernels are correct. A one-channel image has the same strides in both layouts, so every
     /// convolution's input is converted, not just the image.
     /// </remarks>
-    private static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    internal static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }

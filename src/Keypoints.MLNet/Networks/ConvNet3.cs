@@ -36,13 +36,17 @@ internal sealed class ConvNet3 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = ConvReluPool(conv1, input);
-        x = ConvReluPool(conv2, x);
-        x = ConvReluPool(conv3, x);
-        x = functional.relu(dense1.forward(x.flatten(1)));
+        var x = functional.relu(dense1.forward(Features(input).flatten(1)));
         x = functional.relu(dense2.forward(x));
         return output.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor input) =>
+        ConvReluPool(conv3, ConvReluPool(conv2, ConvReluPool(conv1, input)));
+
+    /// <inheritdoc/>
+    public override IEnumerable<Parameter> TrunkParameters() => [.. conv1.parameters(), .. conv2.parameters(), .. conv3.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)

@@ -24,6 +24,15 @@ internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Number of outputs, <c>2K</c>.</summary>
     public int Outputs { get; }
 
+    /// <summary>The convolutional trunk alone: the <c>[N, C', H', W']</c> feature maps that the dense head reads,
+    /// used by <see cref="Training.DenoisingAutoencoderPretrainer"/>. Intermediate tensors go to the caller's dispose scope.</summary>
+    /// <exception cref="NotSupportedException">The network has no convolutional trunk (<see cref="Mlp"/>).</exception>
+    public virtual Tensor Features(Tensor input) =>
+        throw new NotSupportedException($"{GetName()} has no convolutional trunk to pre-train.");
+
+    /// <summary>The weights of the layers that <see cref="Features"/> runs; empty when there is no trunk.</summary>
+    public virtual IEnumerable<Parameter> TrunkParameters() => [];
+
     /// <summary>Convolution, in-place rectification, 2x2 max pooling: the block Nouri's nets repeat.
     /// In place is safe because a convolution's backward pass needs its input, not its output.</summary>
     protected static Tensor ConvReluPool(Conv2d conv, Tensor input) => nn.functional.max_pool2d(conv.forward(input).relu_(), 2);

@@ -52,13 +52,21 @@ internal sealed class NouriDropout : KeypointNetwork
         using var scope = NewDisposeScope();
         // In-place rectification: convolutions and dense layers need their input, not their output,
         // for the backward pass, so overwriting the output saves one activation copy per layer.
-        var x = dropout1.forward(ConvReluPool(conv1, input));
-        x = dropout2.forward(ConvReluPool(conv2, x));
-        x = dropout3.forward(ConvReluPool(conv3, x));
-        x = dropout4.forward(dense1.forward(x.flatten(1)).relu_());
+        var x = dropout4.forward(dense1.forward(Features(input).flatten(1)).relu_());
         x = dense2.forward(x).relu_();
         return output.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor input)
+    {
+        var x = dropout1.forward(ConvReluPool(conv1, input));
+        x = dropout2.forward(ConvReluPool(conv2, x));
+        return dropout3.forward(ConvReluPool(conv3, x));
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Parameter> TrunkParameters() => [.. conv1.parameters(), .. conv2.parameters(), .. conv3.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)

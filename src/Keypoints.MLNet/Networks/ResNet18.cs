@@ -49,13 +49,22 @@ internal sealed class ResNet18 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        var x = Features(input).mean([2, 3]);
+        return output.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor input)
+    {
         // In-place rectification: batch norm's backward pass needs its input, not its output.
         var x = functional.max_pool2d(stemBn.forward(stem.forward(input)).relu_(), 3, 2, 1);
         foreach (var block in blocks)
             x = block.forward(x);
-        x = x.mean([2, 3]);
-        return output.forward(x).MoveToOuterDisposeScope();
+        return x;
     }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Parameter> TrunkParameters() => [.. stem.parameters(), .. stemBn.parameters(), .. blocks.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)

@@ -107,6 +107,19 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <see cref="AugmentationOptions.Default"/> is a starting recipe.</summary>
         public AugmentationOptions Augmentation { get; set; } = AugmentationOptions.None;
 
+        /// <summary>Epochs of denoising-autoencoder pre-training of the convolutional trunk before the keypoint training: the
+        /// trunk learns to reconstruct every training image (rows with missing keypoints too) from a copy with Gaussian noise,
+        /// through a small decoder that is then thrown away. Not run again when a run resumes from a checkpoint. Not available
+        /// for <see cref="KeypointArchitecture.Mlp"/>, which has no convolutional trunk. Default 0 (off).</summary>
+        public int PretrainingEpochs { get; set; }
+
+        /// <summary>Standard deviation of the Gaussian noise added to the images during pre-training, in normalized pixel units
+        /// (after <see cref="PixelOffset"/> and <see cref="PixelScale"/>; with the defaults pixels lie in [0, 1]). Default 0.2.</summary>
+        public double PretrainingNoise { get; set; } = 0.2;
+
+        /// <summary>Receives a report after every pre-training epoch (also written to <see cref="MLContext.Log"/>).</summary>
+        public IProgress<PretrainingReport>? PretrainingProgress { get; set; }
+
         /// <summary>Validation rows (same columns as the training data). When <see langword="null"/>,
         /// <see cref="ValidationFraction"/> of the training rows are held out instead.</summary>
         public IDataView? ValidationData { get; set; }
@@ -181,6 +194,11 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
             if (PixelScale == 0 || !float.IsFinite(PixelScale) || !float.IsFinite(PixelOffset))
                 throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
+            ArgumentOutOfRangeException.ThrowIfNegative(PretrainingEpochs);
+            if (PretrainingEpochs > 0 && Architecture == KeypointArchitecture.Mlp)
+                throw new ArgumentException("PretrainingEpochs needs a network with a convolutional trunk; Mlp has none.", nameof(PretrainingEpochs));
+            if (PretrainingNoise is < 0 || !double.IsFinite(PretrainingNoise))
+                throw new ArgumentOutOfRangeException(nameof(PretrainingNoise), PretrainingNoise, "PretrainingNoise must be finite and not negative.");
             ArgumentNullException.ThrowIfNull(Augmentation);
             Augmentation.Validate();
         }
@@ -255,6 +273,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         try
         {
             network.to(device);
+            if (DenoisingAutoencoderPretrainer.IsWanted(options))
+                new DenoisingAutoencoderPretrainer(network, options, device, report => ReportPretraining(channel, report)).Run(train, seed);
             void Report(EpochReport report)
             {
                 var stage = report.Specialist is { } group ? $"specialist {group}, " : "";
@@ -285,6 +305,12 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 network.Dispose();
             throw;
         }
+    }
+
+    private void ReportPretraining(IChannel channel, PretrainingReport report)
+    {
+        channel.Info(MessageSensitivity.None, $"pretraining epoch {report.Epoch}: reconstruction MSE {report.ReconstructionMse:F6}");
+        options.PretrainingProgress?.Report(report);
     }
 
     private (TrainingData Train, TrainingData? Validation) Split(TrainingData all, CoordinateScaling scaling, NetworkInput input, int seed)

@@ -13,7 +13,8 @@ namespace Keypoints.MLNet.Training;
 /// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings):
 /// <code>
 /// "KPCK"  int32 version (1)
-/// int32   seed               string run fingerprint (architecture, optimizer, input and output sizes, batch size, seed)
+/// int32   seed               string run fingerprint (architecture, optimizer, input and output sizes, batch size, seed,
+///                            pre-training epochs and noise when it pre-trains)
 /// int32   epochs completed       double best validation RMSE   int32 epochs since the best
 /// int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
 ///         double learning rate, double images/s, int64 elapsed ticks, bool is-best

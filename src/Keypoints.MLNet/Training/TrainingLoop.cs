@@ -131,9 +131,17 @@ internal sealed class TrainingLoop
 
     private bool PatienceExhausted(int sinceBest) => options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
 
-    private string Fingerprint(TrainingData train, int seed) => string.Create(CultureInfo.InvariantCulture,
-        $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
-        $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.BatchSize}, seed {seed}");
+    private string Fingerprint(TrainingData train, int seed)
+    {
+        var fingerprint = string.Create(CultureInfo.InvariantCulture,
+            $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
+            $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.BatchSize}, seed {seed}");
+        // Only runs that pre-train name it, so checkpoints written before the option existed still resume.
+        return options.PretrainingEpochs > 0
+            ? fingerprint + string.Create(CultureInfo.InvariantCulture,
+                $", pretraining {options.PretrainingEpochs} epochs with noise {options.PretrainingNoise}")
+            : fingerprint;
+    }
 
     /// <summary>A well-mixed 32-bit seed for one epoch (SplitMix64 of the run seed and the epoch).</summary>
     internal static int EpochSeed(int seed, int epoch)
@@ -152,11 +160,7 @@ internal sealed class TrainingLoop
         for (int start = 0; start < order.Length; start += options.BatchSize)
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(options.BatchSize, order.Length - start);
-            var rows = new long[count];
-            for (int i = 0; i < count; i++)
-                rows[i] = order[start + i];
-            var index = tensor(rows, device: device);
+            var index = BatchIndex(order, start, options.BatchSize, device);
             var x = images.index_select(0, index);
             var y = targets.index_select(0, index);
             var m = mask.index_select(0, index);
@@ -174,6 +178,16 @@ internal sealed class TrainingLoop
             weightSum += weight;
         }
         return weightSum > 0 ? lossSum / weightSum : double.NaN;
+    }
+
+    /// <summary>The row numbers of the batch that starts at <paramref name="start"/> of <paramref name="order"/>, as an index tensor;
+    /// the last batch holds what is left.</summary>
+    internal static Tensor BatchIndex(int[] order, int start, int batchSize, Device device)
+    {
+        var rows = new long[Math.Min(batchSize, order.Length - start)];
+        for (int i = 0; i < rows.Length; i++)
+            rows[i] = order[start + i];
+        return tensor(rows, device: device);
     }
 
     /// <summary>RMSE in pixels over present coordinates, evaluated in batches without gradients.</summary>

@@ -35,6 +35,8 @@ internal static class TrainCommand
         trainerOptions.SpecialistMaxTrainingTime = options.Double("specialist-minutes") is double specialistMinutes
             ? TimeSpan.FromMinutes(specialistMinutes) : null;
         trainerOptions.TestTimeFlip = options.Flag("tta");
+        trainerOptions.PretrainingEpochs = options.Int("pretrain-epochs") ?? trainerOptions.PretrainingEpochs;
+        trainerOptions.PretrainingNoise = options.Double("pretrain-noise") ?? trainerOptions.PretrainingNoise;
         var output = options.String("out") ?? "model.zip";
         trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
         trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
@@ -52,12 +54,14 @@ internal static class TrainCommand
         trainerOptions.ValidationData = validation?.Data;
         trainerOptions.Channels = color ? 3 : 1;
         trainerOptions.Progress = new ConsoleProgress(trainerOptions);
+        trainerOptions.PretrainingProgress = new ConsolePretrainingProgress();
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
             (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
             (trainerOptions.Specialists ? ", then specialists" : "") +
             (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
+            (trainerOptions.PretrainingEpochs > 0 ? $" after {trainerOptions.PretrainingEpochs} epochs of denoising-autoencoder pretraining" : "") +
             (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
 
         var (model, network) = Fit(ml, trainerOptions, data, inputSize ?? 96);
@@ -213,5 +217,12 @@ internal static class TrainCommand
                 $"epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
                 $"{value.ImagesPerSecond,6:F0} images/s  ETA {TimeSpan.FromSeconds(left):hh\\:mm\\:ss}{(value.IsBest ? "  *" : "")}"));
         }
+    }
+
+    /// <summary>Prints one line per pretraining epoch: the reconstruction error and the time spent.</summary>
+    private sealed class ConsolePretrainingProgress : IProgress<PretrainingReport>
+    {
+        public void Report(PretrainingReport value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pretraining epoch {value.Epoch,4}  reconstruction MSE {value.ReconstructionMse:F6}  {value.Elapsed.TotalMinutes:F1} min"));
     }
 }

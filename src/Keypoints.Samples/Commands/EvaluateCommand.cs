@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keypoints.MLNet;
-using Keypoints.Samples.Plots;
+using Keypoints.MLNet.Evaluation;
+using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -42,8 +43,8 @@ internal static class EvaluateCommand
             var predicted = scored.GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
             var truth = scored.GetColumn<VBuffer<float>>("Keypoints").Select(v => v.DenseValues().ToArray()).ToArray();
             var paths = file.ImagePaths!;
-            ContactSheet.Face Face(Keypoints.MLNet.Evaluation.RowError row) => new(paths[(int)row.RowIndex], predicted[row.RowIndex],
-                truth[row.RowIndex], ContactSheet.CaptionFor(row.RowIndex, row.Rmse, paths[(int)row.RowIndex]));
+            ContactSheetFace Face(RowError row) => new(paths[(int)row.RowIndex], predicted[row.RowIndex], truth[row.RowIndex],
+                string.Create(c, $"#{row.RowIndex} {row.Rmse:F2} px {Path.GetFileNameWithoutExtension(paths[(int)row.RowIndex])}"));
             var name = Path.GetFileName(dataPath);
             var best = Path.Combine(sheets, BestSheetFileName);
             ContactSheet.SavePng(metrics.Best.Select(Face).ToArray(), $"{name}: best {metrics.Best.Count} faces by RMSE (red predicted, green true)", best);

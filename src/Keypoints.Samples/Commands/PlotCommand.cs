@@ -1,6 +1,6 @@
 using System.Globalization;
 using Keypoints.MLNet.Scoring;
-using Keypoints.Samples.Plots;
+using Keypoints.MLNet.Visualization;
 
 namespace Keypoints.Samples.Commands;
 
@@ -28,7 +28,7 @@ internal static class PlotCommand
         if (info.FirstLayerKernels is { } kernels)
         {
             var grid = Path.Combine(output, KernelsFileName);
-            KernelGridImage.SavePng(kernels, string.Create(CultureInfo.InvariantCulture,
+            KernelGrid.SavePng(kernels, string.Create(CultureInfo.InvariantCulture,
                 $"{name}: first-layer kernels, {kernels.Count} x {kernels.Height}x{kernels.Width}"), grid);
             Console.WriteLine($"wrote {grid}");
         }

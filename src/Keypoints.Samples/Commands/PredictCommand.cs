@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet.Scoring;
-using Keypoints.Samples.Plots;
+using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -31,11 +31,12 @@ internal static class PredictCommand
             if (!ModelKind.ReadsImageFiles(modelInput))
                 throw new UsageException($"Model '{modelPath}' was trained on a Kaggle CSV; --image needs a model trained on image files.");
             var fullPath = Path.GetFullPath(image);
-            KeypointOverlay.Decode(fullPath).Dispose();
+            if (!File.Exists(fullPath))
+                throw new FileNotFoundException($"Image file '{image}' does not exist.", image);
             var row = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = fullPath }]);
             var predicted = model.Transform(row).GetColumn<VBuffer<float>>("PredictedKeypoints").Single().DenseValues().ToArray();
             var keypointNames = names ? KeypointModelInfo.Load(modelPath).KeypointNames : null;
-            KeypointOverlay.SavePng(fullPath, predicted, keypointNames, output);
+            KeypointOverlay.SavePng(fullPath, predicted, output, names: keypointNames);
             Console.WriteLine($"wrote {output}: {predicted.Length / 2} keypoints on {image}");
             return 0;
         }

@@ -1,42 +1,47 @@
 using Keypoints.MLNet.Scoring;
 using SkiaSharp;
 
-namespace Keypoints.Samples.Plots;
+namespace Keypoints.MLNet.Visualization;
 
 /// <summary>
-/// Draws convolution kernels as a grid of enlarged grey tiles, one per filter and input channel. Each tile is
-/// scaled on its own so that zero is mid-grey and the kernel's largest absolute weight is white (positive)
-/// or black (negative): the pattern of each filter shows even where filters differ in magnitude.
+/// Draws convolution kernels (for example <see cref="KeypointModelInfo.FirstLayerKernels"/>) as a grid of enlarged grey
+/// tiles, one per filter and input channel. Each tile is scaled on its own so that zero is mid-grey and the kernel's
+/// largest absolute weight is white (positive) or black (negative): the pattern of each filter shows even where filters
+/// differ in magnitude.
 /// </summary>
-internal static class KernelGridImage
+public static class KernelGrid
 {
     private const int TilePixels = 72;
     private const int Gap = 14;
     private const int LabelHeight = 18;
     private const int TitleHeight = 58;
     private const int MaxColumns = 8;
+    private const int MinimumWidth = 520;
 
-    /// <summary>Writes the grid of <paramref name="kernels"/> as a PNG to <paramref name="path"/>.</summary>
+    /// <summary>Writes the grid of <paramref name="kernels"/> under <paramref name="title"/> as a PNG to
+    /// <paramref name="path"/> (creating its folder).</summary>
+    /// <param name="kernels">The convolution weights.</param>
+    /// <param name="title">The line of text above the grid.</param>
+    /// <param name="path">The PNG file to write.</param>
     public static void SavePng(ConvolutionKernels kernels, string title, string path)
     {
+        ArgumentNullException.ThrowIfNull(kernels);
         int tiles = kernels.Count * kernels.Channels;
         int columns = Math.Min(MaxColumns, (int)Math.Ceiling(Math.Sqrt(tiles)));
         int rows = (tiles + columns - 1) / columns;
         int cellWidth = TilePixels + Gap;
         int cellHeight = TilePixels + LabelHeight + Gap;
-        int width = Math.Max(Gap + (columns * cellWidth), 520);
+        int width = Math.Max(Gap + (columns * cellWidth), MinimumWidth);
         int height = TitleHeight + (rows * cellHeight) + Gap;
 
-        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var surface = SkiaImageFile.CreateSurface(width, height, SKColors.White);
         var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 14);
-        using var titleFont = new SKFont(SKTypeface.Default, 17);
-        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var titlePaint = TextPaint.Create(17, SKColors.Black, SKTextAlign.Center);
+        using var text = TextPaint.Create(14, SKColors.Black, SKTextAlign.Center);
         using var fill = new SKPaint { IsAntialias = false };
         using var frame = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-        canvas.DrawText(title, width / 2f, 24, SKTextAlign.Center, titleFont, text);
-        canvas.DrawText("each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44, SKTextAlign.Center, font, text);
+        canvas.DrawText(TextPaint.Fit(titlePaint, title, width - Gap), width / 2f, 24, titlePaint);
+        canvas.DrawText("each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44, text);
 
         float cellSide = (float)TilePixels / Math.Max(kernels.Height, kernels.Width);
         for (int tile = 0; tile < tiles; tile++)
@@ -58,13 +63,9 @@ internal static class KernelGridImage
             }
             canvas.DrawRect(left - 0.5f, top - 0.5f, (kernels.Width * cellSide) + 1, (kernels.Height * cellSide) + 1, frame);
             var label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
-            canvas.DrawText(label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3, SKTextAlign.Center, font, text);
+            canvas.DrawText(label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3, text);
         }
-
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
+        SkiaImageFile.WritePng(surface, path);
     }
 
     private static float MaxAbs(ReadOnlySpan<float> values)

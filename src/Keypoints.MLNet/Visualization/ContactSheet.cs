@@ -1,0 +1,51 @@
+using SkiaSharp;
+
+namespace Keypoints.MLNet.Visualization;
+
+/// <summary>A grid of faces under a title, each face fitted into a square tile with its predicted (red) and true
+/// (green) keypoints drawn by <see cref="KeypointOverlay"/> and a caption under it; for example the best and worst rows
+/// of an evaluation (<see cref="Evaluation.KeypointMetrics.Best"/>, <see cref="Evaluation.KeypointMetrics.Worst"/>).</summary>
+public static class ContactSheet
+{
+    /// <summary>The side of a face's square tile, in pixels.</summary>
+    public const int TileSide = 200;
+
+    private const int TitleHeight = 24;
+    private const int CaptionHeight = 20;
+    private const int Gap = 4;
+
+    /// <summary>Writes <paramref name="faces"/>, <paramref name="columns"/> to a row, as a PNG at <paramref name="output"/>
+    /// (creating its folder).</summary>
+    /// <param name="faces">The faces, in reading order.</param>
+    /// <param name="title">The line of text above the grid.</param>
+    /// <param name="output">The PNG file to write.</param>
+    /// <param name="columns">Faces per row.</param>
+    /// <exception cref="FileNotFoundException">An image file does not exist.</exception>
+    /// <exception cref="InvalidDataException">An image file cannot be decoded.</exception>
+    public static void SavePng(IReadOnlyList<ContactSheetFace> faces, string title, string output, int columns = 4)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        int rows = Math.Max(1, (faces.Count + columns - 1) / columns);
+        int cellWidth = TileSide + Gap, cellHeight = TileSide + CaptionHeight + Gap;
+        using var surface = SkiaImageFile.CreateSurface(Gap + (columns * cellWidth), TitleHeight + (rows * cellHeight), SKColors.Black);
+        var canvas = surface.Canvas;
+        using var titlePaint = TextPaint.Create(15, SKColors.White);
+        using var captionPaint = TextPaint.Create(12, SKColors.White);
+        canvas.DrawText(TextPaint.Fit(titlePaint, title, (columns * cellWidth) - Gap), Gap, 17, titlePaint);
+        for (int i = 0; i < faces.Count; i++)
+        {
+            var face = faces[i];
+            float left = Gap + (i % columns * cellWidth), top = TitleHeight + (i / columns * cellHeight);
+            using var image = SkiaImageFile.Decode(face.ImagePath);
+            // Fit the face in the tile, keeping its aspect ratio, centred.
+            float scale = Math.Min((float)TileSide / image.Width, (float)TileSide / image.Height);
+            float width = image.Width * scale, height = image.Height * scale;
+            var target = SKRect.Create(left + ((TileSide - width) / 2), top + ((TileSide - height) / 2), width, height);
+            KeypointOverlay.DrawImage(canvas, image, target);
+            KeypointOverlay.Draw(canvas, target, image.Width, image.Height, face.Predicted, face.Truth);
+            canvas.DrawText(TextPaint.Fit(captionPaint, face.Caption, TileSide), left, top + TileSide + 15, captionPaint);
+        }
+        SkiaImageFile.WritePng(surface, output);
+    }
+}

@@ -1,0 +1,93 @@
+using SkiaSharp;
+
+namespace Keypoints.MLNet.Visualization;
+
+/// <summary>
+/// Draws keypoints on a face with SkiaSharp: predicted points as red dots, true points as green rings, optionally each
+/// predicted point's name. Keypoints are <c>x0, y0, x1, y1, ...</c> in pixels of the original image, with pixel
+/// centers at integer positions (the convention of the Kaggle and landmark CSVs and of the model's predictions).
+/// </summary>
+public static class KeypointOverlay
+{
+    /// <summary>The shorter side, in pixels, that <see cref="SavePng"/> enlarges small images to.</summary>
+    public const int MinimumSide = 320;
+
+    private static readonly SKColor PredictedColor = new(255, 40, 40);
+    private static readonly SKColor TruthColor = new(40, 230, 60);
+    private static readonly SKColor NameColor = SKColors.Yellow;
+
+    /// <summary>Draws keypoints onto <paramref name="canvas"/>, where an image of <paramref name="imageWidth"/> by
+    /// <paramref name="imageHeight"/> pixels has been drawn into <paramref name="target"/>.</summary>
+    /// <param name="canvas">The canvas to draw on.</param>
+    /// <param name="target">Where the image lies on the canvas, in canvas pixels.</param>
+    /// <param name="imageWidth">The image's width in pixels.</param>
+    /// <param name="imageHeight">The image's height in pixels.</param>
+    /// <param name="predicted">Predicted keypoints in image pixels, drawn as red dots.</param>
+    /// <param name="truth">True keypoints in image pixels, NaN where missing, drawn as green rings; <see langword="null"/> for none.</param>
+    /// <param name="names">Names drawn beside the predicted points, in keypoint order; <see langword="null"/> for none.</param>
+    public static void Draw(SKCanvas canvas, SKRect target, int imageWidth, int imageHeight, IReadOnlyList<float> predicted,
+        IReadOnlyList<float>? truth = null, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(canvas);
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
+        float sx = target.Width / imageWidth, sy = target.Height / imageHeight;
+        SKPoint At(IReadOnlyList<float> points, int k) =>
+            new(target.Left + ((points[2 * k] + 0.5f) * sx), target.Top + ((points[(2 * k) + 1] + 0.5f) * sy));
+        float radius = Math.Max(1.5f, Math.Min(target.Width, target.Height) / 110f);
+        using var ring = new SKPaint { Color = TruthColor, IsStroke = true, StrokeWidth = Math.Max(1f, radius / 2), IsAntialias = true };
+        using var dot = new SKPaint { Color = PredictedColor, IsAntialias = true };
+        using var text = TextPaint.Create(Math.Max(9f, radius * 3.5f), NameColor);
+        if (truth is not null)
+        {
+            for (int k = 0; (2 * k) + 1 < truth.Count; k++)
+            {
+                if (!float.IsNaN(truth[2 * k]) && !float.IsNaN(truth[(2 * k) + 1]))
+                    canvas.DrawCircle(At(truth, k), radius * 1.6f, ring);
+            }
+        }
+        for (int k = 0; (2 * k) + 1 < predicted.Count; k++)
+        {
+            var point = At(predicted, k);
+            canvas.DrawCircle(point, radius, dot);
+            if (names is not null && k < names.Count)
+                canvas.DrawText(names[k], point.X + (radius * 1.5f), point.Y - radius, text);
+        }
+    }
+
+    /// <summary>Draws <paramref name="image"/> into <paramref name="target"/> with high-quality resampling.</summary>
+    /// <param name="canvas">The canvas to draw on.</param>
+    /// <param name="image">The face image.</param>
+    /// <param name="target">Where to draw it, in canvas pixels.</param>
+    public static void DrawImage(SKCanvas canvas, SKBitmap image, SKRect target)
+    {
+        ArgumentNullException.ThrowIfNull(canvas);
+        ArgumentNullException.ThrowIfNull(image);
+        using var sampling = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
+        canvas.DrawBitmap(image, target, sampling);
+    }
+
+    /// <summary>Writes the image at <paramref name="imagePath"/> with its keypoints drawn as a PNG at
+    /// <paramref name="output"/> (creating its folder), enlarged to at least <see cref="MinimumSide"/> pixels on the
+    /// shorter side so that small faces stay readable.</summary>
+    /// <param name="imagePath">The face image (any format SkiaSharp decodes: JPEG, PNG, BMP, ...).</param>
+    /// <param name="predicted">Predicted keypoints in pixels of that image.</param>
+    /// <param name="output">The PNG file to write.</param>
+    /// <param name="truth">True keypoints in pixels of that image, NaN where missing; <see langword="null"/> for none.</param>
+    /// <param name="names">Names drawn beside the predicted points; <see langword="null"/> for none.</param>
+    /// <exception cref="FileNotFoundException">The image file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    public static void SavePng(string imagePath, IReadOnlyList<float> predicted, string output, IReadOnlyList<float>? truth = null,
+        IReadOnlyList<string>? names = null)
+    {
+        using var image = SkiaImageFile.Decode(imagePath);
+        float scale = Math.Max(1f, (float)MinimumSide / Math.Min(image.Width, image.Height));
+        int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
+        using var surface = SkiaImageFile.CreateSurface(width, height, SKColors.Black);
+        var target = new SKRect(0, 0, width, height);
+        DrawImage(surface.Canvas, image, target);
+        Draw(surface.Canvas, target, image.Width, image.Height, predicted, truth, names);
+        SkiaImageFile.WritePng(surface, output);
+    }
+}

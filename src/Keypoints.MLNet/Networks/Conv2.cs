@@ -35,11 +35,7 @@ internal sealed class Conv2 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        // In-place rectification: convolutions and dense layers need their input, not their output,
-        // for the backward pass, so overwriting the output saves one activation copy per layer.
-        var x = dense1.forward(Features(input).flatten(1)).relu_();
-        x = dense2.forward(x).relu_();
-        return output.forward(x).MoveToOuterDisposeScope();
+        return DenseHead(Features(input), dense1, dense2, output).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -53,9 +49,6 @@ internal sealed class Conv2 : KeypointNetwork
     {
         var x = ExportConvReluPool(graph, "conv1", conv1, input);
         x = ExportConvReluPool(graph, "conv2", conv2, x);
-        x = OnnxLayerWriter.Flatten(graph, x);
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));
-        return OnnxLayerWriter.Linear(graph, "output", output, x);
+        return ExportDenseHead(graph, x, dense1, dense2, output);
     }
 }

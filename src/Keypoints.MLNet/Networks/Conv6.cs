@@ -39,9 +39,7 @@ internal sealed class Conv6 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = dense1.forward(Features(input).flatten(1)).relu_();
-        x = dense2.forward(x).relu_();
-        return output.forward(x).MoveToOuterDisposeScope();
+        return DenseHead(Features(input), dense1, dense2, output).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -71,10 +69,7 @@ internal sealed class Conv6 : KeypointNetwork
             if (i % 2 == 1)
                 x = OnnxLayerWriter.MaxPool2(graph, x);
         }
-        x = OnnxLayerWriter.Flatten(graph, x);
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));
-        return OnnxLayerWriter.Linear(graph, "output", output, x);
+        return ExportDenseHead(graph, x, dense1, dense2, output);
     }
 
     /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them already.</summary>

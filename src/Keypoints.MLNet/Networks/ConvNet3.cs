@@ -54,9 +54,6 @@ internal sealed class ConvNet3 : KeypointNetwork
         var x = input;
         foreach (var (name, conv) in new[] { ("conv1", conv1), ("conv2", conv2), ("conv3", conv3) })
             x = ExportConvReluPool(graph, name, conv, x);
-        x = OnnxLayerWriter.Flatten(graph, x);
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));
-        return OnnxLayerWriter.Linear(graph, "output", output, x);
+        return ExportDenseHead(graph, x, dense1, dense2, output);
     }
 }

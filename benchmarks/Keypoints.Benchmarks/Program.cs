@@ -1,7 +1,7 @@
 // Benchmarks of Keypoints.MLNet against baselines measured in the same run, printed as ratios.
 // Usage: dotnet run -c Release --project benchmarks/Keypoints.Benchmarks
-//   [-- --data ../shared/data/fkd --networks mlp,convnet3 --images 512 --epochs 3]
-// --networks: the architectures whose training is measured (default all); --images: training rows per epoch (default 512);
+//   [-- --data ../shared/data/fkd --images-data ../shared/data/landmarks68 --networks mlp,convnet3 --images 512 --epochs 3]
+// --networks: the architectures whose training is measured (default all; none for only the loading and scoring figures); --images: training rows per epoch (default 512);
 // --epochs: epochs per training run, the first a warm-up left out (default 3).
 using System.Diagnostics;
 using System.Globalization;
@@ -15,10 +15,12 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
+var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");
 int epochs = int.Parse(Argument("--epochs") ?? "3", CultureInfo.InvariantCulture);
 int trainingRows = int.Parse(Argument("--images") ?? "512", CultureInfo.InvariantCulture);
 var networkNames = (Argument("--networks") ?? string.Join(',', Enum.GetNames<KeypointArchitecture>()))
-    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Where(n => !n.Equals("none", StringComparison.OrdinalIgnoreCase)).ToArray();
 var networks = Enum.GetValues<KeypointArchitecture>().Where(a => networkNames.Contains(a.ToString(), StringComparer.OrdinalIgnoreCase)).ToArray();
 if (networkNames.FirstOrDefault(n => !Enum.GetNames<KeypointArchitecture>().Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
 {
@@ -78,12 +80,38 @@ double direct = Best(3, () =>
 }, rows);
 results.Add(("Scoring validation.csv via Transform", "images/s", transform, direct));
 
+// 4. Scoring image files: Transform of a model trained on landmarks68 image files (decoding, resize, network, mapping back to
+// the original pixels) vs decoding the same JPEGs alone, so the ratio is the share of the time that is decoding.
+var imageCsv = Path.Combine(imagesFolder, "validation.csv");
+if (File.Exists(imageCsv))
+{
+    var imageFaces = ml.Data.Keypoints.LoadImageCsv(imageCsv);
+    var imageOptions = new KeypointImageTrainer.Options();
+    imageOptions.Network.MaxEpochs = 1;
+    imageOptions.Network.ValidationFraction = 0;
+    imageOptions.Network.Seed = 1;
+    using var imageScorer = ml.Keypoints.Trainers.CnnOnImages(imageOptions).Fit(ml.Data.TakeRows(ml.Data.Keypoints.LoadImageCsv(Path.Combine(imagesFolder, "train.csv")), 256));
+    var files = File.ReadLines(imageCsv).Skip(1).Select(line => Path.Combine(imagesFolder, line[..line.IndexOf(',', StringComparison.Ordinal)])).ToArray();
+    double fromFiles = Best(3, () => DrainColumn(imageScorer.Transform(imageFaces), "PredictedKeypoints"), files.Length);
+    double decodeOnly = Best(3, () =>
+    {
+        foreach (var file in files)
+            SkiaSharp.SKBitmap.Decode(file).Dispose();
+    }, files.Length);
+    results.Add(("Scoring image files via Transform", "images/s", fromFiles, decodeOnly));
+}
+else
+{
+    Console.WriteLine($"{imageCsv} not found; image-file scoring skipped (--images-data FOLDER).");
+}
+
 Console.WriteLine();
 Console.WriteLine($"{"benchmark",-40} {"unit",-9} {"library",10} {"baseline",10} {"ratio",7}");
 foreach (var (name, unit, lib, baseline) in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {unit,-9} {lib,10:F1} {baseline,10:F1} {lib / baseline,7:F3}"));
 Console.WriteLine("baselines: CSV = reading lines without parsing; training = plain TorchSharp loop, same module, batch, data, Adam, masked loss and flips");
-Console.WriteLine($"  ({trainingRows} rows per epoch, best epoch of 2 runs of {epochs} epochs, the first epoch of each left out); scoring = ONNX Runtime session on the same graph.");
+Console.WriteLine($"  ({trainingRows} rows per epoch, best epoch of 2 runs of {epochs} epochs, the first epoch of each left out); scoring = ONNX Runtime session on the same graph;");
+Console.WriteLine("  image files = decoding the same JPEGs with SkiaSharp and nothing else.");
 return 0;
 
 string? Argument(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -12,6 +12,13 @@ public static class KeypointOverlay
     /// <summary>The shorter side, in pixels, that <see cref="SavePng"/> enlarges small images to.</summary>
     public const int MinimumSide = 320;
 
+    /// <summary>The longer side, in pixels, that <see cref="SavePng"/> enlarges images to at most to make room for names.</summary>
+    public const int MaximumSide = 2048;
+
+    /// <summary>With names, <see cref="SavePng"/> enlarges the image until neighbouring points are this many pixels apart
+    /// (the median nearest-neighbour distance), within <see cref="MaximumSide"/>.</summary>
+    private const float NamedSpacing = 24f;
+
     private static readonly SKColor PredictedColor = new(255, 40, 40);
     private static readonly SKColor TruthColor = new(40, 230, 60);
     private static readonly SKColor NameColor = SKColors.Yellow;
@@ -35,10 +42,10 @@ public static class KeypointOverlay
         float sx = target.Width / imageWidth, sy = target.Height / imageHeight;
         SKPoint At(IReadOnlyList<float> points, int k) =>
             new(target.Left + ((points[2 * k] + 0.5f) * sx), target.Top + ((points[(2 * k) + 1] + 0.5f) * sy));
-        float radius = Math.Max(1.5f, Math.Min(target.Width, target.Height) / 110f);
+        // Dots shrink with the spacing of the points, so that dense layouts (68 points) do not merge into blobs.
+        float radius = Math.Max(1.5f, Math.Min(Math.Min(target.Width, target.Height) / 110f, PointSpacing(predicted) * Math.Min(sx, sy) / 4));
         using var ring = new SKPaint { Color = TruthColor, IsStroke = true, StrokeWidth = Math.Max(1f, radius / 2), IsAntialias = true };
         using var dot = new SKPaint { Color = PredictedColor, IsAntialias = true };
-        using var text = TextPaint.Create(Math.Max(9f, radius * 3.5f), NameColor);
         if (truth is not null)
         {
             for (int k = 0; (2 * k) + 1 < truth.Count; k++)
@@ -47,13 +54,52 @@ public static class KeypointOverlay
                     canvas.DrawCircle(At(truth, k), radius * 1.6f, ring);
             }
         }
-        for (int k = 0; (2 * k) + 1 < predicted.Count; k++)
+        var points = new SKPoint[predicted.Count / 2];
+        for (int k = 0; k < points.Length; k++)
         {
-            var point = At(predicted, k);
-            canvas.DrawCircle(point, radius, dot);
-            if (names is not null && k < names.Count)
-                canvas.DrawText(names[k], point.X + (radius * 1.5f), point.Y - radius, text);
+            points[k] = At(predicted, k);
+            canvas.DrawCircle(points[k], radius, dot);
         }
+        if (names is not null)
+            DrawNames(canvas, target, points, names, radius);
+    }
+
+    private static void DrawNames(SKCanvas canvas, SKRect target, SKPoint[] points, IReadOnlyList<string> names, float radius)
+    {
+        using var text = TextPaint.Create(Math.Clamp(radius * 3.5f, 9f, 14f), NameColor);
+        using var leader = new SKPaint { Color = NameColor.WithAlpha(160), StrokeWidth = 1, IsAntialias = true };
+        var metrics = text.FontMetrics;
+        var placer = new LabelPlacer(target, points, radius);
+        for (int k = 0; k < points.Length && k < names.Count; k++)
+        {
+            var size = new SKSize(text.MeasureText(names[k]), metrics.Descent - metrics.Ascent);
+            var (box, moved) = placer.Place(points[k], size, radius * 1.5f);
+            if (moved)
+                canvas.DrawLine(points[k], new SKPoint(Math.Clamp(points[k].X, box.Left, box.Right), Math.Clamp(points[k].Y, box.Top, box.Bottom)), leader);
+            canvas.DrawText(names[k], box.Left, box.Top - metrics.Ascent, text);
+        }
+    }
+
+    /// <summary>The median distance, in image pixels, from each point to its nearest neighbour; infinity for fewer
+    /// than two points.</summary>
+    internal static float PointSpacing(IReadOnlyList<float> points)
+    {
+        int count = points.Count / 2;
+        if (count < 2)
+            return float.PositiveInfinity;
+        var nearest = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            float best = float.PositiveInfinity;
+            for (int j = 0; j < count; j++)
+            {
+                if (j != i)
+                    best = Math.Min(best, MathF.Sqrt(MathF.Pow(points[2 * i] - points[2 * j], 2) + MathF.Pow(points[(2 * i) + 1] - points[(2 * j) + 1], 2)));
+            }
+            nearest[i] = best;
+        }
+        Array.Sort(nearest);
+        return nearest[count / 2];
     }
 
     /// <summary>Draws <paramref name="image"/> into <paramref name="target"/> with high-quality resampling.</summary>
@@ -70,7 +116,8 @@ public static class KeypointOverlay
 
     /// <summary>Writes the image at <paramref name="imagePath"/> with its keypoints drawn as a PNG at
     /// <paramref name="output"/> (creating its folder), enlarged to at least <see cref="MinimumSide"/> pixels on the
-    /// shorter side so that small faces stay readable.</summary>
+    /// shorter side so that small faces stay readable, and with <paramref name="names"/> further (up to
+    /// <see cref="MaximumSide"/>) until the points are far enough apart for their names.</summary>
     /// <param name="imagePath">The face image (any format SkiaSharp decodes: JPEG, PNG, BMP, ...).</param>
     /// <param name="predicted">Predicted keypoints in pixels of that image.</param>
     /// <param name="output">The PNG file to write.</param>
@@ -83,6 +130,8 @@ public static class KeypointOverlay
     {
         using var image = SkiaImageFile.Decode(imagePath);
         float scale = Math.Max(1f, (float)MinimumSide / Math.Min(image.Width, image.Height));
+        if (names is not null)
+            scale = Math.Max(scale, Math.Min(NamedSpacing / PointSpacing(predicted), (float)MaximumSide / Math.Max(image.Width, image.Height)));
         int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
         using var surface = SkiaImageFile.CreateSurface(width, height, SKColors.Black);
         var target = new SKRect(0, 0, width, height);

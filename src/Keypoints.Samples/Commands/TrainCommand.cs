@@ -29,6 +29,9 @@ internal static class TrainCommand
         trainerOptions.Seed = options.Int("seed");
         trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
         trainerOptions.WeightDecay = options.Double("weight-decay") ?? trainerOptions.WeightDecay;
+        trainerOptions.LearningRate = options.Double("learning-rate");
+        trainerOptions.LearningRateDecay = options.Double("lr-decay") ?? trainerOptions.LearningRateDecay;
+        trainerOptions.EarlyStoppingPatience = options.Int("patience") ?? trainerOptions.EarlyStoppingPatience;
         trainerOptions.Augmentation = ParseAugmentation(options);
         trainerOptions.Specialists = options.Flag("specialists");
         trainerOptions.SpecialistMaxEpochs = options.Int("specialist-epochs") ?? trainerOptions.SpecialistMaxEpochs;

@@ -60,7 +60,7 @@ public static class KeypointImageCsv
                 throw new KeypointDataException(fullPath, line, null, null, $"expected {header.Length} fields, found {reader.FieldCount}.");
             var relative = reader.GetString(0) ?? "";
             var imagePath = Path.GetFullPath(Path.Combine(folder, relative));
-            var (width, height, problem) = ImageFileCheck.ReadSize(imagePath);
+            var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
             if (problem is not null)
                 throw new KeypointDataException(fullPath, line, 1, ImageFieldName, problem);
             firstSize ??= (width, height);

@@ -48,6 +48,23 @@ public sealed class KeypointImageCsvTests : IDisposable
     }
 
     [Fact]
+    public void Load_NamesTheImage_WhenItIsTruncated()
+    {
+        var csv = ImageFiles.WriteCsv(folder, "truncated.csv", "validation", 2);
+        var lines = File.ReadAllLines(csv);
+        var original = Path.Combine(folder.Folder, lines[2][..lines[2].IndexOf(',', StringComparison.Ordinal)]);
+        var bytes = File.ReadAllBytes(original);
+        File.WriteAllBytes(Path.Combine(folder.Folder, "truncated.jpg"), bytes[..(bytes.Length / 2)]);
+        lines[2] = "truncated.jpg" + lines[2][lines[2].IndexOf(',', StringComparison.Ordinal)..];
+        File.WriteAllLines(csv, lines);
+
+        var error = Assert.Throws<KeypointDataException>(() => ml.Data.Keypoints.LoadImageCsv(csv));
+
+        Assert.Contains("truncated.csv line 3, column 1 (image)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated.jpg' cannot be decoded completely", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NamesTheColumn_WhenAKeypointLiesOutsideTheImage()
     {
         var csv = ImageFiles.WriteCsv(folder, "outside.csv", "validation", 2, [30, 36]);

@@ -31,7 +31,9 @@ internal sealed class NmeNormalizer
             return;
         }
         (left, right) = ([], []);
-        Description = "diagonal of the box around the true keypoints (the layout has no eyes)";
+        Description = layout.KeypointCount >= 2
+            ? "diagonal of the box around the true keypoints (the layout has no eyes)"
+            : "none: a single keypoint has no eyes and no box to normalize by, so the NME is undefined";
     }
 
     /// <summary>What the NME is divided by, in words.</summary>

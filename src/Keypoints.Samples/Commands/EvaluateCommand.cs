@@ -33,7 +33,7 @@ internal static class EvaluateCommand
         var metrics = ml.Keypoints.Evaluate(scored, file.Layout);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"RMSE {metrics.Rmse:F4}"));
-        Console.WriteLine(string.Create(c, $"NME {metrics.Nme:F4}"));
+        Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
         Console.WriteLine($"normalization: {metrics.NmeNormalization}");
         Console.WriteLine(string.Create(c, $"{"keypoint",-26} {"RMSE px",8} {"mean px",8} {"count",6}"));
         foreach (var k in metrics.PerKeypoint)

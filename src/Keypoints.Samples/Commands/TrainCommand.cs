@@ -114,7 +114,7 @@ internal static class TrainCommand
     private static void PrintValidation(MLContext ml, ITransformer model, KeypointDataFile validation, string what)
     {
         var metrics = ml.Keypoints.Evaluate(model.Transform(validation.Data), validation.Layout);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: RMSE {metrics.Rmse:F4} px, NME {metrics.Nme:F4}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: RMSE {metrics.Rmse:F4} px, NME {(double.IsNaN(metrics.Nme) ? "undefined" : metrics.Nme.ToString("F4", CultureInfo.InvariantCulture))}"));
     }
 
     private static void SaveAtomically(MLContext ml, ITransformer model, DataViewSchema schema, string path)

@@ -72,7 +72,9 @@ public sealed class KeypointMetricsTests
     {
         var ml = new MLContext();
         var nose = new KeypointLayout("nose", ["nose_tip"], 96, 96, [], []);
-        Assert.True(double.IsNaN(ml.Keypoints.Evaluate(Table(ml, ([1, 2], [1, 3])), nose).Nme));
+        var metrics = ml.Keypoints.Evaluate(Table(ml, ([1, 2], [1, 3])), nose);
+        Assert.True(double.IsNaN(metrics.Nme));
+        Assert.Contains("undefined", metrics.NmeNormalization, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ const string Usage = """
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--learning-rate LR] [--lr-decay FACTOR (Adam, per epoch; default 0.98)] [--patience EPOCHS (default 30)]
            [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
-               [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--tta]
+               [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--specialist-learning-rate LR] [--tta]
                [--pretrain-epochs N] [--pretrain-noise SIGMA]
                [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]
                [--contrast MIN,MAX] [--blur SIGMA_MAX] [--augment-p P]
@@ -24,7 +24,8 @@ const string Usage = """
                (reconstructing every training image from a copy with Gaussian noise of SIGMA, default 0.2 in [0, 1]
                pixel units); not with --arch mlp, and not again when --resume finds a checkpoint.
                --specialists then fine-tunes one copy of the network per keypoint group (Nouri's six), each limited by
-               --specialist-epochs (default 100) and --specialist-minutes. --tta makes the saved model average every
+               --specialist-epochs (default 100) and --specialist-minutes, starting at --specialist-learning-rate
+           (default half the base network's initial rate). --tta makes the saved model average every
                prediction with the un-mirrored prediction of the mirrored face. With validation data, train ends by
                printing the saved model's validation RMSE and NME (and, with --tta, those without the flip).
       evaluate --model model.zip --data validation.csv [--sheet DIR]

@@ -37,6 +37,7 @@ internal static class TrainCommand
         trainerOptions.SpecialistMaxEpochs = options.Int("specialist-epochs") ?? trainerOptions.SpecialistMaxEpochs;
         trainerOptions.SpecialistMaxTrainingTime = options.Double("specialist-minutes") is double specialistMinutes
             ? TimeSpan.FromMinutes(specialistMinutes) : null;
+        trainerOptions.SpecialistLearningRate = options.Double("specialist-learning-rate");
         trainerOptions.TestTimeFlip = options.Flag("tta");
         trainerOptions.PretrainingEpochs = options.Int("pretrain-epochs") ?? trainerOptions.PretrainingEpochs;
         trainerOptions.PretrainingNoise = options.Double("pretrain-noise") ?? trainerOptions.PretrainingNoise;

@@ -28,12 +28,15 @@ internal static class ProcessRunner
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>The build configuration of the running tests, and so of the repository's projects they reference.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
+
     /// <summary>The built output (same configuration as the tests) of a project in this repository.</summary>
     public static string BuiltAssembly(string projectFolder, string assemblyName)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release" : "Debug";
-        var path = Path.Combine(SharedData.RepositoryRoot, projectFolder, "bin", configuration, "net10.0", assemblyName + ".dll");
+        var path = Path.Combine(SharedData.RepositoryRoot, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} was not built; the test project references it so that it is.", path);
         return path;

@@ -7,6 +7,7 @@ using Microsoft.ML;
 namespace Keypoints.MLNet.Tests.Training;
 
 /// <summary>Interrupted training resumes from its checkpoint and ends where an uninterrupted run ends.</summary>
+[Collection(GlobalRandomGenerator.Name)]
 public sealed class CheckpointTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("keypoints-checkpoints-");

@@ -7,6 +7,7 @@ using Microsoft.ML.Data;
 namespace Keypoints.MLNet.Tests.Training;
 
 /// <summary>Training options do what they say, on small slices of the real faces.</summary>
+[Collection(GlobalRandomGenerator.Name)]
 public sealed class KeypointCnnTrainerTests
 {
     private static KeypointCnnTrainer.Options Quick(int epochs = 1) => new()

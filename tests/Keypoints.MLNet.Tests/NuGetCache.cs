@@ -10,4 +10,8 @@ internal static class NuGetCache
     /// <summary>The folder of one restored package version (NuGet lower-cases both parts).</summary>
     public static string Package(string id, string version) =>
         Path.Combine(Folder, id.ToLowerInvariant(), version.ToLowerInvariant());
+
+    /// <summary>The NuGet cache's own copy of TorchSharp's native library for Linux, which the build must never patch.</summary>
+    public static string TorchSharpNative() =>
+        Path.Combine(Package("TorchSharp", "0.107.0"), "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 }

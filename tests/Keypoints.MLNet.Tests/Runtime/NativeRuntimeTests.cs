@@ -31,7 +31,7 @@ public sealed class NativeRuntimeTests
     {
         if (!OperatingSystem.IsLinux())
             return;
-        var cacheCopy = Path.Combine(NuGetCache.Package("TorchSharp", "0.107.0"), "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var cacheCopy = NuGetCache.TorchSharpNative();
         Assert.Equal(GlibcxxShim.PatchesBuildOutput, GlibcxxShim.IsWeak(OutputCopy));
         if (File.Exists(cacheCopy))
             Assert.False(GlibcxxShim.IsWeak(cacheCopy), "the NuGet cache copy was modified");

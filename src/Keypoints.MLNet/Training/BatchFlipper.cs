@@ -41,10 +41,13 @@ internal sealed class BatchFlipper : IDisposable
         using var scope = NewDisposeScope();
         var index = tensor(rows, device: images.device);
         images.index_copy_(0, index, images.index_select(0, index).flip(3));
-        var flippedTargets = targets.index_select(0, index).index_select(1, coordinatePermutation) * sign + shift;
-        targets.index_copy_(0, index, flippedTargets);
+        targets.index_copy_(0, index, Mirror(targets.index_select(0, index)));
         mask.index_copy_(0, index, mask.index_select(0, index).index_select(1, coordinatePermutation));
     }
+
+    /// <summary>The coordinates <c>[N, 2K]</c> (scaled units) of the mirrored faces: left and right keypoints swapped and x
+    /// reflected. The map is its own inverse, so this also turns a prediction for a mirrored face back into one for the face.</summary>
+    public Tensor Mirror(Tensor coordinates) => coordinates.index_select(1, coordinatePermutation) * sign + shift;
 
     /// <inheritdoc/>
     public void Dispose()

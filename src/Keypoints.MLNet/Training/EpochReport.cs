@@ -5,7 +5,8 @@ namespace Keypoints.MLNet.Training;
 /// <param name="TrainLoss">Mean masked squared error on the training batches, in scaled units
 /// (coordinates as (pixel - size/2) / (size/2)), as in Nouri's learning curves.</param>
 /// <param name="ValidationRmse">Root mean squared error on the validation rows in pixels over present
-/// coordinates (the Kaggle metric); NaN when there is no validation data.</param>
+/// coordinates (the Kaggle metric), of the prediction the model serves (with the test-time flip when it is on); NaN when there is
+/// no validation data.</param>
 /// <param name="LearningRate">The learning rate used in this epoch.</param>
 /// <param name="ImagesPerSecond">Training images processed per second of this epoch (forward, backward and update).</param>
 /// <param name="Elapsed">Wall-clock time since training started.</param>

@@ -165,7 +165,10 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         public double? SpecialistLearningRate { get; set; }
 
         /// <summary>Score every face and its mirror image and average the two predictions (the mirrored one with left and right
-        /// swapped back), inside the exported graph: test-time flip augmentation. Costs twice the scoring time. Default off.</summary>
+        /// swapped back), inside the exported graph: test-time flip augmentation. Costs twice the scoring time. Training then validates
+        /// that averaged prediction too, so the best epoch, early stopping and each specialist's choice between its own and the base
+        /// network's weights judge what the model serves (a specialist whose group is not closed under mirroring validates without it).
+        /// Default off.</summary>
         public bool TestTimeFlip { get; set; }
 
         /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>); a specialist's reports
@@ -207,7 +210,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         internal Options Clone() => (Options)MemberwiseClone();
 
         /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
-        /// sub-folder, and flips only when its group is closed under mirroring.</summary>
+        /// sub-folder, and flips (in training and in validation) only when its group is closed under mirroring.</summary>
         internal Options ForSpecialist(string groupName, bool canFlip)
         {
             var copy = (Options)MemberwiseClone();
@@ -215,6 +218,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             copy.MaxTrainingTime = SpecialistMaxTrainingTime;
             copy.LearningRate = SpecialistLearningRate ?? 0.5 * (LearningRate ?? OptimizerSchedule.DefaultLearningRate(Optimizer));
             copy.FlipAugmentation = FlipAugmentation && canFlip;
+            copy.TestTimeFlip = TestTimeFlip && canFlip;
             copy.CheckpointFolder = CheckpointFolder is null ? null : Path.Combine(CheckpointFolder, "specialist-" + groupName);
             return copy;
         }

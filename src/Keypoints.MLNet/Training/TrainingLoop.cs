@@ -10,7 +10,8 @@ namespace Keypoints.MLNet.Training;
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
 /// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
-/// choice of the weights that are kept.
+/// choice of the weights that are kept. With <see cref="KeypointCnnTrainer.Options.TestTimeFlip"/> the validation RMSE is that of
+/// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -49,6 +50,7 @@ internal sealed class TrainingLoop
             : null;
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
+        var testTimeFlip = options.TestTimeFlip ? flipper : null;
         var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
         string fingerprint = Fingerprint(train, seed);
         var resumed = options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder
@@ -60,7 +62,7 @@ internal sealed class TrainingLoop
         int sinceBest = resumed?.SinceBest ?? 0;
         if (keepStartingWeightsUnlessBeaten && resumed is null && validationTensors.Images is not null)
         {
-            bestRmse = Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit);
+            bestRmse = Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit, testTimeFlip);
             if (options.RestoreBestWeights)
                 bestWeights = Snapshot(null);
         }
@@ -86,7 +88,7 @@ internal sealed class TrainingLoop
                 double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
                 double rmse = validationTensors.Images is null
                     ? double.NaN
-                    : Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit);
+                    : Rmse(validationTensors.Images, validationTensors.Targets, validationTensors.Mask, pixelsPerUnit, testTimeFlip);
                 bool isBest = rmse < bestRmse;
                 if (isBest)
                 {
@@ -190,8 +192,9 @@ internal sealed class TrainingLoop
         return tensor(rows, device: device);
     }
 
-    /// <summary>RMSE in pixels over present coordinates, evaluated in batches without gradients.</summary>
-    private double Rmse(Tensor images, Tensor targets, Tensor mask, Tensor pixelsPerUnit)
+    /// <summary>RMSE in pixels over present coordinates, evaluated in batches without gradients; with <paramref name="testTimeFlip"/>,
+    /// of the average of each prediction and the un-mirrored prediction of the mirrored face.</summary>
+    private double Rmse(Tensor images, Tensor targets, Tensor mask, Tensor pixelsPerUnit, BatchFlipper? testTimeFlip)
     {
         network.eval();
         using var noGrad = no_grad();
@@ -202,7 +205,11 @@ internal sealed class TrainingLoop
             using var scope = NewDisposeScope();
             long length = Math.Min(256, rows - start);
             var m = mask.narrow(0, start, length);
-            var error = (network.forward(images.narrow(0, start, length)) - targets.narrow(0, start, length)) * pixelsPerUnit * m;
+            var x = images.narrow(0, start, length);
+            var prediction = network.forward(x);
+            if (testTimeFlip is not null)
+                prediction = (prediction + testTimeFlip.Mirror(network.forward(x.flip(3)))) / 2;
+            var error = (prediction - targets.narrow(0, start, length)) * pixelsPerUnit * m;
             squared += error.square().sum().item<float>();
             present += m.sum().item<float>();
         }

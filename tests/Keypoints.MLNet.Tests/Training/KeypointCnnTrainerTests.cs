@@ -69,6 +69,23 @@ public sealed class KeypointCnnTrainerTests
     }
 
     [Fact]
+    public void Fit_WithTestTimeFlip_ChoosesTheEpochOnThePredictionTheModelServes()
+    {
+        var ml = new MLContext();
+        var options = Quick(4);
+        options.TestTimeFlip = true;
+        options.EarlyStoppingPatience = 0;
+        options.ValidationData = SmallFaces.Validation(ml, 32);
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 128));
+        var best = model.History.MinBy(h => h.ValidationRmse)!;
+        var served = ml.Keypoints.Evaluate(model.Transform(options.ValidationData)).Rmse;
+        using var plain = model.WithTestTimeFlip(false);
+        var withoutFlip = ml.Keypoints.Evaluate(plain.Transform(options.ValidationData)).Rmse;
+        Assert.Equal(best.ValidationRmse, served, 3);
+        Assert.True(Math.Abs(withoutFlip - served) > 1e-2, $"the flip changes the RMSE by only {Math.Abs(withoutFlip - served)} px, so the test tells nothing");
+    }
+
+    [Fact]
     public void Fit_StopsAtTheWallClockBudget()
     {
         var ml = new MLContext();

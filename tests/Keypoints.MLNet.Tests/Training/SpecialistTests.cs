@@ -41,6 +41,8 @@ public sealed class SpecialistTests
             foreach (var group in groups)
                 Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
 
+            AssertEachSpecialistChoseOnTheServedPrediction(model, validation);
+
             using var plain = model.WithTestTimeFlip(false);
             var images = Columns.Vectors(validation, "Image");
             var onnx = Columns.Vectors(plain.Transform(validation), "PredictedKeypoints");
@@ -60,6 +62,28 @@ public sealed class SpecialistTests
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>A specialist whose epoch beat the base weights reports, for that epoch, the RMSE that the saved model with its
+    /// test-time flip gets on the group's coordinates (every validation row has every keypoint).</summary>
+    private static void AssertEachSpecialistChoseOnTheServedPrediction(KeypointCnnModel model, IDataView validation)
+    {
+        var predicted = Columns.Vectors(model.Transform(validation), "PredictedKeypoints");
+        var labels = Columns.Vectors(validation, "Keypoints");
+        int checkedGroups = 0;
+        foreach (var group in model.Layout.Groups)
+        {
+            var best = model.SpecialistHistories[group.Name].Where(h => h.IsBest).MinBy(h => h.ValidationRmse);
+            if (best is null)
+                continue; // it kept the base weights
+            var coordinates = group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
+            var squared = predicted.Zip(labels, (p, l) => coordinates.Sum(c => Math.Pow(p[c] - l[c], 2))).Sum();
+            var rmse = Math.Sqrt(squared / (coordinates.Length * labels.Length));
+            Assert.True(Math.Abs(best.ValidationRmse - rmse) < 1e-3,
+                $"specialist {group.Name}: best epoch {best.ValidationRmse} px, the served model {rmse} px");
+            checkedGroups++;
+        }
+        Assert.True(checkedGroups > 0, "every specialist kept the base weights, so nothing was compared");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ const string Usage = """
                [--learning-rate LR] [--lr-decay FACTOR (Adam, per epoch; default 0.98)] [--patience EPOCHS (default 30)]
            [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
                [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--specialist-learning-rate LR] [--tta]
+               [--no-flip (do not mirror half of every training batch)]
                [--pretrain-epochs N] [--pretrain-noise SIGMA]
                [--augment] [--rotate DEG] [--scale MIN,MAX] [--shift FRAC] [--brightness DELTA]
                [--contrast MIN,MAX] [--blur SIGMA_MAX] [--augment-p P]

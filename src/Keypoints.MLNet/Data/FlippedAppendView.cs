@@ -6,8 +6,8 @@ namespace Keypoints.MLNet.Data;
 
 /// <summary>
 /// A lazy view of a source's rows followed by the same rows mirrored left to right: the image
-/// column's pixel rows are reversed in every channel (CHW), x coordinates become (W - 1 - x) and
-/// left/right keypoints trade places. Other columns pass through unchanged.
+/// column's pixel rows are reversed in every channel (CHW), x coordinates become (W - 1 + 2a - x), with a the labels'
+/// mirror axis offset, and left/right keypoints trade places. Other columns pass through unchanged.
 /// </summary>
 internal sealed class FlippedAppendView : IDataView
 {
@@ -15,14 +15,18 @@ internal sealed class FlippedAppendView : IDataView
     private readonly DataViewSchema.Column image;
     private readonly DataViewSchema.Column label;
     private readonly KeypointLayout layout;
+    private readonly double axisOffset;
 
-    /// <summary>Doubles <paramref name="source"/> with mirrored copies of <paramref name="image"/> and <paramref name="label"/>.</summary>
-    public FlippedAppendView(IDataView source, DataViewSchema.Column image, DataViewSchema.Column label, KeypointLayout layout)
+    /// <summary>Doubles <paramref name="source"/> with mirrored copies of <paramref name="image"/> and <paramref name="label"/>,
+    /// mirroring the labels about an axis <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
+    public FlippedAppendView(IDataView source, DataViewSchema.Column image, DataViewSchema.Column label, KeypointLayout layout,
+        double axisOffset = 0)
     {
         this.source = source;
         this.image = image;
         this.label = label;
         this.layout = layout;
+        this.axisOffset = axisOffset;
     }
 
     /// <inheritdoc/>
@@ -49,13 +53,15 @@ internal sealed class FlippedAppendView : IDataView
             pixels.Slice(start, width).Reverse();
     }
 
-    /// <summary>Mirrors interleaved x, y coordinates into <paramref name="destination"/> for <paramref name="layout"/>.</summary>
-    internal static void FlipCoordinates(ReadOnlySpan<float> source, Span<float> destination, KeypointLayout layout)
+    /// <summary>Mirrors interleaved x, y coordinates into <paramref name="destination"/> for <paramref name="layout"/>, about an
+    /// axis <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
+    internal static void FlipCoordinates(ReadOnlySpan<float> source, Span<float> destination, KeypointLayout layout, double axisOffset = 0)
     {
+        float axis = (float)(layout.ImageWidth - 1 + 2 * axisOffset);
         for (int k = 0; k < layout.KeypointCount; k++)
         {
             int from = layout.FlipPermutation[k];
-            destination[2 * k] = layout.ImageWidth - 1 - source[2 * from];
+            destination[2 * k] = axis - source[2 * from];
             destination[2 * k + 1] = source[2 * from + 1];
         }
     }
@@ -129,7 +135,7 @@ internal sealed class FlippedAppendView : IDataView
                 else
                 {
                     var original = editor.Values.ToArray();
-                    FlipCoordinates(original, editor.Values, view.layout);
+                    FlipCoordinates(original, editor.Values, view.layout, view.axisOffset);
                 }
                 value = editor.Commit();
             };

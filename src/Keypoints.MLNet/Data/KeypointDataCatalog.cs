@@ -57,13 +57,16 @@ public sealed class KeypointDataCatalog
     }
 
     /// <summary>Returns the rows followed by their left-right mirror images (offline doubling of the training set):
-    /// pixels mirrored in every channel, x becomes <c>W - 1 - x</c>, left and right keypoints swapped.</summary>
+    /// pixels mirrored in every channel, x becomes <c>W - 1 + 2 * flipAxisOffset - x</c>, left and right keypoints swapped.</summary>
     /// <param name="data">The rows.</param>
     /// <param name="layout">The keypoint set and image size; default <see cref="KeypointLayout.Kaggle15"/>.</param>
     /// <param name="imageColumnName">Column of <c>C * H * W</c> pixel values (CHW).</param>
     /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates.</param>
+    /// <param name="flipAxisOffset">Where the labels' mirror axis lies, in pixels right of the image's center line: 0 for labels
+    /// with pixel centers at integer coordinates; a trained model's <see cref="Scoring.KeypointCnnModel.FlipAxisOffset"/> for
+    /// labels in another convention.</param>
     public IDataView AppendFlipped(IDataView data, KeypointLayout? layout = null, string imageColumnName = "Image",
-        string labelColumnName = "Keypoints")
+        string labelColumnName = "Keypoints", double flipAxisOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         layout ??= KeypointLayout.Kaggle15;
@@ -72,7 +75,7 @@ public sealed class KeypointDataCatalog
         if (((VectorDataViewType)image.Type).Size % (layout.ImageWidth * layout.ImageHeight) != 0)
             throw new ArgumentOutOfRangeException(nameof(imageColumnName),
                 $"The image column '{imageColumnName}' must hold whole {layout.ImageWidth} x {layout.ImageHeight} channels; found {image.Type}.");
-        return new FlippedAppendView(data, image, label, layout);
+        return new FlippedAppendView(data, image, label, layout, flipAxisOffset);
     }
 
 }

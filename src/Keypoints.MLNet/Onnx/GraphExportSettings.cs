@@ -10,7 +10,9 @@ namespace Keypoints.MLNet.Onnx;
 /// <param name="PixelOffset">Subtracted from every pixel value before the network.</param>
 /// <param name="PixelScale">Multiplies every pixel value after the offset.</param>
 /// <param name="TestTimeFlip">Whether the graph averages the prediction with the un-mirrored prediction of the mirrored face.</param>
+/// <param name="FlipAxisOffset">Where the labels' mirror axis lies, in pixels right of the image's center line; the test-time
+/// flip un-mirrors about it.</param>
 /// <param name="History">The (base network's) training history, stored in the graph's metadata.</param>
 internal sealed record GraphExportSettings(
     KeypointLayout Layout, string InputName, string OutputName, float PixelOffset, float PixelScale, bool TestTimeFlip,
-    IReadOnlyList<EpochReport> History);
+    double FlipAxisOffset, IReadOnlyList<EpochReport> History);

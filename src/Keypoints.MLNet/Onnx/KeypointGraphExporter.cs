@@ -37,7 +37,7 @@ internal static class KeypointGraphExporter
             x = TestTimeFlipWriter.AppendMirrored(graph, x);
         var scaled = ensemble.ExportOnnx(graph, x);
         if (settings.TestTimeFlip)
-            scaled = TestTimeFlipWriter.AverageWithUnmirrored(graph, scaled, layout, scaling);
+            scaled = TestTimeFlipWriter.AverageWithUnmirrored(graph, scaled, layout, scaling, settings.FlipAxisOffset);
         var pixels = graph.AddNode("Mul", [scaled, graph.AddInitializer("half_size", scaling.HalfSize, scaling.HalfSize.Length)],
             [graph.UniqueName("unscaled")]);
         graph.AddNode("Add", [pixels, graph.AddInitializer("center", scaling.Center, scaling.Center.Length)], [settings.OutputName]);
@@ -48,6 +48,7 @@ internal static class KeypointGraphExporter
         graph.AddMetadata("keypoints.channels", input.Channels.ToString(CultureInfo.InvariantCulture));
         graph.AddMetadata("keypoints.networks", string.Join(",", ensemble.Members.Select(m => m.Name)));
         graph.AddMetadata("keypoints.test_time_flip", settings.TestTimeFlip ? "true" : "false");
+        graph.AddMetadata("keypoints.flip_axis_offset", settings.FlipAxisOffset.ToString("R", CultureInfo.InvariantCulture));
         graph.AddMetadata(HistoryMetadata.Key, HistoryMetadata.Format(settings.History));
         return graph.ToModelBytes();
     }

@@ -27,8 +27,10 @@ internal static class TestTimeFlipWriter
     }
 
     /// <summary>Splits the <c>[2N, 2K]</c> scaled predictions of <see cref="AppendMirrored"/>'s batch into its halves and
-    /// returns <c>(direct + unmirror(mirrored)) / 2</c>, <c>[N, 2K]</c>.</summary>
-    public static string AverageWithUnmirrored(OnnxGraphBuilder graph, string predictions, KeypointLayout layout, CoordinateScaling scaling)
+    /// returns <c>(direct + unmirror(mirrored)) / 2</c>, <c>[N, 2K]</c>, un-mirroring about the labels' mirror axis
+    /// <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
+    public static string AverageWithUnmirrored(OnnxGraphBuilder graph, string predictions, KeypointLayout layout, CoordinateScaling scaling,
+        double axisOffset)
     {
         int coordinates = layout.CoordinateCount;
         var halves = graph.AddNode("Reshape",
@@ -37,7 +39,7 @@ internal static class TestTimeFlipWriter
             [graph.UniqueName("direct")], OnnxAttribute.Int("axis", 0));
         var mirrored = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_mirrored_half", [1L])],
             [graph.UniqueName("mirrored_prediction")], OnnxAttribute.Int("axis", 0));
-        var map = new CoordinateFlipMap(layout, scaling);
+        var map = new CoordinateFlipMap(layout, scaling, axisOffset);
         var swapped = graph.AddNode("Gather", [mirrored, graph.AddInitializer("flip_permutation", map.Permutation, coordinates)],
             [graph.UniqueName("swapped")], OnnxAttribute.Int("axis", 1));
         var reflected = graph.AddNode("Mul", [swapped, graph.AddInitializer("flip_sign", map.Sign, coordinates)], [graph.UniqueName("reflected")]);

@@ -51,6 +51,11 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     /// <summary>Whether scoring averages each prediction with the un-mirrored prediction of the mirrored face.</summary>
     public bool TestTimeFlip => settings.TestTimeFlip;
 
+    /// <summary>Where training found the labels' mirror axis, in pixels right of the image's center line (0 without
+    /// <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> or flips): a face's mirror image has its keypoints at
+    /// <c>W - 1 + 2 * FlipAxisOffset - x</c>. The test-time flip un-mirrors about it.</summary>
+    public double FlipAxisOffset => settings.FlipAxisOffset;
+
     /// <summary>The input column of pixel values.</summary>
     public string FeatureColumnName => settings.InputName;
 

@@ -102,6 +102,14 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Mirror a random half of every batch left to right, swapping left and right keypoints. Training only. Default on.</summary>
         public bool FlipAugmentation { get; set; } = true;
 
+        /// <summary>With <see cref="FlipAugmentation"/>, find where the labels' mirror axis lies instead of assuming the image's
+        /// center line: labels written in another convention than pixel centers at integer coordinates (1-based, pixel edges,
+        /// or a crop computed in another convention) sit a fraction of a pixel or more right or left of the features, and a
+        /// flip about the wrong axis teaches the network to miss every x by that much. Each epoch compares the x errors of
+        /// the mirrored and the direct rows of the training batches and moves the axis by half their difference
+        /// (see <see cref="KeypointCnnModel.FlipAxisOffset"/>); the test-time flip mirrors about the same axis. Default on.</summary>
+        public bool CalibrateFlipAxis { get; set; } = true;
+
         /// <summary>Random rotation, scale, shift, blur, contrast and brightness of every training batch, after the flip;
         /// keypoints move with the pixels. Training only. Default <see cref="AugmentationOptions.None"/> (off);
         /// <see cref="AugmentationOptions.Default"/> is a starting recipe.</summary>
@@ -210,7 +218,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         internal Options Clone() => (Options)MemberwiseClone();
 
         /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
-        /// sub-folder, and flips (in training and in validation) only when its group is closed under mirroring.</summary>
+        /// sub-folder, flips (in training and in validation) only when its group is closed under mirroring, about the base
+        /// network's mirror axis.</summary>
         internal Options ForSpecialist(string groupName, bool canFlip)
         {
             var copy = (Options)MemberwiseClone();
@@ -219,6 +228,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             copy.LearningRate = SpecialistLearningRate ?? 0.5 * (LearningRate ?? OptimizerSchedule.DefaultLearningRate(Optimizer));
             copy.FlipAugmentation = FlipAugmentation && canFlip;
             copy.TestTimeFlip = TestTimeFlip && canFlip;
+            copy.CalibrateFlipAxis = false;
             copy.CheckpointFolder = CheckpointFolder is null ? null : Path.Combine(CheckpointFolder, "specialist-" + groupName);
             return copy;
         }
@@ -286,11 +296,13 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                     $"{report.ImagesPerSecond:F0} images/s");
                 options.Progress?.Report(report);
             }
-            var history = new TrainingLoop(network, layout, scaling, options, device, Report).Run(train, validation, seed);
+            var loop = new TrainingLoop(network, layout, scaling, options, device, Report);
+            var history = loop.Run(train, validation, seed);
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
             if (options.Specialists)
             {
-                (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report).Train(network, train, validation, seed);
+                (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report)
+                    .Train(network, train, validation, seed, loop.FlipAxisOffset);
             }
             else
             {
@@ -298,7 +310,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 ensemble = KeypointEnsemble.Single(network);
             }
             var settings = new GraphExportSettings(layout, options.FeatureColumnName, options.PredictedColumnName,
-                options.PixelOffset, options.PixelScale, options.TestTimeFlip, history);
+                options.PixelOffset, options.PixelScale, options.TestTimeFlip, loop.FlipAxisOffset, history);
             return new KeypointCnnModel(mlContext, ensemble, settings, specialistHistories, input);
         }
         catch

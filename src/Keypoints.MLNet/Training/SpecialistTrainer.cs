@@ -30,9 +30,10 @@ internal sealed class SpecialistTrainer
     }
 
     /// <summary>Trains one specialist per group from <paramref name="baseNetwork"/> (which it takes over: it becomes an ensemble
-    /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.</summary>
+    /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.
+    /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(
-        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed)
+        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset)
     {
         var members = new List<EnsembleMember>();
         var histories = new Dictionary<string, IReadOnlyList<EpochReport>>();
@@ -47,7 +48,7 @@ internal sealed class SpecialistTrainer
                 if (groupTrain.Rows == 0)
                     continue;
                 var network = TrainOne(baseNetwork, group, coordinates, groupTrain, validation?.SelectCoordinates(coordinates),
-                    TrainingLoop.EpochSeed(seed, -1 - g), histories);
+                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, histories);
                 // A coordinate in two groups comes from the first group's specialist.
                 var used = Enumerable.Range(0, coordinates.Length).Where(i => covered.Add(coordinates[i])).ToArray();
                 members.Add(new EnsembleMember("specialist_" + group.Name, network, used, used.Select(i => coordinates[i]).ToArray()));
@@ -71,7 +72,8 @@ internal sealed class SpecialistTrainer
     }
 
     private KeypointNetwork TrainOne(KeypointNetwork baseNetwork, KeypointGroup group, int[] coordinates,
-        TrainingData groupTrain, TrainingData? groupValidation, int seed, Dictionary<string, IReadOnlyList<EpochReport>> histories)
+        TrainingData groupTrain, TrainingData? groupValidation, int seed, double flipAxisOffset,
+        Dictionary<string, IReadOnlyList<EpochReport>> histories)
     {
         manual_seed(seed);
         var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, coordinates.Length);
@@ -82,7 +84,7 @@ internal sealed class SpecialistTrainer
             var groupLayout = layout.Subset(group);
             var stageOptions = options.ForSpecialist(group.Name, layout.IsMirrorClosed(group));
             var loop = new TrainingLoop(network, groupLayout, new CoordinateScaling(groupLayout), stageOptions, device,
-                r => report(r with { Specialist = group.Name }));
+                r => report(r with { Specialist = group.Name }), flipAxisOffset);
             histories[group.Name] = loop.Run(groupTrain, groupValidation, seed, keepStartingWeightsUnlessBeaten: true)
                 .Select(r => r with { Specialist = group.Name }).ToArray();
             network.to(CPU);

@@ -12,10 +12,11 @@ namespace Keypoints.MLNet.Training;
 /// <remarks>
 /// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings):
 /// <code>
-/// "KPCK"  int32 version (1)
+/// "KPCK"  int32 version (2; version 1, without the two axis offsets, still reads, with offsets 0)
 /// int32   seed               string run fingerprint (architecture, optimizer, input and output sizes, batch size, seed,
 ///                            pre-training epochs and noise when it pre-trains)
 /// int32   epochs completed       double best validation RMSE   int32 epochs since the best
+/// double  flip axis offset now   double flip axis offset of the best epoch (pixels; version 2 only)
 /// int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
 ///         double learning rate, double images/s, int64 elapsed ticks, bool is-best
 /// network weights and buffers    (TorchSharp Module.save format)
@@ -28,7 +29,7 @@ namespace Keypoints.MLNet.Training;
 internal sealed class TrainingCheckpoint
 {
     private const string Magic = "KPCK";
-    private const int Version = 1;
+    private const int Version = 2;
 
     /// <summary>The checkpoint file in <paramref name="folder"/>.</summary>
     public static string PathIn(string folder) => System.IO.Path.Combine(folder, "checkpoint.kpck");
@@ -42,6 +43,12 @@ internal sealed class TrainingCheckpoint
     /// <summary>Epochs since <see cref="BestRmse"/>.</summary>
     public int SinceBest { get; private init; }
 
+    /// <summary>The labels' mirror axis offset in pixels that the flips used last (see <see cref="FlipAxisCalibration"/>).</summary>
+    public double FlipAxisOffset { get; private init; }
+
+    /// <summary>The mirror axis offset that goes with <see cref="BestWeights"/>.</summary>
+    public double BestFlipAxisOffset { get; private init; }
+
     /// <summary>The per-epoch history so far.</summary>
     public List<EpochReport> History { get; private init; } = [];
 
@@ -50,7 +57,7 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>Writes the state of a run after <paramref name="epochsCompleted"/> epochs to <paramref name="folder"/>.</summary>
     public static void Write(string folder, int seed, string fingerprint, int epochsCompleted, double bestRmse, int sinceBest,
-        IReadOnlyList<EpochReport> history, nn.Module network, OptimizerHelper optimizer, Dictionary<string, Tensor>? bestWeights)
+        double flipAxisOffset, double bestFlipAxisOffset, IReadOnlyList<EpochReport> history, nn.Module network, OptimizerHelper optimizer, Dictionary<string, Tensor>? bestWeights)
     {
         Directory.CreateDirectory(folder);
         var path = PathIn(folder);
@@ -65,6 +72,8 @@ internal sealed class TrainingCheckpoint
             writer.Write(epochsCompleted);
             writer.Write(bestRmse);
             writer.Write(sinceBest);
+            writer.Write(flipAxisOffset);
+            writer.Write(bestFlipAxisOffset);
             writer.Write(history.Count);
             foreach (var h in history)
             {
@@ -100,17 +109,18 @@ internal sealed class TrainingCheckpoint
         var path = PathIn(folder);
         if (!File.Exists(path))
             return null;
-        using var reader = OpenChecked(path);
+        using var reader = OpenChecked(path, out _);
         return reader.ReadInt32();
     }
 
-    private static BinaryReader OpenChecked(string path)
+    private static BinaryReader OpenChecked(string path, out int version)
     {
         var reader = new BinaryReader(File.OpenRead(path));
-        if (reader.ReadString() != Magic || reader.ReadInt32() != Version)
+        version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
+        if (version is not (1 or Version))
         {
             reader.Dispose();
-            throw new InvalidDataException($"{path} is not a version-{Version} Keypoints.MLNet checkpoint.");
+            throw new InvalidDataException($"{path} is not a version-1 or version-{Version} Keypoints.MLNet checkpoint.");
         }
         return reader;
     }
@@ -118,13 +128,13 @@ internal sealed class TrainingCheckpoint
     /// <summary>Reads the checkpoint in <paramref name="folder"/> into <paramref name="network"/> and <paramref name="optimizer"/>,
     /// or returns null when there is none.</summary>
     /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint of this version.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public static TrainingCheckpoint? TryRead(string folder, string fingerprint, nn.Module network, OptimizerHelper optimizer)
     {
         var path = PathIn(folder);
         if (!File.Exists(path))
             return null;
-        using var reader = OpenChecked(path);
+        using var reader = OpenChecked(path, out int version);
         reader.ReadInt32();
         var stored = reader.ReadString();
         if (stored != fingerprint)
@@ -133,6 +143,8 @@ internal sealed class TrainingCheckpoint
         int epochs = reader.ReadInt32();
         double bestRmse = reader.ReadDouble();
         int sinceBest = reader.ReadInt32();
+        double flipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
+        double bestFlipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
         var history = new List<EpochReport>();
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
@@ -148,6 +160,10 @@ internal sealed class TrainingCheckpoint
             for (int i = reader.ReadInt32(); i > 0; i--)
                 best[reader.ReadString()] = TensorExtensionMethods.Load(reader).DetachFromDisposeScope();
         }
-        return new TrainingCheckpoint { EpochsCompleted = epochs, BestRmse = bestRmse, SinceBest = sinceBest, History = history, BestWeights = best };
+        return new TrainingCheckpoint
+        {
+            EpochsCompleted = epochs, BestRmse = bestRmse, SinceBest = sinceBest, FlipAxisOffset = flipAxisOffset,
+            BestFlipAxisOffset = bestFlipAxisOffset, History = history, BestWeights = best,
+        };
     }
 }

@@ -21,11 +21,16 @@ internal sealed class TrainingLoop
     private readonly KeypointCnnTrainer.Options options;
     private readonly Device device;
     private readonly Action<EpochReport> report;
+    private readonly double initialFlipAxisOffset;
 
-    /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>.</summary>
+    /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>; flips mirror the labels about an
+    /// axis <paramref name="flipAxisOffset"/> pixels right of the image's center line, which training moves where the labels
+    /// put it when <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> is on.</summary>
     public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
-        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report)
+        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report, double flipAxisOffset = 0)
     {
+        initialFlipAxisOffset = flipAxisOffset;
+        FlipAxisOffset = flipAxisOffset;
         this.network = network;
         this.layout = layout;
         this.scaling = scaling;
@@ -33,6 +38,10 @@ internal sealed class TrainingLoop
         this.device = device;
         this.report = report;
     }
+
+    /// <summary>After <see cref="Run"/>: the labels' mirror axis offset in pixels that goes with the network's final weights
+    /// (see <see cref="FlipAxisCalibration"/>).</summary>
+    public double FlipAxisOffset { get; private set; }
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
     /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
@@ -44,18 +53,20 @@ internal sealed class TrainingLoop
     {
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
-        using var flipper = new BatchFlipper(layout, scaling, device);
+        using var calibration = options.FlipAugmentation && options.CalibrateFlipAxis ? new FlipAxisCalibration(scaling, device) : null;
         using var augmenter = options.Augmentation.IsEnabled
             ? new BatchAugmenter(options.Augmentation, layout.ImageWidth, layout.ImageHeight, device)
             : null;
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
-        var testTimeFlip = options.TestTimeFlip ? flipper : null;
         var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
         string fingerprint = Fingerprint(train, seed);
         var resumed = options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder
             ? TrainingCheckpoint.TryRead(folder, fingerprint, network, optimizerState)
             : null;
+        using var flipper = new BatchFlipper(layout, scaling, device, resumed?.FlipAxisOffset ?? initialFlipAxisOffset);
+        double bestFlipAxisOffset = resumed?.BestFlipAxisOffset ?? initialFlipAxisOffset;
+        var testTimeFlip = options.TestTimeFlip ? flipper : null;
         var history = resumed?.History ?? [];
         var bestWeights = resumed?.BestWeights;
         double bestRmse = resumed?.BestRmse ?? double.PositiveInfinity;
@@ -71,8 +82,8 @@ internal sealed class TrainingLoop
         var order = new int[train.Rows];
         try
         {
-            bool finished = resumed is not null
-                && (PatienceExhausted(sinceBest) || (options.MaxTrainingTime is { } spent && elapsedBefore >= spent));
+            // A run that had ended (patience or time used up) stays ended: resuming it trains nothing more.
+            bool finished = resumed is not null && (PatienceExhausted(sinceBest) || BudgetSpent(history));
             for (int epoch = resumed?.EpochsCompleted ?? 0; !finished && epoch < options.MaxEpochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
@@ -84,7 +95,9 @@ internal sealed class TrainingLoop
                 for (int i = 0; i < order.Length; i++)
                     order[i] = i;
                 random.Shuffle(order);
-                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, augmenter, schedule.Optimizer, random);
+                double trainLoss = TrainEpoch(images, targets, mask, order, flipper, augmenter, calibration, schedule.Optimizer, random);
+                if (calibration is not null)
+                    flipper.SetAxisOffset(flipper.AxisOffset + calibration.TakeCorrection());
                 double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
                 double rmse = validationTensors.Images is null
                     ? double.NaN
@@ -96,6 +109,7 @@ internal sealed class TrainingLoop
                     sinceBest = 0;
                     if (options.RestoreBestWeights)
                         bestWeights = Snapshot(bestWeights);
+                    bestFlipAxisOffset = flipper.AxisOffset;
                 }
                 else
                 {
@@ -104,17 +118,17 @@ internal sealed class TrainingLoop
                 var elapsed = elapsedBefore + clock.Elapsed;
                 var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, elapsed, isBest);
                 history.Add(entry);
-                finished = epoch + 1 == options.MaxEpochs || PatienceExhausted(sinceBest)
-                    || (options.MaxTrainingTime is { } budget && elapsed + epochClock.Elapsed > budget);
+                finished = epoch + 1 == options.MaxEpochs || PatienceExhausted(sinceBest) || BudgetSpent(history);
                 if (options.CheckpointFolder is { } checkpoints && ((epoch + 1) % options.CheckpointEvery == 0 || finished))
                 {
-                    TrainingCheckpoint.Write(checkpoints, seed, fingerprint, epoch + 1, bestRmse, sinceBest, history, network,
-                        optimizerState, bestWeights);
+                    TrainingCheckpoint.Write(checkpoints, seed, fingerprint, epoch + 1, bestRmse, sinceBest, flipper.AxisOffset,
+                        bestFlipAxisOffset, history, network, optimizerState, bestWeights);
                 }
                 report(entry);
             }
             if (bestWeights is not null)
                 network.load_state_dict(bestWeights);
+            FlipAxisOffset = bestWeights is not null ? bestFlipAxisOffset : flipper.AxisOffset;
         }
         finally
         {
@@ -132,6 +146,17 @@ internal sealed class TrainingLoop
     }
 
     private bool PatienceExhausted(int sinceBest) => options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
+
+    /// <summary>Whether another epoch as long as the last one would overrun <see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/>.
+    /// It reads only the history, so a resumed run decides as the run that wrote the checkpoint did.</summary>
+    private bool BudgetSpent(List<EpochReport> history)
+    {
+        if (options.MaxTrainingTime is not { } budget || history.Count == 0)
+            return false;
+        var last = history[^1].Elapsed;
+        var lastEpoch = last - (history.Count > 1 ? history[^2].Elapsed : TimeSpan.Zero);
+        return last + lastEpoch > budget;
+    }
 
     private string Fingerprint(TrainingData train, int seed)
     {
@@ -155,7 +180,7 @@ internal sealed class TrainingLoop
     }
 
     private double TrainEpoch(Tensor images, Tensor targets, Tensor mask, int[] order,
-        BatchFlipper flipper, BatchAugmenter? augmenter, optim.Optimizer optimizer, Random random)
+        BatchFlipper flipper, BatchAugmenter? augmenter, FlipAxisCalibration? calibration, optim.Optimizer optimizer, Random random)
     {
         network.train();
         double lossSum = 0, weightSum = 0;
@@ -166,11 +191,12 @@ internal sealed class TrainingLoop
             var x = images.index_select(0, index);
             var y = targets.index_select(0, index);
             var m = mask.index_select(0, index);
-            if (options.FlipAugmentation)
-                flipper.FlipHalf(x, y, m, random);
+            long[] flipped = options.FlipAugmentation ? flipper.FlipHalf(x, y, m, random) : [];
             augmenter?.Apply(x, y, m, random);
             var present = m.sum();
-            var difference = (network.forward(x) - y) * m;
+            var prediction = network.forward(x);
+            calibration?.Add(prediction, y, m, flipped);
+            var difference = (prediction - y) * m;
             var loss = difference.square().sum() / present.clamp_min(1);
             optimizer.zero_grad();
             loss.backward();

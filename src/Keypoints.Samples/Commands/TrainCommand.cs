@@ -39,6 +39,7 @@ internal static class TrainCommand
             ? TimeSpan.FromMinutes(specialistMinutes) : null;
         trainerOptions.SpecialistLearningRate = options.Double("specialist-learning-rate");
         trainerOptions.TestTimeFlip = options.Flag("tta");
+        trainerOptions.FlipAugmentation = !options.Flag("no-flip");
         trainerOptions.PretrainingEpochs = options.Int("pretrain-epochs") ?? trainerOptions.PretrainingEpochs;
         trainerOptions.PretrainingNoise = options.Double("pretrain-noise") ?? trainerOptions.PretrainingNoise;
         var output = options.String("out") ?? "model.zip";
@@ -76,6 +77,9 @@ internal static class TrainCommand
             ? $"saved {output} after {network.History.Count} epochs"
             : string.Create(CultureInfo.InvariantCulture,
                 $"saved {output}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
+        if (trainerOptions.FlipAugmentation && trainerOptions.CalibrateFlipAxis)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"the labels' mirror axis lies {network.FlipAxisOffset:+0.00;-0.00} px from the image's center line (flips and --tta mirror about it)"));
         foreach (var (group, history) in network.SpecialistHistories)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));

@@ -52,4 +52,17 @@ public sealed class DataOperationsTests
             for (int c = 0; c < 30; c++)
                 Assert.Equal(labels[r][c], twice[r + 3][c], 3); // flipping twice gives the original back
     }
+
+    [Fact]
+    public void AppendFlipped_WithAnAxisOffset_MirrorsTheLabelsAboutTheMovedAxis()
+    {
+        var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 2);
+        var labels = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(data, flipAxisOffset: 1.25), "Keypoints");
+        int nose = KeypointLayout.Kaggle15.IndexOf("nose_tip");
+        for (int r = 0; r < 2; r++)
+        {
+            Assert.Equal(95 + 2.5f - labels[r][2 * nose], labels[r + 2][2 * nose], 4);
+            Assert.Equal(labels[r][2 * nose + 1], labels[r + 2][2 * nose + 1]);
+        }
+    }
 }

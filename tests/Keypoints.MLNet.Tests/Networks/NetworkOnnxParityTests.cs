@@ -38,7 +38,8 @@ public sealed class NetworkOnnxParityTests
 
         var images = Faces.Value;
         var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network),
-            new GraphExportSettings(layout, "Image", "PredictedKeypoints", PixelOffset: 0, PixelScale: 1f / 255f, TestTimeFlip: false, History: []));
+            new GraphExportSettings(layout, "Image", "PredictedKeypoints", PixelOffset: 0, PixelScale: 1f / 255f, TestTimeFlip: false,
+                FlipAxisOffset: 0, History: []));
         var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
         var expected = ForwardInPixels(network, scaling, images);
 

@@ -21,14 +21,17 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         var direct = TorchPixels(images, mirror: false);
         var mirrored = TorchPixels(images, mirror: true);
         var layout = fixture.Model.Layout;
+        // The training calibrated the labels' mirror axis (a != 0), so the test also checks that the graph un-mirrors about it.
+        Assert.NotEqual(0, fixture.Model.FlipAxisOffset);
+        float axis = Side - 1 + 2 * (float)fixture.Model.FlipAxisOffset;
         double maxDifference = 0, maxFlipEffect = 0;
         for (int r = 0; r < images.Length; r++)
         {
             for (int k = 0; k < layout.KeypointCount; k++)
             {
                 int source = layout.FlipPermutation[k];
-                // Undo the mirror: the mirrored face's keypoint 'source' is this face's keypoint k, at x' = W - 1 - x.
-                float x = (direct[r][2 * k] + (Side - 1 - mirrored[r][2 * source])) / 2;
+                // Undo the mirror: the mirrored face's keypoint 'source' is this face's keypoint k, at x' = W - 1 + 2a - x.
+                float x = (direct[r][2 * k] + (axis - mirrored[r][2 * source])) / 2;
                 float y = (direct[r][2 * k + 1] + mirrored[r][2 * source + 1]) / 2;
                 maxDifference = Math.Max(maxDifference, Math.Max(Math.Abs(onnx[r][2 * k] - x), Math.Abs(onnx[r][2 * k + 1] - y)));
                 maxFlipEffect = Math.Max(maxFlipEffect, Math.Abs(onnx[r][2 * k] - direct[r][2 * k]));
@@ -47,12 +50,13 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         var original = Predict(tta, images);
         var ofMirrored = Predict(tta, images.Select(Mirror).ToArray());
         var layout = fixture.Model.Layout;
+        float axis = Side - 1 + 2 * (float)fixture.Model.FlipAxisOffset;
         for (int r = 0; r < images.Length; r++)
         {
             for (int k = 0; k < layout.KeypointCount; k++)
             {
                 int source = layout.FlipPermutation[k];
-                Assert.Equal(Side - 1 - ofMirrored[r][2 * source], original[r][2 * k], 2e-3f);
+                Assert.Equal(axis - ofMirrored[r][2 * source], original[r][2 * k], 2e-3f);
                 Assert.Equal(ofMirrored[r][2 * source + 1], original[r][2 * k + 1], 2e-3f);
             }
         }

@@ -39,4 +39,26 @@ public sealed class BatchFlipperTests
         Assert.Equal(0f, flippedMask[2 * layout.IndexOf("right_eye_center")]);
         Assert.Equal(1f, flippedMask[2 * layout.IndexOf("left_eye_center")]);
     }
+
+    [Fact]
+    public void Flip_WithAnAxisOffset_MirrorsTheLabelsAboutTheMovedAxis()
+    {
+        TorchRuntime.EnsureInitialized();
+        var layout = KeypointLayout.Kaggle15;
+        var scaling = new CoordinateScaling(layout);
+        var nose = layout.IndexOf("nose_tip");
+        var coordinates = Enumerable.Repeat(40f, 30).ToArray();
+
+        using var scope = NewDisposeScope();
+        var targets = tensor(coordinates.Select(scaling.ToTarget).ToArray(), new long[] { 1, 30 });
+        using var flipper = new BatchFlipper(layout, scaling, CPU, axisOffset: 0.75);
+        flipper.Flip(zeros(1, 1, 96, 96), targets, ones(1, 30), [0]);
+        var flipped = targets.data<float>().ToArray();
+        Assert.Equal(scaling.ToTarget(95 + 1.5f - 40, 2 * nose), flipped[2 * nose], 5);
+        Assert.Equal(scaling.ToTarget(40, 2 * nose + 1), flipped[2 * nose + 1], 5);
+
+        flipper.SetAxisOffset(0);
+        flipper.Flip(zeros(1, 1, 96, 96), targets, ones(1, 30), [0]);
+        Assert.Equal(scaling.ToTarget(40 - 1.5f, 2 * nose), targets.data<float>()[2 * nose], 5);
+    }
 }

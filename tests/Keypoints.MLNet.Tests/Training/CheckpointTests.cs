@@ -49,6 +49,36 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Resume_OfARunThatUsedUpItsTimeBudget_TrainsNoFurther()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 128);
+        var validation = SmallFaces.Validation(ml, 32);
+        KeypointCnnTrainer.Options Timed()
+        {
+            var options = Options(validation);
+            options.Architecture = KeypointArchitecture.Mlp;
+            options.MaxEpochs = 10_000;
+            options.MaxTrainingTime = TimeSpan.FromSeconds(2);
+            options.CheckpointFolder = folder.FullName;
+            return options;
+        }
+        using var first = ml.Keypoints.Trainers.Cnn(Timed()).Fit(data);
+        Assert.InRange(first.History.Count, 2, 9_999);
+
+        var resuming = Timed();
+        resuming.ResumeFromCheckpoint = true;
+        var reported = new List<int>();
+        resuming.Progress = new Recorder(reported);
+        using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
+
+        Assert.Empty(reported);
+        Assert.Equal(first.History, resumed.History);
+        Assert.Equal(Columns.Vectors(first.Transform(validation), "PredictedKeypoints"),
+            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+    }
+
+    [Fact]
     public void Resume_RefusesACheckpointOfADifferentRun()
     {
         var ml = new MLContext();

@@ -86,6 +86,29 @@ public sealed class KeypointCnnTrainerTests
     }
 
     [Fact]
+    public void Fit_FindsTheLabelsMirrorAxis_WhereTheLabelsPutIt()
+    {
+        // The same faces twice, the second time with every x label 2 px further right (as 1-based labels of a
+        // half-size image would be): the mirror axis that training finds moves right by those 2 px.
+        var ml = new MLContext();
+        var rows = ml.Data.CreateEnumerable<Face>(SmallFaces.Training(ml, 512), reuseRowObject: false).ToArray();
+        var shifted = rows.Select(r => new Face
+        {
+            Image = r.Image,
+            Keypoints = r.Keypoints.Select((v, i) => i % 2 == 0 ? v + 2 : v).ToArray(),
+        });
+        var options = Quick(6);
+        options.ValidationFraction = 0;
+        using var asLabelled = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(rows));
+        using var moved = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(shifted));
+        Assert.InRange(moved.FlipAxisOffset - asLabelled.FlipAxisOffset, 1.6, 2.4);
+
+        options.CalibrateFlipAxis = false;
+        using var uncalibrated = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(shifted));
+        Assert.Equal(0, uncalibrated.FlipAxisOffset);
+    }
+
+    [Fact]
     public void Fit_StopsAtTheWallClockBudget()
     {
         var ml = new MLContext();
@@ -191,6 +214,15 @@ public sealed class KeypointCnnTrainerTests
     private static SchemaShape ShapeOf(DataViewSchema schema) =>
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
             [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
+
+    private sealed class Face
+    {
+        [VectorType(96 * 96)]
+        public float[] Image { get; set; } = [];
+
+        [VectorType(30)]
+        public float[] Keypoints { get; set; } = [];
+    }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {

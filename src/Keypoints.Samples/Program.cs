@@ -10,7 +10,7 @@ const string Usage = """
                [--arch mlp|convnet3|nouri-dropout|conv2|conv6|resnet18] [--optimizer adam|nesterov]
                [--epochs N] [--max-minutes M] [--batch-size B] [--seed S] [--out model.zip]
                [--learning-rate LR] [--lr-decay FACTOR (Adam, per epoch; default 0.98)] [--patience EPOCHS (default 30)]
-           [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
+               [--weight-decay L2] [--checkpoints DIR (default: beside --out)] [--resume]
                [--specialists] [--specialist-epochs N] [--specialist-minutes M] [--specialist-learning-rate LR] [--tta]
                [--no-flip (do not mirror half of every training batch)]
                [--pretrain-epochs N] [--pretrain-noise SIGMA]
@@ -26,7 +26,7 @@ const string Usage = """
                pixel units); not with --arch mlp, and not again when --resume finds a checkpoint.
                --specialists then fine-tunes one copy of the network per keypoint group (Nouri's six), each limited by
                --specialist-epochs (default 100) and --specialist-minutes, starting at --specialist-learning-rate
-           (default half the base network's initial rate). --tta makes the saved model average every
+               (default the rate of the base network's kept epoch). --tta makes the saved model average every
                prediction with the un-mirrored prediction of the mirrored face. With validation data, train ends by
                printing the saved model's validation RMSE and NME (and, with --tta, those without the flip).
       evaluate --model model.zip --data validation.csv [--sheet DIR]

@@ -168,8 +168,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Upper limit on each specialist's wall-clock training time. Default none.</summary>
         public TimeSpan? SpecialistMaxTrainingTime { get; set; }
 
-        /// <summary>Initial learning rate of each specialist. Default <see langword="null"/>: half the base network's initial rate,
-        /// because the specialists start from trained weights.</summary>
+        /// <summary>Initial learning rate of each specialist. Default <see langword="null"/>: the rate the base network trained with
+        /// in the epoch whose weights the specialists start from, so fine-tuning continues where the base network's schedule
+        /// had got to instead of restarting it hot.</summary>
         public double? SpecialistLearningRate { get; set; }
 
         /// <summary>Score every face and its mirror image and average the two predictions (the mirrored one with left and right
@@ -219,13 +220,13 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
 
         /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
         /// sub-folder, flips (in training and in validation) only when its group is closed under mirroring, about the base
-        /// network's mirror axis.</summary>
-        internal Options ForSpecialist(string groupName, bool canFlip)
+        /// network's mirror axis; <paramref name="baseLearningRate"/> is the rate of the base network's kept epoch.</summary>
+        internal Options ForSpecialist(string groupName, bool canFlip, double baseLearningRate)
         {
             var copy = (Options)MemberwiseClone();
             copy.MaxEpochs = SpecialistMaxEpochs;
             copy.MaxTrainingTime = SpecialistMaxTrainingTime;
-            copy.LearningRate = SpecialistLearningRate ?? 0.5 * (LearningRate ?? OptimizerSchedule.DefaultLearningRate(Optimizer));
+            copy.LearningRate = SpecialistLearningRate ?? baseLearningRate;
             copy.FlipAugmentation = FlipAugmentation && canFlip;
             copy.TestTimeFlip = TestTimeFlip && canFlip;
             copy.CalibrateFlipAxis = false;
@@ -301,8 +302,10 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
             if (options.Specialists)
             {
+                var kept = (options.RestoreBestWeights ? history.LastOrDefault(h => h.IsBest) : null) ?? history.LastOrDefault();
+                double baseLearningRate = kept?.LearningRate ?? options.LearningRate ?? OptimizerSchedule.DefaultLearningRate(options.Optimizer);
                 (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report)
-                    .Train(network, train, validation, seed, loop.FlipAxisOffset);
+                    .Train(network, train, validation, seed, loop.FlipAxisOffset, baseLearningRate);
             }
             else
             {

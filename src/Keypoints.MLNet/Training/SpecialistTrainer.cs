@@ -31,9 +31,10 @@ internal sealed class SpecialistTrainer
 
     /// <summary>Trains one specialist per group from <paramref name="baseNetwork"/> (which it takes over: it becomes an ensemble
     /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.
-    /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line.</summary>
+    /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line;
+    /// without <see cref="KeypointCnnTrainer.Options.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(
-        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset)
+        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset, double baseLearningRate)
     {
         var members = new List<EnsembleMember>();
         var histories = new Dictionary<string, IReadOnlyList<EpochReport>>();
@@ -48,7 +49,7 @@ internal sealed class SpecialistTrainer
                 if (groupTrain.Rows == 0)
                     continue;
                 var network = TrainOne(baseNetwork, group, coordinates, groupTrain, validation?.SelectCoordinates(coordinates),
-                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, histories);
+                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, baseLearningRate, histories);
                 // A coordinate in two groups comes from the first group's specialist.
                 var used = Enumerable.Range(0, coordinates.Length).Where(i => covered.Add(coordinates[i])).ToArray();
                 members.Add(new EnsembleMember("specialist_" + group.Name, network, used, used.Select(i => coordinates[i]).ToArray()));
@@ -72,7 +73,7 @@ internal sealed class SpecialistTrainer
     }
 
     private KeypointNetwork TrainOne(KeypointNetwork baseNetwork, KeypointGroup group, int[] coordinates,
-        TrainingData groupTrain, TrainingData? groupValidation, int seed, double flipAxisOffset,
+        TrainingData groupTrain, TrainingData? groupValidation, int seed, double flipAxisOffset, double baseLearningRate,
         Dictionary<string, IReadOnlyList<EpochReport>> histories)
     {
         manual_seed(seed);
@@ -82,7 +83,7 @@ internal sealed class SpecialistTrainer
             CopyWeights(baseNetwork, network, coordinates);
             network.to(device);
             var groupLayout = layout.Subset(group);
-            var stageOptions = options.ForSpecialist(group.Name, layout.IsMirrorClosed(group));
+            var stageOptions = options.ForSpecialist(group.Name, layout.IsMirrorClosed(group), baseLearningRate);
             var loop = new TrainingLoop(network, groupLayout, new CoordinateScaling(groupLayout), stageOptions, device,
                 r => report(r with { Specialist = group.Name }), flipAxisOffset);
             histories[group.Name] = loop.Run(groupTrain, groupValidation, seed, keepStartingWeightsUnlessBeaten: true)

@@ -42,6 +42,9 @@ public sealed class SpecialistTests
                 Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
 
             AssertEachSpecialistChoseOnTheServedPrediction(model, validation);
+            // Fine-tuning starts at the rate of the base network's kept epoch.
+            var keptRate = model.History.Last(h => h.IsBest).LearningRate;
+            Assert.All(model.SpecialistHistories.Values, h => Assert.Equal(keptRate, h[0].LearningRate));
 
             using var plain = model.WithTestTimeFlip(false);
             var images = Columns.Vectors(validation, "Image");

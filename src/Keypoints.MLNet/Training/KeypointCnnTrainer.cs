@@ -282,6 +282,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         using var channel = host.Start("Training");
         var device = TorchRuntime.SelectDevice(mlContext.GpuDeviceId, mlContext.FallbackToCpu);
         channel.Info(MessageSensitivity.None, $"Training {options.Architecture} on {train.Rows} rows ({validation?.Rows ?? 0} validation) on {device.type}, seed {seed}.");
+        if (device.type == DeviceType.CPU && MallocArenaAdvice.ForCurrentThread() is { } advice)
+            channel.Warning(MessageSensitivity.None, advice);
         TorchSharp.torch.manual_seed(seed);
         var network = NetworkFactory.Create(options.Architecture, networkInput, layout.CoordinateCount);
         KeypointEnsemble? ensemble = null;

@@ -14,13 +14,15 @@ namespace Keypoints.MLNet.Training;
 internal sealed class FlipAxisCalibration : IDisposable
 {
     private readonly Tensor isX;
+    private readonly Tensor sums;
     private readonly float pixelsPerUnit;
-    private double flippedError, flippedCount, directError, directCount;
 
     /// <summary>Prepares the calibration for <paramref name="scaling"/>'s coordinates on <paramref name="device"/>.</summary>
     public FlipAxisCalibration(CoordinateScaling scaling, Device device)
     {
         isX = tensor(Enumerable.Range(0, scaling.HalfSize.Length).Select(i => i % 2 == 0 ? 1f : 0f).ToArray(), device: device);
+        // Mirrored rows' x error and x count, all rows' x error and x count: kept on the device, read once an epoch.
+        sums = zeros(4, device: device);
         pixelsPerUnit = scaling.HalfSize[0];
     }
 
@@ -31,27 +33,30 @@ internal sealed class FlipAxisCalibration : IDisposable
         if (flippedRows.Length == 0)
             return;
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var present = mask * isX;
-        var error = (predictions.detach() - targets) * present;
+        var error = (predictions - targets) * present;
         var flipped = zeros(new long[] { predictions.shape[0], 1 }, device: predictions.device)
             .index_fill_(0, tensor(flippedRows, device: predictions.device), 1f);
-        flippedError += (error * flipped).sum().item<float>();
-        flippedCount += (present * flipped).sum().item<float>();
-        directError += (error * (1 - flipped)).sum().item<float>();
-        directCount += (present * (1 - flipped)).sum().item<float>();
+        sums.add_(stack([(error * flipped).sum(), (present * flipped).sum(), error.sum(), present.sum()]));
     }
 
     /// <summary>How far, in pixels, the axis offset should move after the batches added since the last call (0 when
     /// either kind of row had no x label), and starts a new count.</summary>
     public double TakeCorrection()
     {
-        double correction = flippedCount > 0 && directCount > 0
-            ? (flippedError / flippedCount - directError / directCount) / 2 * pixelsPerUnit
+        var values = sums.cpu().data<float>().ToArray();
+        sums.zero_();
+        double flippedCount = values[1], directCount = values[3] - values[1];
+        return flippedCount > 0 && directCount > 0
+            ? (values[0] / flippedCount - (values[2] - values[0]) / directCount) / 2 * pixelsPerUnit
             : 0;
-        flippedError = flippedCount = directError = directCount = 0;
-        return correction;
     }
 
     /// <inheritdoc/>
-    public void Dispose() => isX.Dispose();
+    public void Dispose()
+    {
+        isX.Dispose();
+        sums.Dispose();
+    }
 }

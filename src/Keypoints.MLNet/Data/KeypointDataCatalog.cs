@@ -40,16 +40,17 @@ public sealed class KeypointDataCatalog
 
     /// <summary>Keeps the rows where the given keypoints (all keypoints when none are named) are labeled.</summary>
     /// <param name="data">The rows.</param>
-    /// <param name="layout">The keypoint set of the label column; default <see cref="KeypointLayout.Kaggle15"/>.</param>
+    /// <param name="layout">The keypoint set of the label column. Default <see langword="null"/>: the layout of a view from
+    /// <see cref="LoadFkdCsv"/> or <see cref="LoadImageCsv"/>, else the one the label column's slot names describe.</param>
     /// <param name="keypointNames">Keypoints that must be present; null or empty means every keypoint.</param>
     /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates, NaN where missing.</param>
-    /// <exception cref="ArgumentException">A name is not in the layout.</exception>
+    /// <exception cref="ArgumentException">A name is not in the layout, or no layout is given and none can be found.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The label column is missing or does not fit the layout.</exception>
     public IDataView FilterMissing(IDataView data, KeypointLayout? layout = null, IEnumerable<string>? keypointNames = null,
         string labelColumnName = "Keypoints")
     {
         ArgumentNullException.ThrowIfNull(data);
-        layout ??= KeypointLayout.Kaggle15;
+        layout = KeypointLayoutResolver.Resolve(data, layout, labelColumnName, nameof(layout));
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
         var names = keypointNames?.ToArray() is { Length: > 0 } given ? given : layout.KeypointNames.ToArray();
         var coordinates = names.Select(layout.IndexOf).SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
@@ -59,7 +60,9 @@ public sealed class KeypointDataCatalog
     /// <summary>Returns the rows followed by their left-right mirror images (offline doubling of the training set):
     /// pixels mirrored in every channel, x becomes <c>W - 1 + 2 * flipAxisOffset - x</c>, left and right keypoints swapped.</summary>
     /// <param name="data">The rows.</param>
-    /// <param name="layout">The keypoint set and image size; default <see cref="KeypointLayout.Kaggle15"/>.</param>
+    /// <param name="layout">The keypoint set and image size. Default <see langword="null"/>: the layout of a view from
+    /// <see cref="LoadFkdCsv"/>, else the one the label column's slot names describe, with the image size of the image
+    /// column (a square of 1 or 3 channels).</param>
     /// <param name="imageColumnName">Column of <c>C * H * W</c> pixel values (CHW).</param>
     /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates.</param>
     /// <param name="flipAxisOffset">Where the labels' mirror axis lies, in pixels right of the image's center line: 0 for labels
@@ -69,7 +72,7 @@ public sealed class KeypointDataCatalog
         string labelColumnName = "Keypoints", double flipAxisOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
-        layout ??= KeypointLayout.Kaggle15;
+        layout = KeypointLayoutResolver.Resolve(data, layout, labelColumnName, nameof(layout), imageColumnName);
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
         var image = SchemaChecks.RequireSingleVector(data.Schema, imageColumnName, "image");
         if (((VectorDataViewType)image.Type).Size % (layout.ImageWidth * layout.ImageHeight) != 0)

@@ -9,9 +9,15 @@ namespace Keypoints.MLNet.Evaluation;
 internal static class KeypointEvaluator
 {
     /// <summary>Compares <paramref name="scoreColumn"/> with <paramref name="labelColumn"/> (both <c>2K</c> pixel coordinates,
-    /// NaN labels ignored) over every row of <paramref name="data"/>.</summary>
-    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout layout, string labelColumn, string scoreColumn, int extremeRows)
+    /// NaN labels ignored) over every row of <paramref name="data"/>, for <paramref name="layout"/> or, when it is null, the layout
+    /// that <see cref="KeypointLayoutResolver"/> finds for the label column (or for the score column, when only that one names
+    /// its coordinates).</summary>
+    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout? layout, string labelColumn, string scoreColumn, int extremeRows)
     {
+        // Rows built in memory have no label names; a scoring transform may still name its output's coordinates.
+        bool scoreNamesTheKeypoints = layout is null && !KeypointLayoutResolver.HasSlotNames(data.Schema, labelColumn)
+            && KeypointLayoutResolver.HasSlotNames(data.Schema, scoreColumn);
+        layout = KeypointLayoutResolver.Resolve(data, layout, scoreNamesTheKeypoints ? scoreColumn : labelColumn, nameof(layout));
         int n = layout.CoordinateCount;
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumn, "label", n);
         var score = SchemaChecks.RequireSingleVector(data.Schema, scoreColumn, "score", n);

@@ -158,7 +158,8 @@ public sealed class KeypointLayout
 
     /// <summary>Builds a layout from coordinate column names: <c>&lt;name&gt;_x,&lt;name&gt;_y</c> pairs (flip pairs found
     /// from names that differ only in <c>left</c> and <c>right</c>), or numbered <c>x0,y0,x1,y1,...</c> pairs. The Kaggle
-    /// 30 columns give <see cref="Kaggle15"/> and 68 numbered pairs give <see cref="Ibug68"/>, at the given image size.
+    /// 30 columns give <see cref="Kaggle15"/> and 68 numbered pairs give <see cref="Ibug68"/> (with their flip pairs and groups),
+    /// at the given image size.
     /// Numbered pairs of another count have keypoint names <c>0</c>, <c>1</c>, ... and no flip pairs.</summary>
     /// <param name="name">A name for the layout.</param>
     /// <param name="coordinateColumns">Column names, x before y for each keypoint.</param>
@@ -187,8 +188,9 @@ public sealed class KeypointLayout
                 throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair (nor 'x{i / 2},y{i / 2}').");
             names.Add(x[..^2]);
         }
-        if (names.SequenceEqual(Kaggle15.KeypointNames) && imageWidth == Kaggle15.ImageWidth && imageHeight == Kaggle15.ImageHeight)
-            return Kaggle15;
+        // The competition's columns mean its keypoints, flip pairs and specialist groups at any image size (a 128 x 128 crop too).
+        if (names.SequenceEqual(Kaggle15.KeypointNames))
+            return Kaggle15.WithImageSize(imageWidth, imageHeight);
         return new KeypointLayout(name, names, imageWidth, imageHeight, FindFlipPairs(names), Array.Empty<KeypointGroup>());
     }
 

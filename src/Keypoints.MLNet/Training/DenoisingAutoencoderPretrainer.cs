@@ -37,9 +37,11 @@ internal sealed class DenoisingAutoencoderPretrainer
         options.PretrainingEpochs > 0
         && !(options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder && File.Exists(TrainingCheckpoint.PathIn(folder)));
 
-    /// <summary>Runs <see cref="KeypointCnnTrainer.Options.PretrainingEpochs"/> epochs over the images of <paramref name="data"/>
-    /// and returns the reports. With the same <paramref name="seed"/> a CPU run is repeatable.</summary>
-    public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed)
+    /// <summary>Runs <see cref="KeypointCnnTrainer.Options.PretrainingEpochs"/> epochs over the images of <paramref name="data"/>,
+    /// or fewer when another epoch as long as the last would overrun <paramref name="timeLimit"/> (its share of the Fit's
+    /// <see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/>), and returns the reports. With the same <paramref name="seed"/>
+    /// and no time limit a CPU run is repeatable.</summary>
+    public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed, TimeSpan? timeLimit = null)
     {
         var (images, targets, mask) = data.ToTensors(device);
         targets.Dispose();
@@ -56,7 +58,7 @@ internal sealed class DenoisingAutoencoderPretrainer
         {
             network.train();
             decoder.train();
-            for (int epoch = 0; epoch < options.PretrainingEpochs; epoch++)
+            for (int epoch = 0; epoch < options.PretrainingEpochs && !TimeUp(history, timeLimit); epoch++)
             {
                 int epochSeed = TrainingLoop.EpochSeed(seed, int.MinValue + 1 + epoch);
                 manual_seed(epochSeed);
@@ -73,6 +75,15 @@ internal sealed class DenoisingAutoencoderPretrainer
             images.Dispose();
         }
         return history;
+    }
+
+    private static bool TimeUp(List<PretrainingReport> history, TimeSpan? limit)
+    {
+        if (limit is not { } stageLimit || history.Count == 0)
+            return false;
+        var last = history[^1].Elapsed;
+        var lastEpoch = last - (history.Count > 1 ? history[^2].Elapsed : TimeSpan.Zero);
+        return last + lastEpoch > stageLimit;
     }
 
     private ReconstructionDecoder CreateDecoder() => new(FeatureShape(), network.Input);

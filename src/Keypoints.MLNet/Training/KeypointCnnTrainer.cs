@@ -48,8 +48,11 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Output column of <c>2K</c> predicted pixel coordinates. Default <c>PredictedKeypoints</c>.</summary>
         public string PredictedColumnName { get; set; } = "PredictedKeypoints";
 
-        /// <summary>The keypoint set and image size. Default <see langword="null"/>: inferred from the label column's
-        /// slot names (<c>name_x</c>, <c>name_y</c>) when it has them, else <see cref="KeypointLayout.Kaggle15"/>.</summary>
+        /// <summary>The keypoint set and image size. Default <see langword="null"/>: the layout of a view from
+        /// <c>LoadFkdCsv</c> (<see cref="FkdDataView.Layout"/>), else the one the label column's slot names describe
+        /// (<c>name_x</c>, <c>name_y</c> or <c>x0</c>, <c>y0</c>, ...; Kaggle's 30 names give <see cref="KeypointLayout.Kaggle15"/>
+        /// with its groups) with the image size of the feature column (a square of <see cref="Channels"/> channels, so 128 x 128
+        /// Kaggle-layout faces train too); without either, Fit fails with an <see cref="ArgumentException"/> naming the label column.</summary>
         public KeypointLayout? Layout { get; set; }
 
         /// <summary>Image channels: 1 for grey (default), 3 for color.</summary>
@@ -69,8 +72,23 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Upper limit on training epochs. Default 150 (about 20 minutes of ConvNet3 on the Kaggle training set on 2 CPU cores).</summary>
         public int MaxEpochs { get; set; } = 150;
 
-        /// <summary>Upper limit on training wall-clock time; training stops after the last epoch that fits. Default none.</summary>
+        /// <summary>Upper limit on the wall-clock time of the whole Fit, from reading the data to the last specialist: no
+        /// stage starts an epoch that, as long as its last one, would overrun the stage's share. The shares: pre-training may use
+        /// at most <see cref="PretrainingTimeShare"/> (default 20%); the base network gets <see cref="BaseNetworkTimeShare"/>
+        /// (default 50%) of what is left when <see cref="Specialists"/> follow, else all of it; the specialists share what is
+        /// left after the base network equally (each at most <see cref="SpecialistMaxTrainingTime"/>; a specialist that ends
+        /// early leaves its time to the next ones; one whose share would not hold an epoch keeps the base network's weights).
+        /// A run resumed from a checkpoint counts the time the interrupted run recorded. The base network always trains at
+        /// least one epoch. Default none.</summary>
         public TimeSpan? MaxTrainingTime { get; set; }
+
+        /// <summary>With <see cref="MaxTrainingTime"/> and <see cref="PretrainingEpochs"/>, the largest fraction of the budget that
+        /// pre-training may use; it stops after the last epoch that fits. In (0, 1]. Default 0.2.</summary>
+        public double PretrainingTimeShare { get; set; } = 0.2;
+
+        /// <summary>With <see cref="MaxTrainingTime"/> and <see cref="Specialists"/>, the fraction of the budget left after
+        /// pre-training that the base network may use; the specialists share the rest. In (0, 1]. Default 0.5.</summary>
+        public double BaseNetworkTimeShare { get; set; } = 0.5;
 
         /// <summary>Images per mini-batch. Default 128, as in Nouri's nets.</summary>
         public int BatchSize { get; set; } = 128;
@@ -165,7 +183,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <summary>Upper limit on each specialist's epochs. Default 100.</summary>
         public int SpecialistMaxEpochs { get; set; } = 100;
 
-        /// <summary>Upper limit on each specialist's wall-clock training time. Default none.</summary>
+        /// <summary>Upper limit on each specialist's wall-clock training time; with <see cref="MaxTrainingTime"/>, a specialist
+        /// trains for the lower of this and its share of the budget. Default none.</summary>
         public TimeSpan? SpecialistMaxTrainingTime { get; set; }
 
         /// <summary>Initial learning rate of each specialist. Default <see langword="null"/>: the rate the base network trained with
@@ -213,19 +232,55 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 throw new ArgumentOutOfRangeException(nameof(PretrainingNoise), PretrainingNoise, "PretrainingNoise must be finite and not negative.");
             ArgumentNullException.ThrowIfNull(Augmentation);
             Augmentation.Validate();
+            if (MaxTrainingTime is { } budget && budget <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(MaxTrainingTime), budget, "MaxTrainingTime must be positive.");
+            if (SpecialistMaxTrainingTime is { } specialistBudget && specialistBudget <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(SpecialistMaxTrainingTime), specialistBudget, "SpecialistMaxTrainingTime must be positive.");
+            if (PretrainingTimeShare is not (> 0 and <= 1))
+                throw new ArgumentOutOfRangeException(nameof(PretrainingTimeShare), PretrainingTimeShare, "PretrainingTimeShare must be in (0, 1].");
+            if (BaseNetworkTimeShare is not (> 0 and <= 1))
+                throw new ArgumentOutOfRangeException(nameof(BaseNetworkTimeShare), BaseNetworkTimeShare, "BaseNetworkTimeShare must be in (0, 1].");
+        }
+
+        /// <summary>The checks that need the data's layout, run by Fit before anything trains.</summary>
+        internal void Validate(KeypointLayout layout)
+        {
+            if (Specialists && layout.Groups.Count == 0)
+                throw new ArgumentException(
+                    $"Specialists need keypoint groups, and layout '{layout.Name}' has none. Set Layout to a layout with groups " +
+                    "(KeypointLayout.Kaggle15, KeypointLayout.Ibug68 or your own) or turn Specialists off.", nameof(Specialists));
+            if (CheckpointFolder is { } folder)
+                CheckWritable(folder);
+        }
+
+        /// <summary>Fails now, rather than after the first epoch, when checkpoints cannot be written to <paramref name="folder"/>.</summary>
+        private static void CheckWritable(string folder)
+        {
+            if (File.Exists(folder))
+                throw new ArgumentException($"CheckpointFolder '{folder}' is a file, not a folder.", nameof(CheckpointFolder));
+            try
+            {
+                Directory.CreateDirectory(folder);
+                var probe = Path.Combine(folder, $".write-test-{Guid.NewGuid():N}");
+                File.WriteAllBytes(probe, []);
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"CheckpointFolder '{folder}' cannot be written: {e.Message}", nameof(CheckpointFolder), e);
+            }
         }
 
         /// <summary>A shallow copy, for a caller that must change a few settings without touching the user's object.</summary>
         internal Options Clone() => (Options)MemberwiseClone();
 
-        /// <summary>The options one specialist trains with: its epoch and time limits and learning rate, its own checkpoint
+        /// <summary>The options one specialist trains with: its epoch limit and learning rate, its own checkpoint
         /// sub-folder, flips (in training and in validation) only when its group is closed under mirroring, about the base
         /// network's mirror axis; <paramref name="baseLearningRate"/> is the rate of the base network's kept epoch.</summary>
         internal Options ForSpecialist(string groupName, bool canFlip, double baseLearningRate)
         {
             var copy = (Options)MemberwiseClone();
             copy.MaxEpochs = SpecialistMaxEpochs;
-            copy.MaxTrainingTime = SpecialistMaxTrainingTime;
             copy.LearningRate = SpecialistLearningRate ?? baseLearningRate;
             copy.FlipAugmentation = FlipAugmentation && canFlip;
             copy.TestTimeFlip = TestTimeFlip && canFlip;
@@ -242,6 +297,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         SchemaChecks.RequireSingleVector(inputSchema, options.FeatureColumnName, "feature");
+        // A SchemaShape carries no vector sizes, so any layout gives the probe graph the right output type.
         var layout = options.Layout ?? KeypointLayout.Kaggle15;
         var probe = SchemaProbeGraph.Create(options.FeatureColumnName, options.Channels * layout.ImageWidth * layout.ImageHeight,
             options.PredictedColumnName, layout.CoordinateCount);
@@ -250,18 +306,25 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             .GetOutputSchema(inputSchema);
     }
 
-    /// <summary>Trains the network on <paramref name="input"/> and returns the fitted model.</summary>
+    /// <summary>Trains the network on <paramref name="input"/> and returns the fitted model. Every check of the options, the
+    /// columns, the layout and the checkpoint folder runs before the first epoch (of pre-training or training).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
-    /// <exception cref="InvalidOperationException">No training rows, or pixels that look normalized twice.</exception>
+    /// <exception cref="ArgumentException">No layout is given and none can be found, specialists on a layout without groups, or a
+    /// checkpoint folder that cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">No training rows, pixels that look normalized twice, or a checkpoint of another run.</exception>
     public KeypointCnnModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        TorchRuntime.EnsureInitialized();
-        var layout = options.Layout ?? InferLayout(input.Schema);
+        var budget = new TrainingBudget(options);
+        options.Validate();
+        var layout = KeypointLayoutResolver.Resolve(input, options.Layout, options.LabelColumnName, nameof(Options.Layout),
+            options.FeatureColumnName, options.Channels);
         var networkInput = new NetworkInput(options.Channels, layout.ImageHeight, layout.ImageWidth);
         CheckColumns(input.Schema, layout, networkInput, requireLabel: true);
         if (options.ValidationData is { } validationData)
             CheckColumns(validationData.Schema, layout, networkInput, requireLabel: true);
+        options.Validate(layout);
+        TorchRuntime.EnsureInitialized();
 
         var host = ((IHostEnvironment)mlContext).Register(nameof(KeypointCnnTrainer));
         // A resumed run without an explicit seed continues with the seed of the run it resumes.
@@ -278,6 +341,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 ? $"No training row has every keypoint of column '{options.LabelColumnName}'; use MissingLabelPolicy.Mask to train on partial labels."
                 : "The training data has no rows.");
         CheckNotNormalizedTwice(train);
+        if (options.ResumeFromCheckpoint && options.CheckpointFolder is { } checkpoints)
+            TrainingCheckpoint.CheckResumable(checkpoints, TrainingLoop.Fingerprint(options, train, seed));
 
         using var channel = host.Start("Training");
         var device = TorchRuntime.SelectDevice(mlContext.GpuDeviceId, mlContext.FallbackToCpu);
@@ -291,7 +356,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         {
             network.to(device);
             if (DenoisingAutoencoderPretrainer.IsWanted(options))
-                new DenoisingAutoencoderPretrainer(network, options, device, report => ReportPretraining(channel, report)).Run(train, seed);
+                new DenoisingAutoencoderPretrainer(network, options, device, report => ReportPretraining(channel, report)).Run(train, seed, budget.Pretraining);
             void Report(EpochReport report)
             {
                 var stage = report.Specialist is { } group ? $"specialist {group}, " : "";
@@ -299,15 +364,18 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                     $"{report.ImagesPerSecond:F0} images/s");
                 options.Progress?.Report(report);
             }
-            var loop = new TrainingLoop(network, layout, scaling, options, device, Report);
+            var loop = new TrainingLoop(network, layout, scaling, options, device, Report, budget, budget.BaseNetwork);
             var history = loop.Run(train, validation, seed);
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
             if (options.Specialists)
             {
                 var kept = (options.RestoreBestWeights ? history.LastOrDefault(h => h.IsBest) : null) ?? history.LastOrDefault();
                 double baseLearningRate = kept?.LearningRate ?? options.LearningRate ?? OptimizerSchedule.DefaultLearningRate(options.Optimizer);
-                (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report)
-                    .Train(network, train, validation, seed, loop.FlipAxisOffset, baseLearningRate);
+                // The median base epoch: a busy machine makes single epochs several times longer than usual.
+                var baseEpochs = history.Select((h, i) => h.Elapsed - (i > 0 ? history[i - 1].Elapsed : TimeSpan.Zero)).Order().ToArray();
+                var baseEpoch = baseEpochs.Length > 0 ? baseEpochs[baseEpochs.Length / 2] : TimeSpan.Zero;
+                (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, device, Report, budget)
+                    .Train(network, train, validation, seed, loop.FlipAxisOffset, baseLearningRate, baseEpoch);
             }
             else
             {
@@ -358,21 +426,6 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             throw new InvalidOperationException(
                 $"Column '{options.FeatureColumnName}' looks normalized already (values at most 1 before scaling by {options.PixelScale}). " +
                 "Set Options.PixelScale = 1 and PixelOffset = 0 when NormalizePixels runs before the trainer.");
-    }
-
-    private KeypointLayout InferLayout(DataViewSchema schema)
-    {
-        var label = schema.GetColumnOrNull(options.LabelColumnName);
-        if (label is { } column && column.HasSlotNames())
-        {
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            column.GetSlotNames(ref names);
-            var coordinates = names.DenseValues().Select(n => n.ToString()).ToArray();
-            if (coordinates.All(n => n.Length > 0))
-                return KeypointLayout.FromCoordinateColumns(options.LabelColumnName, coordinates,
-                    KeypointLayout.Kaggle15.ImageWidth, KeypointLayout.Kaggle15.ImageHeight);
-        }
-        return KeypointLayout.Kaggle15;
     }
 
     private void CheckColumns(DataViewSchema schema, KeypointLayout layout, NetworkInput input, bool requireLabel)

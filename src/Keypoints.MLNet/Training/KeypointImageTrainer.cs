@@ -87,14 +87,21 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
             .GetOutputSchema(features);
     }
 
-    /// <summary>Trains on <paramref name="input"/> and returns the fitted model.</summary>
+    /// <summary>Trains on <paramref name="input"/> and returns the fitted model. Every check of the options, the columns of
+    /// the training and validation rows and the layout runs before the first epoch.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
+    /// <exception cref="ArgumentException">No layout is given and none can be found, or specialists on a layout without groups.</exception>
     public KeypointImageModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var layout = options.Network.Layout ?? InferLayout(input);
-        SchemaChecks.RequireSingleVector(input.Schema, options.LabelColumnName, "label", layout.CoordinateCount,
-            $"x and y of the {layout.KeypointCount} keypoints of layout '{layout.Name}'");
+        options.Validate();
+        // The labels refer to each original image; the network sees them in its input frame, so that is the layout's image size.
+        var layout = KeypointLayoutResolver.Resolve(input, options.Network.Layout, options.LabelColumnName, "Network.Layout",
+            imageSize: (options.InputWidth, options.InputHeight));
+        CheckColumns(input, layout, "training");
+        if (options.Network.ValidationData is { } validationRows)
+            CheckColumns(validationRows, layout, "validation");
+        NetworkOptions(layout, null).Validate(layout.WithImageSize(options.InputWidth, options.InputHeight));
         var featurizer = Featurizer().Fit(input);
         var toFrame = FrameMap(layout, options.LabelColumnName, FrameLabelColumnName, toFrame: true).Fit(featurizer.Transform(input));
         IDataView ToTraining(IDataView data) => toFrame.Transform(featurizer.Transform(data));
@@ -137,19 +144,13 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         return mlContext.Transforms.ApplyOnnxModel([outputColumn], [inputColumn, ImageFeaturizer.ImageSizeColumnName], stream);
     }
 
-    private KeypointLayout InferLayout(IDataView input)
+    private void CheckColumns(IDataView rows, KeypointLayout layout, string which)
     {
-        if (input is KeypointImageDataView images)
-            return images.Layout;
-        var label = input.Schema.GetColumnOrNull(options.LabelColumnName);
-        if (label is { } column && column.HasSlotNames())
-        {
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            column.GetSlotNames(ref names);
-            return KeypointLayout.FromCoordinateColumns(options.LabelColumnName, names.DenseValues().Select(n => n.ToString()).ToArray(),
-                options.InputWidth, options.InputHeight);
-        }
-        throw new ArgumentException(
-            $"The keypoint layout of column '{options.LabelColumnName}' is unknown: set Options.Network.Layout, or load the data with KeypointImageCsv.Load.");
+        var path = rows.Schema.GetColumnOrNull(options.ImagePathColumnName);
+        if (path?.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"The image path column '{options.ImagePathColumnName}' of the {which} rows must be text; found {path?.Type.ToString() ?? "no such column"}.");
+        SchemaChecks.RequireSingleVector(rows.Schema, options.LabelColumnName, "label", layout.CoordinateCount,
+            $"x and y of the {layout.KeypointCount} keypoints of layout '{layout.Name}' in the {which} rows");
     }
 }

@@ -9,7 +9,8 @@ namespace Keypoints.MLNet.Training;
 /// Nouri's specialists: for every keypoint group of the layout, a copy of the trained base network, initialised
 /// from its weights (the output layer keeps the group's rows), is fine-tuned on the rows where the whole group is
 /// present, with its own early stopping. The specialists and, for keypoints no group covers, the base network form
-/// one <see cref="KeypointEnsemble"/>.
+/// one <see cref="KeypointEnsemble"/>. Each specialist trains within its share of the Fit's <see cref="TrainingBudget"/>;
+/// one whose share would not hold a single epoch keeps the base network's weights.
 /// </summary>
 internal sealed class SpecialistTrainer
 {
@@ -17,9 +18,11 @@ internal sealed class SpecialistTrainer
     private readonly KeypointCnnTrainer.Options options;
     private readonly Device device;
     private readonly Action<EpochReport> report;
+    private readonly TrainingBudget budget;
 
     /// <summary>Prepares specialists for <paramref name="layout"/>'s groups, trained with <paramref name="options"/>'s specialist settings.</summary>
-    public SpecialistTrainer(KeypointLayout layout, KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report)
+    public SpecialistTrainer(KeypointLayout layout, KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report,
+        TrainingBudget budget)
     {
         if (layout.Groups.Count == 0)
             throw new InvalidOperationException($"Layout '{layout.Name}' has no keypoint groups, so there are no specialists to train.");
@@ -27,29 +30,37 @@ internal sealed class SpecialistTrainer
         this.options = options;
         this.device = device;
         this.report = report;
+        this.budget = budget;
     }
 
     /// <summary>Trains one specialist per group from <paramref name="baseNetwork"/> (which it takes over: it becomes an ensemble
     /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.
     /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line;
-    /// without <see cref="KeypointCnnTrainer.Options.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.</summary>
+    /// without <see cref="KeypointCnnTrainer.Options.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.
+    /// <paramref name="baseEpoch"/>, the duration of a base network epoch on all of <paramref name="train"/>'s rows, gives the
+    /// expected duration of a specialist's epoch on its rows.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(
-        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset, double baseLearningRate)
+        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset, double baseLearningRate,
+        TimeSpan baseEpoch)
     {
         var members = new List<EnsembleMember>();
         var histories = new Dictionary<string, IReadOnlyList<EpochReport>>();
         var covered = new HashSet<int>();
         try
         {
-            for (int g = 0; g < layout.Groups.Count; g++)
+            var groups = layout.Groups
+                .Select((group, g) => (Group: group, Index: g, Coordinates: group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray()))
+                .Select(x => (x.Group, x.Index, x.Coordinates, Train: train.SelectCoordinates(x.Coordinates)))
+                .Where(x => x.Train.Rows > 0)
+                .ToArray();
+            for (int i = 0; i < groups.Length; i++)
             {
-                var group = layout.Groups[g];
-                var coordinates = group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
-                var groupTrain = train.SelectCoordinates(coordinates);
-                if (groupTrain.Rows == 0)
-                    continue;
+                var (group, g, coordinates, groupTrain) = groups[i];
+                int remaining = groups.Length - i;
+                var expectedEpoch = baseEpoch * ((double)groupTrain.Rows / Math.Max(1, train.Rows));
                 var network = TrainOne(baseNetwork, group, coordinates, groupTrain, validation?.SelectCoordinates(coordinates),
-                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, baseLearningRate, histories);
+                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, baseLearningRate, histories,
+                    start => budget.Specialist(start, remaining), expectedEpoch);
                 // A coordinate in two groups comes from the first group's specialist.
                 var used = Enumerable.Range(0, coordinates.Length).Where(i => covered.Add(coordinates[i])).ToArray();
                 members.Add(new EnsembleMember("specialist_" + group.Name, network, used, used.Select(i => coordinates[i]).ToArray()));
@@ -74,7 +85,7 @@ internal sealed class SpecialistTrainer
 
     private KeypointNetwork TrainOne(KeypointNetwork baseNetwork, KeypointGroup group, int[] coordinates,
         TrainingData groupTrain, TrainingData? groupValidation, int seed, double flipAxisOffset, double baseLearningRate,
-        Dictionary<string, IReadOnlyList<EpochReport>> histories)
+        Dictionary<string, IReadOnlyList<EpochReport>> histories, Func<TimeSpan, TimeSpan?> allowance, TimeSpan expectedEpoch)
     {
         manual_seed(seed);
         var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, coordinates.Length);
@@ -85,7 +96,7 @@ internal sealed class SpecialistTrainer
             var groupLayout = layout.Subset(group);
             var stageOptions = options.ForSpecialist(group.Name, layout.IsMirrorClosed(group), baseLearningRate);
             var loop = new TrainingLoop(network, groupLayout, new CoordinateScaling(groupLayout), stageOptions, device,
-                r => report(r with { Specialist = group.Name }), flipAxisOffset);
+                r => report(r with { Specialist = group.Name }), budget, allowance, flipAxisOffset, expectedEpoch);
             histories[group.Name] = loop.Run(groupTrain, groupValidation, seed, keepStartingWeightsUnlessBeaten: true)
                 .Select(r => r with { Specialist = group.Name }).ToArray();
             network.to(CPU);

@@ -12,11 +12,14 @@ namespace Keypoints.MLNet.Training;
 /// <remarks>
 /// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings):
 /// <code>
-/// "KPCK"  int32 version (2; version 1, without the two axis offsets, still reads, with offsets 0)
+/// "KPCK"  int32 version (3; version 2, without the stage start, and version 1, also without the two axis offsets
+///         (read as 0), still read)
 /// int32   seed               string run fingerprint (architecture, optimizer, input and output sizes, batch size, seed,
 ///                            pre-training epochs and noise when it pre-trains)
 /// int32   epochs completed       double best validation RMSE   int32 epochs since the best
-/// double  flip axis offset now   double flip axis offset of the best epoch (pixels; version 2 only)
+/// double  flip axis offset now   double flip axis offset of the best epoch (pixels; from version 2)
+/// int64   stage start ticks: the Fit's time (see TrainingBudget) when this stage (base network or one specialist) started
+///         training, so a resumed run shares out MaxTrainingTime as the interrupted one did (from version 3)
 /// int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
 ///         double learning rate, double images/s, int64 elapsed ticks, bool is-best
 /// network weights and buffers    (TorchSharp Module.save format)
@@ -29,7 +32,7 @@ namespace Keypoints.MLNet.Training;
 internal sealed class TrainingCheckpoint
 {
     private const string Magic = "KPCK";
-    private const int Version = 2;
+    private const int Version = 3;
 
     /// <summary>The checkpoint file in <paramref name="folder"/>.</summary>
     public static string PathIn(string folder) => System.IO.Path.Combine(folder, "checkpoint.kpck");
@@ -49,6 +52,9 @@ internal sealed class TrainingCheckpoint
     /// <summary>The mirror axis offset that goes with <see cref="BestWeights"/>.</summary>
     public double BestFlipAxisOffset { get; private init; }
 
+    /// <summary>The Fit's time when the stage started training; null in checkpoints before version 3.</summary>
+    public TimeSpan? StageStart { get; private init; }
+
     /// <summary>The per-epoch history so far.</summary>
     public List<EpochReport> History { get; private init; } = [];
 
@@ -57,7 +63,8 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>Writes the state of a run after <paramref name="epochsCompleted"/> epochs to <paramref name="folder"/>.</summary>
     public static void Write(string folder, int seed, string fingerprint, int epochsCompleted, double bestRmse, int sinceBest,
-        double flipAxisOffset, double bestFlipAxisOffset, IReadOnlyList<EpochReport> history, nn.Module network, OptimizerHelper optimizer, Dictionary<string, Tensor>? bestWeights)
+        double flipAxisOffset, double bestFlipAxisOffset, TimeSpan stageStart, IReadOnlyList<EpochReport> history, nn.Module network,
+        OptimizerHelper optimizer, Dictionary<string, Tensor>? bestWeights)
     {
         Directory.CreateDirectory(folder);
         var path = PathIn(folder);
@@ -74,6 +81,7 @@ internal sealed class TrainingCheckpoint
             writer.Write(sinceBest);
             writer.Write(flipAxisOffset);
             writer.Write(bestFlipAxisOffset);
+            writer.Write(stageStart.Ticks);
             writer.Write(history.Count);
             foreach (var h in history)
             {
@@ -113,14 +121,35 @@ internal sealed class TrainingCheckpoint
         return reader.ReadInt32();
     }
 
+    /// <summary>Fails when the checkpoint in <paramref name="folder"/>, if there is one, was written by a run other than the one
+    /// <paramref name="fingerprint"/> describes; reads only the file's header, so a Fit can check before it trains anything.</summary>
+    /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
+    public static void CheckResumable(string folder, string fingerprint)
+    {
+        var path = PathIn(folder);
+        if (!File.Exists(path))
+            return;
+        using var reader = OpenChecked(path, out _);
+        reader.ReadInt32();
+        CheckFingerprint(path, reader.ReadString(), fingerprint);
+    }
+
+    private static void CheckFingerprint(string path, string stored, string fingerprint)
+    {
+        if (stored != fingerprint)
+            throw new InvalidOperationException(
+                $"{path} was written by a different run ({stored}); this run is ({fingerprint}). Use another checkpoint folder or the same options.");
+    }
+
     private static BinaryReader OpenChecked(string path, out int version)
     {
         var reader = new BinaryReader(File.OpenRead(path));
         version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
-        if (version is not (1 or Version))
+        if (version is < 1 or > Version)
         {
             reader.Dispose();
-            throw new InvalidDataException($"{path} is not a version-1 or version-{Version} Keypoints.MLNet checkpoint.");
+            throw new InvalidDataException($"{path} is not a Keypoints.MLNet checkpoint of version 1 to {Version}.");
         }
         return reader;
     }
@@ -136,15 +165,13 @@ internal sealed class TrainingCheckpoint
             return null;
         using var reader = OpenChecked(path, out int version);
         reader.ReadInt32();
-        var stored = reader.ReadString();
-        if (stored != fingerprint)
-            throw new InvalidOperationException(
-                $"{path} was written by a different run ({stored}); this run is ({fingerprint}). Use another checkpoint folder or the same options.");
+        CheckFingerprint(path, reader.ReadString(), fingerprint);
         int epochs = reader.ReadInt32();
         double bestRmse = reader.ReadDouble();
         int sinceBest = reader.ReadInt32();
         double flipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
         double bestFlipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
+        TimeSpan? stageStart = version >= 3 ? TimeSpan.FromTicks(reader.ReadInt64()) : null;
         var history = new List<EpochReport>();
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
@@ -163,7 +190,7 @@ internal sealed class TrainingCheckpoint
         return new TrainingCheckpoint
         {
             EpochsCompleted = epochs, BestRmse = bestRmse, SinceBest = sinceBest, FlipAxisOffset = flipAxisOffset,
-            BestFlipAxisOffset = bestFlipAxisOffset, History = history, BestWeights = best,
+            BestFlipAxisOffset = bestFlipAxisOffset, StageStart = stageStart, History = history, BestWeights = best,
         };
     }
 }

@@ -10,7 +10,9 @@ namespace Keypoints.MLNet.Training;
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
 /// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
-/// choice of the weights that are kept. With <see cref="KeypointCnnTrainer.Options.TestTimeFlip"/> the validation RMSE is that of
+/// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the best).
+/// Training ends after <see cref="KeypointCnnTrainer.Options.MaxEpochs"/>, when patience runs out, or before an epoch that would
+/// overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see cref="KeypointCnnTrainer.Options.TestTimeFlip"/> the validation RMSE is that of
 /// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
 internal sealed class TrainingLoop
@@ -22,13 +24,23 @@ internal sealed class TrainingLoop
     private readonly Device device;
     private readonly Action<EpochReport> report;
     private readonly double initialFlipAxisOffset;
+    private readonly TrainingBudget budget;
+    private readonly Func<TimeSpan, TimeSpan?> allowance;
+    private readonly TimeSpan? expectedEpoch;
 
     /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>; flips mirror the labels about an
     /// axis <paramref name="flipAxisOffset"/> pixels right of the image's center line, which training moves where the labels
-    /// put it when <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> is on.</summary>
+    /// put it when <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> is on. The stage may use <paramref name="allowance"/>
+    /// (given the time on <paramref name="budget"/>'s clock when it starts) of the Fit's time, null for no limit. Without
+    /// <paramref name="expectedEpoch"/> it trains at least one epoch; with it (an estimate of the first epoch's duration, for a
+    /// stage that may end with the weights it starts from) it trains none when that estimate would already overrun the limit.</summary>
     public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
-        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report, double flipAxisOffset = 0)
+        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report, TrainingBudget budget,
+        Func<TimeSpan, TimeSpan?> allowance, double flipAxisOffset = 0, TimeSpan? expectedEpoch = null)
     {
+        this.budget = budget;
+        this.allowance = allowance;
+        this.expectedEpoch = expectedEpoch;
         initialFlipAxisOffset = flipAxisOffset;
         FlipAxisOffset = flipAxisOffset;
         this.network = network;
@@ -43,6 +55,9 @@ internal sealed class TrainingLoop
     /// (see <see cref="FlipAxisCalibration"/>).</summary>
     public double FlipAxisOffset { get; private set; }
 
+    /// <summary>After <see cref="Run"/>: the stage's time limit (null for none), from the Fit's time when it started.</summary>
+    public TimeSpan? TimeLimit { get; private set; }
+
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
     /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
@@ -51,6 +66,7 @@ internal sealed class TrainingLoop
     /// weights are scored first and kept unless an epoch beats them on validation.</summary>
     public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed, bool keepStartingWeightsUnlessBeaten = false)
     {
+        var stageStart = budget.Spent;
         var (images, targets, mask) = train.ToTensors(device);
         var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(device) : default;
         using var calibration = options.FlipAugmentation && options.CalibrateFlipAxis ? new FlipAxisCalibration(scaling, device) : null;
@@ -60,7 +76,7 @@ internal sealed class TrainingLoop
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
         var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
-        string fingerprint = Fingerprint(train, seed);
+        string fingerprint = Fingerprint(options, train, seed);
         var resumed = options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder
             ? TrainingCheckpoint.TryRead(folder, fingerprint, network, optimizerState)
             : null;
@@ -68,6 +84,14 @@ internal sealed class TrainingLoop
         double bestFlipAxisOffset = resumed?.BestFlipAxisOffset ?? initialFlipAxisOffset;
         var testTimeFlip = options.TestTimeFlip ? flipper : null;
         var history = resumed?.History ?? [];
+        if (resumed is not null)
+        {
+            // Checkpoints before format 3 do not record when the stage started; this run's clock is the best guess then.
+            stageStart = resumed.StageStart ?? stageStart;
+            if (history.Count > 0)
+                budget.ResumedAt(stageStart + history[^1].Elapsed);
+        }
+        var timeLimit = TimeLimit = allowance(stageStart);
         var bestWeights = resumed?.BestWeights;
         double bestRmse = resumed?.BestRmse ?? double.PositiveInfinity;
         int sinceBest = resumed?.SinceBest ?? 0;
@@ -83,7 +107,7 @@ internal sealed class TrainingLoop
         try
         {
             // A run that had ended (patience or time used up) stays ended: resuming it trains nothing more.
-            bool finished = resumed is not null && (PatienceExhausted(sinceBest) || BudgetSpent(history));
+            bool finished = (resumed is not null && PatienceExhausted(sinceBest)) || BudgetSpent(history, timeLimit);
             for (int epoch = resumed?.EpochsCompleted ?? 0; !finished && epoch < options.MaxEpochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
@@ -111,18 +135,19 @@ internal sealed class TrainingLoop
                         bestWeights = Snapshot(bestWeights);
                     bestFlipAxisOffset = flipper.AxisOffset;
                 }
-                else
+                else if (!double.IsNaN(rmse))
                 {
+                    // Only a validated epoch can fail to improve; without validation, training runs MaxEpochs.
                     sinceBest++;
                 }
                 var elapsed = elapsedBefore + clock.Elapsed;
                 var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, elapsed, isBest);
                 history.Add(entry);
-                finished = epoch + 1 == options.MaxEpochs || PatienceExhausted(sinceBest) || BudgetSpent(history);
+                finished = epoch + 1 == options.MaxEpochs || PatienceExhausted(sinceBest) || BudgetSpent(history, timeLimit);
                 if (options.CheckpointFolder is { } checkpoints && ((epoch + 1) % options.CheckpointEvery == 0 || finished))
                 {
                     TrainingCheckpoint.Write(checkpoints, seed, fingerprint, epoch + 1, bestRmse, sinceBest, flipper.AxisOffset,
-                        bestFlipAxisOffset, history, network, optimizerState, bestWeights);
+                        bestFlipAxisOffset, stageStart, history, network, optimizerState, bestWeights);
                 }
                 report(entry);
             }
@@ -147,18 +172,22 @@ internal sealed class TrainingLoop
 
     private bool PatienceExhausted(int sinceBest) => options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
 
-    /// <summary>Whether another epoch as long as the last one would overrun <see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/>.
-    /// It reads only the history, so a resumed run decides as the run that wrote the checkpoint did.</summary>
-    private bool BudgetSpent(List<EpochReport> history)
+    /// <summary>Whether another epoch as long as the last one (before the first: as long as the expected epoch) would overrun the
+    /// stage's <paramref name="limit"/>. It reads only the history and recorded times, so a resumed run decides as the run that
+    /// wrote the checkpoint did.</summary>
+    private bool BudgetSpent(List<EpochReport> history, TimeSpan? limit)
     {
-        if (options.MaxTrainingTime is not { } budget || history.Count == 0)
+        if (limit is not { } stageLimit)
             return false;
+        if (history.Count == 0)
+            return expectedEpoch is { } first && (first > stageLimit || stageLimit <= TimeSpan.Zero);
         var last = history[^1].Elapsed;
         var lastEpoch = last - (history.Count > 1 ? history[^2].Elapsed : TimeSpan.Zero);
-        return last + lastEpoch > budget;
+        return last + lastEpoch > stageLimit;
     }
 
-    private string Fingerprint(TrainingData train, int seed)
+    /// <summary>What a checkpoint must match to be resumed by a run of <paramref name="options"/> on <paramref name="train"/>.</summary>
+    internal static string Fingerprint(KeypointCnnTrainer.Options options, TrainingData train, int seed)
     {
         var fingerprint = string.Create(CultureInfo.InvariantCulture,
             $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +

@@ -7,12 +7,17 @@ internal static class ImageFiles
 {
     /// <summary>The first <paramref name="rows"/> rows of a landmarks68 CSV, with the image paths made absolute-relative to
     /// <paramref name="folder"/> and only the keypoints at <paramref name="keypoints"/> (all 68 when null), as numbered pairs.</summary>
-    public static string WriteCsv(TempFolder folder, string name, string split, int rows, IReadOnlyList<int>? keypoints = null)
+    /// <param name="keypointNames">Names for the kept keypoints, written as <c>name_x,name_y</c> columns; numbered pairs when null.</param>
+    public static string WriteCsv(TempFolder folder, string name, string split, int rows, IReadOnlyList<int>? keypoints = null,
+        IReadOnlyList<string>? keypointNames = null)
     {
         var source = SharedData.Path("landmarks68", split + ".csv");
         var sourceFolder = Path.GetDirectoryName(source)!;
         var kept = keypoints ?? Enumerable.Range(0, 68).ToArray();
-        var lines = new List<string> { "image," + string.Join(",", kept.Select((_, i) => $"x{i},y{i}")) };
+        var lines = new List<string>
+        {
+            "image," + string.Join(",", kept.Select((_, i) => keypointNames is null ? $"x{i},y{i}" : $"{keypointNames[i]}_x,{keypointNames[i]}_y")),
+        };
         foreach (var line in File.ReadLines(source).Skip(1).Take(rows))
         {
             var fields = line.Split(',');

@@ -99,6 +99,7 @@ public sealed class KeypointCnnTrainerTests
         });
         var options = Quick(6);
         options.ValidationFraction = 0;
+        options.Layout = KeypointLayout.Kaggle15; // rows built in memory carry no slot names
         using var asLabelled = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(rows));
         using var moved = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(shifted));
         Assert.InRange(moved.FlipAxisOffset - asLabelled.FlipAxisOffset, 1.6, 2.4);
@@ -106,18 +107,6 @@ public sealed class KeypointCnnTrainerTests
         options.CalibrateFlipAxis = false;
         using var uncalibrated = ml.Keypoints.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(shifted));
         Assert.Equal(0, uncalibrated.FlipAxisOffset);
-    }
-
-    [Fact]
-    public void Fit_StopsAtTheWallClockBudget()
-    {
-        var ml = new MLContext();
-        var options = Quick(1000);
-        options.MaxTrainingTime = TimeSpan.FromSeconds(3);
-        options.ValidationFraction = 0;
-        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 64));
-        Assert.InRange(model.History.Count, 1, 999);
-        Assert.True(model.History[^1].Elapsed < TimeSpan.FromSeconds(10), $"stopped after {model.History[^1].Elapsed}");
     }
 
     [Fact]

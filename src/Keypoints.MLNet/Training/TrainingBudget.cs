@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace Keypoints.MLNet.Training;
 
 /// <summary>
-/// The one wall-clock budget of a whole Fit, <see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/>, shared out between its
-/// stages in order: pre-training may use at most <see cref="KeypointCnnTrainer.Options.PretrainingTimeShare"/> of it; the base
-/// network gets <see cref="KeypointCnnTrainer.Options.BaseNetworkTimeShare"/> of what is left when specialists follow, else all
+/// The one wall-clock budget of a whole Fit, <see cref="KeypointTrainingOptions.MaxTrainingTime"/>, shared out between its
+/// stages in order: pre-training may use at most <see cref="KeypointTrainingOptions.PretrainingTimeShare"/> of it; the base
+/// network gets <see cref="KeypointTrainingOptions.BaseNetworkTimeShare"/> of what is left when specialists follow, else all
 /// of it; each specialist gets an equal part of what is left when it starts (so time an earlier stage did not use passes on),
-/// and at most <see cref="KeypointCnnTrainer.Options.SpecialistMaxTrainingTime"/>.
+/// and at most <see cref="KeypointTrainingOptions.SpecialistMaxTrainingTime"/>.
 /// </summary>
 /// <remarks>
 /// The Fit's clock starts when Fit does, so reading the data counts too. A stage that resumes from its checkpoint sets the
@@ -17,11 +17,11 @@ namespace Keypoints.MLNet.Training;
 internal sealed class TrainingBudget
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private TimeSpan offset;
 
     /// <summary>Starts the Fit's clock for a run with <paramref name="options"/>.</summary>
-    public TrainingBudget(KeypointCnnTrainer.Options options) => this.options = options;
+    public TrainingBudget(KeypointTrainingOptions options) => this.options = options;
 
     /// <summary>Time the Fit has used so far, including what a resumed run's checkpoints record of the interrupted run.</summary>
     public TimeSpan Spent => offset + clock.Elapsed;

@@ -8,11 +8,11 @@ namespace Keypoints.MLNet.Training;
 
 /// <summary>
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
-/// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
+/// by index, half of each is flipped, then augmented as <see cref="KeypointTrainingOptions.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
 /// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the best).
-/// Training ends after <see cref="KeypointCnnTrainer.Options.MaxEpochs"/>, when patience runs out, or before an epoch that would
-/// overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see cref="KeypointCnnTrainer.Options.TestTimeFlip"/> the validation RMSE is that of
+/// Training ends after <see cref="KeypointTrainingOptions.MaxEpochs"/>, when patience runs out, or before an epoch that would
+/// overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of
 /// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
 internal sealed class TrainingLoop
@@ -20,7 +20,7 @@ internal sealed class TrainingLoop
     private readonly KeypointNetwork network;
     private readonly KeypointLayout layout;
     private readonly CoordinateScaling scaling;
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private readonly Device device;
     private readonly Action<EpochReport> report;
     private readonly double initialFlipAxisOffset;
@@ -30,12 +30,12 @@ internal sealed class TrainingLoop
 
     /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>; flips mirror the labels about an
     /// axis <paramref name="flipAxisOffset"/> pixels right of the image's center line, which training moves where the labels
-    /// put it when <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> is on. The stage may use <paramref name="allowance"/>
+    /// put it when <see cref="KeypointTrainingOptions.CalibrateFlipAxis"/> is on. The stage may use <paramref name="allowance"/>
     /// (given the time on <paramref name="budget"/>'s clock when it starts) of the Fit's time, null for no limit. Without
     /// <paramref name="expectedEpoch"/> it trains at least one epoch; with it (an estimate of the first epoch's duration, for a
     /// stage that may end with the weights it starts from) it trains none when that estimate would already overrun the limit.</summary>
     public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
-        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report, TrainingBudget budget,
+        KeypointTrainingOptions options, Device device, Action<EpochReport> report, TrainingBudget budget,
         Func<TimeSpan, TimeSpan?> allowance, double flipAxisOffset = 0, TimeSpan? expectedEpoch = null)
     {
         this.budget = budget;
@@ -59,9 +59,9 @@ internal sealed class TrainingLoop
     public TimeSpan? TimeLimit { get; private set; }
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
-    /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
+    /// and returns the per-epoch history. With validation rows and <see cref="KeypointTrainingOptions.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
-    /// every <see cref="KeypointCnnTrainer.Options.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
+    /// every <see cref="KeypointTrainingOptions.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
     /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the starting
     /// weights are scored first and kept unless an epoch beats them on validation.</summary>
     public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed, bool keepStartingWeightsUnlessBeaten = false)
@@ -187,7 +187,7 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>What a checkpoint must match to be resumed by a run of <paramref name="options"/> on <paramref name="train"/>.</summary>
-    internal static string Fingerprint(KeypointCnnTrainer.Options options, TrainingData train, int seed)
+    internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed)
     {
         var fingerprint = string.Create(CultureInfo.InvariantCulture,
             $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +

@@ -2,6 +2,8 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

@@ -117,6 +117,39 @@ public sealed class WallClockBudgetTests
         Assert.True(clock.Elapsed < Budget + TimeSpan.FromSeconds(3), $"Fit took {clock.Elapsed} for a budget of {Budget}");
     }
 
+    [Fact]
+    public void ResumedRunWithSpecialists_SharesOutWhatTheInterruptedRunLeft()
+    {
+        var ml = new MLContext();
+        WarmUp(ml);
+        using var checkpoints = new TempFolder();
+        var data = SmallFaces.Training(ml, 32);
+        var validation = SmallFaces.Validation(ml, 16);
+        var clock = Stopwatch.StartNew();
+        KeypointCnnTrainer.Options Run()
+        {
+            var options = Endless(clock);
+            options.Specialists = true;
+            options.ValidationData = validation;
+            options.CheckpointFolder = checkpoints.Folder;
+            return options;
+        }
+        var crashing = Run();
+        crashing.Progress = new CrashInSpecialist("eye_centers", (Watchdog)crashing.Progress!);
+        Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(data));
+
+        var resuming = Run();
+        resuming.ResumeFromCheckpoint = true;
+        using var model = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
+
+        // The recorded times of both processes together stay within the one budget: the resumed run knew how much the
+        // interrupted one had used, instead of sharing the whole budget out again among the specialists.
+        var stages = model.SpecialistHistories.Values.Append(model.History).Where(h => h.Count > 0).ToArray();
+        var longestEpoch = stages.SelectMany(h => h.Select((e, i) => e.Elapsed - (i > 0 ? h[i - 1].Elapsed : TimeSpan.Zero))).Max();
+        var recorded = stages.Sum(h => h[^1].Elapsed.TotalSeconds);
+        Assert.True(recorded <= (Budget + longestEpoch).TotalSeconds, $"the stages recorded {recorded} s for a budget of {Budget}");
+    }
+
     /// <summary>Loads the native libraries and runs every code path once, so the timed run's first epoch is not minutes of set-up.</summary>
     private static void WarmUp(MLContext ml)
     {
@@ -126,6 +159,18 @@ public sealed class WallClockBudgetTests
         };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
         model.Transform(SmallFaces.Training(ml, 4)).Preview();
+    }
+
+    private sealed class SimulatedCrashException : Exception;
+
+    private sealed class CrashInSpecialist(string group, Watchdog watchdog) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value)
+        {
+            watchdog.Report(value);
+            if (value.Specialist == group)
+                throw new SimulatedCrashException();
+        }
     }
 
     private sealed class BudgetIgnoredException(string message) : Exception(message);

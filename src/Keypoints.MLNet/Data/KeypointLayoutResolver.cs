@@ -26,7 +26,8 @@ internal static class KeypointLayoutResolver
     /// <param name="imageColumnName">Column of <c>C * H * W</c> pixels that gives the image size of a layout found from slot
     /// names; null when the caller does not need the image size (or passes <paramref name="imageSize"/>).</param>
     /// <param name="channels">Channels of <paramref name="imageColumnName"/>; null to accept 1 or 3.</param>
-    /// <param name="imageSize">The image size the coordinates refer to, when the caller knows it (for example the network's input).</param>
+    /// <param name="imageSize">The image size of a layout found from slot names, when the caller knows it (for example the
+    /// network's input); a given layout or a loader's layout keeps its own.</param>
     /// <exception cref="ArgumentException">No layout can be found, the slot names are not coordinate pairs, or the image column is not square.</exception>
     public static KeypointLayout Resolve(IDataView data, KeypointLayout? layout, string labelColumnName, string parameterName,
         string? imageColumnName = null, int? channels = null, (int Width, int Height)? imageSize = null)
@@ -42,7 +43,7 @@ internal static class KeypointLayoutResolver
             _ => null,
         };
         if (fromView is not null)
-            return imageSize is { } size ? fromView.WithImageSize(size.Width, size.Height) : fromView;
+            return fromView;
 
         var label = data.Schema.GetColumnOrNull(labelColumnName)
             ?? throw new ArgumentException(

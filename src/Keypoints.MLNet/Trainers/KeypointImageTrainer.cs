@@ -96,7 +96,7 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
     {
         ArgumentNullException.ThrowIfNull(input);
         options.Validate();
-        // The labels refer to each original image; the network sees them in its input frame, so that is the layout's image size.
+        // Labels without a loader's layout refer to images of many sizes; the network's input frame is the one size they share.
         var layout = KeypointLayoutResolver.Resolve(input, options.Network.Layout, options.LabelColumnName, "Network.Layout",
             imageSize: (options.InputWidth, options.InputHeight));
         CheckColumns(input, layout, "training");

@@ -152,6 +152,56 @@ internal sealed class OnnxGraphBuilder
         return outputs[0];
     }
 
+    /// <summary>Copies the nodes and initializers of another model's graph into this one, under <paramref name="scope"/>:
+    /// every node, initializer and intermediate tensor name <c>n</c> becomes <c>{scope}/n</c>, the graph's inputs read the
+    /// tensors <paramref name="inputs"/> names, and its outputs are written as <paramref name="outputs"/> names.
+    /// <see cref="OnnxModelReader.ExtractScope"/> takes such a graph out again.</summary>
+    /// <param name="model">The model bytes (same operator set as this graph, no subgraph attributes).</param>
+    /// <param name="scope">The prefix, for example <c>tta</c>.</param>
+    /// <param name="inputs">For each input of the model, the tensor of this graph that it reads.</param>
+    /// <param name="outputs">For each output of the model, the name of the tensor it writes in this graph.</param>
+    /// <exception cref="ArgumentException">An input or output is not mapped, a mapped input does not exist, or a name is taken.</exception>
+    public void AddModel(ReadOnlyMemory<byte> model, string scope, IReadOnlyDictionary<string, string> inputs,
+        IReadOnlyDictionary<string, string> outputs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var graph = OnnxModelReader.Parse(model).Graph ?? throw new ArgumentException("The model has no graph.", nameof(model));
+        var rename = new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = string.Empty };
+        foreach (var input in graph.Input.Where(i => !graph.Initializer.Any(t => t.Name == i.Name)))
+        {
+            if (!inputs.TryGetValue(input.Name, out var outer) || !_tensorNames.Contains(outer))
+                throw new ArgumentException($"Input '{input.Name}' of the model is not mapped to a tensor of graph '{_graphName}'.", nameof(inputs));
+            rename[input.Name] = outer;
+        }
+        foreach (var output in graph.Output)
+        {
+            if (!outputs.TryGetValue(output.Name, out var outer))
+                throw new ArgumentException($"Output '{output.Name}' of the model is not mapped.", nameof(outputs));
+            rename[output.Name] = outer;
+        }
+        string Renamed(string name) => rename.TryGetValue(name, out var outer) ? outer : $"{scope}/{name}";
+        foreach (var initializer in graph.Initializer)
+        {
+            var copy = initializer.Clone();
+            copy.Name = Renamed(initializer.Name);
+            AddInitializer(copy);
+        }
+        foreach (var node in graph.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = $"{scope}/{node.Name}";
+            copy.Input.Clear();
+            copy.Input.AddRange(node.Input.Select(Renamed));
+            copy.Output.Clear();
+            copy.Output.AddRange(node.Output.Select(Renamed));
+            foreach (var output in copy.Output.Where(o => o.Length > 0))
+                Define(output, nameof(model));
+            _nodes.Add(copy);
+        }
+    }
+
     /// <summary>Returns a tensor name that no tensor has and no earlier call returned, for example <c>conv1_out_3</c>.</summary>
     /// <param name="prefix">The start of the name, saying what the tensor is.</param>
     public string UniqueName(string prefix)
@@ -235,7 +285,8 @@ internal sealed class OnnxGraphBuilder
                 $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 for the batch.", nameof(dims));
     }
 
-    private static ValueInfoProto FloatValueInfo(string name, long[] dims)
+    /// <summary>A float32 tensor declaration; -1 is the symbolic batch dimension.</summary>
+    internal static ValueInfoProto FloatValueInfo(string name, long[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.AddRange(dims.Select(d => d == SymbolicDimension

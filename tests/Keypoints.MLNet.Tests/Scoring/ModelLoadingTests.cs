@@ -33,6 +33,27 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void WithTestTimeFlip_OnALoadedModel_SwitchesAsOnTheFittedOne_AndOffAgainGivesTheOriginalGraph()
+    {
+        using var temp = new TempFolder();
+        using var fittedFlip = fixture.Model.WithTestTimeFlip(true);
+        var path = temp.File("flip.onnx");
+        fittedFlip.ExportOnnx(path);
+        OnnxChecker.Check(path);
+
+        using var loaded = fixture.Ml.Keypoints.LoadModel<KeypointCnnModel>(path);
+        using var plain = loaded.WithTestTimeFlip(false);
+        using var flippedAgain = plain.WithTestTimeFlip(true);
+
+        Assert.True(loaded.TestTimeFlip);
+        Assert.False(plain.TestTimeFlip);
+        Assert.Equal(fixture.Model.OnnxGraph.ToArray(), plain.OnnxGraph.ToArray());
+        Assert.Equal(fittedFlip.OnnxGraph.ToArray(), flippedAgain.OnnxGraph.ToArray());
+        Assert.Equal(Columns.Vectors(fittedFlip.Transform(fixture.Validation), "PredictedKeypoints"),
+            Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
+    }
+
+    [Fact]
     public void FittedModel_RecordsFramingMeasuredFromItsTrainingLabels()
     {
         var framing = Assert.IsType<FaceFraming>(fixture.Model.Framing);

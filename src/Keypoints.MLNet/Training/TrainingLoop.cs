@@ -55,9 +55,6 @@ internal sealed class TrainingLoop
     /// (see <see cref="FlipAxisCalibration"/>).</summary>
     public double FlipAxisOffset { get; private set; }
 
-    /// <summary>After <see cref="Run"/>: the stage's time limit (null for none), from the Fit's time when it started.</summary>
-    public TimeSpan? TimeLimit { get; private set; }
-
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
     /// and returns the per-epoch history. With validation rows and <see cref="KeypointTrainingOptions.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
@@ -91,7 +88,7 @@ internal sealed class TrainingLoop
             if (history.Count > 0)
                 budget.ResumedAt(stageStart + history[^1].Elapsed);
         }
-        var timeLimit = TimeLimit = allowance(stageStart);
+        var timeLimit = allowance(stageStart);
         var bestWeights = resumed?.BestWeights;
         double bestRmse = resumed?.BestRmse ?? double.PositiveInfinity;
         int sinceBest = resumed?.SinceBest ?? 0;

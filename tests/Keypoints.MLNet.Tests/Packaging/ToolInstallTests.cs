@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Runtime.InteropServices;
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Runtime;
 using Xunit.Abstractions;
 
@@ -18,7 +20,7 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
     public void Tool_InstalledFromAFeed_PrintsItsVersion_Trains_AndEvaluates()
     {
         // A version no earlier run used, so no NuGet cache can serve a stale copy of the packages.
-        var version = "0.1.0-tool.g" + Guid.NewGuid().ToString("N");
+        var version = RepositoryVersion + "-tool.g" + Guid.NewGuid().ToString("N");
         using var temp = new TempFolder();
         var feed = Directory.CreateDirectory(temp.File("feed")).FullName;
         var tools = temp.File("tools");
@@ -53,24 +55,29 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
                 "the tool package must carry libLibTorchSharp.so with its GLIBCXX_3.4.32 requirement marked weak");
         }
 
-        var versionRun = Keypoints(keypoints, temp.Folder, "--version");
-        Assert.StartsWith("0.1.0", versionRun.StandardOutput, StringComparison.Ordinal);
+        var versionRun = RunTool(keypoints, temp.Folder, "--version");
+        // The assembly's informational version: the repository's version, then '+' and the commit.
+        Assert.StartsWith(RepositoryVersion + "+", versionRun.StandardOutput, StringComparison.Ordinal);
 
         var training = WriteHead(SmallFaces.TrainingCsv, temp.File("training.csv"), 256);
         var validation = WriteHead(SmallFaces.ValidationCsv, temp.File("validation.csv"), 64);
         clock.Restart();
-        var train = Keypoints(keypoints, temp.Folder, "train", "--data", training, "--validation", validation, "--epochs", "2",
+        var train = RunTool(keypoints, temp.Folder, "train", "--data", training, "--validation", validation, "--epochs", "2",
             "--seed", "1", "--out", "model.zip");
         output.WriteLine($"train: {clock.Elapsed.TotalSeconds:F1} s\n{train.StandardOutput}");
         Assert.Matches(@"epoch\s+2\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px", train.StandardOutput);
         Assert.True(File.Exists(temp.File("model.zip")), "train saved no model.zip");
 
-        var evaluate = Keypoints(keypoints, temp.Folder, "evaluate", "--model", "model.zip", "--data", validation);
+        var evaluate = RunTool(keypoints, temp.Folder, "evaluate", "--model", "model.zip", "--data", validation);
         var rmse = evaluate.StandardOutput.Split('\n').Single(l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..];
         Assert.InRange(double.Parse(rmse, CultureInfo.InvariantCulture), 0.5, 30);
     }
 
-    private static ProcessRunner.Result Keypoints(string keypoints, string workingDirectory, params string[] arguments)
+    /// <summary>The version of the library and the tool (Directory.Build.props), without the commit.</summary>
+    private static string RepositoryVersion { get; } = typeof(KeypointLayout).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+
+    private static ProcessRunner.Result RunTool(string keypoints, string workingDirectory, params string[] arguments)
     {
         var result = ProcessRunner.Run(keypoints, arguments, DotnetTimeout, workingDirectory);
         Assert.True(result.ExitCode == 0, $"keypoints {string.Join(' ', arguments)} failed:\n{result.StandardOutput}{result.StandardError}");

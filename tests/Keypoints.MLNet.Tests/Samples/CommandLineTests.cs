@@ -4,6 +4,7 @@ using Keypoints.MLNet.Layouts;
 namespace Keypoints.MLNet.Tests.Samples;
 
 /// <summary>The CLI's command line: help on every verb, the version, and usage errors.</summary>
+[Trait("Category", "Integration")]
 public sealed class CommandLineTests
 {
     [Theory]
@@ -44,7 +45,6 @@ public sealed class CommandLineTests
         // The library and the tool share one version (Directory.Build.props); the part after '+' is the commit.
         var library = typeof(KeypointLayout).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
         Assert.Equal(library.Split('+')[0], result.StandardOutput.Trim().Split('+')[0]);
-        Assert.StartsWith("0.1.0", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Theory]

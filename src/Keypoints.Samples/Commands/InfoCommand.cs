@@ -88,15 +88,19 @@ internal sealed class InfoCommand : Command
             layout.Groups.Select(g => new GroupDescription(g.Name, g.KeypointIndices.Select(i => names[i]).ToArray())).ToArray(),
             info.ImageWidth,
             info.ImageHeight,
-            int.Parse(metadata.GetValueOrDefault("keypoints.channels", "1"), CultureInfo.InvariantCulture),
+            int.Parse(Required(path, metadata, "keypoints.channels"), CultureInfo.InvariantCulture),
             null,
-            metadata.GetValueOrDefault("keypoints.test_time_flip") == "true",
-            double.Parse(metadata.GetValueOrDefault("keypoints.flip_axis_offset", "0"), CultureInfo.InvariantCulture),
-            metadata.TryGetValue("keypoints.networks", out var networks) ? networks.Split(',') : [],
+            bool.Parse(Required(path, metadata, "keypoints.test_time_flip")),
+            double.Parse(Required(path, metadata, "keypoints.flip_axis_offset"), CultureInfo.InvariantCulture),
+            Required(path, metadata, "keypoints.networks").Split(','),
             info.History.Count,
             validated.Length == 0 ? null : validated.Min(h => h.ValidationRmse),
             metadata.GetValueOrDefault("keypoints.library_version"));
     }
+
+    // A key that is missing fails rather than defaulting: `info` must never print a value the model does not hold.
+    private static string Required(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var value) ? value : throw new InvalidDataException($"'{path}' has no '{key}' metadata.");
 
     /// <summary>The model's layout: a built-in one with the same keypoint names, else the flip pairs that the names
     /// imply (left/right) and no groups, as the loaders infer them.</summary>

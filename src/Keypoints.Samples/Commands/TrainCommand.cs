@@ -165,7 +165,8 @@ internal sealed class TrainCommand : Command
             throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
         trainerOptions.ValidationData = validationData?.Data;
         trainerOptions.Channels = inColor ? 3 : 1;
-        var progress = new TrainingProgress(trainerOptions);
+        var progress = new TrainingProgress(trainerOptions.MaxEpochs, trainerOptions.MaxTrainingTime,
+            trainerOptions.ResumeFromCheckpoint ? 0 : trainerOptions.PretrainingEpochs, trainerOptions.SpecialistMaxEpochs);
         trainerOptions.Progress = progress;
         trainerOptions.PretrainingProgress = progress;
         if (trainerOptions.ResumeFromCheckpoint)

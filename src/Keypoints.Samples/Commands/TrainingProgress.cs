@@ -12,7 +12,12 @@ namespace Keypoints.Samples.Commands;
 /// <remarks>Training itself stays on the calling thread, the process's main thread: glibc gives any other thread a malloc
 /// arena of its own, where libtorch's large allocations are mmapped afresh every step (see the README's runtime notes).
 /// Only the bar's refresh runs on Spectre.Console's own thread.</remarks>
-internal sealed class TrainingProgress(KeypointCnnTrainer.Options options) : IProgress<EpochReport>, IProgress<PretrainingReport>
+/// <param name="maxEpochs">The base network's epoch limit.</param>
+/// <param name="maxTrainingTime">The base network's wall-clock limit, if any.</param>
+/// <param name="pretrainingEpochs">Pre-training epochs, 0 for none (or none left, when resuming).</param>
+/// <param name="specialistMaxEpochs">Each specialist's epoch limit.</param>
+internal sealed class TrainingProgress(int maxEpochs, TimeSpan? maxTrainingTime, int pretrainingEpochs, int specialistMaxEpochs)
+    : IProgress<EpochReport>, IProgress<PretrainingReport>
 {
     private ProgressContext? live;
     private ProgressTask? phase;
@@ -36,7 +41,7 @@ internal sealed class TrainingProgress(KeypointCnnTrainer.Options options) : IPr
             .Start(context =>
             {
                 live = context;
-                Advance(options.PretrainingEpochs > 0 && !options.ResumeFromCheckpoint ? "pre-training" : "training", "starting", 0);
+                Advance(pretrainingEpochs > 0 ? "pre-training" : "training", "starting", 0);
                 try
                 {
                     return train();
@@ -58,14 +63,14 @@ internal sealed class TrainingProgress(KeypointCnnTrainer.Options options) : IPr
             Write(string.Create(CultureInfo.InvariantCulture,
                 $"specialist {group} epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
                 $"{value.ImagesPerSecond,6:F0} images/s{(value.IsBest ? "  *" : "")}"));
-            Advance($"specialist {group}", string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch} of at most {options.SpecialistMaxEpochs}"),
-                (double)value.Epoch / options.SpecialistMaxEpochs);
+            Advance($"specialist {group}", string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch} of at most {specialistMaxEpochs}"),
+                (double)value.Epoch / specialistMaxEpochs);
             return;
         }
         double perEpoch = value.Elapsed.TotalSeconds / value.Epoch;
-        double left = (options.MaxEpochs - value.Epoch) * perEpoch;
-        double done = (double)value.Epoch / options.MaxEpochs;
-        if (options.MaxTrainingTime is { } budget)
+        double left = (maxEpochs - value.Epoch) * perEpoch;
+        double done = (double)value.Epoch / maxEpochs;
+        if (maxTrainingTime is { } budget)
         {
             left = Math.Min(left, Math.Max(0, (budget - value.Elapsed).TotalSeconds));
             done = Math.Max(done, value.Elapsed / budget);
@@ -76,7 +81,7 @@ internal sealed class TrainingProgress(KeypointCnnTrainer.Options options) : IPr
         if (value.IsBest)
             bestRmse = value.ValidationRmse;
         Advance("training", string.Create(CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch} of at most {options.MaxEpochs}{(double.IsNaN(bestRmse) ? "" : $", best {bestRmse:F3} px")}"), done);
+            $"epoch {value.Epoch} of at most {maxEpochs}{(double.IsNaN(bestRmse) ? "" : $", best {bestRmse:F3} px")}"), done);
     }
 
     /// <inheritdoc/>
@@ -85,8 +90,8 @@ internal sealed class TrainingProgress(KeypointCnnTrainer.Options options) : IPr
         ArgumentNullException.ThrowIfNull(value);
         Write(string.Create(CultureInfo.InvariantCulture,
             $"pretraining epoch {value.Epoch,4}  reconstruction MSE {value.ReconstructionMse:F6}  {value.Elapsed.TotalMinutes:F1} min"));
-        Advance("pre-training", string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch} of {options.PretrainingEpochs}"),
-            (double)value.Epoch / options.PretrainingEpochs);
+        Advance("pre-training", string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch} of {pretrainingEpochs}"),
+            (double)value.Epoch / pretrainingEpochs);
     }
 
     private void Write(string line)

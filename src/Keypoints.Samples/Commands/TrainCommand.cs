@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Training;

@@ -52,6 +52,8 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.False(info.GetProperty("testTimeFlip").GetBoolean());
         Assert.Equal(40, info.GetProperty("epochs").GetInt32());
         Assert.InRange(info.GetProperty("bestValidationRmse").GetDouble(), 0.5, 30);
+        Assert.InRange(info.GetProperty("framing").GetProperty("interOcularDistance").GetDouble(), 0.2, 0.6);
+        Assert.False(string.IsNullOrEmpty(info.GetProperty("libraryVersion").GetString()));
     }
 
     [Fact]

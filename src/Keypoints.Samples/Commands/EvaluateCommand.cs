@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Evaluation;
@@ -9,17 +10,30 @@ namespace Keypoints.Samples.Commands;
 
 /// <summary><c>evaluate</c>: scores a labelled CSV (Kaggle or image files) with a saved model and prints RMSE, NME and
 /// per-keypoint errors; with <c>--sheet DIR</c> (image files) it also draws the best and worst 16 faces.</summary>
-internal static class EvaluateCommand
+internal sealed class EvaluateCommand : Command
 {
     public const string BestSheetFileName = "best.png";
     public const string WorstSheetFileName = "worst.png";
 
-    public static int Run(CommandLine options)
+    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train", HelpName = "model.zip", Required = true };
+    private readonly Option<string> data = new("--data") { Description = "A labelled CSV, Kaggle layout or image files", HelpName = "validation.csv", Required = true };
+    private readonly Option<string?> sheet = new("--sheet")
     {
-        var modelPath = options.RequiredString("model");
-        var dataPath = options.RequiredString("data");
-        var sheets = options.String("sheet");
-        options.RejectUnknown();
+        Description = "(image files) Write DIR/best.png and DIR/worst.png: the best and worst 16 faces by RMSE, predicted points red, true points green",
+        HelpName = "DIR",
+    };
+
+    public EvaluateCommand()
+        : base("evaluate", "Score a labelled CSV with a saved model; print RMSE and NME in pixels, then every keypoint's error")
+    {
+        Options.Add(model);
+        Options.Add(data);
+        Options.Add(sheet);
+        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet)));
+    }
+
+    private static int Run(string modelPath, string dataPath, string? sheets)
+    {
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
 

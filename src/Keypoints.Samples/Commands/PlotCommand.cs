@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Visualization;
@@ -5,16 +6,25 @@ using Keypoints.MLNet.Visualization;
 namespace Keypoints.Samples.Commands;
 
 /// <summary><c>plot</c>: draws a saved model's learning curves and first-layer convolution kernels as PNG files.</summary>
-internal static class PlotCommand
+internal sealed class PlotCommand : Command
 {
     public const string LearningCurvesFileName = "learning-curves.png";
     public const string KernelsFileName = "kernels.png";
 
-    public static int Run(CommandLine options)
+    private readonly Option<string> model = new("--model") { Description = "A model zip saved by train, or an exported .onnx", HelpName = "model.zip|model.onnx", Required = true };
+    private readonly Option<string> output = new("--out") { Description = "The folder to write the PNG files to (created if absent)", HelpName = "DIR", Required = true };
+
+    public PlotCommand()
+        : base("plot", "Write DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png (the first " +
+            "convolution layer's kernels; not for the mlp, which has none)")
     {
-        var modelPath = options.RequiredString("model");
-        var output = options.RequiredString("out");
-        options.RejectUnknown();
+        Options.Add(model);
+        Options.Add(output);
+        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(output)));
+    }
+
+    private static int Run(string modelPath, string output)
+    {
 
         var info = KeypointModelInfo.Load(modelPath);
         Directory.CreateDirectory(output);

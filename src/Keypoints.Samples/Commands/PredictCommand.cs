@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet.Scoring;
@@ -9,16 +10,36 @@ namespace Keypoints.Samples.Commands;
 
 /// <summary><c>predict</c>: with <c>--image</c>, draws a saved image-file model's keypoints on one picture (PNG); with
 /// <c>--data</c>, writes the predicted keypoints of every row of a CSV (Kaggle or image files) to a CSV.</summary>
-internal static class PredictCommand
+internal sealed class PredictCommand : Command
 {
-    public static int Run(CommandLine options)
+    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train", HelpName = "model.zip", Required = true };
+    private readonly Option<string?> image = new("--image")
     {
-        var modelPath = options.RequiredString("model");
-        var image = options.String("image");
-        var dataPath = options.String("data");
-        var output = options.RequiredString("out");
-        bool names = options.Flag("names");
-        options.RejectUnknown();
+        Description = "Draw the predicted points on this picture (a model trained on image files)",
+        HelpName = "face.jpg",
+    };
+    private readonly Option<string?> data = new("--data")
+    {
+        Description = "Write every row's predicted coordinates, in pixels of its original image, to the --out CSV",
+        HelpName = "file.csv",
+    };
+    private readonly Option<string> output = new("--out") { Description = "The PNG (with --image) or CSV (with --data) to write", HelpName = "overlay.png|predictions.csv", Required = true };
+    private readonly Option<bool> names = new("--names") { Description = "With --image, also draw the keypoints' names" };
+
+    public PredictCommand()
+        : base("predict", "Predict keypoints with a saved model: on one picture (--image, a PNG overlay) or on every row of a CSV (--data)")
+    {
+        Options.Add(model);
+        Options.Add(image);
+        Options.Add(data);
+        Options.Add(output);
+        Options.Add(names);
+        SetAction(result => Run(result.GetRequiredValue(model), result.GetValue(image), result.GetValue(data),
+            result.GetRequiredValue(output), result.GetValue(names)));
+    }
+
+    private static int Run(string modelPath, string? image, string? dataPath, string output, bool names)
+    {
         if ((image is null) == (dataPath is null))
             throw new UsageException("predict needs exactly one of --image face.jpg or --data file.csv.");
         if (!File.Exists(modelPath))

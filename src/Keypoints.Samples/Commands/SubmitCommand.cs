@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
@@ -7,15 +8,26 @@ using Microsoft.ML.Data;
 namespace Keypoints.Samples.Commands;
 
 /// <summary><c>submit</c>: predicts test.csv with a saved model and writes a Kaggle submission from IdLookupTable.csv.</summary>
-internal static class SubmitCommand
+internal sealed class SubmitCommand : Command
 {
-    public static int Run(CommandLine options)
+    private readonly Option<string> model = new("--model") { Description = "A model zip trained on a Kaggle CSV", HelpName = "model.zip", Required = true };
+    private readonly Option<string> test = new("--test") { Description = "Kaggle's test.csv (ImageId, Image)", HelpName = "test.csv", Required = true };
+    private readonly Option<string> lookup = new("--lookup") { Description = "Kaggle's IdLookupTable.csv", HelpName = "IdLookupTable.csv", Required = true };
+    private readonly Option<string> output = new("--out") { Description = "The submission CSV to write (RowId,Location)", HelpName = "submission.csv", Required = true };
+
+    public SubmitCommand()
+        : base("submit", "Predict Kaggle's test.csv with a saved model and write a submission from IdLookupTable.csv")
     {
-        var modelPath = options.RequiredString("model");
-        var testPath = options.RequiredString("test");
-        var lookupPath = options.RequiredString("lookup");
-        var output = options.RequiredString("out");
-        options.RejectUnknown();
+        Options.Add(model);
+        Options.Add(test);
+        Options.Add(lookup);
+        Options.Add(output);
+        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(test), result.GetRequiredValue(lookup),
+            result.GetRequiredValue(output)));
+    }
+
+    private static int Run(string modelPath, string testPath, string lookupPath, string output)
+    {
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
 

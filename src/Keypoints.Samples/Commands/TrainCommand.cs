@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Trainers;
@@ -9,59 +11,166 @@ using Microsoft.ML;
 namespace Keypoints.Samples.Commands;
 
 /// <summary><c>train</c>: fits a keypoint CNN on a Kaggle-layout CSV or a CSV of image files and saves an ML.NET model zip.</summary>
-internal static class TrainCommand
+internal sealed class TrainCommand : Command
 {
-    public static int Run(CommandLine options)
+    private static readonly string[] Architectures = ["mlp", "convnet3", "nouri-dropout", "conv2", "conv6", "resnet18"];
+
+    private readonly Option<string?> data = new("--data")
+    {
+        Description = "The training CSV, Kaggle layout or image files [default: ../shared/data/fkd/training.csv when present]",
+        HelpName = "training.csv",
+    };
+    private readonly Option<string?> validation = new("--validation")
+    {
+        Description = "Validation CSV in the same layout [default: with no --data, ../shared/data/fkd/validation.csv; otherwise " +
+            "--validation-fraction of the training rows]",
+        HelpName = "validation.csv",
+    };
+    private readonly Option<double?> validationFraction = new("--validation-fraction")
+    {
+        Description = "Without --validation, the fraction of training rows held out for validation; 0 trains on all rows without validation [default: 0.2]",
+        HelpName = "F",
+    };
+    private readonly Option<int?> inputSize = new("--input-size") { Description = "(image files) Resize each face to N x N pixels [default: 96]", HelpName = "N" };
+    private readonly Option<bool> color = new("--color") { Description = "(image files) Read the images in color instead of grey" };
+    private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "convnet3" };
+    private readonly Option<string> optimizer = new("--optimizer") { Description = "The optimizer", DefaultValueFactory = _ => "adam" };
+    private readonly Option<int?> epochs = new("--epochs") { Description = "Maximum epochs [default: 150]", HelpName = "N" };
+    private readonly Option<double?> maxMinutes = new("--max-minutes") { Description = "Wall-clock budget for training, in minutes", HelpName = "M" };
+    private readonly Option<int?> batchSize = new("--batch-size") { Description = "Images per batch [default: 128]", HelpName = "B" };
+    private readonly Option<int?> seed = new("--seed") { Description = "Random seed, for runs that repeat exactly", HelpName = "S" };
+    private readonly Option<string> output = new("--out") { Description = "The model zip to write", HelpName = "model.zip", DefaultValueFactory = _ => "model.zip" };
+    private readonly Option<double?> learningRate = new("--learning-rate") { Description = "Initial learning rate [default: the optimizer's]", HelpName = "LR" };
+    private readonly Option<double?> learningRateDecay = new("--lr-decay") { Description = "(Adam) Learning-rate factor per epoch [default: 0.98]", HelpName = "FACTOR" };
+    private readonly Option<int?> patience = new("--patience") { Description = "Stop after this many epochs without a better validation RMSE; 0 turns early stopping off [default: 30]", HelpName = "EPOCHS" };
+    private readonly Option<double?> weightDecay = new("--weight-decay") { Description = "L2 weight decay [default: 0]", HelpName = "L2" };
+    private readonly Option<string?> checkpoints = new("--checkpoints") { Description = "Checkpoint folder [default: beside --out, <out>.checkpoints]", HelpName = "DIR" };
+    private readonly Option<bool> resume = new("--resume") { Description = "Continue from the checkpoint in the checkpoint folder, when there is one" };
+    private readonly Option<bool> specialists = new("--specialists") { Description = "Then fine-tune one copy of the network per keypoint group (Nouri's six)" };
+    private readonly Option<int?> specialistEpochs = new("--specialist-epochs") { Description = "Maximum epochs per specialist [default: 100]", HelpName = "N" };
+    private readonly Option<double?> specialistMinutes = new("--specialist-minutes") { Description = "Wall-clock budget per specialist, in minutes", HelpName = "M" };
+    private readonly Option<double?> specialistLearningRate = new("--specialist-learning-rate")
+    {
+        Description = "Specialists' initial learning rate [default: the rate of the base network's kept epoch]",
+        HelpName = "LR",
+    };
+    private readonly Option<bool> testTimeFlip = new("--tta")
+    {
+        Description = "The saved model averages every prediction with the un-mirrored prediction of the mirrored face",
+    };
+    private readonly Option<bool> noFlip = new("--no-flip") { Description = "Do not mirror half of every training batch" };
+    private readonly Option<int?> pretrainEpochs = new("--pretrain-epochs")
+    {
+        Description = "First pre-train the convolutional layers for N epochs as a denoising autoencoder (not with --arch mlp, " +
+            "not again when --resume finds a checkpoint)",
+        HelpName = "N",
+    };
+    private readonly Option<double?> pretrainNoise = new("--pretrain-noise")
+    {
+        Description = "Pre-training noise, in [0, 1] pixel units [default: 0.2]",
+        HelpName = "SIGMA",
+    };
+    private readonly Option<bool> augment = new("--augment")
+    {
+        Description = "Default per-batch augmentation: rotation within 15 degrees, scale 0.9 to 1.1, shift within 0.05 of the " +
+            "image size, brightness within 0.1, contrast 0.8 to 1.2, each with probability 0.5, blur sigma 0.5 to 1.5 px with probability 0.2",
+    };
+    private readonly Option<double?> rotate = new("--rotate") { Description = "Rotate within +-DEG degrees (turns rotation on)", HelpName = "DEG" };
+    private readonly Option<(double Min, double Max)?> scale = new("--scale")
+    {
+        Description = "Scale by a factor from MIN to MAX (turns scaling on)",
+        HelpName = "MIN,MAX",
+        CustomParser = ParseRange,
+    };
+    private readonly Option<double?> shift = new("--shift") { Description = "Shift within +-FRAC of the image size (turns shifting on)", HelpName = "FRAC" };
+    private readonly Option<double?> brightness = new("--brightness") { Description = "Add within +-DELTA to normalized pixels (turns brightness on)", HelpName = "DELTA" };
+    private readonly Option<(double Min, double Max)?> contrast = new("--contrast")
+    {
+        Description = "Scale contrast by a factor from MIN to MAX (turns contrast on)",
+        HelpName = "MIN,MAX",
+        CustomParser = ParseRange,
+    };
+    private readonly Option<double?> blur = new("--blur") { Description = "Gaussian blur up to this sigma in pixels (turns blur on)", HelpName = "SIGMA_MAX" };
+    private readonly Option<double?> augmentProbability = new("--augment-p")
+    {
+        Description = "Probability of every transform that is on (needs --augment or a transform option); a turned-on transform otherwise has 0.5",
+        HelpName = "P",
+    };
+
+    public TrainCommand()
+        : base("train", "Train a keypoint CNN on a Kaggle CSV or a CSV of image files and save an ML.NET model zip. Prints one line " +
+            "per epoch; with validation data it ends with the saved model's validation RMSE and NME.")
+    {
+        architecture.AcceptOnlyFromAmong(Architectures);
+        optimizer.AcceptOnlyFromAmong("adam", "nesterov");
+        foreach (var option in new Option[]
+        {
+            data, validation, validationFraction, inputSize, color, architecture, optimizer, epochs, maxMinutes, batchSize, seed, output,
+            learningRate, learningRateDecay, patience, weightDecay, checkpoints, resume, specialists, specialistEpochs,
+            specialistMinutes, specialistLearningRate, testTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, rotate, scale,
+            shift, brightness, contrast, blur, augmentProbability,
+        })
+            Options.Add(option);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult options)
     {
         var sharedFkd = DataLocations.FindSharedFkd();
-        var dataPath = options.String("data");
-        var validationPath = options.String("validation");
+        var dataPath = options.GetValue(data);
+        var validationPath = options.GetValue(validation);
+        var fraction = options.GetValue(validationFraction);
+        if (validationPath is not null && fraction is not null)
+            throw new UsageException("Options --validation and --validation-fraction exclude each other: validate on a file or on held-out rows.");
         if (dataPath is null)
         {
             if (sharedFkd is null)
                 throw new UsageException(DataLocations.DownloadHint);
             dataPath = Path.Combine(sharedFkd, "training.csv");
-            validationPath ??= Path.Combine(sharedFkd, "validation.csv");
+            if (fraction is null)
+                validationPath ??= Path.Combine(sharedFkd, "validation.csv");
         }
         var trainerOptions = new KeypointCnnTrainer.Options();
-        trainerOptions.Architecture = ParseArchitecture(options.String("arch") ?? "convnet3");
-        trainerOptions.Optimizer = ParseOptimizer(options.String("optimizer") ?? "adam");
-        trainerOptions.MaxEpochs = options.Int("epochs") ?? trainerOptions.MaxEpochs;
-        trainerOptions.BatchSize = options.Int("batch-size") ?? trainerOptions.BatchSize;
-        trainerOptions.Seed = options.Int("seed");
-        trainerOptions.MaxTrainingTime = options.Double("max-minutes") is double minutes ? TimeSpan.FromMinutes(minutes) : null;
-        trainerOptions.WeightDecay = options.Double("weight-decay") ?? trainerOptions.WeightDecay;
-        trainerOptions.LearningRate = options.Double("learning-rate");
-        trainerOptions.LearningRateDecay = options.Double("lr-decay") ?? trainerOptions.LearningRateDecay;
-        trainerOptions.EarlyStoppingPatience = options.Int("patience") ?? trainerOptions.EarlyStoppingPatience;
+        trainerOptions.Architecture = ParseArchitecture(options.GetRequiredValue(architecture));
+        trainerOptions.Optimizer = options.GetRequiredValue(optimizer) == "nesterov" ? KeypointOptimizer.Nesterov : KeypointOptimizer.Adam;
+        trainerOptions.MaxEpochs = options.GetValue(epochs) ?? trainerOptions.MaxEpochs;
+        trainerOptions.BatchSize = options.GetValue(batchSize) ?? trainerOptions.BatchSize;
+        trainerOptions.Seed = options.GetValue(seed);
+        trainerOptions.MaxTrainingTime = options.GetValue(maxMinutes) is double minutes ? TimeSpan.FromMinutes(minutes) : null;
+        trainerOptions.WeightDecay = options.GetValue(weightDecay) ?? trainerOptions.WeightDecay;
+        trainerOptions.LearningRate = options.GetValue(learningRate);
+        trainerOptions.LearningRateDecay = options.GetValue(learningRateDecay) ?? trainerOptions.LearningRateDecay;
+        trainerOptions.EarlyStoppingPatience = options.GetValue(patience) ?? trainerOptions.EarlyStoppingPatience;
+        trainerOptions.ValidationFraction = fraction ?? trainerOptions.ValidationFraction;
         trainerOptions.Augmentation = ParseAugmentation(options);
-        trainerOptions.Specialists = options.Flag("specialists");
-        trainerOptions.SpecialistMaxEpochs = options.Int("specialist-epochs") ?? trainerOptions.SpecialistMaxEpochs;
-        trainerOptions.SpecialistMaxTrainingTime = options.Double("specialist-minutes") is double specialistMinutes
-            ? TimeSpan.FromMinutes(specialistMinutes) : null;
-        trainerOptions.SpecialistLearningRate = options.Double("specialist-learning-rate");
-        trainerOptions.TestTimeFlip = options.Flag("tta");
-        trainerOptions.FlipAugmentation = !options.Flag("no-flip");
-        trainerOptions.PretrainingEpochs = options.Int("pretrain-epochs") ?? trainerOptions.PretrainingEpochs;
-        trainerOptions.PretrainingNoise = options.Double("pretrain-noise") ?? trainerOptions.PretrainingNoise;
-        var output = options.String("out") ?? "model.zip";
-        trainerOptions.CheckpointFolder = options.String("checkpoints") ?? Path.GetFullPath(output) + ".checkpoints";
-        trainerOptions.ResumeFromCheckpoint = options.Flag("resume");
-        var inputSize = options.Int("input-size");
-        bool color = options.Flag("color");
-        options.RejectUnknown();
+        trainerOptions.Specialists = options.GetValue(specialists);
+        trainerOptions.SpecialistMaxEpochs = options.GetValue(specialistEpochs) ?? trainerOptions.SpecialistMaxEpochs;
+        trainerOptions.SpecialistMaxTrainingTime = options.GetValue(specialistMinutes) is double specialistBudget
+            ? TimeSpan.FromMinutes(specialistBudget) : null;
+        trainerOptions.SpecialistLearningRate = options.GetValue(specialistLearningRate);
+        trainerOptions.TestTimeFlip = options.GetValue(testTimeFlip);
+        trainerOptions.FlipAugmentation = !options.GetValue(noFlip);
+        trainerOptions.PretrainingEpochs = options.GetValue(pretrainEpochs) ?? trainerOptions.PretrainingEpochs;
+        trainerOptions.PretrainingNoise = options.GetValue(pretrainNoise) ?? trainerOptions.PretrainingNoise;
+        var outputPath = options.GetRequiredValue(output);
+        trainerOptions.CheckpointFolder = options.GetValue(checkpoints) ?? Path.GetFullPath(outputPath) + ".checkpoints";
+        trainerOptions.ResumeFromCheckpoint = options.GetValue(resume);
+        var size = options.GetValue(inputSize);
+        bool inColor = options.GetValue(color);
 
         var ml = new MLContext(trainerOptions.Seed);
-        var data = KeypointDataFile.Load(ml, dataPath);
-        var validation = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
-        if (validation is not null && validation.IsImageFiles != data.IsImageFiles)
+        var trainingData = KeypointDataFile.Load(ml, dataPath);
+        var validationData = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
+        if (validationData is not null && validationData.IsImageFiles != trainingData.IsImageFiles)
             throw new UsageException($"'{dataPath}' and '{validationPath}' must both be Kaggle CSVs or both CSVs of image files.");
-        if (!data.IsImageFiles && (inputSize is not null || color))
+        if (!trainingData.IsImageFiles && (size is not null || inColor))
             throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
-        trainerOptions.ValidationData = validation?.Data;
-        trainerOptions.Channels = color ? 3 : 1;
-        trainerOptions.Progress = new ConsoleProgress(trainerOptions);
-        trainerOptions.PretrainingProgress = new ConsolePretrainingProgress();
+        trainerOptions.ValidationData = validationData?.Data;
+        trainerOptions.Channels = inColor ? 3 : 1;
+        var progress = new TrainingProgress(trainerOptions.MaxEpochs, trainerOptions.MaxTrainingTime,
+            trainerOptions.ResumeFromCheckpoint ? 0 : trainerOptions.PretrainingEpochs, trainerOptions.SpecialistMaxEpochs);
+        trainerOptions.Progress = progress;
+        trainerOptions.PretrainingProgress = progress;
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
         Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
@@ -69,30 +178,35 @@ internal static class TrainCommand
             (trainerOptions.Specialists ? ", then specialists" : "") +
             (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
             (trainerOptions.PretrainingEpochs > 0 ? $" after {trainerOptions.PretrainingEpochs} epochs of denoising-autoencoder pretraining" : "") +
-            (validationPath is null ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : $", validating on {validationPath}"));
+            (validationPath is not null ? $", validating on {validationPath}"
+                : trainerOptions.ValidationFraction > 0 ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : " without validation"));
 
-        var (model, network) = Fit(ml, trainerOptions, data, inputSize ?? 96);
+        if (trainingData.IsImageFiles)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"image files: {trainingData.Layout.KeypointCount} keypoints ({trainingData.Layout.Name}), resized to {size ?? 96} x {size ?? 96}, {(inColor ? "color" : "grey")}"));
+
+        var (model, network) = progress.Run(() => Fit(ml, trainerOptions, trainingData, size ?? 96));
         using var disposeModel = (IDisposable)model;
-        SaveAtomically(ml, model, data.Data.Schema, output);
+        SaveAtomically(ml, model, trainingData.Data.Schema, outputPath);
         var best = network.History.Where(h => !double.IsNaN(h.ValidationRmse)).MinBy(h => h.ValidationRmse);
         Console.WriteLine(best is null
-            ? $"saved {output} after {network.History.Count} epochs"
+            ? $"saved {outputPath} after {network.History.Count} epochs"
             : string.Create(CultureInfo.InvariantCulture,
-                $"saved {output}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
+                $"saved {outputPath}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
         if (trainerOptions.FlipAugmentation && trainerOptions.CalibrateFlipAxis)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"the labels' mirror axis lies {network.FlipAxisOffset:+0.00;-0.00} px from the image's center line (flips and --tta mirror about it)"));
         foreach (var (group, history) in network.SpecialistHistories)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
-        if (validation is not null)
+        if (validationData is not null)
         {
-            PrintValidation(ml, model, validation, "validation of the saved model");
+            PrintValidation(ml, model, validationData, "validation of the saved model");
             // An image-file model chains the network with the image pipeline; only a bare network can be rebuilt without the flip.
-            if (network.TestTimeFlip && !data.IsImageFiles)
+            if (network.TestTimeFlip && !trainingData.IsImageFiles)
             {
                 using var withoutFlip = network.WithTestTimeFlip(false);
-                PrintValidation(ml, withoutFlip, validation, "the same networks without test-time flip");
+                PrintValidation(ml, withoutFlip, validationData, "the same networks without test-time flip");
             }
         }
         return 0;
@@ -107,8 +221,6 @@ internal static class TrainCommand
             var network = ml.Keypoints.Trainers.Cnn(trainerOptions).Fit(data.Data);
             return (network, network);
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"image files: {data.Layout.KeypointCount} keypoints ({data.Layout.Name}), resized to {inputSize} x {inputSize}, {(trainerOptions.Channels == 3 ? "color" : "grey")}"));
         var model = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options
         {
             InputWidth = inputSize,
@@ -138,41 +250,41 @@ internal static class TrainCommand
     /// option sets its transform's range and turns it on with probability 0.5 if it was off; <c>--augment-p</c> then
     /// sets the probability of every transform that is on. Out-of-range values fail in the trainer's validation.
     /// </summary>
-    private static AugmentationOptions ParseAugmentation(CommandLine options)
+    private AugmentationOptions ParseAugmentation(ParseResult options)
     {
-        var augmentation = options.Flag("augment") ? AugmentationOptions.Default : AugmentationOptions.None;
-        if (options.Double("rotate") is double degrees)
+        var augmentation = options.GetValue(augment) ? AugmentationOptions.Default : AugmentationOptions.None;
+        if (options.GetValue(rotate) is double degrees)
         {
             augmentation.MaxRotationDegrees = degrees;
             augmentation.RotationProbability = TurnOn(augmentation.RotationProbability);
         }
-        if (options.Range("scale") is var (minScale, maxScale))
+        if (options.GetValue(scale) is var (minScale, maxScale))
         {
             (augmentation.MinScale, augmentation.MaxScale) = (minScale, maxScale);
             augmentation.ScaleProbability = TurnOn(augmentation.ScaleProbability);
         }
-        if (options.Double("shift") is double shift)
+        if (options.GetValue(shift) is double maxShift)
         {
-            augmentation.MaxShift = shift;
+            augmentation.MaxShift = maxShift;
             augmentation.ShiftProbability = TurnOn(augmentation.ShiftProbability);
         }
-        if (options.Double("brightness") is double delta)
+        if (options.GetValue(brightness) is double delta)
         {
             augmentation.MaxBrightnessDelta = delta;
             augmentation.BrightnessProbability = TurnOn(augmentation.BrightnessProbability);
         }
-        if (options.Range("contrast") is var (minContrast, maxContrast))
+        if (options.GetValue(contrast) is var (minContrast, maxContrast))
         {
             (augmentation.MinContrast, augmentation.MaxContrast) = (minContrast, maxContrast);
             augmentation.ContrastProbability = TurnOn(augmentation.ContrastProbability);
         }
-        if (options.Double("blur") is double sigma)
+        if (options.GetValue(blur) is double sigma)
         {
             // The option gives only the largest sigma; the smallest stays the default unless that is larger.
             (augmentation.MinBlurSigma, augmentation.MaxBlurSigma) = (Math.Min(augmentation.MinBlurSigma, sigma), sigma);
             augmentation.BlurProbability = TurnOn(augmentation.BlurProbability);
         }
-        if (options.Double("augment-p") is double probability)
+        if (options.GetValue(augmentProbability) is double probability)
         {
             if (!augmentation.IsEnabled)
                 throw new UsageException("Option --augment-p needs --augment or a transform option (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
@@ -197,42 +309,20 @@ internal static class TrainCommand
         "conv2" => KeypointArchitecture.Conv2,
         "conv6" => KeypointArchitecture.Conv6,
         "resnet18" => KeypointArchitecture.ResNet18,
-        _ => throw new UsageException($"Unknown --arch '{name}'; use mlp, convnet3, nouri-dropout, conv2, conv6 or resnet18."),
+        _ => throw new UsageException($"Unknown --arch '{name}'; use {string.Join(", ", Architectures)}."),
     };
 
-    private static KeypointOptimizer ParseOptimizer(string name) => name switch
+    /// <summary>Reads <c>MIN,MAX</c>: two numbers separated by a comma.</summary>
+    private static (double Min, double Max)? ParseRange(ArgumentResult result)
     {
-        "adam" => KeypointOptimizer.Adam,
-        "nesterov" => KeypointOptimizer.Nesterov,
-        _ => throw new UsageException($"Unknown --optimizer '{name}'; use adam or nesterov."),
-    };
-
-    /// <summary>Prints one line per epoch: loss, validation RMSE, speed and the time left.</summary>
-    private sealed class ConsoleProgress(KeypointCnnTrainer.Options options) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value)
-        {
-            if (value.Specialist is { } group)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"specialist {group} epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
-                    $"{value.ImagesPerSecond,6:F0} images/s{(value.IsBest ? "  *" : "")}"));
-                return;
-            }
-            double perEpoch = value.Elapsed.TotalSeconds / value.Epoch;
-            double left = (options.MaxEpochs - value.Epoch) * perEpoch;
-            if (options.MaxTrainingTime is { } budget)
-                left = Math.Min(left, Math.Max(0, (budget - value.Elapsed).TotalSeconds));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
-                $"{value.ImagesPerSecond,6:F0} images/s  ETA {TimeSpan.FromSeconds(left):hh\\:mm\\:ss}{(value.IsBest ? "  *" : "")}"));
-        }
-    }
-
-    /// <summary>Prints one line per pretraining epoch: the reconstruction error and the time spent.</summary>
-    private sealed class ConsolePretrainingProgress : IProgress<PretrainingReport>
-    {
-        public void Report(PretrainingReport value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"pretraining epoch {value.Epoch,4}  reconstruction MSE {value.ReconstructionMse:F6}  {value.Elapsed.TotalMinutes:F1} min"));
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max))
+            return (min, max);
+        var name = result.Parent is OptionResult option ? option.Option.Name : "the option";
+        result.AddError($"Option {name} expects MIN,MAX, got '{text}'.");
+        return null;
     }
 }

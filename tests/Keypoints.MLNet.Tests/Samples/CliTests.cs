@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Keypoints.MLNet.Layouts;
 
 namespace Keypoints.MLNet.Tests.Samples;
@@ -26,6 +27,33 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.InRange(nme, 0.01, 0.3);
         foreach (var name in KeypointLayout.Kaggle15.KeypointNames)
             Assert.Contains(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Info_PrintsOneJsonObject_WithTheModelsMetadata()
+    {
+        var result = Cli.Run("info", "--model", fixture.ModelPath);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var info = json.RootElement;
+        Assert.Equal(JsonValueKind.Object, info.ValueKind);
+        foreach (var key in new[] { "layout", "keypoints", "flipPairs", "groups", "inputWidth", "inputHeight", "channels", "framing",
+            "testTimeFlip", "flipAxisOffset", "epochs", "bestValidationRmse", "libraryVersion" })
+            Assert.True(info.TryGetProperty(key, out _), $"no '{key}' in {result.StandardOutput}");
+        Assert.Equal("Kaggle15", info.GetProperty("layout").GetString());
+        Assert.Equal(KeypointLayout.Kaggle15.KeypointNames, info.GetProperty("keypoints").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains(info.GetProperty("flipPairs").EnumerateArray(),
+            p => p[0].GetString() == "left_eye_center" && p[1].GetString() == "right_eye_center");
+        Assert.Equal(6, info.GetProperty("groups").GetArrayLength());
+        Assert.Equal(96, info.GetProperty("inputWidth").GetInt32());
+        Assert.Equal(96, info.GetProperty("inputHeight").GetInt32());
+        Assert.Equal(1, info.GetProperty("channels").GetInt32());
+        Assert.False(info.GetProperty("testTimeFlip").GetBoolean());
+        Assert.Equal(40, info.GetProperty("epochs").GetInt32());
+        Assert.InRange(info.GetProperty("bestValidationRmse").GetDouble(), 0.5, 30);
+        Assert.InRange(info.GetProperty("framing").GetProperty("interOcularDistance").GetDouble(), 0.2, 0.6);
+        Assert.False(string.IsNullOrEmpty(info.GetProperty("libraryVersion").GetString()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Samples;
@@ -26,6 +27,20 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         // pixels would be off by tens of pixels or more.
         Assert.InRange(rmse, 1, 60);
         Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Info_DescribesTheImageFileModel_ItsLayoutAndInputSize()
+    {
+        var result = Cli.Run("info", "--model", fixture.ModelPath);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        var info = JsonDocument.Parse(result.StandardOutput).RootElement;
+        Assert.Equal(68, info.GetProperty("keypoints").GetArrayLength());
+        Assert.True(info.GetProperty("flipPairs").GetArrayLength() > 0);
+        Assert.Equal(48, info.GetProperty("inputWidth").GetInt32());
+        Assert.Equal(48, info.GetProperty("inputHeight").GetInt32());
+        Assert.Equal(1, info.GetProperty("epochs").GetInt32());
     }
 
     [Fact]

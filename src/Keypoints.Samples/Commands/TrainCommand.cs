@@ -36,7 +36,12 @@ internal sealed class TrainCommand : Command
     private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "convnet3" };
     private readonly Option<string> optimizer = new("--optimizer") { Description = "The optimizer", DefaultValueFactory = _ => "adam" };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Maximum epochs [default: 150]", HelpName = "N" };
-    private readonly Option<double?> maxMinutes = new("--max-minutes") { Description = "Wall-clock budget for training, in minutes", HelpName = "M" };
+    private readonly Option<double?> maxMinutes = new("--max-minutes")
+    {
+        Description = "Wall-clock budget of the whole run, in minutes: pre-training (at most 20%), the base network (half of what is " +
+            "left when specialists follow) and the specialists (equal parts of the rest)",
+        HelpName = "M",
+    };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "Images per batch [default: 128]", HelpName = "B" };
     private readonly Option<int?> seed = new("--seed") { Description = "Random seed, for runs that repeat exactly", HelpName = "S" };
     private readonly Option<string> output = new("--out") { Description = "The model zip to write", HelpName = "model.zip", DefaultValueFactory = _ => "model.zip" };
@@ -167,7 +172,8 @@ internal sealed class TrainCommand : Command
             throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
         trainerOptions.ValidationData = validationData?.Data;
         trainerOptions.Channels = inColor ? 3 : 1;
-        var progress = new TrainingProgress(trainerOptions.MaxEpochs, trainerOptions.MaxTrainingTime,
+        var progress = new TrainingProgress(trainerOptions.MaxEpochs,
+            trainerOptions.MaxTrainingTime * (trainerOptions.Specialists ? trainerOptions.BaseNetworkTimeShare : 1),
             trainerOptions.ResumeFromCheckpoint ? 0 : trainerOptions.PretrainingEpochs, trainerOptions.SpecialistMaxEpochs);
         trainerOptions.Progress = progress;
         trainerOptions.PretrainingProgress = progress;

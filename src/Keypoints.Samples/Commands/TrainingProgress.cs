@@ -13,7 +13,8 @@ namespace Keypoints.Samples.Commands;
 /// arena of its own, where libtorch's large allocations are mmapped afresh every step (see the README's runtime notes).
 /// Only the bar's refresh runs on Spectre.Console's own thread.</remarks>
 /// <param name="maxEpochs">The base network's epoch limit.</param>
-/// <param name="maxTrainingTime">The base network's wall-clock limit, if any.</param>
+/// <param name="maxTrainingTime">The base network's share of the run's wall-clock budget, if any (less when pre-training used
+/// part of it).</param>
 /// <param name="pretrainingEpochs">Pre-training epochs, 0 for none (or none left, when resuming).</param>
 /// <param name="specialistMaxEpochs">Each specialist's epoch limit.</param>
 internal sealed class TrainingProgress(int maxEpochs, TimeSpan? maxTrainingTime, int pretrainingEpochs, int specialistMaxEpochs)

@@ -141,7 +141,10 @@ internal sealed class FlippedAppendView : IDataView
             };
         }
 
-        public override bool MoveNext()
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        public override bool MoveNext() => WrappedDataError.Unwrap(MoveNextRow);
+
+        private bool MoveNextRow()
         {
             if (current.MoveNext())
             {

@@ -71,7 +71,10 @@ internal sealed class MissingKeypointFilter : IDataView
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => inner.GetIdGetter();
 
-        public override bool MoveNext()
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        public override bool MoveNext() => WrappedDataError.Unwrap(MoveNextRow);
+
+        private bool MoveNextRow()
         {
             while (inner.MoveNext())
             {

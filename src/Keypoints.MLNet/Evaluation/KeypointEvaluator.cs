@@ -10,7 +10,11 @@ internal static class KeypointEvaluator
 {
     /// <summary>Compares <paramref name="scoreColumn"/> with <paramref name="labelColumn"/> (both <c>2K</c> pixel coordinates,
     /// NaN labels ignored) over every row of <paramref name="data"/>.</summary>
-    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout layout, string labelColumn, string scoreColumn, int extremeRows)
+    /// <remarks>A data error that ML.NET wraps while the rows are read reaches the caller unwrapped (<see cref="WrappedDataError"/>).</remarks>
+    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout layout, string labelColumn, string scoreColumn, int extremeRows) =>
+        WrappedDataError.Unwrap(() => EvaluateRows(data, layout, labelColumn, scoreColumn, extremeRows));
+
+    private static KeypointMetrics EvaluateRows(IDataView data, KeypointLayout layout, string labelColumn, string scoreColumn, int extremeRows)
     {
         int n = layout.CoordinateCount;
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumn, "label", n);

@@ -4,6 +4,7 @@ using SkiaSharp;
 namespace Keypoints.MLNet.Tests.Samples;
 
 /// <summary>The CLI on CSVs of image files: training, evaluation with contact sheets, and overlay pictures.</summary>
+[Trait("Category", "Integration")]
 public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixture<ImageFileCliFixture>
 {
     [Fact]

@@ -6,6 +6,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Runtime;

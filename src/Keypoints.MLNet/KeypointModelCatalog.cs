@@ -1,6 +1,6 @@
 using Keypoints.MLNet.Evaluation;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet;
@@ -8,7 +8,13 @@ namespace Keypoints.MLNet;
 /// <summary>Keypoint trainers and evaluation, reached as <c>mlContext.Keypoints</c>.</summary>
 public sealed class KeypointModelCatalog
 {
-    internal KeypointModelCatalog(MLContext mlContext) => Trainers = new KeypointTrainersCatalog(mlContext);
+    private readonly MLContext mlContext;
+
+    internal KeypointModelCatalog(MLContext mlContext)
+    {
+        this.mlContext = mlContext;
+        Trainers = new KeypointTrainersCatalog(mlContext);
+    }
 
     /// <summary>The keypoint trainers.</summary>
     public KeypointTrainersCatalog Trainers { get; }
@@ -26,5 +32,33 @@ public sealed class KeypointModelCatalog
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(extremeRows);
         return KeypointEvaluator.Evaluate(data, layout ?? KeypointLayout.Kaggle15, labelColumnName, predictedColumnName, extremeRows);
+    }
+
+    /// <summary>Loads a keypoint model, typed, from a zip saved by <c>mlContext.Model.Save</c> or from a bare <c>.onnx</c> written by
+    /// <c>ExportOnnx</c>: a <see cref="KeypointCnnModel"/>, or for a model trained on image files a <see cref="KeypointImageModel"/>,
+    /// with the same <c>Transform</c>, <c>Metadata</c> and <c>ExportOnnx</c> as the fitted model. (Plain
+    /// <c>mlContext.Model.Load</c> also works, and gives the untyped chain of ML.NET transformers.)</summary>
+    /// <param name="path">The model file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, truncated, not a zip or ONNX model, holds no keypoint graph, or a
+    /// 0.1.0 model; one line that names the file (and the version).</exception>
+    public IKeypointModel LoadModel(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return KeypointCnnModel.Load(mlContext, path);
+    }
+
+    /// <summary><see cref="LoadModel(string)"/>, for a caller that knows the kind of model in the file.</summary>
+    /// <typeparam name="TModel"><see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</typeparam>
+    /// <param name="path">The model file.</param>
+    /// <exception cref="InvalidDataException">As <see cref="LoadModel(string)"/>, or the file holds the other kind of model.</exception>
+    public TModel LoadModel<TModel>(string path)
+        where TModel : class, IKeypointModel
+    {
+        var model = LoadModel(path);
+        if (model is TModel typed)
+            return typed;
+        model.Dispose();
+        throw new InvalidDataException($"Model file '{path}' holds a {model.GetType().Name}, not a {typeof(TModel).Name}.");
     }
 }

@@ -63,7 +63,7 @@ public sealed class KeypointDataCatalog
     /// <param name="imageColumnName">Column of <c>C * H * W</c> pixel values (CHW).</param>
     /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates.</param>
     /// <param name="flipAxisOffset">Where the labels' mirror axis lies, in pixels right of the image's center line: 0 for labels
-    /// with pixel centers at integer coordinates; a trained model's <see cref="Scoring.KeypointCnnModel.FlipAxisOffset"/> for
+    /// with pixel centers at integer coordinates; a trained model's <c>KeypointCnnModel.FlipAxisOffset</c> for
     /// labels in another convention.</param>
     public IDataView AppendFlipped(IDataView data, KeypointLayout? layout = null, string imageColumnName = "Image",
         string labelColumnName = "Keypoints", double flipAxisOffset = 0)

@@ -64,6 +64,7 @@ public sealed class KeypointLayout
                 CheckIndex(index, nameof(groups));
         }
         Groups = groups.ToArray();
+        EyeCenterKeypoints = FindEyeCenterKeypoints(KeypointNames);
     }
 
     /// <summary>The Kaggle "Facial Keypoints Detection" layout: 15 keypoints in a 96 x 96 grey image,
@@ -98,6 +99,61 @@ public sealed class KeypointLayout
 
     /// <summary>Named keypoint groups (for the Kaggle layout: Nouri's six specialist groups).</summary>
     public IReadOnlyList<KeypointGroup> Groups { get; }
+
+    /// <summary>The keypoints whose mean is the center of each eye (the subject's left and right), found by name:
+    /// <c>left_eye_center</c> and <c>right_eye_center</c> when the layout has them (Kaggle15), else every <c>left_eye_N</c> and
+    /// <c>right_eye_N</c> (Ibug68: 42-47 and 36-41). <see langword="null"/> when the layout names no eyes.</summary>
+    public (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? EyeCenterKeypoints { get; }
+
+    /// <summary>The centers of both eyes in pixels, from one row of <c>2K</c> interleaved coordinates, each the mean of
+    /// <see cref="EyeCenterKeypoints"/>; <see langword="false"/> when the layout names no eyes or a coordinate is missing (NaN).</summary>
+    /// <param name="coordinates">One face's coordinates, <c>x0, y0, x1, y1, ...</c>.</param>
+    /// <param name="left">The subject's left eye center.</param>
+    /// <param name="right">The subject's right eye center.</param>
+    public bool TryGetEyeCenters(ReadOnlySpan<float> coordinates, out (double X, double Y) left, out (double X, double Y) right)
+    {
+        left = right = (double.NaN, double.NaN);
+        if (EyeCenterKeypoints is not { } eyes || coordinates.Length != CoordinateCount)
+            return false;
+        left = Mean(coordinates, eyes.Left);
+        right = Mean(coordinates, eyes.Right);
+        return double.IsFinite(left.X) && double.IsFinite(left.Y) && double.IsFinite(right.X) && double.IsFinite(right.Y);
+    }
+
+    private static (double X, double Y) Mean(ReadOnlySpan<float> coordinates, IReadOnlyList<int> keypoints)
+    {
+        double x = 0, y = 0;
+        foreach (var k in keypoints)
+        {
+            x += coordinates[2 * k];
+            y += coordinates[2 * k + 1];
+        }
+        return (x / keypoints.Count, y / keypoints.Count);
+    }
+
+    private static (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? FindEyeCenterKeypoints(IReadOnlyList<string> names)
+    {
+        int leftCenter = IndexOfName(names, "left_eye_center"), rightCenter = IndexOfName(names, "right_eye_center");
+        if (leftCenter >= 0 && rightCenter >= 0)
+            return ([leftCenter], [rightCenter]);
+        int[] Numbered(string prefix) => Enumerable.Range(0, names.Count)
+            .Where(i => names[i].StartsWith(prefix, StringComparison.Ordinal) && names[i].Length > prefix.Length
+                && names[i].AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0)
+            .ToArray();
+        var left = Numbered("left_eye_");
+        var right = Numbered("right_eye_");
+        return left.Length > 0 && right.Length > 0 ? (left, right) : null;
+    }
+
+    private static int IndexOfName(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+                return i;
+        }
+        return -1;
+    }
 
     /// <summary>Column names of the coordinates in Kaggle style: <c>name_x</c>, <c>name_y</c> per keypoint.</summary>
     public IReadOnlyList<string> CoordinateNames =>

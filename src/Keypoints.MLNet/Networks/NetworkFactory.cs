@@ -1,5 +1,3 @@
-using Keypoints.MLNet.Training;
-
 namespace Keypoints.MLNet.Networks;
 
 /// <summary>Creates the network for an architecture name.</summary>

@@ -1,7 +1,6 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -10,61 +9,66 @@ using Microsoft.ML.Transforms.Onnx;
 namespace Keypoints.MLNet.Scoring;
 
 /// <summary>
-/// A trained keypoint network, scored by ML.NET's <see cref="OnnxTransformer"/> over a generated ONNX
-/// graph that maps raw pixel values to keypoint coordinates in pixels. <c>mlContext.Model.Save</c>
-/// stores it as that ONNX transformer, so a saved model loads and scores with plain ML.NET and ONNX
-/// Runtime, without this library or TorchSharp.
+/// A trained keypoint network: an ONNX graph that maps raw pixel values to keypoint coordinates in pixels, with its
+/// <see cref="KeypointModelMetadata"/> record inside, scored by ML.NET's <see cref="OnnxTransformer"/>.
+/// <c>mlContext.Model.Save</c> stores it as that ONNX transformer, so a saved model loads and scores with plain ML.NET and
+/// ONNX Runtime, without this library or TorchSharp; <c>mlContext.Keypoints.LoadModel</c> gives this type back.
 /// </summary>
-public sealed class KeypointCnnModel : ITransformer, IDisposable
+/// <remarks>
+/// The model holds graph bytes and metadata only: no TorchSharp networks, no training data.
+/// </remarks>
+public sealed class KeypointCnnModel : IKeypointModel
 {
     private readonly MLContext mlContext;
     private readonly OnnxTransformer onnx;
     private readonly byte[] graph;
-    private readonly GraphExportSettings settings;
-    private readonly IDataView schemaSource;
-    private readonly bool ownsEnsemble;
 
-    internal KeypointCnnModel(MLContext mlContext, KeypointEnsemble ensemble, GraphExportSettings settings,
-        IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> specialistHistories,
-        IDataView schemaSource, bool ownsEnsemble = true)
+    // The graph with the test-time flip switched the other way, when the trainer exported it (a fitted model has it; a
+    // model loaded from a file does not). The trainer exports both variants because composing the flip around a finished
+    // graph would need graph surgery that the hand-written ONNX writer does not do; see docs/architecture.md.
+    private readonly byte[]? otherFlipVariant;
+
+    internal KeypointCnnModel(MLContext mlContext, byte[] graph, KeypointModelMetadata metadata, byte[]? otherFlipVariant)
     {
         this.mlContext = mlContext;
-        this.settings = settings;
-        this.schemaSource = schemaSource;
-        this.ownsEnsemble = ownsEnsemble;
-        graph = KeypointGraphExporter.Export(ensemble, settings);
-        Ensemble = ensemble;
-        SpecialistHistories = specialistHistories;
+        this.graph = graph;
+        this.otherFlipVariant = otherFlipVariant;
+        Metadata = metadata;
         using var stream = new MemoryStream(graph, writable: false);
-        onnx = mlContext.Transforms.ApplyOnnxModel(settings.OutputName, settings.InputName, stream).Fit(schemaSource);
+        onnx = mlContext.Transforms.ApplyOnnxModel(metadata.OutputColumnName, metadata.InputColumnName, stream)
+            .Fit(EmptyInput(mlContext, metadata));
     }
 
+    /// <summary>Everything the model records about itself (the record stored in its graph).</summary>
+    public KeypointModelMetadata Metadata { get; }
+
     /// <summary>The keypoint set the model predicts, and the image size its coordinates refer to.</summary>
-    public KeypointLayout Layout => settings.Layout;
+    public KeypointLayout Layout => Metadata.Layout;
 
     /// <summary>Per-epoch training history of the (base) network: train loss, validation RMSE in pixels, learning rate, speed.</summary>
-    public IReadOnlyList<EpochReport> History => settings.History;
+    public IReadOnlyList<EpochReport> History => Metadata.History;
 
     /// <summary>Per-epoch training history of each specialist, by keypoint group name; empty without specialists.
     /// A specialist's validation RMSE covers its own group's coordinates only.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> SpecialistHistories { get; }
+    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> SpecialistHistories => Metadata.SpecialistHistories;
 
     /// <summary>Whether scoring averages each prediction with the un-mirrored prediction of the mirrored face.</summary>
-    public bool TestTimeFlip => settings.TestTimeFlip;
+    public bool TestTimeFlip => Metadata.TestTimeFlip;
 
     /// <summary>Where training found the labels' mirror axis, in pixels right of the image's center line (0 without
-    /// <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> or flips): a face's mirror image has its keypoints at
+    /// flip-axis calibration or flips): a face's mirror image has its keypoints at
     /// <c>W - 1 + 2 * FlipAxisOffset - x</c>. The test-time flip un-mirrors about it.</summary>
-    public double FlipAxisOffset => settings.FlipAxisOffset;
+    public double FlipAxisOffset => Metadata.FlipAxisOffset;
+
+    /// <summary>How the training faces were framed (eye midpoint and inter-ocular distance as fractions of the frame
+    /// width); null when the layout names no eyes.</summary>
+    public FaceFraming? Framing => Metadata.Framing;
 
     /// <summary>The input column of pixel values.</summary>
-    public string FeatureColumnName => settings.InputName;
+    public string FeatureColumnName => Metadata.InputColumnName;
 
     /// <summary>The output column of <c>2K</c> predicted pixel coordinates.</summary>
-    public string PredictedColumnName => settings.OutputName;
-
-    /// <summary>The trained TorchSharp networks (for tests and fine-tuning).</summary>
-    internal KeypointEnsemble Ensemble { get; }
+    public string PredictedColumnName => Metadata.OutputColumnName;
 
     /// <summary>The ONNX graph bytes.</summary>
     internal ReadOnlySpan<byte> OnnxGraph => graph;
@@ -73,13 +77,22 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     public bool IsRowToRowMapper => ((ITransformer)onnx).IsRowToRowMapper;
 
     /// <summary>The same trained networks scored with test-time flip averaging turned on or off, for example to measure
-    /// what it gives. The returned model shares this model's networks: dispose it before this one.</summary>
+    /// what it gives. The returned model is independent of this one (dispose each).</summary>
     /// <param name="enabled">Whether the returned model averages with the mirrored face's prediction.</param>
-    public KeypointCnnModel WithTestTimeFlip(bool enabled) =>
-        new(mlContext, Ensemble, settings with { TestTimeFlip = enabled }, SpecialistHistories, schemaSource, ownsEnsemble: false);
+    /// <exception cref="NotSupportedException">The model was loaded from a file and <paramref name="enabled"/> differs from
+    /// <see cref="TestTimeFlip"/>: a file holds only the variant that was saved.</exception>
+    public KeypointCnnModel WithTestTimeFlip(bool enabled)
+    {
+        if (enabled == TestTimeFlip)
+            return new KeypointCnnModel(mlContext, graph, Metadata, otherFlipVariant);
+        if (otherFlipVariant is null)
+            throw new NotSupportedException($"This model was loaded from a file that holds only its graph with TestTimeFlip = {TestTimeFlip}; " +
+                "WithTestTimeFlip can switch it only on a model fitted in this process.");
+        return new KeypointCnnModel(mlContext, otherFlipVariant, Metadata with { TestTimeFlip = enabled }, graph);
+    }
 
-    /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out) to <paramref name="path"/>,
-    /// through a temporary file and a rename so a reader never sees a partial file.</summary>
+    /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out, the metadata record inside) to
+    /// <paramref name="path"/>, through a temporary file and a rename so a reader never sees a partial file.</summary>
     public void ExportOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -112,9 +125,9 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     private DataViewSchema RequireInput(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var input = Ensemble.Input;
-        SchemaChecks.RequireSingleVector(inputSchema, FeatureColumnName, "pixel", input.Size,
-            $"the model's input of {input.Width} x {input.Height} pixels, {input.Channels} channel{(input.Channels == 1 ? "" : "s")}");
+        int width = Metadata.Layout.ImageWidth, height = Metadata.Layout.ImageHeight, channels = Metadata.Channels;
+        SchemaChecks.RequireSingleVector(inputSchema, FeatureColumnName, "pixel", channels * height * width,
+            $"the model's input of {width} x {height} pixels, {channels} channel{(channels == 1 ? "" : "s")}");
         return inputSchema;
     }
 
@@ -122,10 +135,40 @@ public sealed class KeypointCnnModel : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)onnx).Save(ctx);
 
     /// <inheritdoc/>
-    public void Dispose()
+    public void Dispose() => onnx.Dispose();
+
+    // ML.NET's ONNX estimator checks the input schema when it fits; an empty view with the input column is all it reads.
+    private static IDataView EmptyInput(MLContext mlContext, KeypointModelMetadata metadata)
     {
-        onnx.Dispose();
-        if (ownsEnsemble)
-            Ensemble.Dispose();
+        var definition = SchemaDefinition.Create(typeof(PixelRow));
+        definition[0].ColumnName = metadata.InputColumnName;
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single,
+            metadata.Channels * metadata.Layout.ImageHeight * metadata.Layout.ImageWidth);
+        return mlContext.Data.LoadFromEnumerable(Array.Empty<PixelRow>(), definition);
+    }
+
+    /// <summary>The model in <paramref name="path"/> (a zip saved by <c>mlContext.Model.Save</c>, or a bare <c>.onnx</c>), typed.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file holds no keypoint model this version reads; one line that names the file.</exception>
+    internal static IKeypointModel Load(MLContext mlContext, string path)
+    {
+        var file = KeypointModelFile.Read(path);
+        var network = new KeypointCnnModel(mlContext, file.Graph, file.Metadata, otherFlipVariant: null);
+        if (file.Metadata.ImageFiles is null)
+            return network;
+        try
+        {
+            return KeypointImageModel.Create(mlContext, network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class PixelRow
+    {
+        public float[] Pixels { get; set; } = [];
     }
 }

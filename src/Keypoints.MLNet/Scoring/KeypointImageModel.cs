@@ -1,3 +1,5 @@
+using Keypoints.MLNet.Export;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -8,13 +10,18 @@ namespace Keypoints.MLNet.Scoring;
 /// A keypoint model that reads image files: image loading, resize and pixel extraction, the ONNX network, and an ONNX
 /// graph that maps the predictions back to the coordinates of each original image, chained as ML.NET transformers.
 /// <c>mlContext.Model.Save</c> stores it as that <see cref="TransformerChain{TLastTransformer}"/>, which loads back with ML.NET,
-/// ImageAnalytics and ONNX Runtime (and this assembly for the stateless image-size glue).
+/// ImageAnalytics and ONNX Runtime (and this assembly for the stateless image-size glue); <c>mlContext.Keypoints.LoadModel</c>
+/// gives this type back.
 /// </summary>
-public sealed class KeypointImageModel : ITransformer, IDisposable
+/// <remarks>
+/// The chain is built from the network's <see cref="KeypointModelMetadata"/> alone (its <see cref="KeypointModelMetadata.ImageFiles"/>
+/// part names the columns and sizes), both after training and after loading, so a fitted and a loaded model are the same chain.
+/// </remarks>
+public sealed class KeypointImageModel : IKeypointModel
 {
     private readonly TransformerChain<ITransformer> chain;
 
-    internal KeypointImageModel(ITransformer featurizer, KeypointCnnModel network, ITransformer fromFrame, KeypointLayout layout,
+    private KeypointImageModel(ITransformer featurizer, KeypointCnnModel network, ITransformer fromFrame, KeypointLayout layout,
         string predictedColumnName)
     {
         chain = new TransformerChain<ITransformer>(featurizer, network, fromFrame);
@@ -27,14 +34,24 @@ public sealed class KeypointImageModel : ITransformer, IDisposable
     /// its <see cref="KeypointCnnModel.History"/> the training history.</summary>
     public KeypointCnnModel Network { get; }
 
+    /// <summary>Everything the model records about itself (the network's record, with its image-file part).</summary>
+    public KeypointModelMetadata Metadata => Network.Metadata;
+
     /// <summary>The keypoint set, with the image size of the training data's first image.</summary>
     public KeypointLayout Layout { get; }
+
+    /// <summary>The input column of image file paths.</summary>
+    public string ImagePathColumnName => Network.Metadata.ImageFiles!.ImagePathColumn;
 
     /// <summary>The output column of <c>2K</c> predicted pixel coordinates in each original image.</summary>
     public string PredictedColumnName { get; }
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => ((ITransformer)chain).IsRowToRowMapper;
+
+    /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized frame
+    /// out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx"/>.</summary>
+    public void ExportOnnx(string path) => Network.ExportOnnx(path);
 
     /// <inheritdoc/>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);
@@ -53,5 +70,38 @@ public sealed class KeypointImageModel : ITransformer, IDisposable
     {
         chain.Dispose();
         Network.Dispose();
+    }
+
+    /// <summary>Builds the image-file chain around <paramref name="network"/>, whose metadata must have an image-file part;
+    /// takes ownership of <paramref name="network"/>.</summary>
+    internal static KeypointImageModel Create(MLContext mlContext, KeypointCnnModel network)
+    {
+        var metadata = network.Metadata;
+        var files = metadata.ImageFiles
+            ?? throw new ArgumentException("The network's metadata has no image-file part.", nameof(network));
+        var frame = metadata.Layout;
+        var paths = mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathSchema(files.ImagePathColumn));
+        var featurizer = ImageFeaturizer.Create(mlContext, files.ImagePathColumn, metadata.InputColumnName,
+            frame.ImageWidth, frame.ImageHeight, metadata.Channels).Fit(paths);
+        var graph = ImageFrameGraph.Create(metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName, files.PredictedColumn,
+            frame.KeypointCount, frame.ImageWidth, frame.ImageHeight, toFrame: false);
+        using var stream = new MemoryStream(graph, writable: false);
+        var fromFrame = mlContext.Transforms
+            .ApplyOnnxModel([files.PredictedColumn], [metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName], stream)
+            .Fit(network.Transform(featurizer.Transform(paths)));
+        return new KeypointImageModel(featurizer, network, fromFrame, frame.WithImageSize(files.ImageWidth, files.ImageHeight),
+            files.PredictedColumn);
+    }
+
+    private static SchemaDefinition PathSchema(string column)
+    {
+        var definition = SchemaDefinition.Create(typeof(PathRow));
+        definition[0].ColumnName = column;
+        return definition;
+    }
+
+    private sealed class PathRow
+    {
+        public string Path { get; set; } = "";
     }
 }

@@ -17,12 +17,12 @@ internal sealed class DenoisingAutoencoderPretrainer
     private const double LearningRate = 1e-3;
 
     private readonly KeypointNetwork network;
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private readonly Device device;
     private readonly Action<PretrainingReport> report;
 
     /// <summary>Prepares pre-training of the trunk of <paramref name="network"/> (already on <paramref name="device"/>).</summary>
-    public DenoisingAutoencoderPretrainer(KeypointNetwork network, KeypointCnnTrainer.Options options, Device device,
+    public DenoisingAutoencoderPretrainer(KeypointNetwork network, KeypointTrainingOptions options, Device device,
         Action<PretrainingReport> report)
     {
         this.network = network;
@@ -33,11 +33,11 @@ internal sealed class DenoisingAutoencoderPretrainer
 
     /// <summary>Whether a run with <paramref name="options"/> pre-trains: it is asked for, and the run does not resume from an
     /// existing checkpoint, whose weights would replace the pre-trained ones anyway.</summary>
-    public static bool IsWanted(KeypointCnnTrainer.Options options) =>
+    public static bool IsWanted(KeypointTrainingOptions options) =>
         options.PretrainingEpochs > 0
         && !(options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder && File.Exists(TrainingCheckpoint.PathIn(folder)));
 
-    /// <summary>Runs <see cref="KeypointCnnTrainer.Options.PretrainingEpochs"/> epochs over the images of <paramref name="data"/>
+    /// <summary>Runs <see cref="KeypointTrainingOptions.PretrainingEpochs"/> epochs over the images of <paramref name="data"/>
     /// and returns the reports. With the same <paramref name="seed"/> a CPU run is repeatable.</summary>
     public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed)
     {

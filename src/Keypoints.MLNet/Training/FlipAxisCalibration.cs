@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Layouts;
 using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Training;

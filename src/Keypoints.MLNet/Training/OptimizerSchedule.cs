@@ -10,11 +10,11 @@ namespace Keypoints.MLNet.Training;
 /// </summary>
 internal sealed class OptimizerSchedule : IDisposable
 {
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private readonly optim.Optimizer optimizer;
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>.</summary>
-    public OptimizerSchedule(IEnumerable<Parameter> parameters, KeypointCnnTrainer.Options options)
+    public OptimizerSchedule(IEnumerable<Parameter> parameters, KeypointTrainingOptions options)
     {
         this.options = options;
         optimizer = options.Optimizer switch

@@ -14,12 +14,12 @@ namespace Keypoints.MLNet.Training;
 internal sealed class SpecialistTrainer
 {
     private readonly KeypointLayout layout;
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private readonly Device device;
     private readonly Action<EpochReport> report;
 
     /// <summary>Prepares specialists for <paramref name="layout"/>'s groups, trained with <paramref name="options"/>'s specialist settings.</summary>
-    public SpecialistTrainer(KeypointLayout layout, KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report)
+    public SpecialistTrainer(KeypointLayout layout, KeypointTrainingOptions options, Device device, Action<EpochReport> report)
     {
         if (layout.Groups.Count == 0)
             throw new InvalidOperationException($"Layout '{layout.Name}' has no keypoint groups, so there are no specialists to train.");
@@ -32,7 +32,7 @@ internal sealed class SpecialistTrainer
     /// <summary>Trains one specialist per group from <paramref name="baseNetwork"/> (which it takes over: it becomes an ensemble
     /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.
     /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line;
-    /// without <see cref="KeypointCnnTrainer.Options.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.</summary>
+    /// without <see cref="KeypointTrainingOptions.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(
         KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset, double baseLearningRate)
     {

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -99,6 +100,18 @@ internal sealed class TrainingData
             }
         }
         return new TrainingData(images, targets.ToArray(), mask.ToArray(), input, coordinates, maxPixel);
+    }
+
+    /// <summary>Every row's labels back in pixels, NaN where missing: row <c>r</c> is <c>[r * 2K, (r + 1) * 2K)</c>.</summary>
+    public float[] PixelLabels(CoordinateScaling scaling)
+    {
+        var pixels = new float[Targets.Length];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            int c = i % Coordinates;
+            pixels[i] = Mask[i] > 0 ? Targets[i] * scaling.HalfSize[c] + scaling.Center[c] : float.NaN;
+        }
+        return pixels;
     }
 
     /// <summary>The rows at <paramref name="rowIndices"/>, in that order (images are shared, not copied).</summary>

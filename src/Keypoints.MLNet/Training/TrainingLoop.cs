@@ -8,9 +8,9 @@ namespace Keypoints.MLNet.Training;
 
 /// <summary>
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
-/// by index, half of each is flipped, then augmented as <see cref="KeypointCnnTrainer.Options.Augmentation"/>
+/// by index, half of each is flipped, then augmented as <see cref="KeypointTrainingOptions.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
-/// choice of the weights that are kept. With <see cref="KeypointCnnTrainer.Options.TestTimeFlip"/> the validation RMSE is that of
+/// choice of the weights that are kept. With <see cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of
 /// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
 internal sealed class TrainingLoop
@@ -18,16 +18,16 @@ internal sealed class TrainingLoop
     private readonly KeypointNetwork network;
     private readonly KeypointLayout layout;
     private readonly CoordinateScaling scaling;
-    private readonly KeypointCnnTrainer.Options options;
+    private readonly KeypointTrainingOptions options;
     private readonly Device device;
     private readonly Action<EpochReport> report;
     private readonly double initialFlipAxisOffset;
 
     /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>; flips mirror the labels about an
     /// axis <paramref name="flipAxisOffset"/> pixels right of the image's center line, which training moves where the labels
-    /// put it when <see cref="KeypointCnnTrainer.Options.CalibrateFlipAxis"/> is on.</summary>
+    /// put it when <see cref="KeypointTrainingOptions.CalibrateFlipAxis"/> is on.</summary>
     public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
-        KeypointCnnTrainer.Options options, Device device, Action<EpochReport> report, double flipAxisOffset = 0)
+        KeypointTrainingOptions options, Device device, Action<EpochReport> report, double flipAxisOffset = 0)
     {
         initialFlipAxisOffset = flipAxisOffset;
         FlipAxisOffset = flipAxisOffset;
@@ -44,9 +44,9 @@ internal sealed class TrainingLoop
     public double FlipAxisOffset { get; private set; }
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
-    /// and returns the per-epoch history. With validation rows and <see cref="KeypointCnnTrainer.Options.RestoreBestWeights"/>,
+    /// and returns the per-epoch history. With validation rows and <see cref="KeypointTrainingOptions.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
-    /// every <see cref="KeypointCnnTrainer.Options.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
+    /// every <see cref="KeypointTrainingOptions.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
     /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the starting
     /// weights are scored first and kept unless an epoch beats them on validation.</summary>
     public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, int seed, bool keepStartingWeightsUnlessBeaten = false)
@@ -147,7 +147,7 @@ internal sealed class TrainingLoop
 
     private bool PatienceExhausted(int sinceBest) => options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience;
 
-    /// <summary>Whether another epoch as long as the last one would overrun <see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/>.
+    /// <summary>Whether another epoch as long as the last one would overrun <see cref="KeypointTrainingOptions.MaxTrainingTime"/>.
     /// It reads only the history, so a resumed run decides as the run that wrote the checkpoint did.</summary>
     private bool BudgetSpent(List<EpochReport> history)
     {

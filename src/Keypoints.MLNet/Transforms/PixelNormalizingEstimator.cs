@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Export;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

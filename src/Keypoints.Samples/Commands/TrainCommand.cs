@@ -1,4 +1,6 @@
 using System.Globalization;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Training;

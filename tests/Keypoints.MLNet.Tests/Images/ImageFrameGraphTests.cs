@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

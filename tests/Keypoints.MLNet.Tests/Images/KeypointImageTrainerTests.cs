@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -26,7 +27,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
     {
         var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "train.csv", "train", 64));
         using var model = Trainer(channels: 3).Fit(data);
-        Assert.Equal(3, model.Network.Ensemble.Input.Channels);
+        Assert.Equal(3, model.Network.Metadata.Channels);
         Assert.Equal((48, 48), (model.Network.Layout.ImageWidth, model.Network.Layout.ImageHeight));
         var path = folder.File("model.zip");
         ml.Model.Save(model, data.Schema, path);

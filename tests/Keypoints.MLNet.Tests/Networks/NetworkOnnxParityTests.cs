@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Onnx;
@@ -38,8 +39,15 @@ public sealed class NetworkOnnxParityTests
 
         var images = Faces.Value;
         var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network),
-            new GraphExportSettings(layout, "Image", "PredictedKeypoints", PixelOffset: 0, PixelScale: 1f / 255f, TestTimeFlip: false,
-                FlipAxisOffset: 0, History: []));
+            new KeypointModelMetadata
+            {
+                Layout = layout,
+                InputColumnName = "Image",
+                OutputColumnName = "PredictedKeypoints",
+                Channels = 1,
+                PixelOffset = 0,
+                PixelScale = 1f / 255f,
+            });
         var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
         var expected = ForwardInPixels(network, scaling, images);
 

@@ -29,17 +29,17 @@ public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void Plot_ExitsWithOneErrorLine_ForAModelSavedWithoutHistory()
+    public void Plot_ExitsWithOneErrorLine_ForAVersion010Model()
     {
         using var temp = new TempFolder();
-        var model = ModelFiles.WriteGraphWithoutHistory(temp.File("old.onnx"));
+        var model = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
 
         var result = Cli.Run("plot", "--model", model, "--out", temp.File("plots"));
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains("no training history", line, StringComparison.Ordinal);
+        Assert.Contains("0.1.0", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(temp.File("plots")));
     }
 }

@@ -1,4 +1,5 @@
-using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Trainers;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Scoring;

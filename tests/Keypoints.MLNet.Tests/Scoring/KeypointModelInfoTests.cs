@@ -44,15 +44,15 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
     }
 
     [Fact]
-    public void Load_NamesTheFile_WhenTheModelRecordsNoHistory()
+    public void Load_NamesTheFileAndVersion_WhenTheModelIsFrom010()
     {
         using var temp = new TempFolder();
-        var path = ModelFiles.WriteGraphWithoutHistory(temp.File("old.onnx"));
+        var path = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
 
         var error = Assert.Throws<InvalidDataException>(() => KeypointModelInfo.Load(path));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Contains("no training history", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0.1.0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         Assert.Equal(fixture.Model.History, info.History);
         Assert.Equal(2, info.History.Count);
 
-        var (shape, weights) = ModelFiles.FirstConvolutionWeights(fixture.Model);
+        var (shape, weights) = ModelFiles.FirstConvolutionWeights(fixture);
         var kernels = Assert.IsType<ConvolutionKernels>(info.FirstLayerKernels);
         Assert.Equal(shape, new long[] { kernels.Count, kernels.Channels, kernels.Height, kernels.Width });
         Assert.Equal(weights, kernels.Weights.ToArray());

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Training;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { 64, 1, 96, 96 });
-        var torchPixels = model.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
+        var torchPixels = fixture.Networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
         var expected = torchPixels.data<float>().ToArray();
 
         double maxDifference = 0;

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -78,7 +79,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, Side, Side });
         if (mirror)
             input = input.flip(3);
-        var pixels = fixture.Model.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
+        var pixels = fixture.Networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
         return pixels.data<float>().ToArray().Chunk(scaling.Center.Length).ToArray();
     }
 

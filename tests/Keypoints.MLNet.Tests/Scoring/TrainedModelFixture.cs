@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -12,12 +13,12 @@ public sealed class TrainedModelFixture : IDisposable
         Ml = new MLContext(seed: 3);
         Training = SmallFaces.Training(Ml, 256);
         Validation = SmallFaces.Validation(Ml, 64);
-        Model = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
+        (Model, Networks) = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
             MaxEpochs = 2,
             Seed = 3,
             ValidationData = Validation,
-        }).Fit(Training);
+        }).FitKeepingNetworks(Training);
     }
 
     public MLContext Ml { get; }
@@ -28,5 +29,12 @@ public sealed class TrainedModelFixture : IDisposable
 
     public KeypointCnnModel Model { get; }
 
-    public void Dispose() => Model.Dispose();
+    /// <summary>The TorchSharp networks the model's graph was exported from (the model itself holds none).</summary>
+    internal KeypointTrainingResult Networks { get; }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Networks.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

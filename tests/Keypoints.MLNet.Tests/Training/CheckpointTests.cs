@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Tests.Samples;
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

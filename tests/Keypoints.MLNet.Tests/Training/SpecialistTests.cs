@@ -3,6 +3,7 @@ using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
@@ -34,11 +35,13 @@ public sealed class SpecialistTests
             var options = SmallRun(validation);
             options.CheckpointFolder = folder;
             options.TestTimeFlip = true;
-            using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 256));
+            var (model, networks) = ml.Keypoints.Trainers.Cnn(options).FitKeepingNetworks(SmallFaces.Training(ml, 256));
+            using var disposeModel = model;
+            using var disposeNetworks = networks;
 
             var groups = KeypointLayout.Kaggle15.Groups.Select(g => g.Name).ToArray();
             Assert.Equal(groups.Order(), model.SpecialistHistories.Keys.Order());
-            Assert.Equal(groups.Select(g => "specialist_" + g), model.Ensemble.Members.Select(m => m.Name));
+            Assert.Equal(groups.Select(g => "specialist_" + g), model.Metadata.Networks);
             foreach (var group in groups)
                 Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
 
@@ -53,7 +56,7 @@ public sealed class SpecialistTests
             var scaling = new CoordinateScaling(model.Layout);
             using var scope = NewDisposeScope();
             var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, 96, 96 });
-            var expected = (model.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
+            var expected = (networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
             var maxDifference = onnx.SelectMany(r => r).Zip(expected, (o, e) => Math.Abs(o - e)).Max();
             Assert.True(maxDifference <= 1e-3, $"max |ONNX - TorchSharp| = {maxDifference} px");
 
@@ -104,7 +107,7 @@ public sealed class SpecialistTests
         diverging.SpecialistLearningRate = 1e3;
         using var specialists = ml.Keypoints.Trainers.Cnn(diverging).Fit(training);
 
-        Assert.Equal(6, specialists.Ensemble.Members.Count);
+        Assert.Equal(6, specialists.Metadata.Networks.Count);
         var expected = Columns.Vectors(baseModel.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
         var actual = Columns.Vectors(specialists.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
         var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();

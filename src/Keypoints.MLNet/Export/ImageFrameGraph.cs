@@ -1,4 +1,6 @@
-namespace Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Onnx;
+
+namespace Keypoints.MLNet.Export;
 
 /// <summary>
 /// The ONNX graph that moves keypoint coordinates between an image of any size and a fixed-size frame (the

@@ -1,4 +1,6 @@
-namespace Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Onnx;
+
+namespace Keypoints.MLNet.Export;
 
 /// <summary>
 /// A tiny graph with the trained model's input and output names and shapes, so an untrained

@@ -1,6 +1,4 @@
-using Keypoints.MLNet.Layouts;
-
-namespace Keypoints.MLNet.Training;
+namespace Keypoints.MLNet.Layouts;
 
 /// <summary>
 /// What mirroring an image left to right does to its scaled coordinates: coordinate <c>i</c> of the mirrored face

@@ -1,7 +1,7 @@
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Onnx;
 
-namespace Keypoints.MLNet.Onnx;
+namespace Keypoints.MLNet.Export;
 
 /// <summary>
 /// Writes test-time flip augmentation as ONNX nodes: the batch of N images is followed by its mirror image

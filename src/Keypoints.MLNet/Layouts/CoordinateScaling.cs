@@ -1,6 +1,4 @@
-using Keypoints.MLNet.Layouts;
-
-namespace Keypoints.MLNet.Training;
+namespace Keypoints.MLNet.Layouts;
 
 /// <summary>
 /// Maps pixel coordinates to the network's targets and back: each coordinate becomes

@@ -1,12 +1,13 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Keypoints.MLNet.Training;
+namespace Keypoints.MLNet.Trainers;
 
 /// <summary>
 /// Trains a keypoint CNN on image files of any size: loads each image (ML.NET ImageAnalytics), resizes it to the
@@ -58,9 +59,9 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         /// <summary>Height in pixels of the network's input. Default 96.</summary>
         public int InputHeight { get; set; } = 96;
 
-        /// <summary>The network's settings. <see cref="KeypointCnnTrainer.Options.Channels"/> picks grey (1, luma) or color (3, RGB)
-        /// input; <see cref="KeypointCnnTrainer.Options.Layout"/>, when set, names the keypoints (its image size is ignored);
-        /// <see cref="KeypointCnnTrainer.Options.ValidationData"/>, when set, holds image-path rows like the training data.
+        /// <summary>The network's settings. <see cref="KeypointTrainingOptions.Channels"/> picks grey (1, luma) or color (3, RGB)
+        /// input; <see cref="KeypointTrainingOptions.Layout"/>, when set, names the keypoints (its image size is ignored);
+        /// <see cref="KeypointTrainingOptions.ValidationData"/>, when set, holds image-path rows like the training data.
         /// The column names and the layout's image size are set by this trainer.</summary>
         public KeypointCnnTrainer.Options Network { get; set; } = new();
 
@@ -101,12 +102,12 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
 
         var validation = options.Network.ValidationData is { } rows ? ToTraining(rows) : null;
         var training = ToTraining(input);
-        var network = new KeypointCnnTrainer(mlContext, NetworkOptions(layout, validation)).Fit(training);
+        var imageFiles = new KeypointImageFilesMetadata(options.ImagePathColumnName, options.PredictedColumnName, layout.ImageWidth, layout.ImageHeight);
+        var network = new KeypointCnnTrainer(mlContext, NetworkOptions(layout, validation)).Fit(training, imageFiles);
         try
         {
-            var fromFrame = FrameMap(layout, FramePredictionColumnName, options.PredictedColumnName, toFrame: false)
-                .Fit(network.Transform(featurizer.Transform(input)));
-            return new KeypointImageModel(featurizer, network, fromFrame, layout, options.PredictedColumnName);
+            // The same construction as KeypointModelCatalog.LoadModel uses, so a fitted and a loaded model are one chain.
+            return KeypointImageModel.Create(mlContext, network);
         }
         catch
         {
@@ -120,7 +121,7 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
 
     private KeypointCnnTrainer.Options NetworkOptions(KeypointLayout layout, IDataView? validation)
     {
-        var network = options.Network.Clone();
+        var network = (KeypointCnnTrainer.Options)options.Network.Clone();
         network.Layout = layout.WithImageSize(options.InputWidth, options.InputHeight);
         network.FeatureColumnName = PixelsColumnName;
         network.LabelColumnName = FrameLabelColumnName;

@@ -1,6 +1,6 @@
-namespace Keypoints.MLNet.Training;
+namespace Keypoints.MLNet.Networks;
 
-/// <summary>The network a <see cref="KeypointCnnTrainer"/> trains.</summary>
+/// <summary>The network a keypoint trainer trains (<c>KeypointTrainingOptions.Architecture</c>).</summary>
 public enum KeypointArchitecture
 {
     /// <summary>Nouri's net1: one hidden layer of 100 units over the flattened image (9216-100-30 on Kaggle data).</summary>

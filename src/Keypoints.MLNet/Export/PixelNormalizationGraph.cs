@@ -1,6 +1,6 @@
 using Keypoints.MLNet.Onnx;
 
-namespace Keypoints.MLNet.Transforms;
+namespace Keypoints.MLNet.Export;
 
 /// <summary>The ONNX graph of <c>NormalizePixels</c>: <c>output = (input - offset) * scale</c> over a <c>[N, size]</c> vector.</summary>
 internal static class PixelNormalizationGraph

@@ -25,7 +25,7 @@ internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
     public int Outputs { get; }
 
     /// <summary>The convolutional trunk alone: the <c>[N, C', H', W']</c> feature maps that the dense head reads,
-    /// used by <see cref="Training.DenoisingAutoencoderPretrainer"/>. Intermediate tensors go to the caller's dispose scope.</summary>
+    /// used by the denoising-autoencoder pre-training. Intermediate tensors go to the caller's dispose scope.</summary>
     /// <exception cref="NotSupportedException">The network has no convolutional trunk (<see cref="Mlp"/>).</exception>
     public virtual Tensor Features(Tensor input) =>
         throw new NotSupportedException($"{GetName()} has no convolutional trunk to pre-train.");

@@ -106,7 +106,7 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         var network = new KeypointCnnTrainer(mlContext, NetworkOptions(layout, validation)).Fit(training, imageFiles);
         try
         {
-            // The same construction as KeypointModelCatalog.LoadModel uses, so a fitted and a loaded model are one chain.
+            // The same construction as mlContext.Keypoints.LoadModel uses, so a fitted and a loaded model are one chain.
             return KeypointImageModel.Create(mlContext, network);
         }
         catch

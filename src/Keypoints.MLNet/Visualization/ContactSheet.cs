@@ -4,7 +4,7 @@ namespace Keypoints.MLNet.Visualization;
 
 /// <summary>A grid of faces under a title, each face fitted into a square tile with its predicted (red) and true
 /// (green) keypoints drawn by <see cref="KeypointOverlay"/> and a caption under it; for example the best and worst rows
-/// of an evaluation (<see cref="Evaluation.KeypointMetrics.Best"/>, <see cref="Evaluation.KeypointMetrics.Worst"/>).</summary>
+/// of an evaluation (<c>KeypointMetrics.Best</c>, <c>KeypointMetrics.Worst</c>).</summary>
 public static class ContactSheet
 {
     /// <summary>The side of a face's square tile, in pixels.</summary>

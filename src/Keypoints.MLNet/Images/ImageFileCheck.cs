@@ -17,6 +17,8 @@ internal static class ImageFileCheck
     {
         if (!File.Exists(path))
             return (0, 0, $"image file '{path}' does not exist.");
+        if (new FileInfo(path).Length == 0)
+            return (0, 0, $"image file '{path}' is empty.");
         using var codec = SKCodec.Create(path, out var result);
         if (codec is null)
             return (0, 0, $"image file '{path}' is not an image that can be read (corrupt or unsupported format: {result}).");

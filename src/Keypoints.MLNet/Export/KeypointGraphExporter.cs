@@ -20,7 +20,7 @@ internal static class KeypointGraphExporter
     /// <paramref name="metadata"/> describes it (columns, pixel scaling, test-time flip, flip axis), with that record inside.</summary>
     public static byte[] Export(KeypointEnsemble ensemble, KeypointModelMetadata metadata)
     {
-        var settings = metadata with { Networks = ensemble.Members.Select(m => m.Name).ToArray() };
+        var settings = metadata with { Networks = ensemble.Members.Select(m => m.Name).ToArray(), TestTimeFlip = false };
         var layout = settings.Layout;
         var scaling = new CoordinateScaling(layout);
         var input = ensemble.Input;
@@ -32,16 +32,13 @@ internal static class KeypointGraphExporter
             x = graph.AddNode("Sub", [x, graph.AddInitializer("pixel_offset", [settings.PixelOffset], 1)], [graph.UniqueName("centered")]);
         if (settings.PixelScale != 1)
             x = graph.AddNode("Mul", [x, graph.AddInitializer("pixel_scale", [settings.PixelScale], 1)], [graph.UniqueName("normalized")]);
-        if (settings.TestTimeFlip)
-            x = TestTimeFlipWriter.AppendMirrored(graph, x);
         var scaled = ensemble.ExportOnnx(graph, x);
-        if (settings.TestTimeFlip)
-            scaled = TestTimeFlipWriter.AverageWithUnmirrored(graph, scaled, layout, scaling, settings.FlipAxisOffset);
         var pixels = graph.AddNode("Mul", [scaled, graph.AddInitializer("half_size", scaling.HalfSize, scaling.HalfSize.Length)],
             [graph.UniqueName("unscaled")]);
         graph.AddNode("Add", [pixels, graph.AddInitializer("center", scaling.Center, scaling.Center.Length)], [settings.OutputColumnName]);
         graph.AddOutput(settings.OutputColumnName, -1, layout.CoordinateCount);
         graph.AddMetadata(KeypointModelMetadata.Key, settings.ToJson());
-        return graph.ToModelBytes();
+        var plain = graph.ToModelBytes();
+        return metadata.TestTimeFlip ? TestTimeFlipGraph.Add(plain, settings with { TestTimeFlip = true }) : plain;
     }
 }

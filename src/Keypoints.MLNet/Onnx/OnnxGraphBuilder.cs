@@ -1,3 +1,6 @@
+using Google.Protobuf;
+using Keypoints.MLNet.Onnx.Proto;
+
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
@@ -11,62 +14,24 @@ namespace Keypoints.MLNet.Onnx;
 /// dimension of -1 becomes the symbolic dimension <c>batch</c>, so one model scores any number of rows.
 /// </para>
 /// <para>
-/// The bytes are an <c>onnx.ModelProto</c> (onnx/onnx.proto, IR version 7) with these fields, by number:
+/// The bytes are an <c>onnx.ModelProto</c> of IR version 7 (<c>onnx.proto</c> beside this file; its C# classes are
+/// generated at build time). Initializers are not listed as graph inputs, which IR version 4 and later allow and which
+/// keeps them constant for ONNX Runtime's optimizer.
 /// </para>
-/// <list type="bullet">
-/// <item><c>ModelProto</c>: ir_version = 1, producer_name = 2, producer_version = 3, graph = 7,
-/// opset_import = 8, metadata_props = 14.</item>
-/// <item><c>OperatorSetIdProto</c>: domain = 1 (empty: the default <c>ai.onnx</c> domain), version = 2.</item>
-/// <item><c>GraphProto</c>: node = 1, name = 2, initializer = 5, input = 11, output = 12.
-/// Initializers are not listed as inputs, which IR version 4 and later allow and which keeps them
-/// constant for ONNX Runtime's optimizer.</item>
-/// <item><c>ValueInfoProto</c>: name = 1, type = 2; <c>TypeProto</c>: tensor_type = 1;
-/// <c>TypeProto.Tensor</c>: elem_type = 1 (FLOAT = 1), shape = 2; <c>TensorShapeProto</c>: dim = 1;
-/// <c>TensorShapeProto.Dimension</c>: dim_value = 1, dim_param = 2.</item>
-/// <item><c>StringStringEntryProto</c>: key = 1, value = 2.</item>
-/// <item><c>NodeProto</c>, <c>AttributeProto</c> and <c>TensorProto</c>: see <see cref="OnnxNode"/>,
-/// <see cref="OnnxAttribute"/> and <see cref="OnnxTensor"/>.</item>
-/// </list>
 /// </remarks>
 internal sealed class OnnxGraphBuilder
 {
-    private const int ModelIrVersionField = 1;
-    private const int ModelProducerNameField = 2;
-    private const int ModelProducerVersionField = 3;
-    private const int ModelGraphField = 7;
-    private const int ModelOpsetImportField = 8;
-    private const int ModelMetadataPropsField = 14;
-    private const int OpsetDomainField = 1;
-    private const int OpsetVersionField = 2;
-    private const int GraphNodeField = 1;
-    private const int GraphNameField = 2;
-    private const int GraphInitializerField = 5;
-    private const int GraphInputField = 11;
-    private const int GraphOutputField = 12;
-    private const int ValueInfoNameField = 1;
-    private const int ValueInfoTypeField = 2;
-    private const int TypeTensorTypeField = 1;
-    private const int TensorTypeElemTypeField = 1;
-    private const int TensorTypeShapeField = 2;
-    private const int ShapeDimField = 1;
-    private const int DimensionValueField = 1;
-    private const int DimensionParamField = 2;
-    private const int EntryKeyField = 1;
-    private const int EntryValueField = 2;
-
     // IR version 7 came with opset 13 (ONNX 1.8); it is the oldest that allows the default opset here,
     // and old enough for ONNX Runtime 1.31, ML.NET's OnnxTransformer and the ONNX 1.12 checker of the tests.
     private const long IrVersion = 7;
-    private const long FloatElementType = 1;
     private const long SymbolicDimension = -1;
     private const string BatchDimensionName = "batch";
-    private const int StructureBytesEstimate = 64 * 1024;
 
     private readonly string _graphName;
     private readonly List<(string Name, long[] Dims)> _inputs = [];
     private readonly List<(string Name, long[] Dims)> _outputs = [];
-    private readonly List<OnnxTensor> _initializers = [];
-    private readonly List<OnnxNode> _nodes = [];
+    private readonly List<TensorProto> _initializers = [];
+    private readonly List<NodeProto> _nodes = [];
     private readonly List<(string Key, string Value)> _metadata = [];
 
     // Names of the tensors that exist so far (inputs, initializers, node outputs), and names handed
@@ -113,7 +78,7 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(new OnnxTensor(_initializerPrefix + name, data, dims));
+    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(OnnxTensor.Float(_initializerPrefix + name, data, dims));
 
     /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.
     /// The array is kept, not copied.</summary>
@@ -122,7 +87,7 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(new OnnxTensor(_initializerPrefix + name, data, dims));
+    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(OnnxTensor.Int64(_initializerPrefix + name, data, dims));
 
     /// <summary>Until the returned object is disposed, prefixes every initializer name with <c>{prefix}/</c>, so the same
     /// network code can write several networks (an ensemble of specialists) into one graph without name clashes.</summary>
@@ -170,10 +135,71 @@ internal sealed class OnnxGraphBuilder
             if (output.Length > 0 && (_tensorNames.Contains(output) || !written.Add(output)))
                 throw new ArgumentException($"Node '{nodeName}' ({opType}) writes '{output}', but a tensor of that name already exists.", nameof(outputs));
         }
-        _nodes.Add(new OnnxNode(nodeName, opType, inputs, outputs, attributes));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var attribute in attributes)
+        {
+            ArgumentNullException.ThrowIfNull(attribute, nameof(attributes));
+            if (!names.Add(attribute.Name))
+                throw new ArgumentException($"Node '{nodeName}' ({opType}) has attribute '{attribute.Name}' twice.", nameof(attributes));
+        }
+        var node = new NodeProto { Name = nodeName, OpType = opType };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes.Select(a => a.Proto));
+        _nodes.Add(node);
         foreach (var output in written)
             _tensorNames.Add(output);
         return outputs[0];
+    }
+
+    /// <summary>Copies the nodes and initializers of another model's graph into this one, under <paramref name="scope"/>:
+    /// every node, initializer and intermediate tensor name <c>n</c> becomes <c>{scope}/n</c>, the graph's inputs read the
+    /// tensors <paramref name="inputs"/> names, and its outputs are written as <paramref name="outputs"/> names.
+    /// <see cref="OnnxModelReader.ExtractScope"/> takes such a graph out again.</summary>
+    /// <param name="model">The model bytes (same operator set as this graph, no subgraph attributes).</param>
+    /// <param name="scope">The prefix, for example <c>tta</c>.</param>
+    /// <param name="inputs">For each input of the model, the tensor of this graph that it reads.</param>
+    /// <param name="outputs">For each output of the model, the name of the tensor it writes in this graph.</param>
+    /// <exception cref="ArgumentException">An input or output is not mapped, a mapped input does not exist, or a name is taken.</exception>
+    public void AddModel(ReadOnlyMemory<byte> model, string scope, IReadOnlyDictionary<string, string> inputs,
+        IReadOnlyDictionary<string, string> outputs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var graph = OnnxModelReader.Parse(model).Graph ?? throw new ArgumentException("The model has no graph.", nameof(model));
+        var rename = new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = string.Empty };
+        foreach (var input in graph.Input.Where(i => !graph.Initializer.Any(t => t.Name == i.Name)))
+        {
+            if (!inputs.TryGetValue(input.Name, out var outer) || !_tensorNames.Contains(outer))
+                throw new ArgumentException($"Input '{input.Name}' of the model is not mapped to a tensor of graph '{_graphName}'.", nameof(inputs));
+            rename[input.Name] = outer;
+        }
+        foreach (var output in graph.Output)
+        {
+            if (!outputs.TryGetValue(output.Name, out var outer))
+                throw new ArgumentException($"Output '{output.Name}' of the model is not mapped.", nameof(outputs));
+            rename[output.Name] = outer;
+        }
+        string Renamed(string name) => rename.TryGetValue(name, out var outer) ? outer : $"{scope}/{name}";
+        foreach (var initializer in graph.Initializer)
+        {
+            var copy = initializer.Clone();
+            copy.Name = Renamed(initializer.Name);
+            AddInitializer(copy);
+        }
+        foreach (var node in graph.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = $"{scope}/{node.Name}";
+            copy.Input.Clear();
+            copy.Input.AddRange(node.Input.Select(Renamed));
+            copy.Output.Clear();
+            copy.Output.AddRange(node.Output.Select(Renamed));
+            foreach (var output in copy.Output.Where(o => o.Length > 0))
+                Define(output, nameof(model));
+            _nodes.Add(copy);
+        }
     }
 
     /// <summary>Returns a tensor name that no tensor has and no earlier call returned, for example <c>conv1_out_3</c>.</summary>
@@ -224,31 +250,18 @@ internal sealed class OnnxGraphBuilder
                     $"Graph '{_graphName}' declares output '{name}', but no node, input or initializer produces a tensor of that name.");
         }
 
-        // Sized for the weights plus room for the graph structure, so that megabytes of weights are
-        // not copied again each time the buffer would have doubled.
-        long weightBytes = _initializers.Sum(i => i.DataByteCount);
-        var writer = new ProtobufWriter((int)Math.Min(Array.MaxLength, weightBytes + StructureBytesEstimate));
-        writer.WriteInt64(ModelIrVersionField, IrVersion);
-        writer.WriteString(ModelProducerNameField, producerName);
-        writer.WriteString(ModelProducerVersionField, producerVersion);
-        writer.WriteMessage(ModelGraphField, WriteGraph);
-        writer.WriteMessage(ModelOpsetImportField, opset =>
-        {
-            opset.WriteString(OpsetDomainField, string.Empty);
-            opset.WriteInt64(OpsetVersionField, opsetVersion);
-        });
-        foreach (var (key, value) in _metadata)
-        {
-            writer.WriteMessage(ModelMetadataPropsField, entry =>
-            {
-                entry.WriteString(EntryKeyField, key);
-                entry.WriteString(EntryValueField, value);
-            });
-        }
-        return writer.ToArray();
+        var graph = new GraphProto { Name = _graphName };
+        graph.Node.AddRange(_nodes);
+        graph.Initializer.AddRange(_initializers);
+        graph.Input.AddRange(_inputs.Select(i => FloatValueInfo(i.Name, i.Dims)));
+        graph.Output.AddRange(_outputs.Select(o => FloatValueInfo(o.Name, o.Dims)));
+        var model = new ModelProto { IrVersion = IrVersion, ProducerName = producerName, ProducerVersion = producerVersion, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = opsetVersion });
+        model.MetadataProps.AddRange(_metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
+        return model.ToByteArray();
     }
 
-    private string AddInitializer(OnnxTensor tensor)
+    private string AddInitializer(TensorProto tensor)
     {
         if (tensor.Name.Length == 0)
             throw new ArgumentException($"Graph '{_graphName}' got an initializer without a name.", "name");
@@ -272,39 +285,18 @@ internal sealed class OnnxGraphBuilder
                 $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 for the batch.", nameof(dims));
     }
 
-    private void WriteGraph(ProtobufWriter graph)
+    /// <summary>A float32 tensor declaration; -1 is the symbolic batch dimension.</summary>
+    internal static ValueInfoProto FloatValueInfo(string name, long[] dims)
     {
-        foreach (var node in _nodes)
-            graph.WriteMessage(GraphNodeField, node.WriteTo);
-        graph.WriteString(GraphNameField, _graphName);
-        foreach (var initializer in _initializers)
-            graph.WriteMessage(GraphInitializerField, initializer.WriteTo);
-        foreach (var (name, dims) in _inputs)
-            graph.WriteMessage(GraphInputField, valueInfo => WriteFloatValueInfo(valueInfo, name, dims));
-        foreach (var (name, dims) in _outputs)
-            graph.WriteMessage(GraphOutputField, valueInfo => WriteFloatValueInfo(valueInfo, name, dims));
-    }
-
-    private static void WriteFloatValueInfo(ProtobufWriter valueInfo, string name, long[] dims)
-    {
-        valueInfo.WriteString(ValueInfoNameField, name);
-        valueInfo.WriteMessage(ValueInfoTypeField, type => type.WriteMessage(TypeTensorTypeField, tensorType =>
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims.Select(d => d == SymbolicDimension
+            ? new TensorShapeProto.Types.Dimension { DimParam = BatchDimensionName }
+            : new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto
         {
-            tensorType.WriteInt64(TensorTypeElemTypeField, FloatElementType);
-            tensorType.WriteMessage(TensorTypeShapeField, shape =>
-            {
-                foreach (var dim in dims)
-                {
-                    shape.WriteMessage(ShapeDimField, dimension =>
-                    {
-                        if (dim == SymbolicDimension)
-                            dimension.WriteString(DimensionParamField, BatchDimensionName);
-                        else
-                            dimension.WriteInt64(DimensionValueField, dim);
-                    });
-                }
-            });
-        }));
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
     }
 
     private sealed class InitializerScope(OnnxGraphBuilder builder) : IDisposable

@@ -1,63 +1,39 @@
 using System.Buffers.Binary;
+using Google.Protobuf;
+using Keypoints.MLNet.Onnx.Proto;
 
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
-/// Reads what the library needs back from an ONNX model: the metadata properties, the operator and inputs
-/// of each node in graph order, and float32 initializers by name. Everything else in the model is skipped.
+/// Reads what the library needs back from an ONNX model: the metadata properties, the operator and inputs of each node
+/// in graph order, and float32 initializers by name.
 /// </summary>
 /// <remarks>
-/// Fields read, by number (onnx/onnx.proto): <c>ModelProto</c> graph = 7, metadata_props = 14;
-/// <c>StringStringEntryProto</c> key = 1, value = 2; <c>GraphProto</c> node = 1, initializer = 5;
-/// <c>NodeProto</c> input = 1, op_type = 4; <c>TensorProto</c> dims = 1, data_type = 2 (FLOAT = 1),
-/// float_data = 4, name = 8, raw_data = 9 (little-endian), data_location = 14 (EXTERNAL = 1 is refused).
-/// Repeated numbers are accepted packed and unpacked, as protobuf parsers must. Initializers are decoded
-/// only when asked for, from slices of the model bytes, so reading the metadata of a large model is cheap.
+/// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>). A float initializer
+/// may hold its elements in <c>raw_data</c> (little-endian) or in <c>float_data</c>, as exporters differ; data stored
+/// outside the model (<c>data_location</c> EXTERNAL) is refused.
 /// </remarks>
 internal sealed class OnnxModelReader
 {
-    private const int ModelGraphField = 7;
-    private const int ModelMetadataPropsField = 14;
-    private const int EntryKeyField = 1;
-    private const int EntryValueField = 2;
-    private const int GraphNodeField = 1;
-    private const int GraphInitializerField = 5;
-    private const int NodeInputField = 1;
-    private const int NodeOpTypeField = 4;
-    private const int TensorDimsField = 1;
-    private const int TensorDataTypeField = 2;
-    private const int TensorFloatDataField = 4;
-    private const int TensorNameField = 8;
-    private const int TensorRawDataField = 9;
-    private const int TensorDataLocationField = 14;
-    private const long FloatDataType = 1;
-    private const long ExternalDataLocation = 1;
+    private readonly ModelProto _model;
+    private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
-    private readonly List<(string OpType, IReadOnlyList<string> Inputs)> _nodes = [];
-    private readonly Dictionary<string, ReadOnlyMemory<byte>> _initializers = new(StringComparer.Ordinal);
-
-    /// <summary>Reads the structure of the <c>onnx.ModelProto</c> in <paramref name="model"/>, which is kept, not copied.</summary>
+    /// <summary>Parses <paramref name="model"/>.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
     public OnnxModelReader(ReadOnlyMemory<byte> model)
     {
-        var reader = new ProtobufReader(model);
-        while (reader.TryReadTag())
-        {
-            if (reader.FieldNumber == ModelGraphField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                ReadGraph(reader.ReadLengthDelimited());
-            else if (reader.FieldNumber == ModelMetadataPropsField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                ReadMetadataEntry(reader.ReadLengthDelimited());
-            else
-                reader.Skip();
-        }
+        _model = Parse(model);
+        Metadata = _model.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        Nodes = (_model.Graph?.Node ?? []).Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray())).ToArray();
+        foreach (var tensor in _model.Graph?.Initializer ?? [])
+            _initializers[tensor.Name] = tensor;
     }
 
     /// <summary>The model's metadata properties (<c>metadata_props</c>), by key.</summary>
-    public IReadOnlyDictionary<string, string> Metadata => _metadata;
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>The graph's nodes in graph order: the operator and the names of the tensors read.</summary>
-    public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs)> Nodes => _nodes;
+    public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs)> Nodes { get; }
 
     /// <summary>Decodes the float32 initializer <paramref name="name"/>.</summary>
     /// <returns>The dimensions and the elements in row-major order; null when the graph has no initializer of that name.</returns>
@@ -68,53 +44,90 @@ internal sealed class OnnxModelReader
         ArgumentNullException.ThrowIfNull(name);
         if (!_initializers.TryGetValue(name, out var tensor))
             return null;
-        var dims = new List<long>();
-        var values = new List<float>();
-        ReadOnlyMemory<byte> raw = default;
-        long dataType = 0;
-        var reader = new ProtobufReader(tensor);
-        while (reader.TryReadTag())
-        {
-            switch (reader.FieldNumber, reader.WireType)
-            {
-                case (TensorDimsField, ProtobufReader.VarintWireType):
-                    dims.Add(reader.ReadInt64());
-                    break;
-                case (TensorDimsField, ProtobufReader.LengthDelimitedWireType):
-                    var packedDims = new ProtobufReader(reader.ReadLengthDelimited());
-                    while (packedDims.HasMore)
-                        dims.Add(packedDims.ReadInt64());
-                    break;
-                case (TensorDataTypeField, ProtobufReader.VarintWireType):
-                    dataType = reader.ReadInt64();
-                    break;
-                case (TensorFloatDataField, ProtobufReader.Fixed32WireType):
-                    values.Add(reader.ReadFloat());
-                    break;
-                case (TensorFloatDataField, ProtobufReader.LengthDelimitedWireType):
-                    var packedFloats = reader.ReadLengthDelimited().Span;
-                    for (int i = 0; i + sizeof(float) <= packedFloats.Length; i += sizeof(float))
-                        values.Add(BinaryPrimitives.ReadSingleLittleEndian(packedFloats[i..]));
-                    break;
-                case (TensorRawDataField, ProtobufReader.LengthDelimitedWireType):
-                    raw = reader.ReadLengthDelimited();
-                    break;
-                case (TensorDataLocationField, ProtobufReader.VarintWireType):
-                    if (reader.ReadInt64() == ExternalDataLocation)
-                        throw new InvalidDataException($"Initializer '{name}' keeps its data in an external file, which is not supported.");
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-        if (dataType != FloatDataType)
-            throw new InvalidDataException($"Initializer '{name}' has ONNX data type {dataType}; expected FLOAT ({FloatDataType}).");
-        var data = raw.IsEmpty ? values.ToArray() : DecodeLittleEndianFloats(raw.Span);
+        if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            throw new InvalidDataException($"Initializer '{name}' keeps its data in an external file, which is not supported.");
+        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
+            throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
+        var data = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : DecodeLittleEndianFloats(tensor.RawData.Span);
+        var dims = tensor.Dims.ToArray();
         long expected = dims.Aggregate(1L, (product, d) => product * d);
         if (expected != data.Length)
             throw new InvalidDataException($"Initializer '{name}' has {data.Length} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.");
-        return (dims.ToArray(), data);
+        return (dims, data);
+    }
+
+    /// <summary>The graph that <see cref="OnnxGraphBuilder.AddModel"/> put under <paramref name="scope"/>, as a model of its own:
+    /// the nodes named <c>{scope}/...</c> and the initializers they read, with the prefix taken off every name.</summary>
+    /// <param name="scope">The prefix given to <see cref="OnnxGraphBuilder.AddModel"/>.</param>
+    /// <param name="inputs">For each tensor of this graph that the scope reads, the input it becomes, with its shape
+    /// (-1 for the batch dimension).</param>
+    /// <param name="outputs">For each tensor of this graph that the scope writes and that is wanted, the output it becomes, with its shape.</param>
+    /// <param name="metadata">The metadata properties of the new model (this model's are not copied).</param>
+    /// <returns>The model bytes, or null when no node is under the scope.</returns>
+    /// <exception cref="InvalidDataException">A node under the scope reads a tensor that is neither under it nor mapped.</exception>
+    public byte[]? ExtractScope(string scope, IReadOnlyDictionary<string, (string Name, long[] Dims)> inputs,
+        IReadOnlyDictionary<string, (string Name, long[] Dims)> outputs, IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        var prefix = scope + "/";
+        var nodes = (_model.Graph?.Node ?? []).Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+        if (nodes.Length == 0)
+            return null;
+        string Renamed(string name)
+        {
+            if (name.Length == 0)
+                return name;
+            if (inputs.TryGetValue(name, out var input))
+                return input.Name;
+            if (outputs.TryGetValue(name, out var output))
+                return output.Name;
+            return name.StartsWith(prefix, StringComparison.Ordinal)
+                ? name[prefix.Length..]
+                : throw new InvalidDataException($"Node under scope '{scope}' uses tensor '{name}', which is neither under the scope nor mapped.");
+        }
+        var graph = new GraphProto { Name = _model.Graph!.Name };
+        foreach (var node in nodes)
+        {
+            var copy = node.Clone();
+            copy.Name = node.Name[prefix.Length..];
+            copy.Input.Clear();
+            copy.Input.AddRange(node.Input.Select(Renamed));
+            copy.Output.Clear();
+            copy.Output.AddRange(node.Output.Select(Renamed));
+            graph.Node.Add(copy);
+        }
+        foreach (var initializer in _model.Graph.Initializer.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var copy = initializer.Clone();
+            copy.Name = initializer.Name[prefix.Length..];
+            graph.Initializer.Add(copy);
+        }
+        graph.Input.AddRange(inputs.Values.Select(i => OnnxGraphBuilder.FloatValueInfo(i.Name, i.Dims)));
+        graph.Output.AddRange(outputs.Values.Select(o => OnnxGraphBuilder.FloatValueInfo(o.Name, o.Dims)));
+        var model = new ModelProto
+        {
+            IrVersion = _model.IrVersion,
+            ProducerName = _model.ProducerName,
+            ProducerVersion = _model.ProducerVersion,
+            Graph = graph,
+        };
+        model.OpsetImport.AddRange(_model.OpsetImport);
+        model.MetadataProps.AddRange(metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
+        return model.ToByteArray();
+    }
+
+    /// <summary>Parses ONNX model bytes.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
+    internal static ModelProto Parse(ReadOnlyMemory<byte> model)
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(model.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"The bytes are not an ONNX model: {e.Message}", e);
+        }
     }
 
     private static float[] DecodeLittleEndianFloats(ReadOnlySpan<byte> bytes)
@@ -123,67 +136,5 @@ internal sealed class OnnxModelReader
         for (int i = 0; i < data.Length; i++)
             data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
         return data;
-    }
-
-    private void ReadMetadataEntry(ReadOnlyMemory<byte> entry)
-    {
-        string key = string.Empty, value = string.Empty;
-        var reader = new ProtobufReader(entry);
-        while (reader.TryReadTag())
-        {
-            if (reader.FieldNumber == EntryKeyField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                key = reader.ReadString();
-            else if (reader.FieldNumber == EntryValueField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                value = reader.ReadString();
-            else
-                reader.Skip();
-        }
-        _metadata[key] = value;
-    }
-
-    private void ReadGraph(ReadOnlyMemory<byte> graph)
-    {
-        var reader = new ProtobufReader(graph);
-        while (reader.TryReadTag())
-        {
-            if (reader.FieldNumber == GraphNodeField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                _nodes.Add(ReadNode(reader.ReadLengthDelimited()));
-            else if (reader.FieldNumber == GraphInitializerField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-            {
-                var tensor = reader.ReadLengthDelimited();
-                _initializers[ReadTensorName(tensor)] = tensor;
-            }
-            else
-                reader.Skip();
-        }
-    }
-
-    private static (string OpType, IReadOnlyList<string> Inputs) ReadNode(ReadOnlyMemory<byte> node)
-    {
-        string opType = string.Empty;
-        var inputs = new List<string>();
-        var reader = new ProtobufReader(node);
-        while (reader.TryReadTag())
-        {
-            if (reader.FieldNumber == NodeInputField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                inputs.Add(reader.ReadString());
-            else if (reader.FieldNumber == NodeOpTypeField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                opType = reader.ReadString();
-            else
-                reader.Skip();
-        }
-        return (opType, inputs);
-    }
-
-    private static string ReadTensorName(ReadOnlyMemory<byte> tensor)
-    {
-        var reader = new ProtobufReader(tensor);
-        while (reader.TryReadTag())
-        {
-            if (reader.FieldNumber == TensorNameField && reader.WireType == ProtobufReader.LengthDelimitedWireType)
-                return reader.ReadString();
-            reader.Skip();
-        }
-        return string.Empty;
     }
 }

@@ -23,16 +23,10 @@ public sealed class KeypointCnnModel : IKeypointModel
     private readonly OnnxTransformer onnx;
     private readonly byte[] graph;
 
-    // The graph with the test-time flip switched the other way, when the trainer exported it (a fitted model has it; a
-    // model loaded from a file does not). The trainer exports both variants because composing the flip around a finished
-    // graph would need graph surgery that the hand-written ONNX writer does not do; see docs/architecture.md.
-    private readonly byte[]? otherFlipVariant;
-
-    internal KeypointCnnModel(MLContext mlContext, byte[] graph, KeypointModelMetadata metadata, byte[]? otherFlipVariant)
+    internal KeypointCnnModel(MLContext mlContext, byte[] graph, KeypointModelMetadata metadata)
     {
         this.mlContext = mlContext;
         this.graph = graph;
-        this.otherFlipVariant = otherFlipVariant;
         Metadata = metadata;
         using var stream = new MemoryStream(graph, writable: false);
         onnx = mlContext.Transforms.ApplyOnnxModel(metadata.OutputColumnName, metadata.InputColumnName, stream)
@@ -77,18 +71,14 @@ public sealed class KeypointCnnModel : IKeypointModel
     public bool IsRowToRowMapper => ((ITransformer)onnx).IsRowToRowMapper;
 
     /// <summary>The same trained networks scored with test-time flip averaging turned on or off, for example to measure
-    /// what it gives. The returned model is independent of this one (dispose each).</summary>
+    /// what it gives; works on a fitted and on a loaded model alike. The returned model is independent of this one (dispose each).</summary>
     /// <param name="enabled">Whether the returned model averages with the mirrored face's prediction.</param>
-    /// <exception cref="NotSupportedException">The model was loaded from a file and <paramref name="enabled"/> differs from
-    /// <see cref="TestTimeFlip"/>: a file holds only the variant that was saved.</exception>
     public KeypointCnnModel WithTestTimeFlip(bool enabled)
     {
-        if (enabled == TestTimeFlip)
-            return new KeypointCnnModel(mlContext, graph, Metadata, otherFlipVariant);
-        if (otherFlipVariant is null)
-            throw new NotSupportedException($"This model was loaded from a file that holds only its graph with TestTimeFlip = {TestTimeFlip}; " +
-                "WithTestTimeFlip can switch it only on a model fitted in this process.");
-        return new KeypointCnnModel(mlContext, otherFlipVariant, Metadata with { TestTimeFlip = enabled }, graph);
+        // The flip is a wrapper around the plain graph (Export/TestTimeFlipGraph), so it is added or taken off the bytes
+        // this model holds: no TorchSharp networks are needed, and a model loaded from a file switches as a fitted one does.
+        var (switched, metadata) = TestTimeFlipGraph.Switch(graph, Metadata, enabled);
+        return new KeypointCnnModel(mlContext, switched, metadata);
     }
 
     /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out, the metadata record inside) to
@@ -153,7 +143,7 @@ public sealed class KeypointCnnModel : IKeypointModel
     internal static IKeypointModel Load(MLContext mlContext, string path)
     {
         var file = KeypointModelFile.Read(path);
-        var network = new KeypointCnnModel(mlContext, file.Graph, file.Metadata, otherFlipVariant: null);
+        var network = new KeypointCnnModel(mlContext, file.Graph, file.Metadata);
         if (file.Metadata.ImageFiles is null)
             return network;
         try

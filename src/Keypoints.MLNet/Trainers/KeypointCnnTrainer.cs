@@ -92,9 +92,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 ImageFiles = imageFiles,
                 Networks = training.Ensemble.Members.Select(m => m.Name).ToArray(),
             };
-            var graph = KeypointGraphExporter.Export(training.Ensemble, metadata);
-            var other = KeypointGraphExporter.Export(training.Ensemble, metadata with { TestTimeFlip = !options.TestTimeFlip });
-            var model = new KeypointCnnModel(mlContext, graph, metadata, other);
+            var model = new KeypointCnnModel(mlContext, KeypointGraphExporter.Export(training.Ensemble, metadata), metadata);
             return (model, training);
         }
         catch

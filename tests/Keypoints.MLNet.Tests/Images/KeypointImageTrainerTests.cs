@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -42,6 +43,31 @@ public sealed class KeypointImageTrainerTests : IDisposable
         // Mapped back to the 160 x 160 originals: an untrained-looking net still predicts near the face, far beyond 48 px.
         Assert.Contains(expected.SelectMany(p => p), v => v > 60);
         Assert.All(expected.SelectMany(p => p), v => Assert.InRange(v, -40, 200));
+    }
+
+    [Fact]
+    public void LoadModel_OfASavedImageModel_GivesTheTypedModel_WithTheSamePredictionsAndMetadata()
+    {
+        var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "train.csv", "train", 32));
+        using var model = Trainer(channels: 1).Fit(data);
+        var zip = folder.File("image-model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var onnx = folder.File("image-model.onnx");
+        model.ExportOnnx(onnx);
+
+        using var loaded = new MLContext().Keypoints.LoadModel<KeypointImageModel>(zip);
+
+        Assert.Equal(model.Metadata.ToJson(), loaded.Metadata.ToJson());
+        Assert.Equal((model.Layout.ImageWidth, model.Layout.ImageHeight), (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight));
+        Assert.Equal((160, 160), (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight));
+        Assert.Equal(model.PredictedColumnName, loaded.PredictedColumnName);
+        Assert.Equal(Predictions(model.Transform(data)), Predictions(loaded.Transform(data)));
+        var again = folder.File("again.onnx");
+        loaded.ExportOnnx(again);
+        Assert.Equal(File.ReadAllBytes(onnx), File.ReadAllBytes(again));
+        // The bare graph holds the image-file record too, so it loads as the image model.
+        using var fromOnnx = new MLContext().Keypoints.LoadModel<KeypointImageModel>(onnx);
+        Assert.Equal(Predictions(model.Transform(data)), Predictions(fromOnnx.Transform(data)));
     }
 
     [Fact]

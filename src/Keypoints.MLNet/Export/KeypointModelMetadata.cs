@@ -122,7 +122,7 @@ public sealed record KeypointModelMetadata
         {
             return FromDocument(document);
         }
-        catch (Exception e) when (e is ArgumentException or NullReferenceException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             throw new InvalidDataException($"Metadata '{Key}' is incomplete or inconsistent: {e.Message}", e);
         }

@@ -12,14 +12,16 @@ internal sealed record CliError(string Message, int ExitCode)
 {
     /// <summary>The error the user sees for <paramref name="exception"/>, or null when it is none the CLI expects (a bug,
     /// reported with its stack trace).</summary>
-    /// <remarks>A loader's <see cref="KeypointDataException"/> names the file, line and column, so the innermost one wins
-    /// wherever it sits: ML.NET's parallel cursors wrap it ("Splitter/consolidator worker encountered exception while
-    /// consuming source data"), sometimes twice, and in an <see cref="AggregateException"/>. Otherwise an exception that
-    /// ML.NET threw only to carry another one, or an aggregate or reflection wrapper, gives way to the one inside.</remarks>
+    /// <remarks>A loader's <see cref="KeypointDataException"/> names the file, line and column (and an unreadable image's
+    /// <see cref="InvalidDataException"/> names the image), so the innermost one wins wherever it sits
+    /// (<see cref="WrappedDataError.Find"/>): ML.NET's parallel cursors wrap it ("Splitter/consolidator worker encountered
+    /// exception while consuming source data"), sometimes twice, and in an <see cref="AggregateException"/>. Otherwise an
+    /// exception that ML.NET threw only to carry another one, or an aggregate or reflection wrapper, gives way to the one
+    /// inside.</remarks>
     public static CliError? From(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (Innermost<KeypointDataException>(exception) is { } data)
+        if (WrappedDataError.Find(exception) is { } data)
             return new CliError(OneLine(data.Message), 1);
         var error = Unwrap(exception);
         return error switch
@@ -45,15 +47,6 @@ internal sealed record CliError(string Message, int ExitCode)
     private static bool ThrownByMLNet(Exception exception) =>
         exception.Source?.StartsWith("Microsoft.ML", StringComparison.Ordinal) == true
         && !exception.Source.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal);
-
-    /// <summary>The deepest <typeparamref name="T"/> among the exception's inner exceptions (all of an aggregate's).</summary>
-    private static T? Innermost<T>(Exception exception) where T : Exception
-    {
-        var inner = exception is AggregateException aggregate
-            ? aggregate.InnerExceptions.Select(Innermost<T>).FirstOrDefault(e => e is not null)
-            : exception.InnerException is { } next ? Innermost<T>(next) : null;
-        return inner ?? exception as T;
-    }
 
     private static string FirstLine(string message)
     {

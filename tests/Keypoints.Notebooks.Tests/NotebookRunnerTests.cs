@@ -1,6 +1,7 @@
 namespace Keypoints.Notebooks.Tests;
 
 /// <summary>The harness itself, on small notebooks written for each test: kernel semantics, directives, outputs and errors.</summary>
+[Trait("Category", "Integration")]
 public sealed class NotebookRunnerTests
 {
     private static readonly NotebookRunner Runner = new(new NotebookPackages(NotebookFiles.RepositoryRoot));

@@ -22,6 +22,7 @@ public sealed class NotebookTests(ITestOutputHelper log)
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    [Trait("Category", "Integration")]
     public async Task Notebook_RunsEveryCodeCellWithoutError(string name)
     {
         using var budget = new NotebookBudget();

@@ -58,7 +58,7 @@ public static class FkdCsv
     /// <c>x0, y0, x1, y1, ...</c> in pixels in the order of the header, <see cref="float.NaN"/> where a label is
     /// missing, with the coordinate column names as slot names. Its <see cref="FkdDataView.Layout"/> is
     /// <see cref="KeypointLayout.Kaggle15"/> when the header has the competition's 30 columns.</returns>
-    /// <exception cref="KeypointDataException">The file is empty, has no <c>Image</c> column, no keypoint
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, has no <c>Image</c> column, no keypoint
     /// columns, a column name twice, or keypoint columns that are not <c>_x</c>/<c>_y</c> pairs.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static FkdDataView LoadTraining(string path, int imageWidth = 96, int imageHeight = 96)
@@ -83,6 +83,7 @@ public static class FkdCsv
         }
         var coordinateNames = keypointFields.Select(f => header[f]).ToArray();
         var layout = KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(fullPath), coordinateNames, imageWidth, imageHeight);
+        RequireRows(fullPath);
         var view = FkdCsvView.ForTraining(fullPath, header, imageField, keypointFields, imageWidth, imageHeight);
         return new FkdDataView(view, layout);
     }
@@ -95,7 +96,7 @@ public static class FkdCsv
     /// <param name="imageHeight">The height in pixels of the images (96 in the competition).</param>
     /// <returns>A data view with the columns <c>ImageId</c>, <c>Int32</c>, and <c>Image</c>,
     /// <c>Vector&lt;Single, imageWidth * imageHeight&gt;</c> of grey levels 0-255, row-major.</returns>
-    /// <exception cref="KeypointDataException">The file is empty, lacks <c>ImageId</c> or <c>Image</c>, or has
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks <c>ImageId</c> or <c>Image</c>, or has
     /// another column.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IDataView LoadTest(string path, int imageWidth = 96, int imageHeight = 96)
@@ -109,6 +110,7 @@ public static class FkdCsv
             if (f != imageIdField && f != imageField)
                 throw new KeypointDataException(fullPath, headerLine, f + 1, header[f], "a test file has only the columns ImageId and Image; use LoadTraining for labelled files.");
         }
+        RequireRows(fullPath);
         return FkdCsvView.ForTest(fullPath, header, imageIdField, imageField, imageWidth, imageHeight);
     }
 
@@ -173,6 +175,18 @@ public static class FkdCsv
                 throw new KeypointDataException(fullPath, headerLine, f + 1, header[f], $"column name repeats column {first + 1}.");
         }
         return (fullPath, header, headerLine);
+    }
+
+    /// <summary>The problem of a file that has a header and no data rows.</summary>
+    internal const string NoRowsProblem = "the file has a header but no rows.";
+
+    /// <summary>Fails unless the file has a row after its header. Rows are streamed later, but a file without any would
+    /// evaluate to NaN metrics and make an empty submission.</summary>
+    private static void RequireRows(string fullPath)
+    {
+        using var reader = OpenWithHeader(fullPath, out _, out var headerLine);
+        if (!Read(reader, fullPath))
+            throw new KeypointDataException(fullPath, headerLine, null, null, NoRowsProblem);
     }
 
     private static KeypointDataException Malformed(string path, CsvFormatException e) =>

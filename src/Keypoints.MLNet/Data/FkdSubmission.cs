@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet.Layouts;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Data;
 
@@ -14,6 +16,28 @@ namespace Keypoints.MLNet.Data;
 /// </remarks>
 public static class FkdSubmission
 {
+    /// <summary>
+    /// Writes the submission for <paramref name="lookup"/> from a scored test file: the <c>ImageId</c> column and the
+    /// predicted coordinates of every row of <paramref name="scored"/> (for example a model's <c>Transform</c> of
+    /// <c>LoadFkdTestCsv</c>), as the other overload writes them.
+    /// </summary>
+    /// <param name="path">The submission file to create or replace.</param>
+    /// <param name="lookup">The rows to write and the coordinate each one asks for.</param>
+    /// <param name="scored">Rows with an <c>ImageId</c> (<see cref="int"/>) column and a prediction column of
+    /// <c>2K</c> pixel coordinates in the order of <paramref name="layout"/>.</param>
+    /// <param name="layout">The keypoints of the predictions.</param>
+    /// <param name="predictedColumnName">The prediction column.</param>
+    /// <exception cref="KeypointDataException">The test file behind <paramref name="scored"/> is malformed: the loader's
+    /// own error, with its file, line and column, also when ML.NET wraps it while scoring.</exception>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or as for the other overload.</exception>
+    public static void Write(string path, IdLookupTable lookup, IDataView scored, KeypointLayout layout,
+        string predictedColumnName = "PredictedKeypoints")
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        ArgumentNullException.ThrowIfNull(layout);
+        Write(path, lookup, WrappedDataError.Unwrap(() => ReadPredictions(scored, layout, predictedColumnName)), layout);
+    }
+
     /// <summary>
     /// Writes the submission for <paramref name="lookup"/>. The file appears complete or not at all: it is
     /// written to a temporary file beside <paramref name="path"/> and renamed over it at the end.
@@ -84,5 +108,28 @@ public static class FkdSubmission
             // Coordinates are interleaved x, y: even indices are x.
             return Math.Clamp(value, 0f, index % 2 == 0 ? layout.ImageWidth : layout.ImageHeight);
         }
+    }
+
+    private static Dictionary<int, float[]> ReadPredictions(IDataView scored, KeypointLayout layout, string predictedColumnName)
+    {
+        var imageId = scored.Schema.GetColumnOrNull(FkdCsv.ImageIdColumnName);
+        if (imageId is not { Type: var type } || type != NumberDataViewType.Int32)
+            throw new ArgumentException($"The scored rows need an {FkdCsv.ImageIdColumnName} column of Int32, as LoadFkdTestCsv gives; found " +
+                (imageId is null ? "none." : $"{imageId.Value.Type}."), nameof(scored));
+        var predicted = SchemaChecks.RequireSingleVector(scored.Schema, predictedColumnName, "prediction", layout.CoordinateCount,
+            $"coordinates of layout '{layout.Name}'");
+        var predictions = new Dictionary<int, float[]>();
+        using var cursor = scored.GetRowCursor([imageId.Value, predicted]);
+        var getId = cursor.GetGetter<int>(imageId.Value);
+        var getPrediction = cursor.GetGetter<VBuffer<float>>(predicted);
+        int id = 0;
+        VBuffer<float> prediction = default;
+        while (cursor.MoveNext())
+        {
+            getId(ref id);
+            getPrediction(ref prediction);
+            predictions[id] = prediction.DenseValues().ToArray();
+        }
+        return predictions;
     }
 }

@@ -73,10 +73,12 @@ internal sealed class FlippedAppendView : IDataView
         private readonly HashSet<int> active;
         private DataViewRowCursor current;
         private bool mirrored;
+        private readonly Func<bool> moveNextRow; // one delegate per cursor, not one per row
         private long position = -1;
 
         public Cursor(FlippedAppendView view, DataViewSchema.Column[] columns)
         {
+            moveNextRow = MoveNextRow;
             this.view = view;
             this.columns = columns;
             active = columns.Select(c => c.Index).ToHashSet();
@@ -141,7 +143,10 @@ internal sealed class FlippedAppendView : IDataView
             };
         }
 
-        public override bool MoveNext()
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        public override bool MoveNext() => WrappedDataError.Unwrap(moveNextRow);
+
+        private bool MoveNextRow()
         {
             if (current.MoveNext())
             {

@@ -36,7 +36,7 @@ public sealed class IdLookupTable
     /// <summary>Reads an <c>IdLookupTable.csv</c> file.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The table, with the entries in file order.</returns>
-    /// <exception cref="KeypointDataException">The file is empty, lacks a column, has a row with the wrong number
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks a column, has a row with the wrong number
     /// of fields, a <c>RowId</c> or <c>ImageId</c> that is not an integer, an empty <c>FeatureName</c>, or a
     /// <c>RowId</c> twice.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -72,6 +72,8 @@ public sealed class IdLookupTable
                 throw Error(rowIdField, $"RowId {rowId} is also on line {rowIdLines[rowId]}.");
             entries.Add(new IdLookupEntry(rowId, imageId, reader.GetString(featureField)));
         }
+        if (entries.Count == 0)
+            throw new KeypointDataException(fullPath, headerLine, null, null, FkdCsv.NoRowsProblem);
         return new IdLookupTable(entries);
     }
 }

@@ -84,7 +84,7 @@ public static class KeypointImageCsv
             rows.Add(new Row { ImagePath = imagePath, Keypoints = values });
         }
         if (rows.Count == 0)
-            throw new KeypointDataException(fullPath, headerLine, null, null, "the file has a header but no rows.");
+            throw new KeypointDataException(fullPath, headerLine, null, null, FkdCsv.NoRowsProblem);
 
         KeypointLayout layout;
         try

@@ -49,10 +49,12 @@ internal sealed class MissingKeypointFilter : IDataView
         private readonly int[] required;
         private readonly HashSet<int> active;
         private VBuffer<float> buffer;
+        private readonly Func<bool> moveNextRow; // one delegate per cursor, not one per row
         private long position = -1;
 
         public Cursor(DataViewRowCursor inner, DataViewSchema.Column label, int[] required, HashSet<int> active)
         {
+            moveNextRow = MoveNextRow;
             this.inner = inner;
             this.required = required;
             this.active = active;
@@ -71,7 +73,10 @@ internal sealed class MissingKeypointFilter : IDataView
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => inner.GetIdGetter();
 
-        public override bool MoveNext()
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        public override bool MoveNext() => WrappedDataError.Unwrap(moveNextRow);
+
+        private bool MoveNextRow()
         {
             while (inner.MoveNext())
             {

@@ -12,7 +12,11 @@ internal static class KeypointEvaluator
     /// NaN labels ignored) over every row of <paramref name="data"/>, for <paramref name="layout"/> or, when it is null, the layout
     /// that <see cref="KeypointLayoutResolver"/> finds for the label column (or for the score column, when only that one names
     /// its coordinates).</summary>
-    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout? layout, string labelColumn, string scoreColumn, int extremeRows)
+    /// <remarks>A data error that ML.NET wraps while the rows are read reaches the caller unwrapped (<see cref="WrappedDataError"/>).</remarks>
+    public static KeypointMetrics Evaluate(IDataView data, KeypointLayout? layout, string labelColumn, string scoreColumn, int extremeRows) =>
+        WrappedDataError.Unwrap(() => EvaluateRows(data, layout, labelColumn, scoreColumn, extremeRows));
+
+    private static KeypointMetrics EvaluateRows(IDataView data, KeypointLayout? layout, string labelColumn, string scoreColumn, int extremeRows)
     {
         // Rows built in memory have no label names; a scoring transform may still name its output's coordinates.
         bool scoreNamesTheKeypoints = layout is null && !KeypointLayoutResolver.HasSlotNames(data.Schema, labelColumn)

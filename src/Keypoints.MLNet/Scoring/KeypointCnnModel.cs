@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Training;
@@ -92,13 +93,33 @@ public sealed class KeypointCnnModel : IKeypointModel
     }
 
     /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => onnx.GetOutputSchema(inputSchema);
+    /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing or its size is not the network's input size;
+    /// the message names the column, the size the model expects and the type found.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => onnx.GetOutputSchema(RequireInput(inputSchema));
 
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)onnx).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)onnx).GetRowToRowMapper(RequireInput(inputSchema));
 
     /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => onnx.Transform(input);
+    /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing or its size is not the network's input size;
+    /// the message names the column, the size the model expects and the type found.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        RequireInput(input.Schema);
+        return onnx.Transform(input);
+    }
+
+    /// <summary>Checks the pixel column before ONNX Runtime does: its message ("Input shape mismatch ... input data is of
+    /// length 16384") comes only when the first row is scored, and does not say what the sizes mean.</summary>
+    private DataViewSchema RequireInput(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        int width = Metadata.Layout.ImageWidth, height = Metadata.Layout.ImageHeight, channels = Metadata.Channels;
+        SchemaChecks.RequireSingleVector(inputSchema, FeatureColumnName, "pixel", channels * height * width,
+            $"the model's input of {width} x {height} pixels, {channels} channel{(channels == 1 ? "" : "s")}");
+        return inputSchema;
+    }
 
     /// <summary>Saves as the inner ONNX transformer, so the model loads back without this library.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)onnx).Save(ctx);

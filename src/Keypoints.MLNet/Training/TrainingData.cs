@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Microsoft.ML;
@@ -52,7 +53,13 @@ internal sealed class TrainingData
     /// <param name="pixelOffset">Subtracted from every pixel value.</param>
     /// <param name="pixelScale">Multiplies every pixel value after the offset.</param>
     /// <param name="dropIncomplete">Whether to skip rows with any missing coordinate.</param>
+    /// <remarks>A data error that ML.NET wraps while the rows are read reaches the caller unwrapped (<see cref="WrappedDataError"/>).</remarks>
     public static TrainingData Read(
+        IDataView data, string featureColumn, string labelColumn, NetworkInput input,
+        CoordinateScaling scaling, float pixelOffset, float pixelScale, bool dropIncomplete) =>
+        WrappedDataError.Unwrap(() => ReadRows(data, featureColumn, labelColumn, input, scaling, pixelOffset, pixelScale, dropIncomplete));
+
+    private static TrainingData ReadRows(
         IDataView data, string featureColumn, string labelColumn, NetworkInput input,
         CoordinateScaling scaling, float pixelOffset, float pixelScale, bool dropIncomplete)
     {

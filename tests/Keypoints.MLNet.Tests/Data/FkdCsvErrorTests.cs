@@ -169,6 +169,40 @@ public sealed class FkdCsvErrorTests : IDisposable
         Assert.Equal(1, error.Line);
     }
 
+    [Theory]
+    [InlineData(Header)]
+    [InlineData(Header + "\n\n")]
+    public void LoadTraining_NamesTheFile_WhenItHasAHeaderButNoRows(string text)
+    {
+        var path = _temp.Write("bad.csv", text);
+
+        var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
+
+        AssertPlace(error, line: 1, column: null, columnName: null);
+        Assert.Equal("bad.csv line 1: the file has a header but no rows.", error.Message);
+    }
+
+    [Fact]
+    public void LoadTest_NamesTheFile_WhenItHasAHeaderButNoRows()
+    {
+        var path = _temp.Write("bad.csv", "ImageId,Image\n");
+
+        var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
+
+        AssertPlace(error, line: 1, column: null, columnName: null);
+        Assert.EndsWith("the file has a header but no rows.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadTest_NamesTheFile_WhenItIsEmpty()
+    {
+        var path = _temp.Write("bad.csv", "");
+
+        var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
+
+        Assert.Equal("bad.csv line 1: the file is empty; expected a header row.", error.Message);
+    }
+
     private KeypointDataException ReadAll(string text)
     {
         var view = FkdCsv.LoadTraining(_temp.Write("bad.csv", text), 2, 2);

@@ -120,14 +120,6 @@ public sealed class FkdCsvTrainingTests : IDisposable
     }
 
     [Fact]
-    public void LoadTraining_ReturnsNoRows_ForAHeaderOnlyFile()
-    {
-        var view = FkdCsv.LoadTraining(_temp.Write("header.csv", SmallHeader), 2, 2);
-
-        Assert.Equal(0, FkdRows.Count(view));
-    }
-
-    [Fact]
     public void LoadTraining_ReadsRowsLazily_SoABadRowFailsOnlyWhenReached()
     {
         var path = _temp.Write("bad.csv", SmallHeader + "1,2,3,4,0 0 0 0\n1,2,3,4,0 0 0\n");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -22,6 +23,30 @@ public sealed class FkdSubmissionTests : IDisposable
         FkdSubmission.Write(path, lookup, predictions, TwoPoints);
 
         Assert.Equal("RowId,Location\n2,4.25\n1,1.5\n3,0\n4,96\n5,96\n6,0.1\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Write_OfScoredRows_WritesTheirPredictions()
+    {
+        var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 11, "b_y")]);
+        var test = FkdCsv.LoadTest(_temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7 8\n"), 2, 2);
+        var path = _temp.File("submission.csv");
+
+        FkdSubmission.Write(path, lookup, PixelsAsPredictions(test), TwoPoints);
+
+        Assert.Equal("RowId,Location\n1,1\n2,8\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Write_OfScoredRows_ReportsTheTestFilesError_WhenMLNetWrapsIt()
+    {
+        var lookup = new IdLookupTable([new(1, 10, "a_x")]);
+        var test = FkdCsv.LoadTest(_temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7\n"), 2, 2);
+
+        var error = Assert.Throws<KeypointDataException>(() =>
+            FkdSubmission.Write(_temp.File("submission.csv"), lookup, PixelsAsPredictions(test), TwoPoints));
+
+        Assert.Equal("test.csv line 3, column 2 (Image): expected 4 grey levels, found 3.", error.Message);
     }
 
     [Fact]
@@ -88,5 +113,12 @@ public sealed class FkdSubmissionTests : IDisposable
             Assert.Equal(entry.RowId.ToString(CultureInfo.InvariantCulture), fields[0]);
             Assert.Equal(expected, float.Parse(fields[1], CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>A transformed view, as a model's output is: the 2 x 2 pixels stand in for the four coordinates.</summary>
+    private static IDataView PixelsAsPredictions(IDataView test)
+    {
+        var ml = new MLContext(seed: 1);
+        return ml.Transforms.CopyColumns("PredictedKeypoints", FkdCsv.ImageColumnName).Fit(test).Transform(test);
     }
 }

@@ -73,6 +73,19 @@ public sealed class IdLookupTableTests : IDisposable
         Assert.Equal("FeatureName", Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(missing)).ColumnName);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("RowId,ImageId,FeatureName,Location\n")]
+    public void Load_NamesTheFile_WhenItIsEmptyOrHasOnlyAHeader(string text)
+    {
+        var path = _temp.Write("lookup.csv", text);
+
+        var error = Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.StartsWith("lookup.csv line 1: the file ", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Constructor_RejectsRepeatedRowIds()
     {

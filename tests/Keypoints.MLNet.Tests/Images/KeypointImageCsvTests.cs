@@ -34,6 +34,19 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.Contains("face.jpg' does not exist", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("image,x0,y0\n")]
+    public void Load_NamesTheFile_WhenItIsEmptyOrHasOnlyAHeader(string text)
+    {
+        var csv = folder.Write("bad.csv", text);
+
+        var error = Assert.Throws<KeypointDataException>(() => ml.Data.Keypoints.LoadImageCsv(csv));
+
+        Assert.Equal(csv, error.FilePath);
+        Assert.StartsWith("bad.csv line 1: the file ", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_NamesTheImage_WhenItIsCorruptOrNotAnImage()
     {

@@ -10,6 +10,7 @@ namespace Keypoints.MLNet.Tests.Packaging;
 
 /// <summary>The package as users meet it: packed, referenced from a feed by a fresh app outside the repository, which
 /// runs the README's quick start unchanged.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class PackageConsumerTests(ITestOutputHelper output)
 {
     // Generous: on a machine shared with higher-priority training, a few seconds of work can take minutes.

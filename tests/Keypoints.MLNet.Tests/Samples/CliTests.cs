@@ -5,6 +5,7 @@ using Keypoints.MLNet.Layouts;
 namespace Keypoints.MLNet.Tests.Samples;
 
 /// <summary>The CLI's scripted contract: output lines, files written, exit codes.</summary>
+[Trait("Category", "Integration")]
 public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using SkiaSharp;
 namespace Keypoints.MLNet.Tests.Samples;
 
 /// <summary>The CLI on CSVs of image files: training, evaluation with contact sheets, and overlay pictures.</summary>
+[Trait("Category", "Integration")]
 public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixture<ImageFileCliFixture>
 {
     [Fact]
@@ -69,6 +70,32 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         Assert.Contains("68 keypoints", result.StandardOutput, StringComparison.Ordinal);
         var (width, height) = PngSize(output);
         Assert.True(Math.Min(width, height) >= 320, $"overlay is {width}x{height}");
+    }
+
+    [Theory]
+    [InlineData("truncated", "cannot be decoded completely")]
+    [InlineData("text", "is not an image")]
+    [InlineData("empty", "is empty")]
+    public void Predict_WithAnImageThatCannotBeDecoded_PrintsOneLineNamingTheFile(string kind, string expected)
+    {
+        var path = fixture.File($"broken/{kind}.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var jpeg = File.ReadAllBytes(fixture.FirstValidationImage());
+        File.WriteAllBytes(path, kind switch
+        {
+            "truncated" => jpeg[..(jpeg.Length / 2)],
+            "text" => "not a picture"u8.ToArray(),
+            _ => [],
+        });
+
+        var result = Cli.Run("predict", "--model", fixture.ModelPath, "--image", path, "--out", fixture.File($"broken/{kind}.png"));
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.False(File.Exists(fixture.File($"broken/{kind}.png")));
     }
 
     private static (int Width, int Height) PngSize(string path)

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Tests.Scoring;
 namespace Keypoints.MLNet.Tests.Samples;
 
 /// <summary>The CLI's <c>plot</c> command: the PNG files it writes and its errors.</summary>
+[Trait("Category", "Integration")]
 public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];

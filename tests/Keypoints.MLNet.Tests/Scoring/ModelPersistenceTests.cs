@@ -51,6 +51,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
     }
 
     [Fact]
+    [Trait("Category", "Integration")] // trains with the CLI and scores with another app, both child processes
     public void AppWithoutThisLibraryOrTorchSharp_ScoresAModelSavedByTheCli()
     {
         var folder = Directory.CreateTempSubdirectory("keypoints-cli-");

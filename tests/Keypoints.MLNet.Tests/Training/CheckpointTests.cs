@@ -10,6 +10,7 @@ namespace Keypoints.MLNet.Tests.Training;
 
 /// <summary>Interrupted training resumes from its checkpoint and ends where an uninterrupted run ends.</summary>
 [Collection(GlobalRandomGenerator.Name)]
+[Trait("Category", "Integration")]
 public sealed class CheckpointTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("keypoints-checkpoints-");

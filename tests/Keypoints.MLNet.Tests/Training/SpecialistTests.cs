@@ -12,6 +12,7 @@ namespace Keypoints.MLNet.Tests.Training;
 
 /// <summary>Nouri's specialists: one fine-tuned copy of the base network per keypoint group, combined into one graph.</summary>
 [Collection(GlobalRandomGenerator.Name)]
+[Trait("Category", "Integration")]
 public sealed class SpecialistTests
 {
     private static KeypointCnnTrainer.Options SmallRun(IDataView validation) => new()

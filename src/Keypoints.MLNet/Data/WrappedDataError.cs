@@ -8,7 +8,7 @@ namespace Keypoints.MLNet.Data;
 /// ("Splitter/consolidator worker encountered exception while consuming source data"), so the loader's message, with
 /// its file, line and column, ends up as an inner exception the user never reads. Wherever the library itself reads
 /// user data through ML.NET, it goes through <see cref="Unwrap{T}(Func{T})"/>, which rethrows the innermost
-/// <see cref="KeypointDataException"/> (or, for an image file that cannot be read, the innermost
+/// <see cref="KeypointDataException"/> (or, for an image file that cannot be read, the outermost
 /// <see cref="InvalidDataException"/>) with its original stack trace.
 /// </summary>
 public static class WrappedDataError
@@ -29,12 +29,22 @@ public static class WrappedDataError
     }
 
     /// <summary>The innermost <see cref="KeypointDataException"/> in <paramref name="exception"/> or the exceptions it wraps,
-    /// else the innermost <see cref="InvalidDataException"/>, else <see langword="null"/>.</summary>
+    /// else the outermost <see cref="InvalidDataException"/>, else <see langword="null"/>.</summary>
+    /// <remarks>The outermost <see cref="InvalidDataException"/>, because this library's own (which names the file) may in turn
+    /// wrap the runtime's cause, such as <c>System.IO.Compression</c>'s "End of Central Directory record could not be found".</remarks>
     public static Exception? Find(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return (Exception?)Innermost<KeypointDataException>(exception) ?? Innermost<InvalidDataException>(exception);
+        return (Exception?)Innermost<KeypointDataException>(exception) ?? Outermost<InvalidDataException>(exception);
     }
+
+    private static TException? Outermost<TException>(Exception exception) where TException : Exception =>
+        exception switch
+        {
+            TException found => found,
+            AggregateException aggregate => aggregate.InnerExceptions.Select(Outermost<TException>).FirstOrDefault(found => found is not null),
+            _ => exception.InnerException is { } wrapped ? Outermost<TException>(wrapped) : null,
+        };
 
     private static TException? Innermost<TException>(Exception exception) where TException : Exception
     {

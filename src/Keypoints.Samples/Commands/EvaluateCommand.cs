@@ -41,8 +41,8 @@ internal sealed class EvaluateCommand : Command
         var file = KeypointDataFile.Load(ml, dataPath);
         if (sheets is not null && !file.IsImageFiles)
             throw new UsageException("Option --sheet needs a CSV of image files (first column 'image').");
-        var model = ml.Model.Load(modelPath, out var modelInput);
-        ModelKind.RequireMatch(modelInput, file, modelPath, dataPath);
+        using var model = ml.Keypoints.LoadModel(modelPath);
+        ModelKind.RequireMatch(model, file, modelPath, dataPath);
         var scored = model.Transform(file.Data);
         var metrics = ml.Keypoints.Evaluate(scored, file.Layout);
         var c = CultureInfo.InvariantCulture;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Keypoints.MLNet;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
@@ -46,17 +47,17 @@ internal sealed class PredictCommand : Command
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
 
         var ml = new MLContext();
-        var model = ml.Model.Load(modelPath, out var modelInput);
+        using var model = ml.Keypoints.LoadModel(modelPath);
         if (image is not null)
         {
-            if (!ModelKind.ReadsImageFiles(modelInput))
+            if (!ModelKind.ReadsImageFiles(model))
                 throw new UsageException($"Model '{modelPath}' was trained on a Kaggle CSV; --image needs a model trained on image files.");
             var fullPath = Path.GetFullPath(image);
             if (!File.Exists(fullPath))
                 throw new FileNotFoundException($"Image file '{image}' does not exist.", image);
             var row = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = fullPath }]);
             var predicted = model.Transform(row).GetColumn<VBuffer<float>>("PredictedKeypoints").Single().DenseValues().ToArray();
-            var keypointNames = names ? KeypointModelInfo.Load(modelPath).KeypointNames : null;
+            var keypointNames = names ? model.Layout.KeypointNames : null;
             KeypointOverlay.SavePng(fullPath, predicted, output, names: keypointNames);
             Console.WriteLine($"wrote {output}: {predicted.Length / 2} keypoints on {image}");
             return 0;
@@ -64,7 +65,7 @@ internal sealed class PredictCommand : Command
         if (names)
             throw new UsageException("Option --names draws names on an --image overlay; it does not apply to --data.");
         var file = KeypointDataFile.Load(ml, dataPath!);
-        ModelKind.RequireMatch(modelInput, file, modelPath, dataPath!);
+        ModelKind.RequireMatch(model, file, modelPath, dataPath!);
         var predictions = model.Transform(file.Data).GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
         var csv = new StringBuilder();
         csv.Append(file.IsImageFiles ? "image," : "row,").AppendJoin(',', file.Layout.CoordinateNames).Append('\n');

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -34,7 +35,7 @@ internal sealed class SubmitCommand : Command
         var ml = new MLContext();
         var lookup = IdLookupTable.Load(lookupPath);
         var test = ml.Data.Keypoints.LoadFkdTestCsv(testPath);
-        var model = ml.Model.Load(modelPath, out _);
+        using var model = ml.Keypoints.LoadModel<KeypointCnnModel>(modelPath);
         var scored = model.Transform(test);
         var predictions = new Dictionary<int, float[]>();
         using (var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is FkdCsv.ImageIdColumnName or "PredictedKeypoints")))

@@ -42,6 +42,16 @@ public sealed class WrappedDataErrorTests : IDisposable
     }
 
     [Fact]
+    public void Find_TakesTheOutermostInvalidDataException_WhichNamesTheFile()
+    {
+        var cause = new InvalidDataException("End of Central Directory record could not be found.");
+        var named = new InvalidDataException("Model file 'm.zip' starts like a zip but cannot be read as one.", cause);
+
+        Assert.Same(named, WrappedDataError.Find(new InvalidOperationException("wrapped", named)));
+        Assert.Same(named, WrappedDataError.Find(named));
+    }
+
+    [Fact]
     public void Find_LooksInsideAggregateExceptions()
     {
         var data = new KeypointDataException("a.csv", 2, null, null, "bad.");

@@ -87,6 +87,42 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("evaluate", "empty", "is empty")]
+    [InlineData("evaluate", "text", "is neither a model zip nor an ONNX model")]
+    [InlineData("predict", "truncated", "cannot be read as one")]
+    [InlineData("submit", "no keypoint graph", "holds no ONNX model")]
+    public void BrokenModelFile_PrintsOneLineNamingIt(string verb, string kind, string expected)
+    {
+        var path = Path.Combine(fixture.Folder, $"broken-{kind.Replace(' ', '-')}.zip");
+        var model = File.ReadAllBytes(fixture.ModelPath);
+        switch (kind)
+        {
+            case "empty": File.WriteAllBytes(path, []); break;
+            case "text": File.WriteAllText(path, "not a model"); break;
+            case "truncated": File.WriteAllBytes(path, model[..(model.Length / 2)]); break;
+            default:
+                using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+                    zip.CreateEntry("Version.txt");
+                break;
+        }
+        string[] arguments = verb switch
+        {
+            "submit" => ["submit", "--model", path, "--test", SharedData.Path("fkd", "test.csv"), "--lookup",
+                SharedData.Path("fkd", "IdLookupTable.csv"), "--out", Path.Combine(fixture.Folder, "never.csv")],
+            "predict" => ["predict", "--model", path, "--data", SharedData.Path("fkd", "validation.csv"), "--out",
+                Path.Combine(fixture.Folder, "never.csv")],
+            _ => [verb, "--model", path, "--data", SharedData.Path("fkd", "validation.csv")],
+        };
+
+        var result = Cli.Run(arguments);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: Model file '{path}'", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Train_WithoutDataOrSharedFolder_SaysWhatToDownloadAndWhere()
     {

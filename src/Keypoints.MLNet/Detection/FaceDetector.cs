@@ -1,4 +1,5 @@
 using System.Drawing;
+using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Keypoints.MLNet.Detection;
@@ -38,6 +39,9 @@ public sealed class FaceDetector : IDisposable
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
     public IReadOnlyList<DetectedFace> Detect(string imagePath) => Detect(RgbImage.Load(imagePath));
+
+    /// <summary>The faces in an image loaded by ML.NET (for example a row of <c>LoadImages</c>' column), highest score first.</summary>
+    public IReadOnlyList<DetectedFace> Detect(MLImage image) => Detect(RgbImage.FromMLImage(image));
 
     /// <summary>The faces in an RGB image, highest score first, in the image's pixel coordinates.</summary>
     public IReadOnlyList<DetectedFace> Detect(RgbImage image)

@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Detection;
@@ -53,6 +54,33 @@ public sealed class RgbImage
         if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"Image file '{path}' cannot be decoded ({decoded}).");
         return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
+    }
+
+    /// <summary>Copies the pixels of an image loaded by ML.NET (<c>mlContext.Transforms.LoadImages</c>, or
+    /// <see cref="MLImage.CreateFromFile(string)"/>) to RGB, dropping alpha.</summary>
+    /// <exception cref="ArgumentException">The image's pixel format is neither BGRA nor RGBA.</exception>
+    public static RgbImage FromMLImage(MLImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pixels = image.Pixels;
+        return image.PixelFormat switch
+        {
+            MLPixelFormat.Rgba32 => FromRgba(image.Width, image.Height, pixels),
+            MLPixelFormat.Bgra32 => FromBgra(image.Width, image.Height, pixels),
+            _ => throw new ArgumentException($"An MLImage in pixel format {image.PixelFormat} cannot be read; expected Bgra32 or Rgba32.", nameof(image)),
+        };
+    }
+
+    private static RgbImage FromBgra(int width, int height, ReadOnlySpan<byte> bgra)
+    {
+        var rgb = new byte[width * height * 3];
+        for (int pixel = 0, source = 0, target = 0; pixel < width * height; pixel++, source += 4, target += 3)
+        {
+            rgb[target] = bgra[source + 2];
+            rgb[target + 1] = bgra[source + 1];
+            rgb[target + 2] = bgra[source];
+        }
+        return new RgbImage(width, height, rgb);
     }
 
     /// <summary>Copies RGBA pixels (4 bytes per pixel, no row padding), dropping alpha.</summary>

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Detection;
+using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Detection;
 
@@ -21,6 +22,38 @@ public sealed class FaceDetectorTests
         Assert.True(rightError < 0.5f, $"right eye {face.RightEye} is {rightError:F2} IOD from the label ({label.RightEyeX:F1}, {label.RightEyeY:F1}).");
         Assert.True(leftError < 0.5f, $"left eye {face.LeftEye} is {leftError:F2} IOD from the label ({label.LeftEyeX:F1}, {label.LeftEyeY:F1}).");
         Assert.True(face.Box.Contains(label.MidX, label.MidY));
+    }
+
+    [Fact]
+    public void Detect_MLImage_GivesTheSameFacesAsTheFile()
+    {
+        var image = LabelledPhotos.Read("scenes.csv")[0].Image;
+        using var detector = new FaceDetector();
+        using var mlImage = MLImage.CreateFromFile(image);
+
+        var fromFile = detector.Detect(image);
+        var fromMLImage = detector.Detect(mlImage);
+
+        Assert.Equal(fromFile.Count, fromMLImage.Count);
+        for (int i = 0; i < fromFile.Count; i++)
+        {
+            Assert.Equal(fromFile[i].RightEye.X, fromMLImage[i].RightEye.X, 2);
+            Assert.Equal(fromFile[i].LeftEye.Y, fromMLImage[i].LeftEye.Y, 2);
+        }
+    }
+
+    [Fact]
+    public void Detect_FromSeveralThreads_GivesWhatOneThreadGives()
+    {
+        var images = LabelledPhotos.Read("scenes.csv").Take(8).Select(i => RgbImage.Load(i.Image)).ToList();
+        using var detector = new FaceDetector();
+        var sequential = images.Select(detector.Detect).ToList();
+
+        var parallel = new IReadOnlyList<DetectedFace>[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = detector.Detect(images[i]));
+
+        for (int i = 0; i < images.Count; i++)
+            Assert.Equal(sequential[i], parallel[i]);
     }
 
     [Theory]

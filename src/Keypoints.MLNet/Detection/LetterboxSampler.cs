@@ -12,110 +12,61 @@ internal static class LetterboxSampler
     public static void Fill(RgbImage image, LetterboxFrame frame, Span<float> tensor)
     {
         int size = frame.InputSize;
-        var columns = Taps(size, image.Width, frame.Scale, frame.PadLeft, frame.RegionLeft, frame.RegionWidth);
-        var rows = Taps(size, image.Height, frame.Scale, frame.PadTop, frame.RegionTop, frame.RegionHeight);
-
-        // Horizontal pass on the source rows that any output row reads, into floats 0..255.
-        int firstRow = int.MaxValue, lastRow = -1;
-        foreach (var tap in rows)
-        {
-            if (tap.Indices.Length == 0)
-                continue;
-            firstRow = Math.Min(firstRow, tap.Indices[0]);
-            lastRow = Math.Max(lastRow, tap.Indices[^1]);
-        }
+        var columns = FilterTaps.Along(size, image.Width, frame.Scale, frame.PadLeft, frame.RegionLeft, frame.RegionWidth);
+        var rows = FilterTaps.Along(size, image.Height, frame.Scale, frame.PadTop, frame.RegionTop, frame.RegionHeight);
         tensor[..(size * size * 3)].Fill(PadValue);
-        if (lastRow < 0)
+        if (rows.FirstOutput > rows.LastOutput || columns.FirstOutput > columns.LastOutput)
             return;
+
+        // Horizontal pass over the source rows that some output row reads, into floats 0..255, only for the output
+        // columns inside the region.
+        int firstRow = rows.Indices[rows.FirstOutput * rows.Width];
+        int lastRow = rows.Indices[(rows.LastOutput * rows.Width) + rows.Width - 1];
         var horizontal = new float[(lastRow - firstRow + 1) * size * 3];
         var pixels = image.Pixels;
+        int sourceStride = image.Width * 3;
         for (int y = firstRow; y <= lastRow; y++)
         {
-            int sourceRow = y * image.Width * 3;
-            int targetRow = (y - firstRow) * size * 3;
-            for (int x = 0; x < size; x++)
+            var sourceRow = pixels.AsSpan(y * sourceStride, sourceStride);
+            var targetRow = horizontal.AsSpan((y - firstRow) * size * 3, size * 3);
+            for (int x = columns.FirstOutput; x <= columns.LastOutput; x++)
             {
-                var tap = columns[x];
+                var indices = columns.Indices.AsSpan(x * columns.Width, columns.Width);
+                var weights = columns.Weights.AsSpan(x * columns.Width, columns.Width);
                 float r = 0, g = 0, b = 0;
-                for (int k = 0; k < tap.Indices.Length; k++)
+                for (int k = 0; k < indices.Length; k++)
                 {
-                    int source = sourceRow + (tap.Indices[k] * 3);
-                    float w = tap.Weights[k];
-                    r += pixels[source] * w;
-                    g += pixels[source + 1] * w;
-                    b += pixels[source + 2] * w;
+                    int source = indices[k] * 3;
+                    float w = weights[k];
+                    r += sourceRow[source] * w;
+                    g += sourceRow[source + 1] * w;
+                    b += sourceRow[source + 2] * w;
                 }
-                int target = targetRow + (x * 3);
-                horizontal[target] = r;
-                horizontal[target + 1] = g;
-                horizontal[target + 2] = b;
+                targetRow[x * 3] = r;
+                targetRow[(x * 3) + 1] = g;
+                targetRow[(x * 3) + 2] = b;
             }
         }
 
-        // Vertical pass, then [0, 255] to [-1, 1]; columns outside the region stay padding.
+        // Vertical pass, then [0, 255] to [-1, 1]: a weighted sum of whole rows, which vectorises well.
         const float toUnit = 1f / 127.5f;
-        for (int y = 0; y < size; y++)
+        int from = columns.FirstOutput * 3, length = (columns.LastOutput - columns.FirstOutput + 1) * 3;
+        var sum = new float[length];
+        for (int y = rows.FirstOutput; y <= rows.LastOutput; y++)
         {
-            var tap = rows[y];
-            if (tap.Indices.Length == 0)
-                continue;
-            int targetRow = y * size * 3;
-            for (int x = 0; x < size; x++)
+            Array.Clear(sum);
+            for (int k = 0; k < rows.Width; k++)
             {
-                if (columns[x].Indices.Length == 0)
+                float w = rows.Weights[(y * rows.Width) + k];
+                if (w == 0)
                     continue;
-                float r = 0, g = 0, b = 0;
-                for (int k = 0; k < tap.Indices.Length; k++)
-                {
-                    int source = ((tap.Indices[k] - firstRow) * size * 3) + (x * 3);
-                    float w = tap.Weights[k];
-                    r += horizontal[source] * w;
-                    g += horizontal[source + 1] * w;
-                    b += horizontal[source + 2] * w;
-                }
-                int target = targetRow + (x * 3);
-                tensor[target] = (r * toUnit) - 1f;
-                tensor[target + 1] = (g * toUnit) - 1f;
-                tensor[target + 2] = (b * toUnit) - 1f;
+                var source = horizontal.AsSpan(((rows.Indices[(y * rows.Width) + k] - firstRow) * size * 3) + from, length);
+                for (int i = 0; i < length; i++)
+                    sum[i] += source[i] * w;
             }
+            var target = tensor.Slice((y * size * 3) + from, length);
+            for (int i = 0; i < length; i++)
+                target[i] = (sum[i] * toUnit) - 1f;
         }
     }
-
-    /// <summary>For each output index along one axis, the source pixels it averages and their weights (none where the
-    /// output lies in the padding). Source pixels past the image's edge repeat the edge pixel.</summary>
-    private static FilterTap[] Taps(int size, int sourceLength, float scale, float pad, float regionStart, float regionLength)
-    {
-        var taps = new FilterTap[size];
-        float radius = Math.Max(1f, 1f / scale);
-        for (int i = 0; i < size; i++)
-        {
-            float inputCentre = i + 0.5f;
-            if (inputCentre < pad || inputCentre > pad + (regionLength * scale))
-            {
-                taps[i] = new FilterTap([], []);
-                continue;
-            }
-            float centre = ((inputCentre - pad) / scale) + regionStart - 0.5f;
-            int first = (int)MathF.Ceiling(centre - radius);
-            int last = (int)MathF.Floor(centre + radius);
-            var indices = new List<int>(last - first + 1);
-            var weights = new List<float>(last - first + 1);
-            float total = 0;
-            for (int s = first; s <= last; s++)
-            {
-                float w = 1f - (MathF.Abs(s - centre) / radius);
-                if (w <= 0)
-                    continue;
-                indices.Add(Math.Clamp(s, 0, sourceLength - 1));
-                weights.Add(w);
-                total += w;
-            }
-            for (int k = 0; k < weights.Count; k++)
-                weights[k] /= total;
-            taps[i] = new FilterTap([.. indices], [.. weights]);
-        }
-        return taps;
-    }
-
-    private readonly record struct FilterTap(int[] Indices, float[] Weights);
 }

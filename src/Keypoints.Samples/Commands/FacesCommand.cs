@@ -73,7 +73,7 @@ internal sealed class FacesCommand : Command
         }
         double seconds = clock.Elapsed.TotalSeconds;
         File.WriteAllText(output, csv.ToString());
-        Console.WriteLine(string.Create(c, $"wrote {output}: {total} faces in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one thread)"));
+        Console.WriteLine(string.Create(c, $"wrote {output}: {total} faces in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one photo at a time)"));
         return 0;
     }
 }

@@ -3,12 +3,14 @@ using Keypoints.MLNet.Detection;
 namespace Keypoints.MLNet.Photos;
 
 /// <summary>Cuts a <see cref="FaceFrame"/> out of a photo into a network input: planar (CHW) 0-255 values, one grey plane
-/// (Rec. 601 luma) or R, G, B planes, the layout ML.NET's <c>ExtractPixels</c> gives the network in training. Where the
+/// or R, G, B planes, the layout ML.NET's <c>ExtractPixels</c> gives the network in training. Where the
 /// frame leaves the photo the edge pixels repeat (the data's crop rule); resampling is a separable tent filter whose support
 /// widens with the reduction, so shrinking averages instead of aliasing.</summary>
 internal static class FaceCropSampler
 {
-    private const float LumaRed = 0.299f, LumaGreen = 0.587f, LumaBlue = 0.114f;
+    // The weights of ML.NET's ConvertToGrayscale (MLImage's colour matrix), which made the grey input of every model
+    // trained on image files, rather than Rec. 601's 0.299, 0.587, 0.114.
+    private const float LumaRed = 0.3f, LumaGreen = 0.59f, LumaBlue = 0.11f;
 
     /// <summary>Writes <c>channels * frame.Height * frame.Width</c> values into <paramref name="input"/>.</summary>
     public static void Fill(RgbImage image, FaceFrame frame, int channels, Span<float> input)

@@ -60,7 +60,7 @@ public sealed class FaceCropSamplerTests
     }
 
     [Fact]
-    public void Fill_Grey_IsTheLumaOfTheColours()
+    public void Fill_Grey_WeighsTheColoursAsMLNetsConvertToGrayscale()
     {
         var pixels = new byte[4 * 4 * 3];
         for (int p = 0; p < 16; p++)
@@ -73,7 +73,7 @@ public sealed class FaceCropSamplerTests
 
         FaceCropSampler.Fill(new RgbImage(4, 4, pixels), new FaceFrame(1, 1, 1, 2, 2), 1, input);
 
-        Assert.All(input, v => Assert.Equal((0.299 * 200) + (0.587 * 100) + (0.114 * 50), v, 2));
+        Assert.All(input, v => Assert.Equal((0.3 * 200) + (0.59 * 100) + (0.11 * 50), v, 2));
     }
 
     private static byte Red(int x) => (byte)(x * 5);

@@ -65,11 +65,13 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
 
     /// <summary>The rows of the first <paramref name="pictures"/> pictures of <c>photos/scenes.csv</c>, in a CSV in the fixture's
     /// folder whose image paths are relative to it.</summary>
-    private string ScenesSubset(string name, int pictures)
+    private string ScenesSubset(string name, int pictures) => WriteScenesSubset(fixture.File(name), pictures);
+
+    /// <summary>As <see cref="ScenesSubset(string, int)"/>, written to <paramref name="target"/>.</summary>
+    internal static string WriteScenesSubset(string target, int pictures)
     {
         var scenes = SharedData.Path("photos", "scenes.csv");
         var folder = Path.GetDirectoryName(scenes)!;
-        var target = fixture.File(name);
         var lines = File.ReadLines(scenes).ToArray();
         var images = lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Take(pictures).ToHashSet();
         var rows = lines.Skip(1).Where(l => images.Contains(l.Split(',')[0])).Select(l =>

@@ -17,7 +17,7 @@ public sealed record DetectorEyeCalibration(double AlongOffset, double AcrossOff
 {
     /// <summary>The map measured on the training images of <c>landmarks68/train.csv</c> (never validation or photos) by
     /// <c>dotnet run -c Release --project benchmarks/Keypoints.Benchmarks -- --calibrate-eyes ../shared/data/landmarks68/train.csv</c>:
-    /// each 160-pixel crop padded by edge replication to three times its side, the detector's best face near the labels,
+    /// each 160-pixel crop padded by edge replication to twice its side, the detector's best face near the labels,
     /// mean offset and mean ratio over the faces found. It printed "found 2940 of 2946 faces" and
     /// <c>new DetectorEyeCalibration(0.0414, 0.0271, 0.9968, 2940)</c>: the labels' eye midpoint lies 0.041 inter-ocular
     /// distances towards the subject's left eye and 0.027 towards the chin from the detector's, at the same distance.</summary>

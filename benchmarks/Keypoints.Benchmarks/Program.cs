@@ -3,6 +3,8 @@
 //   [-- --data ../shared/data/fkd --images-data ../shared/data/landmarks68 --networks mlp,convnet3 --images 512 --epochs 3]
 // --networks: the architectures whose training is measured (default all; none for only the loading and scoring figures); --images: training rows per epoch (default 512);
 // --epochs: epochs per training run, the first a warm-up left out (default 3).
+// -- --calibrate-eyes ../shared/data/landmarks68/train.csv: instead, measures the face detector's eye calibration
+// (Photos/DetectorEyeCalibration.Default) on those training images and prints it.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -16,6 +18,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
+if (Argument("--calibrate-eyes") is { } calibrationCsv)
+    return EyeCalibrationMeasurement.Run(calibrationCsv);
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");
 int epochs = int.Parse(Argument("--epochs") ?? "3", CultureInfo.InvariantCulture);

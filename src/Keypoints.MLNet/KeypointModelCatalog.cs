@@ -1,5 +1,6 @@
 using Keypoints.MLNet.Evaluation;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 
@@ -50,6 +51,14 @@ public sealed class KeypointModelCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return KeypointCnnModel.Load(mlContext, path);
     }
+
+    /// <summary>Keypoints of every face in photos: the embedded face detector finds the faces, each is framed the way the
+    /// model's training faces were, scored by the model's network and mapped back to photo pixels. For example
+    /// <c>using var faces = ml.Keypoints.Photos(model); var found = faces.Predict("photo.jpg");</c></summary>
+    /// <param name="model">A model from <see cref="LoadModel(string)"/> or a trainer; it may be disposed after this call.</param>
+    /// <param name="options">Detector, framing and calibration settings; defaults when null.</param>
+    /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and the options give none.</exception>
+    public FaceKeypointsPredictor Photos(IKeypointModel model, PhotoKeypointsOptions? options = null) => new(model, options);
 
     /// <summary><see cref="LoadModel(string)"/>, for a caller that knows the kind of model in the file.</summary>
     /// <typeparam name="TModel"><see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</typeparam>

@@ -10,7 +10,7 @@ var verbose = new Option<bool>("--verbose")
 };
 var root = new RootCommand("""
     Facial keypoint detection with ML.NET and TorchSharp: train a keypoint CNN, evaluate it, predict, write a Kaggle
-    submission, plot its training, and show what a saved model records.
+    submission, plot its training, show what a saved model records, and find every face's keypoints in photos.
     --data takes either CSV layout: Kaggle's (keypoint columns and an Image column of grey levels) or image files (first
     column 'image', a path relative to the CSV's folder, then x0,y0,... or <name>_x,<name>_y pairs).
     """)
@@ -19,6 +19,7 @@ var root = new RootCommand("""
     new TrainCommand(),
     new EvaluateCommand(),
     new PredictCommand(),
+    new FacesCommand(),
     new SubmitCommand(),
     new PlotCommand(),
     new InfoCommand(),

@@ -1,3 +1,4 @@
+using System.Drawing;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Visualization;
@@ -22,6 +23,7 @@ public static class KeypointOverlay
     private static readonly SKColor PredictedColor = new(255, 40, 40);
     private static readonly SKColor TruthColor = new(40, 230, 60);
     private static readonly SKColor NameColor = SKColors.Yellow;
+    private static readonly SKColor BoxColor = new(255, 220, 0);
 
     /// <summary>Draws keypoints onto <paramref name="canvas"/>, where an image of <paramref name="imageWidth"/> by
     /// <paramref name="imageHeight"/> pixels has been drawn into <paramref name="target"/>.</summary>
@@ -137,6 +139,37 @@ public static class KeypointOverlay
         var target = new SKRect(0, 0, width, height);
         DrawImage(surface.Canvas, image, target);
         Draw(surface.Canvas, target, image.Width, image.Height, predicted, truth, names);
+        SkiaImageFile.WritePng(surface, output);
+    }
+    /// <summary>Writes the photo at <paramref name="imagePath"/> with every face's box (yellow frame) and keypoints (red
+    /// dots) drawn as a PNG at <paramref name="output"/> (creating its folder), enlarged as <see cref="SavePng"/> does.</summary>
+    /// <param name="imagePath">The photo (any format SkiaSharp decodes).</param>
+    /// <param name="boxes">Each face's box (left, top, width, height) in photo pixels, pixel centres at integers.</param>
+    /// <param name="keypoints">Each face's keypoints in photo pixels, in the order of <paramref name="boxes"/>.</param>
+    /// <param name="output">The PNG file to write.</param>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    /// <exception cref="FileNotFoundException">The image file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    public static void SaveFacesPng(string imagePath, IReadOnlyList<RectangleF> boxes, IReadOnlyList<IReadOnlyList<float>> keypoints, string output)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        ArgumentNullException.ThrowIfNull(keypoints);
+        if (boxes.Count != keypoints.Count)
+            throw new ArgumentException($"{boxes.Count} boxes but {keypoints.Count} keypoint sets; one of each per face.", nameof(keypoints));
+        using var image = SkiaImageFile.Decode(imagePath);
+        float scale = Math.Max(1f, (float)MinimumSide / Math.Min(image.Width, image.Height));
+        int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
+        using var surface = SkiaImageFile.CreateSurface(width, height, SKColors.Black);
+        var target = new SKRect(0, 0, width, height);
+        DrawImage(surface.Canvas, image, target);
+        using var frame = new SKPaint { Color = BoxColor, IsStroke = true, StrokeWidth = Math.Max(1f, Math.Min(width, height) / 320f), IsAntialias = true };
+        for (int f = 0; f < boxes.Count; f++)
+        {
+            var box = boxes[f];
+            // The box is in the points' convention (pixel centres at integers), so it moves by the same half pixel they do.
+            surface.Canvas.DrawRect(new SKRect((box.Left + 0.5f) * scale, (box.Top + 0.5f) * scale, (box.Right + 0.5f) * scale, (box.Bottom + 0.5f) * scale), frame);
+            Draw(surface.Canvas, target, image.Width, image.Height, keypoints[f]);
+        }
         SkiaImageFile.WritePng(surface, output);
     }
 }

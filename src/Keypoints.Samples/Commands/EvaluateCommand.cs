@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Evaluation;
+using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,6 +23,10 @@ internal sealed class EvaluateCommand : Command
         Description = "(image files) Write DIR/best.png and DIR/worst.png: the best and worst 16 faces by RMSE, predicted points red, true points green",
         HelpName = "DIR",
     };
+    private readonly Option<bool> faces = new("--faces")
+    {
+        Description = "The CSV names photos (rows with the same image are its labelled faces): detect every face, match detections by eye midpoint, print faces, found, recall, false detections and NME",
+    };
 
     public EvaluateCommand()
         : base("evaluate", "Score a labelled CSV with a saved model; print RMSE and NME in pixels, then every keypoint's error")
@@ -29,7 +34,31 @@ internal sealed class EvaluateCommand : Command
         Options.Add(model);
         Options.Add(data);
         Options.Add(sheet);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet)));
+        Options.Add(faces);
+        SetAction(result => result.GetValue(faces)
+            ? RunFaces(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet))
+            : Run(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet)));
+    }
+
+    private static int RunFaces(string modelPath, string dataPath, string? sheets)
+    {
+        if (sheets is not null)
+            throw new UsageException("Option --sheet draws crops of image files; it does not apply to --faces.");
+        var ml = new MLContext();
+        using var keypointModel = ml.Keypoints.LoadModel(modelPath);
+        var photos = PhotoCsv.Load(dataPath);
+        photos.RequireLayout(keypointModel.Layout, dataPath);
+        using var predictor = ml.Keypoints.Photos(keypointModel);
+        var scored = photos.Images.Select(image =>
+            ((IReadOnlyList<float[]>)photos.Labels[image], predictor.Predict(photos.FullPath(image))));
+        var metrics = PhotoFaceEvaluation.Evaluate(keypointModel.Layout, scored);
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"faces {metrics.Faces}"));
+        Console.WriteLine(string.Create(c, $"found {metrics.Found}"));
+        Console.WriteLine(string.Create(c, $"recall {metrics.Recall:F4}"));
+        Console.WriteLine(string.Create(c, $"false {metrics.FalseDetections}"));
+        Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
+        return 0;
     }
 
     private static int Run(string modelPath, string dataPath, string? sheets)

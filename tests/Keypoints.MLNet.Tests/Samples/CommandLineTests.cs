@@ -10,7 +10,8 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--epochs", "--max-minutes", "--augment", "--scale",
         "--specialists", "--tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
-    [InlineData("evaluate", "--model", "--data", "--sheet")]
+    [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
+    [InlineData("faces", "--model", "--image", "--data", "--out")]
     [InlineData("predict", "--model", "--image", "--data", "--out", "--names")]
     [InlineData("submit", "--model", "--test", "--lookup", "--out")]
     [InlineData("plot", "--model", "--out")]
@@ -32,7 +33,7 @@ public sealed class CommandLineTests
         var result = Cli.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var verb in new[] { "train", "evaluate", "predict", "submit", "plot", "info" })
+        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "submit", "plot", "info" })
             Assert.Matches($@"(?m)^\s+{verb}\s", result.StandardOutput);
     }
 

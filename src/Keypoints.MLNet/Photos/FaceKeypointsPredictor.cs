@@ -1,0 +1,125 @@
+using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Export;
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Keypoints.MLNet.Photos;
+
+/// <summary>Keypoints of every face in a photo: the <see cref="FaceDetector"/> finds the faces, each is framed the way the
+/// model's training faces were (<see cref="FaceFrame.FromEyes"/> from the calibrated detector eyes and the model's
+/// <see cref="FaceFraming"/>), cut out with edge replication and filtered resampling (<see cref="FaceCropSampler"/>), scored by
+/// the model's ONNX keypoint graph on ONNX Runtime, and mapped back to photo pixels. Holds two ONNX Runtime sessions;
+/// <see cref="Predict(string)"/> may be called from several threads at once.</summary>
+public sealed class FaceKeypointsPredictor : IDisposable
+{
+    private readonly FaceDetector detector;
+    private readonly InferenceSession network;
+    private readonly KeypointModelMetadata metadata;
+    private readonly FaceFraming framing;
+    private readonly DetectorEyeCalibration calibration;
+    private bool disposed;
+
+    /// <summary>Builds the pipeline for a model loaded by <c>mlContext.Keypoints.LoadModel</c> (either kind); the model's
+    /// graph is copied, so the model may be disposed afterwards.</summary>
+    /// <param name="model">A <see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</param>
+    /// <param name="options">Detector, framing and calibration settings; defaults when null.</param>
+    /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and none is given.</exception>
+    public FaceKeypointsPredictor(IKeypointModel model, PhotoKeypointsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new PhotoKeypointsOptions();
+        var cnn = model switch
+        {
+            KeypointCnnModel c => c,
+            KeypointImageModel i => i.Network,
+            _ => throw new ArgumentException($"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.", nameof(model)),
+        };
+        metadata = cnn.Metadata;
+        framing = options.Framing ?? metadata.Framing ?? throw new ArgumentException(
+            $"The model's layout '{metadata.Layout.Name}' names no eyes, so it records no framing; set {nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.Framing)}.",
+            nameof(options));
+        calibration = options.EyeCalibration ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
+        KeypointNames = metadata.Layout.KeypointNames;
+        detector = new FaceDetector(options.Detector);
+        try
+        {
+            network = new InferenceSession(cnn.OnnxGraph.ToArray());
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model's keypoint names, in the order of <see cref="PhotoFace.Keypoints"/>.</summary>
+    public IReadOnlyList<string> KeypointNames { get; }
+
+    /// <summary>Every face in an image file (any format SkiaSharp decodes), highest detector score first.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath));
+
+    /// <summary>Every face in an RGB image, highest detector score first, in the image's pixels.</summary>
+    public IReadOnlyList<PhotoFace> Predict(RgbImage photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Predict(photo, detector.Detect(photo));
+    }
+
+    /// <summary>The keypoints of faces already found in <paramref name="photo"/> (by this library's detector or another
+    /// with the same eye convention), in the order given.</summary>
+    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(faces);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (faces.Count == 0)
+            return [];
+        int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, channels = metadata.Channels;
+        int size = channels * width * height;
+        var frames = new FaceFrame[faces.Count];
+        var input = new float[faces.Count * size];
+        for (int f = 0; f < faces.Count; f++)
+        {
+            frames[f] = FrameOf(faces[f]);
+            FaceCropSampler.Fill(photo, frames[f], channels, input.AsSpan(f * size, size));
+        }
+        using var tensor = OrtValue.CreateTensorValueFromMemory(input, [faces.Count, size]);
+        using var runOptions = new RunOptions();
+        using var outputs = network.Run(runOptions, [metadata.InputColumnName], [tensor], [metadata.OutputColumnName]);
+        var predicted = outputs[0].GetTensorDataAsSpan<float>();
+        int coordinates = metadata.Layout.CoordinateCount;
+        var result = new PhotoFace[faces.Count];
+        for (int f = 0; f < faces.Count; f++)
+        {
+            var points = new float[coordinates];
+            for (int k = 0; k < coordinates; k += 2)
+            {
+                points[k] = (float)frames[f].PhotoX(predicted[(f * coordinates) + k]);
+                points[k + 1] = (float)frames[f].PhotoY(predicted[(f * coordinates) + k + 1]);
+            }
+            result[f] = new PhotoFace(faces[f].Score, faces[f].Box, points, KeypointNames, faces[f], frames[f]);
+        }
+        return result;
+    }
+
+    /// <summary>The network frame of a detected face: its calibrated eyes placed as the model's training faces' eyes were.</summary>
+    public FaceFrame FrameOf(DetectedFace face)
+    {
+        var (x, y, distance) = calibration.EyeMidpoint(face);
+        return FaceFrame.FromEyes(x, y, distance, framing, metadata.Layout.ImageWidth, metadata.Layout.ImageHeight);
+    }
+
+    /// <summary>Releases the detector's and the network's ONNX Runtime sessions.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        network.Dispose();
+        detector.Dispose();
+    }
+}

@@ -1,0 +1,20 @@
+using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Layouts;
+
+namespace Keypoints.MLNet.Photos;
+
+/// <summary>Settings of a <see cref="FaceKeypointsPredictor"/>.</summary>
+public sealed class PhotoKeypointsOptions
+{
+    /// <summary>The face detector's settings; defaults when null.</summary>
+    public FaceDetectorOptions? Detector { get; set; }
+
+    /// <summary>How to frame each face for the keypoint network. Null (the default) takes the model's own record
+    /// (<c>Metadata.Framing</c>, measured from its training labels); a model whose layout names no eyes has none, and
+    /// needs this set (eye midpoint and inter-ocular distance as fractions of the frame width of its training crops).</summary>
+    public FaceFraming? Framing { get; set; }
+
+    /// <summary>The map from the detector's eyes to the labels' eye centres; default
+    /// <see cref="DetectorEyeCalibration.Default"/>, measured on training images.</summary>
+    public DetectorEyeCalibration EyeCalibration { get; set; } = DetectorEyeCalibration.Default;
+}

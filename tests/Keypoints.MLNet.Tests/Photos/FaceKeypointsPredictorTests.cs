@@ -1,0 +1,110 @@
+using Keypoints.MLNet.Export;
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Photos;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+
+namespace Keypoints.MLNet.Tests.Photos;
+
+/// <summary>The photo pipeline end to end on a real photo, with a synthetic keypoint graph whose output is a fixed point of
+/// its frame: so where the points land in the photo tests the framing and the map back, not a network's skill.</summary>
+public sealed class FaceKeypointsPredictorTests
+{
+    private const int Side = 48;
+    private static readonly FaceFraming Framing = new(0.5, 0, 0.394, 0, 1 / 3.2, 0, 100);
+
+    [Fact]
+    public void Predict_AModelThatAnswersTheFramingsEyeMidpoint_LandsOnTheCalibratedDetectorEyeMidpoint()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, (float)(Framing.EyeMidpointX * Side), (float)(Framing.EyeMidpointY * Side));
+        using var predictor = ml.Keypoints.Photos(model);
+
+        var faces = predictor.Predict(FirstFramePhoto());
+
+        var face = Assert.Single(faces);
+        Assert.Equal(KeypointLayout.Ibug68.KeypointNames, face.KeypointNames);
+        var (x, y, _) = DetectorEyeCalibration.Default.EyeMidpoint(face.Detection);
+        for (int k = 0; k < face.Keypoints.Count; k += 2)
+        {
+            Assert.Equal(x, face.Keypoints[k], 2);
+            Assert.Equal(y, face.Keypoints[k + 1], 2);
+        }
+        Assert.Equal(predictor.FrameOf(face.Detection), face.Frame);
+    }
+
+    [Fact]
+    public void Predict_MapsNetworkPixelsBackWithPixelCentresAtIntegers()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, 0, Side - 1);
+        using var predictor = ml.Keypoints.Photos(model);
+
+        var face = Assert.Single(predictor.Predict(FirstFramePhoto()));
+
+        var frame = face.Frame;
+        Assert.Equal(frame.Left + (0.5 * frame.Scale) - 0.5, face.Keypoints[0], 2);
+        Assert.Equal(frame.Top + ((Side - 0.5) * frame.Scale) - 0.5, face.Keypoints[1], 2);
+        Assert.Equal(face.Keypoints[0], face["jaw_0"].X);
+    }
+
+    [Fact]
+    public void Photos_OfAModelWithoutFraming_AsksForTheFramingOption_AndUsesIt()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, 10, 10, withFraming: false);
+
+        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Photos(model));
+        Assert.Contains(nameof(PhotoKeypointsOptions.Framing), error.Message, StringComparison.Ordinal);
+        using var predictor = ml.Keypoints.Photos(model, new PhotoKeypointsOptions { Framing = Framing });
+        Assert.Single(predictor.Predict(FirstFramePhoto()));
+    }
+
+    [Fact]
+    public void Predict_FromSeveralThreads_GivesTheSameFacesAsOneThread()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, 20, 20);
+        using var predictor = ml.Keypoints.Photos(model);
+        var photo = FirstFramePhoto();
+        var expected = predictor.Predict(photo).Single().Keypoints;
+
+        var results = new IReadOnlyList<float>[8];
+        Parallel.For(0, results.Length, i => results[i] = predictor.Predict(photo).Single().Keypoints);
+
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    private static string FirstFramePhoto()
+    {
+        var csv = SharedData.Path("photos", "frames.csv");
+        return Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
+    }
+
+    /// <summary>A 68-point grey model on 48 x 48 pixels whose every keypoint is (<paramref name="x"/>, <paramref name="y"/>)
+    /// in network pixels, whatever the input: input times a zero matrix plus the point.</summary>
+    private static KeypointCnnModel FixedPointModel(MLContext ml, float x, float y, FaceFraming? framing = null, bool withFraming = true)
+    {
+        var layout = KeypointLayout.Ibug68.WithImageSize(Side, Side);
+        int inputs = Side * Side, outputs = layout.CoordinateCount;
+        var graph = new OnnxGraphBuilder("fixed");
+        graph.AddInput("Image", -1, inputs);
+        var weights = graph.AddInitializer("weights", new float[inputs * outputs], inputs, outputs);
+        var point = graph.AddInitializer("point", [.. Enumerable.Range(0, outputs).Select(i => i % 2 == 0 ? x : y)], outputs);
+        graph.AddNode("MatMul", ["Image", weights], ["zero"]);
+        graph.AddNode("Add", ["zero", point], ["PredictedKeypoints"]);
+        graph.AddOutput("PredictedKeypoints", -1, outputs);
+        var metadata = new KeypointModelMetadata
+        {
+            Layout = layout,
+            InputColumnName = "Image",
+            OutputColumnName = "PredictedKeypoints",
+            Channels = 1,
+            PixelOffset = 0,
+            PixelScale = 1,
+            Framing = withFraming ? framing ?? Framing : null,
+        };
+        return new KeypointCnnModel(ml, graph.ToModelBytes(), metadata);
+    }
+}

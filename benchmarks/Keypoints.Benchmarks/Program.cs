@@ -5,6 +5,10 @@
 // --epochs: epochs per training run, the first a warm-up left out (default 3).
 // -- --calibrate-eyes ../shared/data/landmarks68/train.csv: instead, measures the face detector's eye calibration
 // (Photos/DetectorEyeCalibration.Default) on those training images and prints it.
+// -- --photos ../shared/data/photos/scenes.csv --model M [--passes 5]: instead, photos per second end to end
+// (FaceKeypointsPredictor: decode, detect, frame and crop, keypoint network, map back) on the CSV's distinct images with
+// model M, one thread and two threads on the same predictor (ONNX Runtime at one intra-op thread per session), each
+// against decoding the same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per stage.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -20,6 +24,15 @@ using Microsoft.ML.OnnxRuntime;
 
 if (Argument("--calibrate-eyes") is { } calibrationCsv)
     return EyeCalibrationMeasurement.Run(calibrationCsv);
+if (Argument("--photos") is { } photosCsv)
+{
+    if (Argument("--model") is not { } photoModel || int.Parse(Argument("--passes") ?? "5", CultureInfo.InvariantCulture) is not (> 0 and var photoPasses))
+    {
+        Console.Error.WriteLine("error: --photos needs --model MODEL (a keypoint model zip) and --passes N of at least 1.");
+        return 1;
+    }
+    return PhotoThroughput.Run(photosCsv, photoModel, photoPasses);
+}
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");
 int epochs = int.Parse(Argument("--epochs") ?? "3", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
@@ -41,10 +42,16 @@ public sealed class FaceKeypointsPredictor : IDisposable
             nameof(options));
         calibration = options.EyeCalibration ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
         KeypointNames = metadata.Layout.KeypointNames;
+        if (options.NetworkIntraOpThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.NetworkIntraOpThreads,
+                $"{nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.NetworkIntraOpThreads)} must be 0 or positive.");
         detector = new FaceDetector(options.Detector);
         try
         {
-            network = new InferenceSession(cnn.OnnxGraph.ToArray());
+            using var sessionOptions = new SessionOptions();
+            if (options.NetworkIntraOpThreads > 0)
+                sessionOptions.IntraOpNumThreads = options.NetworkIntraOpThreads;
+            network = new InferenceSession(cnn.OnnxGraph.ToArray(), sessionOptions);
         }
         catch
         {
@@ -61,6 +68,23 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
     public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath));
 
+    /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the benchmark's
+    /// view; the public overloads pass no timer and take no clock readings).</summary>
+    internal IReadOnlyList<PhotoFace> Predict(string photoPath, PhotoStageTimes times)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var photo = RgbImage.Load(photoPath);
+        long decoded = Stopwatch.GetTimestamp();
+        times.Decode += decoded - start;
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var faces = detector.Detect(photo);
+        times.Detect += Stopwatch.GetTimestamp() - decoded;
+        var result = Predict(photo, faces, times);
+        times.Photos++;
+        times.Faces += result.Count;
+        return result;
+    }
+
     /// <summary>Every face in an RGB image, highest detector score first, in the image's pixels.</summary>
     public IReadOnlyList<PhotoFace> Predict(RgbImage photo)
     {
@@ -71,7 +95,9 @@ public sealed class FaceKeypointsPredictor : IDisposable
 
     /// <summary>The keypoints of faces already found in <paramref name="photo"/> (by this library's detector or another
     /// with the same eye convention), in the order given.</summary>
-    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces)
+    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces) => Predict(photo, faces, null);
+
+    private IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces, PhotoStageTimes? times)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(faces);
@@ -80,6 +106,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
             return [];
         int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, channels = metadata.Channels;
         int size = channels * width * height;
+        long start = times is null ? 0 : Stopwatch.GetTimestamp();
         var frames = new FaceFrame[faces.Count];
         var input = new float[faces.Count * size];
         for (int f = 0; f < faces.Count; f++)
@@ -87,10 +114,12 @@ public sealed class FaceKeypointsPredictor : IDisposable
             frames[f] = FrameOf(faces[f]);
             FaceCropSampler.Fill(photo, frames[f], channels, input.AsSpan(f * size, size));
         }
+        long cropped = times is null ? 0 : Stopwatch.GetTimestamp();
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [faces.Count, size]);
         using var runOptions = new RunOptions();
         using var outputs = network.Run(runOptions, [metadata.InputColumnName], [tensor], [metadata.OutputColumnName]);
         var predicted = outputs[0].GetTensorDataAsSpan<float>();
+        long scored = times is null ? 0 : Stopwatch.GetTimestamp();
         int coordinates = metadata.Layout.CoordinateCount;
         var result = new PhotoFace[faces.Count];
         for (int f = 0; f < faces.Count; f++)
@@ -102,6 +131,12 @@ public sealed class FaceKeypointsPredictor : IDisposable
                 points[k + 1] = (float)frames[f].PhotoY(predicted[(f * coordinates) + k + 1]);
             }
             result[f] = new PhotoFace(faces[f].Score, faces[f].Box, points, KeypointNames, faces[f], frames[f]);
+        }
+        if (times is not null)
+        {
+            times.Crop += cropped - start;
+            times.Network += scored - cropped;
+            times.MapBack += Stopwatch.GetTimestamp() - scored;
         }
         return result;
     }

@@ -17,4 +17,9 @@ public sealed class PhotoKeypointsOptions
     /// <summary>The map from the detector's eyes to the labels' eye centres; default
     /// <see cref="DetectorEyeCalibration.Default"/>, measured on training images.</summary>
     public DetectorEyeCalibration EyeCalibration { get; set; } = DetectorEyeCalibration.Default;
+
+    /// <summary>Threads ONNX Runtime may use inside one run of the keypoint network (all of a photo's faces at once); 0 (the
+    /// default) lets it choose, one per core. Set 1, with <see cref="FaceDetectorOptions.IntraOpThreads"/> (1 by default),
+    /// when photos are scored from several threads at once, so that each call uses one core.</summary>
+    public int NetworkIntraOpThreads { get; set; }
 }

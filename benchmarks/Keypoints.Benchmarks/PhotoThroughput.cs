@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Keypoints.MLNet;
+using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Photos;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+
+namespace Keypoints.Benchmarks;
+
+/// <summary>Photos per second end to end (<see cref="FaceKeypointsPredictor.Predict(string)"/>: decode, detect, frame and
+/// crop, keypoint network, map back) on the distinct images of a photo CSV, with one thread and with two threads scoring
+/// photos concurrently on the same predictor, against decoding the same files alone (<see cref="RgbImage.Load"/>) with as
+/// many threads, in the same run. ONNX Runtime gets one intra-op thread in both sessions, so one thread uses one core.
+/// After a warm-up pass (which creates the sessions' kernels), each figure is the median of several passes over all
+/// the images; the stage times are summed over the measured passes of the end-to-end runs.</summary>
+internal static class PhotoThroughput
+{
+    private static readonly int[] ThreadCounts = [1, 2];
+
+    /// <summary>Prints the table; returns the process exit code.</summary>
+    public static int Run(string csvPath, string modelPath, int passes)
+    {
+        if (!File.Exists(csvPath) || !File.Exists(modelPath))
+        {
+            Console.Error.WriteLine($"error: {(File.Exists(csvPath) ? modelPath : csvPath)} not found.");
+            return 1;
+        }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
+        var files = File.ReadLines(csvPath).Skip(1)
+            .Select(line => Path.Combine(folder, line[..line.IndexOf(',', StringComparison.Ordinal)]))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        var ml = new MLContext(seed: 1);
+        var options = new PhotoKeypointsOptions { Detector = new FaceDetectorOptions { IntraOpThreads = 1 }, NetworkIntraOpThreads = 1 };
+        using var predictor = LoadPredictor(ml, modelPath, options);
+        Console.WriteLine($"{files.Length} photos from {csvPath}; model {modelPath}; {Environment.ProcessorCount} cores; median of {passes} passes after one warm-up pass");
+
+        var rows = new List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)>();
+        foreach (int threads in ThreadCounts)
+        {
+            ForEachPhoto(files, threads, (file, _) => predictor.Predict(file));
+            var stages = new PhotoStageTimes();
+            var library = new List<double>();
+            var decoding = new List<double>();
+            for (int pass = 0; pass < passes; pass++)
+            {
+                var perThread = Enumerable.Range(0, threads).Select(_ => new PhotoStageTimes()).ToArray();
+                library.Add(ForEachPhoto(files, threads, (file, thread) => predictor.Predict(file, perThread[thread])));
+                decoding.Add(ForEachPhoto(files, threads, (file, _) => RgbImage.Load(file)));
+                foreach (var times in perThread)
+                    stages.Add(times);
+            }
+            rows.Add((threads, Median(library), Median(decoding), stages));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"benchmark",-34} {"unit",-9} {"library",10} {"baseline",10} {"ratio",7}");
+        foreach (var (threads, library, baseline, _) in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{$"Photos end to end, {threads} thread{(threads > 1 ? "s" : "")}",-34} {"photos/s",-9} {library,10:F1} {baseline,10:F1} {library / baseline,7:F3}"));
+        Console.WriteLine("baseline: decoding the same JPEGs to RGB (RgbImage.Load) alone, with as many threads.");
+        Console.WriteLine();
+        Console.WriteLine($"{"stage (ms of one thread per photo)",-34} {string.Join(' ', rows.Select(r => $"{r.Threads + (r.Threads > 1 ? " threads" : " thread"),12}"))}");
+        foreach (var (name, ticks) in new (string, Func<PhotoStageTimes, long>)[]
+        {
+            ("decode", s => s.Decode), ("detect", s => s.Detect), ("frame and crop", s => s.Crop),
+            ("keypoint network", s => s.Network), ("map back", s => s.MapBack),
+            ("sum of stages", s => s.Decode + s.Detect + s.Crop + s.Network + s.MapBack),
+        })
+        {
+            Console.WriteLine($"{name,-34} {string.Join(' ', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds(ticks(r.Stages), r.Stages.Photos),12:F3}")))}");
+        }
+        Console.WriteLine($"{"faces per photo",-34} {string.Join(' ', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{(double)r.Stages.Faces / r.Stages.Photos,12:F2}")))}");
+        Console.WriteLine("Stage times are each thread's own wall-clock time inside the stage, so with two threads they include waiting for the other's core.");
+        return 0;
+    }
+
+    private static FaceKeypointsPredictor LoadPredictor(MLContext ml, string modelPath, PhotoKeypointsOptions options)
+    {
+        using var model = ml.Keypoints.LoadModel(modelPath);
+        return ml.Keypoints.Photos(model, options);
+    }
+
+    /// <summary>Runs <paramref name="score"/> on every file, the files shared out to <paramref name="threads"/> threads in
+    /// order; returns files per second.</summary>
+    private static double ForEachPhoto(string[] files, int threads, Action<string, int> score)
+    {
+        int next = -1;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(thread => new Thread(() =>
+        {
+            for (int i = Interlocked.Increment(ref next); i < files.Length; i = Interlocked.Increment(ref next))
+                score(files[i], thread);
+        })).ToArray();
+        foreach (var worker in workers)
+            worker.Start();
+        foreach (var worker in workers)
+            worker.Join();
+        return files.Length / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Milliseconds(long ticks, int photos) => ticks * 1000.0 / Stopwatch.Frequency / photos;
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

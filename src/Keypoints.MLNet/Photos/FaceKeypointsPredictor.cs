@@ -26,6 +26,8 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// <param name="model">A <see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</param>
     /// <param name="options">Detector, framing and calibration settings; defaults when null.</param>
     /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and none is given.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PhotoKeypointsOptions.NetworkIntraOpThreads"/> is negative, or a
+    /// detector option is out of its range.</exception>
     public FaceKeypointsPredictor(IKeypointModel model, PhotoKeypointsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -76,6 +76,19 @@ public sealed class FaceKeypointsPredictorTests
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
+    [Fact]
+    public void Predict_WithOneNetworkThread_GivesTheSameFaces_AndANegativeCountIsRefused()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, 20, 20);
+        using var predictor = ml.Keypoints.Photos(model);
+        using var oneThread = ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = 1 });
+        var photo = FirstFramePhoto();
+
+        Assert.Equal(predictor.Predict(photo).Single().Keypoints, oneThread.Predict(photo).Single().Keypoints);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = -1 }));
+    }
+
     private static string FirstFramePhoto()
     {
         var csv = SharedData.Path("photos", "frames.csv");

@@ -29,7 +29,13 @@ public sealed class FaceDetector : IDisposable
     {
         _options = options ?? new FaceDetectorOptions();
         _options.Validate();
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // The converted model carries two unused constants; at ONNX Runtime's default (warning) level every process that
+        // detects faces would print a warning about them on stderr, which a CLI user reads as a problem.
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         if (_options.IntraOpThreads > 0)
             sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
         _session = new InferenceSession(ReadModel(), sessionOptions);

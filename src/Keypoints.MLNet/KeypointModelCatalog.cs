@@ -60,6 +60,18 @@ public sealed class KeypointModelCatalog
     /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and the options give none.</exception>
     public FaceKeypointsPredictor Photos(IKeypointModel model, PhotoKeypointsOptions? options = null) => new(model, options);
 
+    /// <summary>Keypoints of every face in photos as one saveable ML.NET model: from a column of image file paths to each
+    /// photo's face count and, per face, score, box and keypoints in photo pixels, in columns of
+    /// <see cref="KeypointPhotoModelOptions.MaxFaces"/> faces. Saved with <c>mlContext.Model.Save</c>, it scores with ML.NET and
+    /// ONNX Runtime alone. For example <c>using var photos = ml.Keypoints.PhotoModel(model);
+    /// ml.Model.Save(photos, data.Schema, "faces.zip");</c></summary>
+    /// <param name="model">A model from <see cref="LoadModel(string)"/> or a trainer; it may be disposed after this call.</param>
+    /// <param name="options">Input column, working size, face count, detector thresholds, framing; defaults when null.</param>
+    /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and the options give none.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    public KeypointPhotoModel PhotoModel(IKeypointModel model, KeypointPhotoModelOptions? options = null) =>
+        KeypointPhotoModel.Create(mlContext, model, options);
+
     /// <summary><see cref="LoadModel(string)"/>, for a caller that knows the kind of model in the file.</summary>
     /// <typeparam name="TModel"><see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</typeparam>
     /// <param name="path">The model file.</param>

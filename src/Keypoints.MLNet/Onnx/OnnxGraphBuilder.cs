@@ -4,7 +4,7 @@ using Keypoints.MLNet.Onnx.Proto;
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
-/// Builds an ONNX model of float32 inputs and outputs node by node, checks as it goes that every
+/// Builds an ONNX model of float32 outputs (and inputs of any element type) node by node, checks as it goes that every
 /// tensor a node reads already exists, and serializes the model to the ONNX protobuf format.
 /// </summary>
 /// <remarks>
@@ -28,7 +28,7 @@ internal sealed class OnnxGraphBuilder
     private const string BatchDimensionName = "batch";
 
     private readonly string _graphName;
-    private readonly List<(string Name, long[] Dims)> _inputs = [];
+    private readonly List<(string Name, TensorProto.Types.DataType Type, long[] Dims)> _inputs = [];
     private readonly List<(string Name, long[] Dims)> _outputs = [];
     private readonly List<TensorProto> _initializers = [];
     private readonly List<NodeProto> _nodes = [];
@@ -53,11 +53,18 @@ internal sealed class OnnxGraphBuilder
     /// <param name="name">The tensor name; with ML.NET's OnnxTransformer, the input column name.</param>
     /// <param name="dims">The shape; -1 marks the symbolic batch dimension <c>batch</c>.</param>
     /// <exception cref="ArgumentException">The name is taken, or a dimension is below -1.</exception>
-    public void AddInput(string name, params long[] dims)
+    public void AddInput(string name, params long[] dims) => AddInput(name, TensorProto.Types.DataType.Float, dims);
+
+    /// <summary>Declares a graph input of another element type, such as the bytes of an image file.</summary>
+    /// <param name="name">The tensor name; with ML.NET's OnnxTransformer, the input column name.</param>
+    /// <param name="elementType">The element type, for example <c>Uint8</c>.</param>
+    /// <param name="dims">The shape; -1 marks a symbolic dimension.</param>
+    /// <exception cref="ArgumentException">The name is taken, or a dimension is below -1.</exception>
+    public void AddInput(string name, TensorProto.Types.DataType elementType, params long[] dims)
     {
         ValidateShape(name, dims);
         Define(name, nameof(name));
-        _inputs.Add((name, (long[])dims.Clone()));
+        _inputs.Add((name, elementType, (long[])dims.Clone()));
     }
 
     /// <summary>Declares a float32 graph output; a node, input or initializer must produce it before <see cref="ToModelBytes"/>.</summary>
@@ -152,6 +159,36 @@ internal sealed class OnnxGraphBuilder
         return outputs[0];
     }
 
+    /// <summary>Appends a node with one output under a new unique name: graphs written as expressions
+    /// (<c>var sum = graph.Apply("Add", a, b)</c>).</summary>
+    /// <param name="opType">The operator.</param>
+    /// <param name="inputs">Tensors read, in the operator's input order.</param>
+    /// <returns>The output's name.</returns>
+    public string Apply(string opType, params string[] inputs) => Apply(opType, inputs, []);
+
+    /// <summary><see cref="Apply(string, string[])"/> with attributes.</summary>
+    /// <param name="opType">The operator.</param>
+    /// <param name="inputs">Tensors read, in the operator's input order.</param>
+    /// <param name="attributes">The operator's attributes.</param>
+    /// <returns>The output's name.</returns>
+    public string Apply(string opType, string[] inputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(opType);
+        return AddNode(opType, inputs, [UniqueName(opType.ToLowerInvariant())], attributes);
+    }
+
+    /// <summary>Adds a float32 constant under a new unique name.</summary>
+    /// <param name="values">The elements in row-major order.</param>
+    /// <param name="dims">The shape; none for a scalar.</param>
+    /// <returns>The constant's name.</returns>
+    public string Constant(float[] values, params long[] dims) => AddInitializer(UniqueName("constant"), values, dims);
+
+    /// <summary>Adds an int64 constant under a new unique name.</summary>
+    /// <param name="values">The elements in row-major order.</param>
+    /// <param name="dims">The shape; none for a scalar.</param>
+    /// <returns>The constant's name.</returns>
+    public string Constant(long[] values, params long[] dims) => AddInitializer(UniqueName("constant"), values, dims);
+
     /// <summary>Copies the nodes and initializers of another model's graph into this one, under <paramref name="scope"/>:
     /// every node, initializer and intermediate tensor name <c>n</c> becomes <c>{scope}/n</c>, the graph's inputs read the
     /// tensors <paramref name="inputs"/> names, and its outputs are written as <paramref name="outputs"/> names.
@@ -182,7 +219,9 @@ internal sealed class OnnxGraphBuilder
             rename[output.Name] = outer;
         }
         string Renamed(string name) => rename.TryGetValue(name, out var outer) ? outer : $"{scope}/{name}";
-        foreach (var initializer in graph.Initializer)
+        // Initializers no node reads (the converted detector has two) are left out: ONNX Runtime warns about each.
+        var read = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var initializer in graph.Initializer.Where(i => read.Contains(i.Name)))
         {
             var copy = initializer.Clone();
             copy.Name = Renamed(initializer.Name);
@@ -191,7 +230,8 @@ internal sealed class OnnxGraphBuilder
         foreach (var node in graph.Node)
         {
             var copy = node.Clone();
-            copy.Name = $"{scope}/{node.Name}";
+            // Node names are optional in ONNX (the converted detector has none), but must be unique once present.
+            copy.Name = node.Name.Length > 0 ? $"{scope}/{node.Name}" : $"{scope}/{node.OpType}_{_nodes.Count}";
             copy.Input.Clear();
             copy.Input.AddRange(node.Input.Select(Renamed));
             copy.Output.Clear();
@@ -253,7 +293,7 @@ internal sealed class OnnxGraphBuilder
         var graph = new GraphProto { Name = _graphName };
         graph.Node.AddRange(_nodes);
         graph.Initializer.AddRange(_initializers);
-        graph.Input.AddRange(_inputs.Select(i => FloatValueInfo(i.Name, i.Dims)));
+        graph.Input.AddRange(_inputs.Select(i => ValueInfo(i.Name, i.Type, i.Dims)));
         graph.Output.AddRange(_outputs.Select(o => FloatValueInfo(o.Name, o.Dims)));
         var model = new ModelProto { IrVersion = IrVersion, ProducerName = producerName, ProducerVersion = producerVersion, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = opsetVersion });
@@ -286,7 +326,9 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float32 tensor declaration; -1 is the symbolic batch dimension.</summary>
-    internal static ValueInfoProto FloatValueInfo(string name, long[] dims)
+    internal static ValueInfoProto FloatValueInfo(string name, long[] dims) => ValueInfo(name, TensorProto.Types.DataType.Float, dims);
+
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType elementType, long[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.AddRange(dims.Select(d => d == SymbolicDimension
@@ -295,7 +337,7 @@ internal sealed class OnnxGraphBuilder
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
         };
     }
 

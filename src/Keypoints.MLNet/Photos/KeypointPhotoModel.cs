@@ -1,0 +1,129 @@
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Keypoints.MLNet.Photos;
+
+/// <summary>
+/// Every face's keypoints in photos, as one saveable ML.NET model: from an input column of image file paths to, per photo,
+/// <see cref="FaceCountColumnName"/> and, for up to <see cref="MaxFaces"/> faces highest score first,
+/// <see cref="FaceScoresColumnName"/>, <see cref="FaceBoxesColumnName"/> and <see cref="FaceKeypointsColumnName"/>, all in the
+/// photo's own pixels (pixel centres at integers). The chain is made of ML.NET's own transformers only
+/// (<c>LoadRawImageBytes</c>, <c>LoadImages</c>, <c>ResizeImages</c>, <c>ExtractPixels</c>, <c>ApplyOnnxModel</c>,
+/// <c>DropColumns</c>), with detection, framing, cropping, the keypoint network and the map back in one ONNX graph, so
+/// <c>mlContext.Model.Save</c> writes a model that an application loads with <c>mlContext.Model.Load</c> and scores with
+/// ML.NET, its ImageAnalytics and ONNX Runtime alone, without this library or TorchSharp.
+/// </summary>
+/// <remarks>
+/// <para>ML.NET carries no varying number of faces in a column, so each face column holds <see cref="MaxFaces"/> faces:
+/// face <c>f</c>'s score at <c>[f]</c>, its box (left, top, width, height) at <c>[4f .. 4f + 3]</c>, its keypoints
+/// <c>x0, y0, x1, y1, ...</c> (in the order of <see cref="KeypointNames"/>) at <c>[2Kf ..]</c>; past the count, scores are 0 and
+/// boxes and keypoints NaN. <see cref="PhotoSizeColumnName"/> gives the width and height read from the file.</para>
+/// <para>Each photo is fitted into a <see cref="KeypointPhotoModelOptions.WorkingSize"/> square before detection (ML.NET's
+/// pipeline needs one size), and its size in pixels is read from the file's header: JPEG, PNG, GIF, BMP and WebP files; any
+/// other format gives a count of 0 and a size of 0 x 0. Compared with <see cref="FaceKeypointsPredictor"/> (the C# pipeline,
+/// tent-filtered crops at the photo's full resolution), crops here are bilinear samples of a pyramid of the working frame.</para>
+/// </remarks>
+public sealed class KeypointPhotoModel : ITransformer, IDisposable
+{
+    /// <summary>Output column: the number of faces found, a float.</summary>
+    public const string FaceCountColumnName = PhotoFacesGraph.FaceCountName;
+
+    /// <summary>Output column: <see cref="MaxFaces"/> detector scores.</summary>
+    public const string FaceScoresColumnName = PhotoFacesGraph.FaceScoresName;
+
+    /// <summary>Output column: <see cref="MaxFaces"/> boxes, (left, top, width, height) each, in photo pixels.</summary>
+    public const string FaceBoxesColumnName = PhotoFacesGraph.FaceBoxesName;
+
+    /// <summary>Output column: <see cref="MaxFaces"/> times 2K keypoint coordinates in photo pixels.</summary>
+    public const string FaceKeypointsColumnName = PhotoFacesGraph.FaceKeypointsName;
+
+    /// <summary>Output column: the photo's width and height in pixels, read from its file.</summary>
+    public const string PhotoSizeColumnName = PhotoFacesGraph.PhotoSizeName;
+
+    private const string ImageColumnName = "PhotoImage";
+    private const string WorkingFrameColumnName = "PhotoWorkingFrame";
+
+    private readonly TransformerChain<ITransformer> chain;
+
+    private KeypointPhotoModel(TransformerChain<ITransformer> chain, IReadOnlyList<string> keypointNames, KeypointPhotoModelOptions options)
+    {
+        this.chain = chain;
+        KeypointNames = keypointNames;
+        MaxFaces = options.MaxFaces;
+        ImagePathColumnName = options.ImagePathColumnName;
+    }
+
+    /// <summary>The model's keypoint names, in the order of each face's coordinates.</summary>
+    public IReadOnlyList<string> KeypointNames { get; }
+
+    /// <summary>How many faces each output column holds.</summary>
+    public int MaxFaces { get; }
+
+    /// <summary>The input column of image file paths.</summary>
+    public string ImagePathColumnName { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => ((ITransformer)chain).IsRowToRowMapper;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)chain).GetRowToRowMapper(inputSchema);
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => chain.Transform(input);
+
+    /// <summary>Saves as the chain of ML.NET transformers.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)chain).Save(ctx);
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose() => chain.Dispose();
+
+    /// <summary>Builds the chain around a keypoint model's network.</summary>
+    internal static KeypointPhotoModel Create(MLContext mlContext, IKeypointModel model, KeypointPhotoModelOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new KeypointPhotoModelOptions();
+        options.Validate();
+        var network = model switch
+        {
+            KeypointCnnModel c => c,
+            KeypointImageModel i => i.Network,
+            _ => throw new ArgumentException($"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.", nameof(model)),
+        };
+        var framing = options.Framing ?? network.Metadata.Framing ?? throw new ArgumentException(
+            $"The model's layout '{network.Metadata.Layout.Name}' names no eyes, so it records no framing; set {nameof(KeypointPhotoModelOptions)}.{nameof(KeypointPhotoModelOptions.Framing)}.",
+            nameof(options));
+        var graph = PhotoFacesGraph.Create(network, framing, options);
+        var transforms = mlContext.Transforms;
+        string path = options.ImagePathColumnName;
+        int side = options.WorkingSize;
+        using var stream = new MemoryStream(graph, writable: false);
+        var estimator = transforms.LoadRawImageBytes(PhotoFacesGraph.FileBytesName, imageFolder: null, path)
+            .Append(transforms.LoadImages(ImageColumnName, imageFolder: null, path))
+            .Append(transforms.ResizeImages(WorkingFrameColumnName, side, side, ImageColumnName, ImageResizingEstimator.ResizingKind.IsoPad))
+            .Append(transforms.ExtractPixels(PhotoFacesGraph.PixelsName, WorkingFrameColumnName, ImagePixelExtractingEstimator.ColorBits.All,
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true))
+            .Append(transforms.ApplyOnnxModel(
+                [FaceCountColumnName, FaceScoresColumnName, FaceBoxesColumnName, FaceKeypointsColumnName, PhotoSizeColumnName],
+                [PhotoFacesGraph.FileBytesName, PhotoFacesGraph.PixelsName], stream))
+            .Append(transforms.DropColumns(PhotoFacesGraph.FileBytesName, ImageColumnName, WorkingFrameColumnName, PhotoFacesGraph.PixelsName));
+        var fitted = estimator.Fit(EmptyPaths(mlContext, path));
+        return new KeypointPhotoModel(new TransformerChain<ITransformer>([.. fitted]), network.Metadata.Layout.KeypointNames, options);
+    }
+
+    private static IDataView EmptyPaths(MLContext mlContext, string column)
+    {
+        var definition = SchemaDefinition.Create(typeof(PathRow));
+        definition[0].ColumnName = column;
+        return mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), definition);
+    }
+
+    private sealed class PathRow
+    {
+        public string Path { get; set; } = "";
+    }
+}

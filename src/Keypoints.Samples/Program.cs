@@ -20,6 +20,7 @@ var root = new RootCommand("""
     new EvaluateCommand(),
     new PredictCommand(),
     new FacesCommand(),
+    new PhotoModelCommand(),
     new SubmitCommand(),
     new PlotCommand(),
     new InfoCommand(),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
@@ -78,6 +79,42 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
                 Assert.Equal(original[i].FaceCount, again.FaceCount);
                 Assert.Equal(original[i].FaceBoxes, again.FaceBoxes);
                 Assert.Equal(original[i].FaceKeypoints, again.FaceKeypoints);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")] // scores in another process, an app that references ML.NET and ONNX Runtime only
+    public void AppWithoutThisLibraryOrTorchSharp_ScoresASavedPhotoModel_WithTheSameFaces()
+    {
+        var ml = fixture.Ml;
+        using var photos = ml.Keypoints.PhotoModel(fixture.Model);
+        var folder = Directory.CreateTempSubdirectory("keypoints-photos-app-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "photos.zip");
+            ml.Model.Save(photos, Paths(ml, Scenes).Schema, path);
+            var app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
+            Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(app)!, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
+
+            var run = ProcessRunner.Run("dotnet", [app, "photos", path, .. Scenes], TimeSpan.FromMinutes(2));
+
+            Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+            var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var expected = Score(ml, photos, Scenes);
+            Assert.Equal(Scenes.Length, lines.Length);
+            int coordinates = fixture.Model.Layout.CoordinateCount;
+            for (int i = 0; i < Scenes.Length; i++)
+            {
+                var parts = lines[i].Split(' ');
+                int count = (int)expected[i].FaceCount[0];
+                Assert.Equal(count, int.Parse(parts[0], CultureInfo.InvariantCulture));
+                var keypoints = parts[1].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                Assert.Equal(expected[i].FaceKeypoints.Take(count * coordinates), keypoints);
             }
         }
         finally

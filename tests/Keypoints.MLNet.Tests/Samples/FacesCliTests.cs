@@ -63,6 +63,34 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         Assert.True(int.Parse(lines[1][6..], CultureInfo.InvariantCulture) >= labelled - 1, result.StandardOutput);
     }
 
+    [Fact]
+    public void PhotoModel_SavesAChainThatPlainMLNetLoads_AndThatFindsTheFacesOfAScene()
+    {
+        var csv = ScenesSubset("photo-model.csv", 1);
+        var image = Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
+        var output = fixture.File("photos.zip");
+
+        var result = Cli.Run("photo-model", "--model", fixture.ModelPath, "--out", output, "--max-faces", "5");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("input column 'ImagePath'", result.StandardOutput, StringComparison.Ordinal);
+        var ml = new Microsoft.ML.MLContext();
+        var loaded = ml.Model.Load(output, out var schema);
+        var faces = Photos.KeypointPhotoModelTests.Score(ml, loaded, [image]).Single();
+        Assert.Equal(5, faces.FaceScores.Length);
+        Assert.InRange(faces.FaceCount[0], 2, 4);
+        Assert.Equal("ImagePath", Assert.Single(schema).Name);
+    }
+
+    [Fact]
+    public void PhotoModel_WithAWorkingSizeThatIsNoMultipleOfEight_IsAUsageError()
+    {
+        var result = Cli.Run("photo-model", "--model", fixture.ModelPath, "--out", fixture.File("bad.zip"), "--working-size", "300");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("WorkingSize", result.StandardError, StringComparison.Ordinal);
+    }
+
     /// <summary>The rows of the first <paramref name="pictures"/> pictures of <c>photos/scenes.csv</c>, in a CSV in the fixture's
     /// folder whose image paths are relative to it.</summary>
     private string ScenesSubset(string name, int pictures) => WriteScenesSubset(fixture.File(name), pictures);

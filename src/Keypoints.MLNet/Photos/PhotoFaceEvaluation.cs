@@ -5,7 +5,7 @@ namespace Keypoints.MLNet.Photos;
 /// <summary>Scores the faces predicted in photos against labelled faces. A labelled face is found when a predicted face's eye
 /// midpoint lies within half the labelled inter-ocular distance of the labelled eye midpoint; matching is one to one,
 /// greedy, nearest pair first (the rule of the reference figures in the photo data's README). The predicted eye midpoint is
-/// that of the predicted eye keypoints, or the detector's eyes when the layout names none. Labels may lie outside the photo.</summary>
+/// that of the predicted eye keypoints. Labels may lie outside the photo.</summary>
 public static class PhotoFaceEvaluation
 {
     /// <summary>Matches and scores every photo.</summary>
@@ -15,14 +15,28 @@ public static class PhotoFaceEvaluation
     public static PhotoFaceMetrics Evaluate(KeypointLayout layout,
         IEnumerable<(IReadOnlyList<float[]> Labels, IReadOnlyList<PhotoFace> Predicted)> photos)
     {
+        ArgumentNullException.ThrowIfNull(photos);
+        return EvaluateKeypoints(layout, photos.Select(p => (p.Labels, (IReadOnlyList<IReadOnlyList<float>>)[.. p.Predicted.Select(f => f.Keypoints)])));
+    }
+
+    /// <summary>Matches and scores every photo, from the predicted faces' keypoints alone (for example the rows of a
+    /// <see cref="KeypointPhotoModel"/>'s columns).</summary>
+    /// <param name="layout">The keypoint set of the labels and the predictions (it must name eyes).</param>
+    /// <param name="photos">Per photo, its labelled faces and the predicted faces' <c>2K</c> coordinates, all in photo pixels.</param>
+    /// <exception cref="ArgumentException">The layout names no eyes, or a labelled face has no labelled eyes or the wrong length.</exception>
+    public static PhotoFaceMetrics EvaluateKeypoints(KeypointLayout layout,
+        IEnumerable<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> photos)
+    {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(photos);
         if (layout.EyeCenterKeypoints is null)
             throw new ArgumentException($"Layout '{layout.Name}' names no eyes, so faces cannot be matched by eye midpoint.", nameof(layout));
-        int faces = 0, found = 0, falseDetections = 0;
+        int faces = 0, found = 0, falseDetections = 0, photo = -1;
         double errorSum = 0;
+        var outcomes = new List<PhotoFaceOutcome>();
         foreach (var (labels, predicted) in photos)
         {
+            photo++;
             var labelled = labels.Select(l => LabelledEyes(layout, l)).ToArray();
             var predictedMidpoints = predicted.Select(p => PredictedMidpoint(layout, p)).ToArray();
             var pairs = new List<(double Distance, int Label, int Predicted)>();
@@ -35,20 +49,30 @@ public static class PhotoFaceEvaluation
                         pairs.Add((distance, l, p));
                 }
             }
-            var labelTaken = new bool[labelled.Length];
+            var matchOf = Enumerable.Repeat(-1, labelled.Length).ToArray();
             var predictedTaken = new bool[predictedMidpoints.Length];
+            var errors = new double[labelled.Length];
             foreach (var (_, l, p) in pairs.OrderBy(pair => pair.Distance))
             {
-                if (labelTaken[l] || predictedTaken[p])
+                if (matchOf[l] >= 0 || predictedTaken[p])
                     continue;
-                labelTaken[l] = predictedTaken[p] = true;
+                matchOf[l] = p;
+                predictedTaken[p] = true;
                 found++;
-                errorSum += MeanPointError(labels[l], predicted[p].Keypoints) / labelled[l].InterOcularDistance;
+                errors[l] = MeanPointError(labels[l], predicted[p]) / labelled[l].InterOcularDistance;
+                errorSum += errors[l];
+            }
+            for (int l = 0; l < labelled.Length; l++)
+                outcomes.Add(new PhotoFaceOutcome(photo, l, matchOf[l], matchOf[l] < 0 ? double.NaN : errors[l]));
+            for (int p = 0; p < predictedTaken.Length; p++)
+            {
+                if (!predictedTaken[p])
+                    outcomes.Add(new PhotoFaceOutcome(photo, -1, p, double.NaN));
             }
             faces += labelled.Length;
             falseDetections += predictedTaken.Count(taken => !taken);
         }
-        return new PhotoFaceMetrics(faces, found, falseDetections, found == 0 ? double.NaN : errorSum / found);
+        return new PhotoFaceMetrics(faces, found, falseDetections, found == 0 ? double.NaN : errorSum / found, outcomes);
     }
 
     private static (double X, double Y, double InterOcularDistance) LabelledEyes(KeypointLayout layout, float[] labels)
@@ -58,13 +82,11 @@ public static class PhotoFaceEvaluation
         return ((left.X + right.X) / 2, (left.Y + right.Y) / 2, Distance(left.X, left.Y, right.X, right.Y));
     }
 
-    private static (double X, double Y) PredictedMidpoint(KeypointLayout layout, PhotoFace face)
-    {
-        var points = face.Keypoints.ToArray();
-        if (layout.TryGetEyeCenters(points, out var left, out var right))
-            return ((left.X + right.X) / 2, (left.Y + right.Y) / 2);
-        return ((face.Detection.LeftEye.X + face.Detection.RightEye.X) / 2.0, (face.Detection.LeftEye.Y + face.Detection.RightEye.Y) / 2.0);
-    }
+    /// <summary>The predicted eye midpoint; NaN (never matched) when the predicted eyes are missing.</summary>
+    private static (double X, double Y) PredictedMidpoint(KeypointLayout layout, IReadOnlyList<float> keypoints) =>
+        layout.TryGetEyeCenters([.. keypoints], out var left, out var right)
+            ? ((left.X + right.X) / 2, (left.Y + right.Y) / 2)
+            : (double.NaN, double.NaN);
 
     private static double MeanPointError(float[] labels, IReadOnlyList<float> predicted)
     {

@@ -38,14 +38,32 @@ public static class ContactSheet
             var face = faces[i];
             float left = Gap + (i % columns * cellWidth), top = TitleHeight + (i / columns * cellHeight);
             using var image = SkiaImageFile.Decode(face.ImagePath);
-            // Fit the face in the tile, keeping its aspect ratio, centred.
-            float scale = Math.Min((float)TileSide / image.Width, (float)TileSide / image.Height);
-            float width = image.Width * scale, height = image.Height * scale;
+            var region = face.Region is { } r ? SKRect.Create(r.Left, r.Top, r.Width, r.Height) : SKRect.Create(image.Width, image.Height);
+            // Fit the region in the tile, keeping its aspect ratio, centred.
+            float scale = Math.Min(TileSide / region.Width, TileSide / region.Height);
+            float width = region.Width * scale, height = region.Height * scale;
             var target = SKRect.Create(left + ((TileSide - width) / 2), top + ((TileSide - height) / 2), width, height);
-            KeypointOverlay.DrawImage(canvas, image, target);
-            KeypointOverlay.Draw(canvas, target, image.Width, image.Height, face.Predicted, face.Truth);
+            using var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
+            canvas.Save();
+            canvas.ClipRect(target);
+            canvas.DrawBitmap(image, region, target, paint);
+            // Points are drawn in the region's pixels: shifted by its corner, scaled by its size.
+            KeypointOverlay.Draw(canvas, target, (int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height),
+                Shift(face.Predicted, region), face.Truth is null ? null : Shift(face.Truth, region));
+            canvas.Restore();
             canvas.DrawText(TextPaint.Fit(captionPaint, face.Caption, TileSide), left, top + TileSide + 15, captionPaint);
         }
         SkiaImageFile.WritePng(surface, output);
+    }
+
+    private static float[] Shift(float[] points, SKRect region)
+    {
+        var shifted = new float[points.Length];
+        for (int k = 0; k + 1 < points.Length; k += 2)
+        {
+            shifted[k] = points[k] - region.Left;
+            shifted[k + 1] = points[k + 1] - region.Top;
+        }
+        return shifted;
     }
 }

@@ -39,6 +39,24 @@ public sealed class PhotoFaceEvaluationTests
     }
 
     [Fact]
+    public void EvaluateKeypoints_ListsEveryFoundMissedAndFalseFace_PhotoByPhoto()
+    {
+        var first = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
+        var second = new[] { Labels(50, 50, 20) };
+        IReadOnlyList<float>[] firstPredicted = [Shift(first[1], 2), Shift(Labels(500, 400, 40), 0)];
+
+        var metrics = PhotoFaceEvaluation.EvaluateKeypoints(Layout, [(first, firstPredicted), (second, [Shift(second[0], 1)])]);
+
+        Assert.Equal(
+            [new PhotoFaceOutcome(0, 0, -1, double.NaN), new PhotoFaceOutcome(0, 1, 0, 2.0 / 40), new PhotoFaceOutcome(0, -1, 1, double.NaN),
+             new PhotoFaceOutcome(1, 0, 0, 1.0 / 20)],
+            metrics.Outcomes);
+        Assert.True(metrics.Outcomes[0].IsMissed);
+        Assert.True(metrics.Outcomes[2].IsFalseDetection);
+        Assert.Equal((3, 2, 1), (metrics.Faces, metrics.Found, metrics.FalseDetections));
+    }
+
+    [Fact]
     public void Evaluate_WithoutFoundFaces_HasNoNme()
     {
         var metrics = PhotoFaceEvaluation.Evaluate(Layout, [([Labels(100, 100, 40)], [])]);

@@ -124,6 +124,20 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
     }
 
     [Fact]
+    public void Transform_OverADataViewOfPaths_GivesTheRowsOfAPredictionEngine_Lazily()
+    {
+        var ml = fixture.Ml;
+        using var photos = ml.Keypoints.PhotoModel(fixture.Model);
+
+        var scored = photos.Transform(Paths(ml, Scenes));
+
+        var keypoints = scored.GetColumn<VBuffer<float>>(KeypointPhotoModel.FaceKeypointsColumnName).Select(v => v.DenseValues().ToArray()).ToArray();
+        var expected = Score(ml, photos, Scenes);
+        Assert.Equal(expected.Select(e => e.FaceKeypoints), keypoints);
+        Assert.Null(scored.Schema.GetColumnOrNull("PhotoPixels"));
+    }
+
+    [Fact]
     public void MaxFaces_KeepsTheHighestScoringFaces()
     {
         var ml = fixture.Ml;

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Onnx;
@@ -74,6 +75,21 @@ public sealed class FaceKeypointsPredictorTests
         Parallel.For(0, results.Length, i => results[i] = predictor.Predict(photo).Single().Keypoints);
 
         Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModel(ml, 20, 20);
+        var predictor = ml.Keypoints.Photos(model);
+        var photo = RgbImage.Load(FirstFramePhoto());
+        var expected = predictor.Predict(photo).Single().Keypoints;
+        var (answered, refused) = await DisposeDuringScoring.Run(predictor,
+            () => Assert.Equal(expected, predictor.Predict(photo).Single().Keypoints), threads: 4);
+
+        Assert.True(answered > 0);
+        Assert.Equal(4, refused);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Photos;
 using Keypoints.Samples.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -65,7 +67,9 @@ internal sealed class ServeCommand : Command
             throw new UsageException($"--port {port} is not a TCP port (0 to 65535).");
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
-        using var faces = ml.Keypoints.Photos(keypointModel);
+        // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other requests'.
+        using var faces = ml.Keypoints.Photos(keypointModel,
+            new PhotoKeypointsOptions { Detector = new FaceDetectorOptions { IntraOpThreads = 1 }, NetworkIntraOpThreads = 1 });
         using var app = FaceServer.Create(faces, keypointModel.Layout.Name, limits, address, port);
         app.Start();
         Console.WriteLine($"serving {modelPath} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at {string.Join(", ", app.Urls)}; Ctrl+C stops");

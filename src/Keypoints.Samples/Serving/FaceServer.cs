@@ -1,3 +1,4 @@
+using System.Drawing;
 using System.Net;
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Photos;
@@ -71,7 +72,7 @@ internal sealed class FaceServer
             return BodyTooLarge(request.HttpContext.Response);
         if (body.Length == 0)
             return Error(StatusCodes.Status400BadRequest, "The body is empty; POST the bytes of a JPEG or PNG photo.");
-        System.Drawing.Size size;
+        Size size;
         try
         {
             size = RgbImage.ReadSize(body);

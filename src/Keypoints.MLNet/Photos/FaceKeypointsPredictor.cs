@@ -113,8 +113,20 @@ public sealed class FaceKeypointsPredictor : IDisposable
 
     /// <summary>The keypoints of faces already found in <paramref name="photo"/> (by this library's detector or another
     /// with the same eye convention), in the order given.</summary>
-    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces) => Predict(photo, faces, null);
+    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces)
+    {
+        inFlight.Enter(this);
+        try
+        {
+            return Predict(photo, faces, null);
+        }
+        finally
+        {
+            inFlight.Exit();
+        }
+    }
 
+    /// <summary>The keypoints of <paramref name="faces"/>; the caller has entered <see cref="inFlight"/>.</summary>
     private IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces, PhotoStageTimes? times)
     {
         ArgumentNullException.ThrowIfNull(photo);
@@ -132,7 +144,10 @@ public sealed class FaceKeypointsPredictor : IDisposable
             FaceCropSampler.Fill(photo, frames[f], channels, input.AsSpan(f * size, size));
         }
         long cropped = times is null ? 0 : Stopwatch.GetTimestamp();
-        var predicted = RunNetwork(input, faces.Count, size);
+        using var tensor = OrtValue.CreateTensorValueFromMemory(input, [faces.Count, size]);
+        using var runOptions = new RunOptions();
+        using var outputs = network.Run(runOptions, [metadata.InputColumnName], [tensor], [metadata.OutputColumnName]);
+        var predicted = outputs[0].GetTensorDataAsSpan<float>();
         long scored = times is null ? 0 : Stopwatch.GetTimestamp();
         int coordinates = metadata.Layout.CoordinateCount;
         var result = new PhotoFace[faces.Count];
@@ -153,23 +168,6 @@ public sealed class FaceKeypointsPredictor : IDisposable
             times.MapBack += Stopwatch.GetTimestamp() - scored;
         }
         return result;
-    }
-
-    /// <summary>The network's coordinates for a batch of crops, run under <see cref="inFlight"/>.</summary>
-    private float[] RunNetwork(float[] input, int count, int size)
-    {
-        inFlight.Enter(this);
-        try
-        {
-            using var tensor = OrtValue.CreateTensorValueFromMemory(input, [count, size]);
-            using var runOptions = new RunOptions();
-            using var outputs = network.Run(runOptions, [metadata.InputColumnName], [tensor], [metadata.OutputColumnName]);
-            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        }
-        finally
-        {
-            inFlight.Exit();
-        }
     }
 
     /// <summary>The network frame of a detected face: its calibrated eyes placed as the model's training faces' eyes were.</summary>

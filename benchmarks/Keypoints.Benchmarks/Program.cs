@@ -10,8 +10,8 @@
 // model M, one thread and two threads on the same predictor (ONNX Runtime at one intra-op thread per session), each
 // against decoding the same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per stage.
 // -- --serve --model M [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples.dll] [--scenes ../shared/data/photos/scenes]
-// [--clients 8] [--seconds 60] [--max-seconds 300]: instead, load on `keypoints serve` over loopback (ServeLoad): the CLI's server
-// as a child process, clients posting the scene photos, good only until --seconds and 10,000 requests, then 1 in 10 bad for
+// [--clients 8] [--seconds 60] [--max-seconds 300] [--requests 10000]: instead, load on `keypoints serve` over loopback (ServeLoad):
+// the CLI's server as a child process, clients posting the scene photos, good only until --seconds and --requests, then 1 in 10 bad for
 // --seconds; requests/s, p50/p99 latency, errors, the server's resident memory every 1,000 requests. Build the CLI first.
 // -- --crops --model M: instead, crops per second in one process (CropScoring): PredictionEngine, the pooled
 // CropKeypointsPredictor and Transform, against a raw ONNX Runtime session on the same graph.
@@ -49,7 +49,8 @@ if (args.Contains("--serve"))
     var cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples.dll");
     var scenes = Argument("--scenes") ?? Path.Combine("..", "shared", "data", "photos", "scenes");
     return ServeLoad.Run(cli, serveModel, scenes, int.Parse(Argument("--clients") ?? "8", CultureInfo.InvariantCulture),
-        int.Parse(Argument("--seconds") ?? "60", CultureInfo.InvariantCulture), int.Parse(Argument("--max-seconds") ?? "300", CultureInfo.InvariantCulture));
+        int.Parse(Argument("--seconds") ?? "60", CultureInfo.InvariantCulture), int.Parse(Argument("--max-seconds") ?? "300", CultureInfo.InvariantCulture),
+        int.Parse(Argument("--requests") ?? "10000", CultureInfo.InvariantCulture));
 }
 if (args.Contains("--crops"))
 {

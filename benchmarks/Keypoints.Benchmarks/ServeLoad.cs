@@ -10,7 +10,7 @@ namespace Keypoints.Benchmarks;
 
 /// <summary>Load on <c>keypoints serve</c>, loopback only: the CLI's server runs as a child process with model M, and
 /// concurrent clients in this process post the scene photos to <c>POST /faces</c> for a bounded time. Two phases: good
-/// photos only, until at least <c>minimumSeconds</c> and 10,000 requests (or <c>maximumSeconds</c>); then the same with
+/// photos only, until at least <c>minimumSeconds</c> and <c>requestTarget</c> requests (or <c>maximumSeconds</c>); then the same with
 /// one bad upload in ten (empty body, not an image, a truncated JPEG, an image too large), for <c>minimumSeconds</c>.
 /// Reports requests per second, p50/p99 latency, errors (a good photo not answered 200 with exactly the answer it got
 /// alone before the load, or a bad upload not answered 4xx) and the server's resident memory (VmRSS) at the start and
@@ -18,10 +18,10 @@ namespace Keypoints.Benchmarks;
 internal static class ServeLoad
 {
     private const int MemoryStep = 1000;
-    private const int RequestTarget = 10_000;
 
     /// <summary>Prints the tables; returns the process exit code (1 when any request erred).</summary>
-    public static int Run(string cliPath, string modelPath, string scenesFolder, int clients, int minimumSeconds, int maximumSeconds)
+    public static int Run(string cliPath, string modelPath, string scenesFolder, int clients, int minimumSeconds, int maximumSeconds,
+        int requestTarget)
     {
         var photos = Directory.GetFiles(scenesFolder, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
         int port = FreePort();
@@ -40,7 +40,7 @@ internal static class ServeLoad
                 $"server pid {server.Id} on 127.0.0.1:{port}; {photos.Length} scene photos ({photos.Sum(p => p.Length) / 1e6:F1} MB); {clients} clients; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server resident memory at the start (after one request per photo): {startRss / 1e6:F1} MB"));
 
-            var good = Phase("good photos only", client, server.Id, photos, expected, [], clients, minimumSeconds, maximumSeconds, RequestTarget);
+            var good = Phase("good photos only", client, server.Id, photos, expected, [], clients, minimumSeconds, maximumSeconds, requestTarget);
             var bad = BadUploads(photos[0]);
             var mixed = Phase("1 in 10 uploads bad", client, server.Id, photos, expected, bad, clients, minimumSeconds, minimumSeconds, 0);
 

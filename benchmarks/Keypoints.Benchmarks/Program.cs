@@ -9,6 +9,12 @@
 // (FaceKeypointsPredictor: decode, detect, frame and crop, keypoint network, map back) on the CSV's distinct images with
 // model M, one thread and two threads on the same predictor (ONNX Runtime at one intra-op thread per session), each
 // against decoding the same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per stage.
+// -- --serve --model M [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples.dll] [--scenes ../shared/data/photos/scenes]
+// [--clients 8] [--seconds 60] [--max-seconds 300] [--requests 10000]: instead, load on `keypoints serve` over loopback (ServeLoad):
+// the CLI's server as a child process, clients posting the scene photos, good only until --seconds and --requests, then 1 in 10 bad for
+// --seconds; requests/s, p50/p99 latency, errors, the server's resident memory every 1,000 requests. Build the CLI first.
+// -- --crops --model M: instead, crops per second in one process (CropScoring): PredictionEngine, the pooled
+// CropKeypointsPredictor and Transform, against a raw ONNX Runtime session on the same graph.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -32,6 +38,28 @@ if (Argument("--photos") is { } photosCsv)
         return 1;
     }
     return PhotoThroughput.Run(photosCsv, photoModel, photoPasses);
+}
+if (args.Contains("--serve"))
+{
+    if (Argument("--model") is not { } serveModel)
+    {
+        Console.Error.WriteLine("error: --serve needs --model MODEL (a keypoint model zip).");
+        return 1;
+    }
+    var cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples.dll");
+    var scenes = Argument("--scenes") ?? Path.Combine("..", "shared", "data", "photos", "scenes");
+    return ServeLoad.Run(cli, serveModel, scenes, int.Parse(Argument("--clients") ?? "8", CultureInfo.InvariantCulture),
+        int.Parse(Argument("--seconds") ?? "60", CultureInfo.InvariantCulture), int.Parse(Argument("--max-seconds") ?? "300", CultureInfo.InvariantCulture),
+        int.Parse(Argument("--requests") ?? "10000", CultureInfo.InvariantCulture));
+}
+if (args.Contains("--crops"))
+{
+    if (Argument("--model") is not { } cropModel)
+    {
+        Console.Error.WriteLine("error: --crops needs --model MODEL (a keypoint model zip).");
+        return 1;
+    }
+    return CropScoring.Run(cropModel);
 }
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");

@@ -72,6 +72,30 @@ public sealed class KeypointModelCatalog
     public KeypointPhotoModel PhotoModel(IKeypointModel model, KeypointPhotoModelOptions? options = null) =>
         KeypointPhotoModel.Create(mlContext, model, options);
 
+    /// <summary>Keypoints of face crops (pixel vectors in the network's frame) from any number of threads at once, on a pool of
+    /// prediction engines that never dispose the model's session. For example
+    /// <c>using var crops = ml.Keypoints.Crops(model); float[] points = crops.Predict(pixels);</c> from every request thread.</summary>
+    /// <param name="model">A model from <see cref="LoadModel(string)"/> or a trainer; it may be disposed after this call.</param>
+    /// <param name="maximumRetainedEngines">How many idle engines the pool keeps; 0 for twice the processor count.</param>
+    public CropKeypointsPredictor Crops(IKeypointModel model, int maximumRetainedEngines = 0) => new(mlContext, model, maximumRetainedEngines);
+
+    /// <summary>A <see cref="PredictionEngine{TSrc, TDst}"/> on <paramref name="model"/> that does not own it: disposing the
+    /// engine leaves the model and its ONNX Runtime session to the model's other engines and <c>Transform</c>.
+    /// (<c>mlContext.Model.CreatePredictionEngine(model)</c> makes an engine that owns the model, and disposing it disposes the
+    /// session that every engine of the model shares.) An engine is for one thread at a time; make one per thread, or use
+    /// <see cref="Crops"/>, which pools them.</summary>
+    /// <typeparam name="TSrc">The input row class (for a <see cref="KeypointCnnModel"/>, a <c>float[]</c> property named as
+    /// its <see cref="KeypointCnnModel.FeatureColumnName"/> with a <c>[VectorType]</c> of the input size).</typeparam>
+    /// <typeparam name="TDst">The output row class (a <c>float[]</c> property named as the model's predicted column).</typeparam>
+    /// <param name="model">Any ML.NET transformer, for example a keypoint model or what <c>mlContext.Model.Load</c> returns.</param>
+    public PredictionEngine<TSrc, TDst> CreatePredictionEngine<TSrc, TDst>(ITransformer model)
+        where TSrc : class
+        where TDst : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return mlContext.Model.CreatePredictionEngine<TSrc, TDst>(model, new PredictionEngineOptions { OwnsTransformer = false });
+    }
+
     /// <summary><see cref="LoadModel(string)"/>, for a caller that knows the kind of model in the file.</summary>
     /// <typeparam name="TModel"><see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</typeparam>
     /// <param name="path">The model file.</param>

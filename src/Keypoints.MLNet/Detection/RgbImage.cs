@@ -1,3 +1,4 @@
+using System.Drawing;
 using Microsoft.ML.Data;
 using SkiaSharp;
 
@@ -54,6 +55,44 @@ public sealed class RgbImage
         if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"Image file '{path}' cannot be decoded ({decoded}).");
         return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
+    }
+
+    /// <summary>The width and height of an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>), read from its
+    /// header without decoding the pixels, so a caller can refuse an image too large to decode before it costs the memory.</summary>
+    /// <param name="encoded">The image file's bytes.</param>
+    /// <exception cref="InvalidDataException">The bytes are not an image SkiaSharp can read.</exception>
+    public static Size ReadSize(ReadOnlySpan<byte> encoded)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = OpenCodec(data);
+        return new Size(codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>Decodes an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>) to RGB, dropping any alpha
+    /// channel. Stricter than <see cref="Load"/>: an image whose data ends before its last pixel (a truncated upload) is
+    /// refused rather than completed with the decoder's fill.</summary>
+    /// <param name="encoded">The image file's bytes.</param>
+    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, or end before the image does.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = OpenCodec(data);
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        var decoded = codec.GetPixels(info, bitmap.GetPixels());
+        if (decoded != SKCodecResult.Success)
+            throw new InvalidDataException(decoded == SKCodecResult.IncompleteInput
+                ? $"The {info.Width} x {info.Height} image ends before its last pixel (a truncated file)."
+                : $"The {info.Width} x {info.Height} image cannot be decoded ({decoded}).");
+        return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
+    }
+
+    private static SKCodec OpenCodec(SKData data)
+    {
+        if (data.Size == 0)
+            throw new InvalidDataException("The image is empty (0 bytes).");
+        return SKCodec.Create(data)
+            ?? throw new InvalidDataException($"The {data.Size} bytes are not an image that can be read (JPEG, PNG, BMP, WebP, ...).");
     }
 
     /// <summary>Copies the pixels of an image loaded by ML.NET (<c>mlContext.Transforms.LoadImages</c>, or

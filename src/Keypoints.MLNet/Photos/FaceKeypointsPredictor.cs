@@ -11,7 +11,8 @@ namespace Keypoints.MLNet.Photos;
 /// model's training faces were (<see cref="FaceFrame.FromEyes"/> from the calibrated detector eyes and the model's
 /// <see cref="FaceFraming"/>), cut out with edge replication and filtered resampling (<see cref="FaceCropSampler"/>), scored by
 /// the model's ONNX keypoint graph on ONNX Runtime, and mapped back to photo pixels. Holds two ONNX Runtime sessions;
-/// <see cref="Predict(string)"/> may be called from several threads at once.</summary>
+/// <see cref="Predict(string)"/> may be called from several threads at once, and disposing the predictor while other threads
+/// still predict releases the sessions when the last of those calls ends.</summary>
 public sealed class FaceKeypointsPredictor : IDisposable
 {
     private readonly FaceDetector detector;
@@ -19,7 +20,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
     private readonly KeypointModelMetadata metadata;
     private readonly FaceFraming framing;
     private readonly DetectorEyeCalibration calibration;
-    private bool disposed;
+    private readonly InFlightScoring inFlight;
 
     /// <summary>Builds the pipeline for a model loaded by <c>mlContext.Keypoints.LoadModel</c> (either kind); the model's
     /// graph is copied, so the model may be disposed afterwards.</summary>
@@ -60,6 +61,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
             detector.Dispose();
             throw;
         }
+        inFlight = new InFlightScoring(ReleaseSessions);
     }
 
     /// <summary>The model's keypoint names, in the order of <see cref="PhotoFace.Keypoints"/>.</summary>
@@ -78,32 +80,57 @@ public sealed class FaceKeypointsPredictor : IDisposable
         var photo = RgbImage.Load(photoPath);
         long decoded = Stopwatch.GetTimestamp();
         times.Decode += decoded - start;
-        ObjectDisposedException.ThrowIf(disposed, this);
-        var faces = detector.Detect(photo);
-        times.Detect += Stopwatch.GetTimestamp() - decoded;
-        var result = Predict(photo, faces, times);
-        times.Photos++;
-        times.Faces += result.Count;
-        return result;
+        inFlight.Enter(this);
+        try
+        {
+            var faces = detector.Detect(photo);
+            times.Detect += Stopwatch.GetTimestamp() - decoded;
+            var result = Predict(photo, faces, times);
+            times.Photos++;
+            times.Faces += result.Count;
+            return result;
+        }
+        finally
+        {
+            inFlight.Exit();
+        }
     }
 
     /// <summary>Every face in an RGB image, highest detector score first, in the image's pixels.</summary>
     public IReadOnlyList<PhotoFace> Predict(RgbImage photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return Predict(photo, detector.Detect(photo));
+        inFlight.Enter(this);
+        try
+        {
+            return Predict(photo, detector.Detect(photo), null);
+        }
+        finally
+        {
+            inFlight.Exit();
+        }
     }
 
     /// <summary>The keypoints of faces already found in <paramref name="photo"/> (by this library's detector or another
     /// with the same eye convention), in the order given.</summary>
-    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces) => Predict(photo, faces, null);
+    public IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces)
+    {
+        inFlight.Enter(this);
+        try
+        {
+            return Predict(photo, faces, null);
+        }
+        finally
+        {
+            inFlight.Exit();
+        }
+    }
 
+    /// <summary>The keypoints of <paramref name="faces"/>; the caller has entered <see cref="inFlight"/>.</summary>
     private IReadOnlyList<PhotoFace> Predict(RgbImage photo, IReadOnlyList<DetectedFace> faces, PhotoStageTimes? times)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(faces);
-        ObjectDisposedException.ThrowIf(disposed, this);
         if (faces.Count == 0)
             return [];
         int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, channels = metadata.Channels;
@@ -150,12 +177,12 @@ public sealed class FaceKeypointsPredictor : IDisposable
         return FaceFrame.FromEyes(x, y, distance, framing, metadata.Layout.ImageWidth, metadata.Layout.ImageHeight);
     }
 
-    /// <summary>Releases the detector's and the network's ONNX Runtime sessions.</summary>
-    public void Dispose()
+    /// <summary>Releases the detector's and the network's ONNX Runtime sessions, now or, when other threads are still
+    /// predicting, when the last of those calls ends.</summary>
+    public void Dispose() => inFlight.Close();
+
+    private void ReleaseSessions()
     {
-        if (disposed)
-            return;
-        disposed = true;
         network.Dispose();
         detector.Dispose();
     }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Onnx;
@@ -11,14 +12,14 @@ namespace Keypoints.MLNet.Tests.Photos;
 /// its frame: so where the points land in the photo tests the framing and the map back, not a network's skill.</summary>
 public sealed class FaceKeypointsPredictorTests
 {
-    private const int Side = 48;
-    private static readonly FaceFraming Framing = new(0.5, 0, 0.394, 0, 1 / 3.2, 0, 100);
+    private const int Side = FixedPointModels.Side;
+    private static readonly FaceFraming Framing = FixedPointModels.Framing;
 
     [Fact]
     public void Predict_AModelThatAnswersTheFramingsEyeMidpoint_LandsOnTheCalibratedDetectorEyeMidpoint()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModel(ml, (float)(Framing.EyeMidpointX * Side), (float)(Framing.EyeMidpointY * Side));
+        using var model = FixedPointModels.Create(ml, (float)(Framing.EyeMidpointX * Side), (float)(Framing.EyeMidpointY * Side));
         using var predictor = ml.Keypoints.Photos(model);
 
         var faces = predictor.Predict(FirstFramePhoto());
@@ -38,7 +39,7 @@ public sealed class FaceKeypointsPredictorTests
     public void Predict_MapsNetworkPixelsBackWithPixelCentresAtIntegers()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModel(ml, 0, Side - 1);
+        using var model = FixedPointModels.Create(ml, 0, Side - 1);
         using var predictor = ml.Keypoints.Photos(model);
 
         var face = Assert.Single(predictor.Predict(FirstFramePhoto()));
@@ -53,7 +54,7 @@ public sealed class FaceKeypointsPredictorTests
     public void Photos_OfAModelWithoutFraming_AsksForTheFramingOption_AndUsesIt()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModel(ml, 10, 10, withFraming: false);
+        using var model = FixedPointModels.Create(ml, 10, 10, withFraming: false);
 
         var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Photos(model));
         Assert.Contains(nameof(PhotoKeypointsOptions.Framing), error.Message, StringComparison.Ordinal);
@@ -65,7 +66,7 @@ public sealed class FaceKeypointsPredictorTests
     public void Predict_FromSeveralThreads_GivesTheSameFacesAsOneThread()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModel(ml, 20, 20);
+        using var model = FixedPointModels.Create(ml, 20, 20);
         using var predictor = ml.Keypoints.Photos(model);
         var photo = FirstFramePhoto();
         var expected = predictor.Predict(photo).Single().Keypoints;
@@ -77,10 +78,25 @@ public sealed class FaceKeypointsPredictorTests
     }
 
     [Fact]
+    public async Task Dispose_WhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = FixedPointModels.Create(ml, 20, 20);
+        var predictor = ml.Keypoints.Photos(model);
+        var photo = RgbImage.Load(FirstFramePhoto());
+        var expected = predictor.Predict(photo).Single().Keypoints;
+        var (answered, refused) = await DisposeDuringScoring.Run(predictor,
+            () => Assert.Equal(expected, predictor.Predict(photo).Single().Keypoints), threads: 4);
+
+        Assert.True(answered > 0);
+        Assert.Equal(4, refused);
+    }
+
+    [Fact]
     public void Predict_WithOneNetworkThread_GivesTheSameFaces_AndANegativeCountIsRefused()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModel(ml, 20, 20);
+        using var model = FixedPointModels.Create(ml, 20, 20);
         using var predictor = ml.Keypoints.Photos(model);
         using var oneThread = ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = 1 });
         var photo = FirstFramePhoto();
@@ -93,31 +109,5 @@ public sealed class FaceKeypointsPredictorTests
     {
         var csv = SharedData.Path("photos", "frames.csv");
         return Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
-    }
-
-    /// <summary>A 68-point grey model on 48 x 48 pixels whose every keypoint is (<paramref name="x"/>, <paramref name="y"/>)
-    /// in network pixels, whatever the input: input times a zero matrix plus the point.</summary>
-    private static KeypointCnnModel FixedPointModel(MLContext ml, float x, float y, FaceFraming? framing = null, bool withFraming = true)
-    {
-        var layout = KeypointLayout.Ibug68.WithImageSize(Side, Side);
-        int inputs = Side * Side, outputs = layout.CoordinateCount;
-        var graph = new OnnxGraphBuilder("fixed");
-        graph.AddInput("Image", -1, inputs);
-        var weights = graph.AddInitializer("weights", new float[inputs * outputs], inputs, outputs);
-        var point = graph.AddInitializer("point", [.. Enumerable.Range(0, outputs).Select(i => i % 2 == 0 ? x : y)], outputs);
-        graph.AddNode("MatMul", ["Image", weights], ["zero"]);
-        graph.AddNode("Add", ["zero", point], ["PredictedKeypoints"]);
-        graph.AddOutput("PredictedKeypoints", -1, outputs);
-        var metadata = new KeypointModelMetadata
-        {
-            Layout = layout,
-            InputColumnName = "Image",
-            OutputColumnName = "PredictedKeypoints",
-            Channels = 1,
-            PixelOffset = 0,
-            PixelScale = 1,
-            Framing = withFraming ? framing ?? Framing : null,
-        };
-        return new KeypointCnnModel(ml, graph.ToModelBytes(), metadata);
     }
 }

@@ -12,6 +12,7 @@ public sealed class CommandLineTests
         "--specialists", "--tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
     [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
     [InlineData("faces", "--model", "--image", "--data", "--out")]
+    [InlineData("serve", "--model", "--port", "--host", "--max-body-mb", "--max-side", "--max-megapixels")]
     [InlineData("predict", "--model", "--image", "--data", "--out", "--names")]
     [InlineData("submit", "--model", "--test", "--lookup", "--out")]
     [InlineData("plot", "--model", "--out")]
@@ -33,7 +34,7 @@ public sealed class CommandLineTests
         var result = Cli.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "submit", "plot", "info" })
+        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info" })
             Assert.Matches($@"(?m)^\s+{verb}\s", result.StandardOutput);
     }
 

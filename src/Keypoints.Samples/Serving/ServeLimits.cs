@@ -1,0 +1,11 @@
+namespace Keypoints.Samples.Serving;
+
+/// <summary>What <c>POST /faces</c> accepts; anything beyond gets a 413 with a JSON error, before the image is decoded.</summary>
+/// <param name="MaxBodyBytes">The largest request body in bytes.</param>
+/// <param name="MaxImageSide">The largest image width or height in pixels, read from the image's header.</param>
+/// <param name="MaxImagePixels">The largest width x height; decoding takes 4 bytes a pixel while it runs.</param>
+internal sealed record ServeLimits(long MaxBodyBytes, int MaxImageSide, long MaxImagePixels)
+{
+    /// <summary>10 MiB bodies, sides up to 8192 pixels, 25 megapixels (100 MB while one image decodes).</summary>
+    public static ServeLimits Default { get; } = new(10L << 20, 8192, 25_000_000);
+}

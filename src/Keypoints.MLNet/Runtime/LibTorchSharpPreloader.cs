@@ -24,6 +24,9 @@ internal static class LibTorchSharpPreloader
     private const uint ShtGnuVerneed = 0x6ffffffe;
     private const ushort VerFlgWeak = 0x2;
 
+    // The version name as it lies in a string table, NUL-terminated.
+    private static readonly byte[] VersionNameBytes = Encoding.ASCII.GetBytes(VersionName + "\0");
+
     private static readonly string[] SystemLibstdcxx =
     [
         "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
@@ -77,7 +80,7 @@ internal static class LibTorchSharpPreloader
                 {
                     var name = span[(strings + (int)BinaryPrimitives.ReadUInt32LittleEndian(span[(aux + 8)..]))..];
                     ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(span[(aux + 4)..]);
-                    if (name.StartsWith(Encoding.ASCII.GetBytes(VersionName + "\0")) && (flags & VerFlgWeak) == 0)
+                    if (name.StartsWith(VersionNameBytes) && (flags & VerFlgWeak) == 0)
                     {
                         BinaryPrimitives.WriteUInt16LittleEndian(span[(aux + 4)..], (ushort)(flags | VerFlgWeak));
                         changed++;
@@ -90,11 +93,8 @@ internal static class LibTorchSharpPreloader
         return changed;
     }
 
-    private static bool SystemDefinesVersion()
-    {
-        var needle = Encoding.ASCII.GetBytes(VersionName + "\0");
-        return SystemLibstdcxx.Any(path => File.Exists(path) && File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0);
-    }
+    private static bool SystemDefinesVersion() =>
+        SystemLibstdcxx.Any(path => File.Exists(path) && File.ReadAllBytes(path).AsSpan().IndexOf(VersionNameBytes) >= 0);
 
     // Where the library lies beside TorchSharp.dll: an app's output (flat or runtimes/), or the NuGet package's layout
     // (lib/net8.0/TorchSharp.dll and runtimes/linux-x64/native/).

@@ -1,2 +1,3 @@
-// Notebook runs change the process's current directory, console and environment, so no two tests may run at once.
+// Notebook runs share one local feed and the NuGet cache's copy of the package, and each keeps the CPU busy, so no two
+// tests may run at once.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,12 +1,15 @@
+using System.Globalization;
+
 namespace Keypoints.Notebooks.Tests;
 
 /// <summary>
 /// The environment variables that size a notebook run. The notebooks read <see cref="MinutesVariable"/> (wall-clock
 /// training time per network) and <see cref="RowsVariable"/> (training rows, 0 for all) and fall back to the budget their
-/// committed outputs come from. A test run sets the small CI budget below unless the caller set a variable itself, or
-/// unless <see cref="WriteVariable"/> is 1: then the notebooks run with their own budget and their outputs are written back.
+/// committed outputs come from. A test run gives the kernel the small CI budget below for the variables the caller did not
+/// set, unless <see cref="WriteVariable"/> is 1: then the notebooks run with their own budget and their outputs are
+/// written back.
 /// </summary>
-internal sealed class NotebookBudget : IDisposable
+internal static class NotebookBudget
 {
     /// <summary>Wall-clock training minutes per network.</summary>
     public const string MinutesVariable = "KEYPOINTS_NOTEBOOK_MINUTES";
@@ -24,35 +27,16 @@ internal sealed class NotebookBudget : IDisposable
         [RowsVariable] = "256",
     };
 
-    private readonly Dictionary<string, string?> previous = [];
-
-    /// <summary>Sets the CI budget for the variables the environment does not set, unless outputs are to be written.</summary>
-    public NotebookBudget()
-    {
-        if (WritesOutputs)
-            return;
-        foreach (var (name, value) in Ci)
-        {
-            if (Environment.GetEnvironmentVariable(name) is null)
-            {
-                previous[name] = null;
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-    }
-
     /// <summary>Whether <see cref="WriteVariable"/> asks for the notebooks' outputs to be written back.</summary>
     public static bool WritesOutputs => Environment.GetEnvironmentVariable(WriteVariable) == "1";
 
-    /// <summary>The budget in force, for the test log.</summary>
-    public static string Describe() =>
-        $"{MinutesVariable}={Environment.GetEnvironmentVariable(MinutesVariable) ?? "(notebook default)"}, " +
-        $"{RowsVariable}={Environment.GetEnvironmentVariable(RowsVariable) ?? "(notebook default)"}";
+    /// <summary>The budget variables to add to the kernel's environment: the CI budget for those this process's
+    /// environment does not set, or none when outputs are to be written.</summary>
+    public static IReadOnlyDictionary<string, string> KernelEnvironment() =>
+        WritesOutputs ? [] : Ci.Where(v => Environment.GetEnvironmentVariable(v.Key) is null).ToDictionary();
 
-    /// <summary>Removes the variables this instance set.</summary>
-    public void Dispose()
-    {
-        foreach (var (name, value) in previous)
-            Environment.SetEnvironmentVariable(name, value);
-    }
+    /// <summary>The budget in force for a kernel given <paramref name="added"/>, for the test log.</summary>
+    public static string Describe(IReadOnlyDictionary<string, string> added) => string.Join(", ",
+        new[] { MinutesVariable, RowsVariable }.Select(name =>
+            string.Create(CultureInfo.InvariantCulture, $"{name}={(added.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name) ?? "(notebook default)")}")));
 }

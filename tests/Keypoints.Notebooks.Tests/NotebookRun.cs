@@ -1,6 +1,6 @@
 namespace Keypoints.Notebooks.Tests;
 
-/// <summary>The result of running every code cell of a notebook in order.</summary>
-/// <param name="Cells">The code cells, in order.</param>
-/// <param name="Elapsed">Wall-clock time of the whole run.</param>
-internal sealed record NotebookRun(IReadOnlyList<ExecutedCell> Cells, TimeSpan Elapsed);
+/// <summary>A notebook as the kernel left it after a run from top to bottom.</summary>
+/// <param name="Executed">The executed copy, with the kernel's outputs.</param>
+/// <param name="Elapsed">Wall-clock time of the whole run, the kernel's start and package restore included.</param>
+internal sealed record NotebookRun(NotebookFile Executed, TimeSpan Elapsed);

@@ -1,60 +1,43 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Keypoints.Notebooks.Tests;
 
-/// <summary>The repository's notebooks (<c>notebooks/*.ipynb</c>): each runs from top to bottom in the harness, and each
-/// file carries the outputs of such a run.</summary>
-public sealed class NotebookTests(ITestOutputHelper log)
+/// <summary>The repository's notebooks (<c>notebooks/*.ipynb</c>) run from top to bottom in the .NET Interactive kernel,
+/// restoring the library from the local feed as a user would.</summary>
+[Trait("Category", "Integration")]
+public sealed class NotebookTests(LocalFeed feed, ITestOutputHelper log) : IClassFixture<LocalFeed>
 {
-    // Committed outputs hold pictures as base64; past this a notebook is too heavy to read in a browser or a diff.
-    private const long MaxFileBytes = 600_000;
+    // The notebooks' own budget trains for minutes per cell; this only catches a hung kernel.
+    private static readonly TimeSpan CellTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>The notebooks' file names.</summary>
-    public static TheoryData<string> Notebooks => [.. NotebookFiles.Names];
-
-    [Fact]
-    public void Repository_HasAtLeastThreeNotebooks()
-    {
-        Assert.True(NotebookFiles.Names.Count >= 3, $"Expected at least three notebooks in '{NotebookFiles.Folder}'; found {NotebookFiles.Names.Count}.");
-    }
+    public static TheoryData<string> Notebooks => [.. NotebookFile.Names];
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    [Trait("Category", "Integration")]
-    public async Task Notebook_RunsEveryCodeCellWithoutError(string name)
+    public void Notebook_RunsInTheKernelWithoutAnErrorOutput(string name)
     {
-        using var budget = new NotebookBudget();
-        var notebook = Notebook.Load(Path.Combine(NotebookFiles.Folder, name));
-        var run = await new NotebookRunner(new NotebookPackages(NotebookFiles.RepositoryRoot)).RunAsync(notebook);
+        var path = Path.Combine(NotebookFile.Folder, name);
+        var environment = new Dictionary<string, string>(NotebookBudget.KernelEnvironment()) { ["KEYPOINTS_DATA"] = SharedData.Folder };
+        using var output = new TempFolder();
+        var run = JupyterKernel.Execute(path, output.Folder, environment, CellTimeout);
+
         var c = CultureInfo.InvariantCulture;
-        log.WriteLine(string.Create(c, $"{name}: {run.Cells.Count} code cells in {run.Elapsed.TotalSeconds:F1} s with {NotebookBudget.Describe()}"));
-        foreach (var cell in run.Cells)
-            log.WriteLine(string.Create(c, $"  cell {cell.Number}: {cell.Elapsed.TotalSeconds:F1} s, {cell.Outputs.Count} outputs"));
-        Assert.NotEmpty(run.Cells);
+        log.WriteLine(string.Create(c, $"{name}: {run.Executed.CodeCells.Count} code cells in {run.Elapsed.TotalSeconds:F1} s in the kernel " +
+            $"({NotebookBudget.Describe(environment)}; {feed.Folder}, Keypoints.MLNet {feed.Version})"));
+        foreach (var cell in run.Executed.CodeCells)
+            log.WriteLine(string.Create(c, $"  cell {cell.Index}: {cell.Elapsed?.TotalSeconds:F1} s, {cell.Outputs.Count} outputs"));
+
+        var errors = run.Executed.CodeCells
+            .SelectMany(cell => cell.Errors.Select(e => $"{name}, cell {cell.Index} (execution {cell.ExecutionCount}): {e}"))
+            .ToArray();
+        Assert.True(errors.Length == 0, string.Join("\n\n", errors));
+        Assert.Equal(Enumerable.Range(1, run.Executed.CodeCells.Count).Cast<int?>(), run.Executed.CodeCells.Select(cell => cell.ExecutionCount));
         if (NotebookBudget.WritesOutputs)
         {
-            notebook.SaveWithOutputs(run);
-            log.WriteLine($"wrote the outputs into {notebook.Path}");
+            File.Copy(run.Executed.Path, path, overwrite: true);
+            log.WriteLine($"wrote the outputs into {path}");
         }
-    }
-
-    [Theory]
-    [MemberData(nameof(Notebooks))]
-    public void Notebook_IsACSharpNotebookWithTheOutputsOfARun(string name)
-    {
-        var path = Path.Combine(NotebookFiles.Folder, name);
-        var notebook = Notebook.Load(path);
-        Assert.Equal(".net-csharp", notebook.KernelName);
-        var code = notebook.Cells.Where(c => c.IsCode).ToArray();
-        Assert.NotEmpty(code);
-        // Run from top to bottom in one go: execution counts 1, 2, 3, ... (a cleared or partly re-run notebook fails).
-        Assert.Equal(Enumerable.Range(1, code.Length).Cast<int?>(), code.Select(c => c.ExecutionCount));
-        var outputs = code.SelectMany(c => c.StoredOutputs ?? []).OfType<JsonObject>().ToArray();
-        Assert.DoesNotContain(outputs, o => o["output_type"]?.GetValue<string>() == "error");
-        Assert.Contains(outputs, o => Notebook.Text(o["data"]?["text/html"]).Contains("<img src=\"data:image/", StringComparison.Ordinal));
-        var bytes = new FileInfo(path).Length;
-        Assert.True(bytes <= MaxFileBytes, $"{name} is {bytes} bytes; keep committed outputs under {MaxFileBytes} (smaller pictures).");
     }
 }

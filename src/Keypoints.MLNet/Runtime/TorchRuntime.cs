@@ -4,8 +4,9 @@ using TorchSharp;
 namespace Keypoints.MLNet.Runtime;
 
 /// <summary>
-/// Prepares the native deep-learning runtime once per process, before the first tensor:
-/// the Linux allocator settings libtorch needs to run at full speed, and the device choice.
+/// Prepares the native deep-learning runtime once per process, before the first tensor: TorchSharp's native
+/// library where it cannot load as shipped (<see cref="LibTorchSharpPreloader"/>), the Linux allocator settings
+/// libtorch needs to run at full speed, and the device choice.
 /// </summary>
 internal static partial class TorchRuntime
 {
@@ -41,6 +42,7 @@ internal static partial class TorchRuntime
 
     private static bool Initialize()
     {
+        LibTorchSharpPreloader.PreloadIfNeeded();
         if (!OperatingSystem.IsLinux())
             return false;
         // glibc's default allocator hands every block over its dynamic mmap threshold (at most 32 MiB)

@@ -208,8 +208,8 @@ public class KeypointTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
         if (PixelScale == 0 || !float.IsFinite(PixelScale) || !float.IsFinite(PixelOffset))
             throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
-        if (FrozenStages is < 0 or > 4)
-            throw new ArgumentOutOfRangeException(nameof(FrozenStages), FrozenStages, "FrozenStages must be 0 to 4.");
+        if (FrozenStages is < 0 or > ResNet18Pretrained.Stages)
+            throw new ArgumentOutOfRangeException(nameof(FrozenStages), FrozenStages, $"FrozenStages must be 0 to {ResNet18Pretrained.Stages}.");
         if (FrozenStages > 0 && Architecture != KeypointArchitecture.ResNet18Pretrained)
             throw new ArgumentException($"FrozenStages needs the pretrained network {KeypointArchitecture.ResNet18Pretrained}; {Architecture} starts from random weights.", nameof(FrozenStages));
         ArgumentOutOfRangeException.ThrowIfNegative(PretrainingEpochs);

@@ -46,7 +46,8 @@ public class KeypointTrainingOptions
 
     /// <summary>Pixel values are mapped to <c>(value - PixelOffset) * PixelScale</c> before the network, in training and
     /// inside the exported graph. The defaults map grey levels 0-255 to [0, 1]. Set <see cref="PixelScale"/> to 1 when the
-    /// feature column is already normalized (for example by <c>NormalizePixels</c>).</summary>
+    /// feature column is already normalized (for example by <c>NormalizePixels</c>). <see cref="KeypointArchitecture.ResNet18Pretrained"/>
+    /// expects [0, 1] here: it subtracts ImageNet's channel means and rescales to 0-255 itself.</summary>
     public float PixelOffset { get; set; }
 
     /// <summary>See <see cref="PixelOffset"/>. Default 1/255.</summary>

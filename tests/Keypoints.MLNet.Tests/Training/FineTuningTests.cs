@@ -105,12 +105,45 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         Assert.Equal(nameof(KeypointTrainingOptions.PretrainingEpochs), error.ParamName);
     }
 
-    /// <summary>A ConvNet3 model as exported straight from random weights, for checks that fail before training.</summary>
-    private static KeypointCnnModel UntrainedModel(MLContext ml, KeypointLayout layout)
+    [Fact]
+    public void Fit_StartsFromTheBaseNetwork_OfAModelWithSpecialists()
+    {
+        var ml = new MLContext(1);
+        using var model = UntrainedModel(ml, KeypointLayout.Kaggle15, "base", "specialist_eyes");
+        var options = new KeypointCnnTrainer.Options { MaxEpochs = 1, BatchSize = 16, Seed = 1, StartFrom = model };
+
+        using var tuned = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
+
+        Assert.Equal(new[] { "base" }, tuned.Metadata.Networks);
+    }
+
+    [Fact]
+    public void Fit_RefusesAModelWhoseSpecialistsLeaveNoBaseNetwork()
+    {
+        var ml = new MLContext(1);
+        using var model = UntrainedModel(ml, KeypointLayout.Kaggle15, "specialist_eyes", "specialist_mouth");
+        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 1, StartFrom = model });
+
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
+
+        Assert.Contains("keeps no base network to fine-tune", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A model of ConvNet3 networks named <paramref name="members"/> (member m predicting every coordinate c with
+    /// c mod count = m), as exported straight from random weights.</summary>
+    private static KeypointCnnModel UntrainedModel(MLContext ml, KeypointLayout layout, params string[] members)
     {
         TorchRuntime.EnsureInitialized();
-        using var ensemble = KeypointEnsemble.Single(NetworkFactory.Create(KeypointArchitecture.ConvNet3,
-            new NetworkInput(1, layout.ImageHeight, layout.ImageWidth), layout.CoordinateCount));
+        members = members.Length == 0 ? ["base"] : members;
+        var input = new NetworkInput(1, layout.ImageHeight, layout.ImageWidth);
+        using var ensemble = members.Length == 1
+            ? KeypointEnsemble.Single(NetworkFactory.Create(KeypointArchitecture.ConvNet3, input, layout.CoordinateCount))
+            : new KeypointEnsemble(members.Select((name, m) =>
+                {
+                    var coordinates = Enumerable.Range(0, layout.CoordinateCount).Where(c => c % members.Length == m).ToArray();
+                    return new EnsembleMember(name, NetworkFactory.Create(KeypointArchitecture.ConvNet3, input, layout.CoordinateCount),
+                        coordinates, coordinates);
+                }).ToArray(), layout.CoordinateCount);
         ensemble.Eval();
         var metadata = new KeypointModelMetadata
         {
@@ -120,7 +153,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
             Channels = 1,
             PixelOffset = 0,
             PixelScale = 1f / 255f,
-            Networks = ["base"],
+            Networks = members,
         };
         return new KeypointCnnModel(ml, KeypointGraphExporter.Export(ensemble, metadata), metadata);
     }

@@ -26,7 +26,7 @@ public sealed class NetworkWeightsTests
         manual_seed(1);
         using var trained = Create(architecture);
         using var ensemble = KeypointEnsemble.Single(trained);
-        var graph = KeypointGraphExporter.Export(ensemble, Metadata(testTimeFlip: true));
+        var graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true));
 
         var weights = new NetworkWeights(graph, TestTimeFlipGraph.Scope + "/", "the test graph");
         var found = weights.FindArchitecture(Input, Layout.CoordinateCount, architecture);
@@ -50,7 +50,7 @@ public sealed class NetworkWeightsTests
         using var ensemble = new KeypointEnsemble(
             [new EnsembleMember("base", baseNetwork, rest, rest), new EnsembleMember("specialist_eyes", specialist, eyes, eyes)],
             Layout.CoordinateCount);
-        var graph = KeypointGraphExporter.Export(ensemble, Metadata(testTimeFlip: false));
+        var graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout));
 
         using var fresh = Create(KeypointArchitecture.ConvNet3);
         new NetworkWeights(graph, "base/", "the test graph").CopyTo(fresh);
@@ -97,7 +97,7 @@ public sealed class NetworkWeightsTests
 
     /// <summary>The weights of <paramref name="network"/>'s graph without test-time flip, from a source called <c>model.zip</c>.</summary>
     private static NetworkWeights Exported(KeypointNetwork network) =>
-        new(KeypointGraphExporter.Export(KeypointEnsemble.Single(network), Metadata(testTimeFlip: false)), "", "model.zip");
+        new(KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(Layout)), "", "model.zip");
 
     private static KeypointNetwork Create(KeypointArchitecture architecture)
     {
@@ -128,15 +128,4 @@ public sealed class NetworkWeightsTests
         foreach (var (key, tensor) in want.Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
             Assert.True(tensor.allclose(got[key], rtol: 0, atol: 0), $"{expected.GetName()}: weight '{key}' differs after the round trip.");
     }
-
-    private static KeypointModelMetadata Metadata(bool testTimeFlip) => new()
-    {
-        Layout = Layout,
-        InputColumnName = "Image",
-        OutputColumnName = "PredictedKeypoints",
-        Channels = 1,
-        PixelOffset = 0,
-        PixelScale = 1f / 255f,
-        TestTimeFlip = testTimeFlip,
-    };
 }

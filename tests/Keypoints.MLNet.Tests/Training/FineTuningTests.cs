@@ -6,6 +6,7 @@ using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Trainers;
 using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Tests.Networks;
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
 using Xunit.Abstractions;
@@ -145,16 +146,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
                         coordinates, coordinates);
                 }).ToArray(), layout.CoordinateCount);
         ensemble.Eval();
-        var metadata = new KeypointModelMetadata
-        {
-            Layout = layout,
-            InputColumnName = "Image",
-            OutputColumnName = "PredictedKeypoints",
-            Channels = 1,
-            PixelOffset = 0,
-            PixelScale = 1f / 255f,
-            Networks = members,
-        };
+        var metadata = GreyModelMetadata.For(layout, networks: members);
         return new KeypointCnnModel(ml, KeypointGraphExporter.Export(ensemble, metadata), metadata);
     }
 }

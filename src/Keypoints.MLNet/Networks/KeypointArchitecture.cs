@@ -25,4 +25,14 @@ public enum KeypointArchitecture
     /// of two basic residual blocks with 32, 64, 128 and 256 channels (half of ResNet-18's widths, to train on a CPU),
     /// global average pooling and a linear output.</summary>
     ResNet18,
+
+    /// <summary>ResNet-18 at full width (64, 128, 256, 512 channels) starting from ImageNet weights, with global average pooling
+    /// and a new linear output. It has the blocks of the weights' file, 2, 2, 2 and 3 basic blocks per stage (one more in the
+    /// last stage than the paper's ResNet-18; 15.9 million weights in all). The weights are ML.NET's: the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>
+    /// (MIT licence, © Microsoft), which the app references itself (this library does not bring its 64 MB), copies them into
+    /// the app's output folder as <c>DnnImageModels/ResNet18Onnx/ResNet18.onnx</c>. The network expects pixels in [0, 1] (the default <c>PixelOffset</c> 0
+    /// and <c>PixelScale</c> 1/255) and applies ImageNet's per-channel pixel means itself; grey images use the sum of the
+    /// colour filters. <c>KeypointTrainingOptions.FrozenStages</c> can freeze its first layers. Any image of at least 32 x 32
+    /// pixels.</summary>
+    ResNet18Pretrained,
 }

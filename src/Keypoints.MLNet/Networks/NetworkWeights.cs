@@ -75,6 +75,13 @@ internal sealed class NetworkWeights
         foreach (var architecture in Enum.GetValues<KeypointArchitecture>())
         {
             string? mismatch;
+            // Building a ResNet18Pretrained reads the ImageNet weights from a package the app may not reference; only a graph
+            // with its ImageNet pixel means can hold one.
+            if (architecture == KeypointArchitecture.ResNet18Pretrained && graph.ReadFloatInitializer(Prefix + ResNet18Pretrained.PixelMeanInitializer) is null)
+            {
+                reasons.Add($"{architecture}: no initializer '{Prefix}{ResNet18Pretrained.PixelMeanInitializer}'.");
+                continue;
+            }
             try
             {
                 using var network = NetworkFactory.Create(architecture, input, outputs);

@@ -5,8 +5,8 @@ using Keypoints.MLNet.Onnx.Proto;
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
-/// Reads what the library needs back from an ONNX model: the metadata properties, the operator and inputs of each node
-/// in graph order, and float32 initializers by name.
+/// Reads what the library needs back from an ONNX model: the metadata properties, the operator, inputs and outputs of each
+/// node in graph order, and float32 initializers by name.
 /// </summary>
 /// <remarks>
 /// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>). A float initializer
@@ -24,7 +24,8 @@ internal sealed class OnnxModelReader
     {
         _model = Parse(model);
         Metadata = _model.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        Nodes = (_model.Graph?.Node ?? []).Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray())).ToArray();
+        Nodes = (_model.Graph?.Node ?? [])
+            .Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray(), (IReadOnlyList<string>)n.Output.ToArray())).ToArray();
         foreach (var tensor in _model.Graph?.Initializer ?? [])
             _initializers[tensor.Name] = tensor;
     }
@@ -32,8 +33,8 @@ internal sealed class OnnxModelReader
     /// <summary>The model's metadata properties (<c>metadata_props</c>), by key.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>The graph's nodes in graph order: the operator and the names of the tensors read.</summary>
-    public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs)> Nodes { get; }
+    /// <summary>The graph's nodes in graph order: the operator and the names of the tensors read and written.</summary>
+    public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)> Nodes { get; }
 
     /// <summary>Decodes the float32 initializer <paramref name="name"/>.</summary>
     /// <returns>The dimensions and the elements in row-major order; null when the graph has no initializer of that name.</returns>

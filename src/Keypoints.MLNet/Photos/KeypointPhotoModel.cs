@@ -106,7 +106,7 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
             .Append(transforms.LoadImages(ImageColumnName, imageFolder: null, path))
             .Append(transforms.ResizeImages(WorkingFrameColumnName, side, side, ImageColumnName, ImageResizingEstimator.ResizingKind.IsoPad))
             .Append(transforms.ExtractPixels(PhotoFacesGraph.PixelsName, WorkingFrameColumnName, ImagePixelExtractingEstimator.ColorBits.All,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true))
+                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true, outputAsFloatArray: false))
             .Append(transforms.ApplyOnnxModel(
                 [FaceCountColumnName, FaceScoresColumnName, FaceBoxesColumnName, FaceKeypointsColumnName, PhotoSizeColumnName],
                 [PhotoFacesGraph.FileBytesName, PhotoFacesGraph.PixelsName], stream))

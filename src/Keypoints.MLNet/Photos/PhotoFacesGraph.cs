@@ -16,7 +16,7 @@ namespace Keypoints.MLNet.Photos;
 /// <para>Inputs: <see cref="FileBytesName"/>, the photo file's bytes (<c>uint8 [1, n]</c>, ML.NET's <c>LoadRawImageBytes</c>),
 /// from which <see cref="ImageFileSizeGraph"/> reads the photo's size; and <see cref="PixelsName"/>, the photo shrunk or
 /// enlarged into an S x S working frame, centred, its aspect kept, the rest transparent (ML.NET's <c>ResizeImages</c> with
-/// <c>IsoPad</c>, then <c>ExtractPixels</c> as interleaved A, R, G, B values 0-255). The opaque pixels give where the photo
+/// <c>IsoPad</c>, then <c>ExtractPixels</c> as interleaved A, R, G, B bytes: a quarter of the floats' memory per row). The opaque pixels give where the photo
 /// lies in the frame; with the file's size they map the frame back to the photo's pixels.</para>
 /// <para>Stages, as in the C# pipeline: the frame letterboxed into BlazeFace's 256 x 256 input by the same tent filter
 /// (<see cref="FilterTaps"/>, a constant matrix because the frame's size is); the detector; its anchors decoded into photo pixels;
@@ -76,9 +76,9 @@ internal sealed class PhotoFacesGraph
         var metadata = network.Metadata;
         int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, coordinates = metadata.Layout.CoordinateCount;
         graph.AddInput(FileBytesName, TensorProto.Types.DataType.Uint8, 1, -1);
-        graph.AddInput(PixelsName, 1, (long)side * side * 4);
+        graph.AddInput(PixelsName, TensorProto.Types.DataType.Uint8, 1, (long)side * side * 4);
         var (photoWidth, photoHeight) = ImageFileSizeGraph.Add(graph, FileBytesName);
-        var pixels = graph.Apply("Reshape", PixelsName, Ints(side, side, 4));
+        var pixels = Float(graph.Apply("Reshape", PixelsName, Ints(side, side, 4)));
         var content = FindContent(pixels, photoWidth, photoHeight);
         var rgb = graph.Apply("Slice", pixels, Ints(1), Ints(4), Ints(2));
         var candidates = DetectCandidates(rgb, content);

@@ -44,7 +44,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// not record; the options' value only decides between architectures with the same weights), <see cref="KeypointTrainingOptions.Channels"/>,
         /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/> are taken from
         /// it and the options' values ignored; flips start from its mirror axis. The base network of a model with specialists
-        /// is used, never a specialist. <see cref="KeypointTrainingOptions.LearningRate"/> defaults to a tenth of the
+        /// is used, never a specialist. With a <see cref="KeypointArchitecture.ResNet18Pretrained"/> model (Architecture set to it),
+        /// <see cref="KeypointTrainingOptions.FrozenStages"/> keeps the model's weights in the stages it freezes.
+        /// <see cref="KeypointTrainingOptions.LearningRate"/> defaults to a tenth of the
         /// optimizer's (0.0001 for Adam), so the first steps refine the weights rather than undo them;
         /// <see cref="KeypointTrainingOptions.PretrainingEpochs"/> must be 0. Default <see langword="null"/>: train from scratch.</summary>
         public IKeypointModel? StartFrom { get; set; }

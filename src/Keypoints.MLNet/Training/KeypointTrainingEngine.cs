@@ -81,7 +81,7 @@ internal sealed class KeypointTrainingEngine
         if (device.type == DeviceType.CPU && MallocArenaAdvice.ForCurrentThread() is { } advice)
             channel.Warning(MessageSensitivity.None, advice);
         TorchSharp.torch.manual_seed(seed);
-        var network = NetworkFactory.Create(options.Architecture, networkInput, layout.CoordinateCount);
+        var network = NetworkFactory.Create(options.Architecture, networkInput, layout.CoordinateCount, options.FrozenStages);
         KeypointEnsemble? ensemble = null;
         try
         {

@@ -39,9 +39,15 @@ public class KeypointTrainingOptions
     /// <summary>The network. Default <see cref="KeypointArchitecture.ConvNet3"/>.</summary>
     public KeypointArchitecture Architecture { get; set; } = KeypointArchitecture.ConvNet3;
 
+    /// <summary>With <see cref="KeypointArchitecture.ResNet18Pretrained"/>, keep the ImageNet weights of the stem (first convolution
+    /// and its batch norm) and of the first this many of the four residual stages: they do not train, and their batch norms keep
+    /// ImageNet's statistics. 0 (default) trains every layer; 4 trains only the linear output. Other architectures accept only 0.</summary>
+    public int FrozenStages { get; set; }
+
     /// <summary>Pixel values are mapped to <c>(value - PixelOffset) * PixelScale</c> before the network, in training and
     /// inside the exported graph. The defaults map grey levels 0-255 to [0, 1]. Set <see cref="PixelScale"/> to 1 when the
-    /// feature column is already normalized (for example by <c>NormalizePixels</c>).</summary>
+    /// feature column is already normalized (for example by <c>NormalizePixels</c>). <see cref="KeypointArchitecture.ResNet18Pretrained"/>
+    /// expects [0, 1] here: it subtracts ImageNet's channel means and rescales to 0-255 itself.</summary>
     public float PixelOffset { get; set; }
 
     /// <summary>See <see cref="PixelOffset"/>. Default 1/255.</summary>
@@ -203,6 +209,10 @@ public class KeypointTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
         if (PixelScale == 0 || !float.IsFinite(PixelScale) || !float.IsFinite(PixelOffset))
             throw new ArgumentOutOfRangeException(nameof(PixelScale), PixelScale, "PixelScale must be finite and non-zero.");
+        if (FrozenStages is < 0 or > ResNet18Pretrained.Stages)
+            throw new ArgumentOutOfRangeException(nameof(FrozenStages), FrozenStages, $"FrozenStages must be 0 to {ResNet18Pretrained.Stages}.");
+        if (FrozenStages > 0 && Architecture != KeypointArchitecture.ResNet18Pretrained)
+            throw new ArgumentException($"FrozenStages needs the pretrained network {KeypointArchitecture.ResNet18Pretrained}; {Architecture} starts from random weights.", nameof(FrozenStages));
         ArgumentOutOfRangeException.ThrowIfNegative(PretrainingEpochs);
         if (PretrainingEpochs > 0 && Architecture == KeypointArchitecture.Mlp)
             throw new ArgumentException("PretrainingEpochs needs a network with a convolutional trunk; Mlp has none.", nameof(PretrainingEpochs));

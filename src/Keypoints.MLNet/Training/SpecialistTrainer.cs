@@ -88,7 +88,7 @@ internal sealed class SpecialistTrainer
         Dictionary<string, IReadOnlyList<EpochReport>> histories, Func<TimeSpan, TimeSpan?> allowance, TimeSpan expectedEpoch)
     {
         manual_seed(seed);
-        var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, coordinates.Length);
+        var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, coordinates.Length, options.FrozenStages);
         try
         {
             CopyWeights(baseNetwork, network, coordinates);

@@ -189,11 +189,10 @@ internal sealed class TrainingLoop
         var fingerprint = string.Create(CultureInfo.InvariantCulture,
             $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
             $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.BatchSize}, seed {seed}");
-        // Only runs that pre-train name it, so checkpoints written before the option existed still resume.
-        return options.PretrainingEpochs > 0
-            ? fingerprint + string.Create(CultureInfo.InvariantCulture,
-                $", pretraining {options.PretrainingEpochs} epochs with noise {options.PretrainingNoise}")
-            : fingerprint;
+        // Only runs that pre-train or freeze name it, so checkpoints written before the options existed still resume.
+        if (options.PretrainingEpochs > 0)
+            fingerprint += string.Create(CultureInfo.InvariantCulture, $", pretraining {options.PretrainingEpochs} epochs with noise {options.PretrainingNoise}");
+        return options.FrozenStages > 0 ? fingerprint + string.Create(CultureInfo.InvariantCulture, $", {options.FrozenStages} frozen stages") : fingerprint;
     }
 
     /// <summary>A well-mixed 32-bit seed for one epoch (SplitMix64 of the run seed and the epoch).</summary>

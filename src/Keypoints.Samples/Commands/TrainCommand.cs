@@ -13,7 +13,7 @@ namespace Keypoints.Samples.Commands;
 /// <summary><c>train</c>: fits a keypoint CNN on a Kaggle-layout CSV or a CSV of image files and saves an ML.NET model zip.</summary>
 internal sealed class TrainCommand : Command
 {
-    private static readonly string[] Architectures = ["mlp", "convnet3", "nouri-dropout", "conv2", "conv6", "resnet18"];
+    private static readonly string[] Architectures = ["mlp", "convnet3", "nouri-dropout", "conv2", "conv6", "resnet18", "resnet18-pretrained"];
 
     private readonly Option<string?> data = new("--data")
     {
@@ -41,6 +41,12 @@ internal sealed class TrainCommand : Command
     private readonly Option<int?> inputSize = new("--input-size") { Description = "(image files) Resize each face to N x N pixels [default: 96]", HelpName = "N" };
     private readonly Option<bool> color = new("--color") { Description = "(image files) Read the images in color instead of grey" };
     private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "convnet3" };
+    private readonly Option<int?> frozenStages = new("--frozen-stages")
+    {
+        Description = "(--arch resnet18-pretrained) Keep the ImageNet weights of the first layer and of the first N of the four " +
+            "residual stages [default: 0, all layers train]",
+        HelpName = "N",
+    };
     private readonly Option<string> optimizer = new("--optimizer") { Description = "The optimizer", DefaultValueFactory = _ => "adam" };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Maximum epochs [default: 150]", HelpName = "N" };
     private readonly Option<double?> maxMinutes = new("--max-minutes")
@@ -117,7 +123,8 @@ internal sealed class TrainCommand : Command
         optimizer.AcceptOnlyFromAmong("adam", "nesterov");
         foreach (var option in new Option[]
         {
-            data, validation, validationFraction, from, inputSize, color, architecture, optimizer, epochs, maxMinutes, batchSize, seed, output,
+            data, validation, validationFraction, from, inputSize, color, architecture, frozenStages, optimizer, epochs, maxMinutes, batchSize,
+            seed, output,
             learningRate, learningRateDecay, patience, weightDecay, checkpoints, resume, specialists, specialistEpochs,
             specialistMinutes, specialistLearningRate, testTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, rotate, scale,
             shift, brightness, contrast, blur, augmentProbability,
@@ -144,6 +151,11 @@ internal sealed class TrainCommand : Command
         }
         var trainerOptions = new KeypointCnnTrainer.Options();
         trainerOptions.Architecture = ParseArchitecture(options.GetRequiredValue(architecture));
+        trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
+        if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)
+            throw new UsageException("Option --frozen-stages needs --arch resnet18-pretrained.");
+        if (trainerOptions.FrozenStages is < 0 or > 4)
+            throw new UsageException("Option --frozen-stages takes 0 to 4.");
         trainerOptions.Optimizer = options.GetRequiredValue(optimizer) == "nesterov" ? KeypointOptimizer.Nesterov : KeypointOptimizer.Adam;
         trainerOptions.MaxEpochs = options.GetValue(epochs) ?? trainerOptions.MaxEpochs;
         trainerOptions.BatchSize = options.GetValue(batchSize) ?? trainerOptions.BatchSize;
@@ -355,6 +367,7 @@ internal sealed class TrainCommand : Command
         "conv2" => KeypointArchitecture.Conv2,
         "conv6" => KeypointArchitecture.Conv6,
         "resnet18" => KeypointArchitecture.ResNet18,
+        "resnet18-pretrained" => KeypointArchitecture.ResNet18Pretrained,
         _ => throw new UsageException($"Unknown --arch '{name}'; use {string.Join(", ", Architectures)}."),
     };
 

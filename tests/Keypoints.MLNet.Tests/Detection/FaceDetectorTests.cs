@@ -79,8 +79,19 @@ public sealed class FaceDetectorTests
         Assert.Equal(10, frames.Count);
         Assert.Equal([0, 192, 384], FaceDetector.TileStarts(640, 256));
         Assert.Equal([0, 112, 224], FaceDetector.TileStarts(480, 256));
-        using var untiled = new FaceDetector();
+        using var untiled = new FaceDetector(new FaceDetectorOptions { TileSize = 0 });
         Assert.Single(untiled.Frames(4000, 3000));
+    }
+
+    [Fact]
+    public void Frames_ByDefault_TileOnlyPhotosLongerThan1024Pixels_In512PixelTiles()
+    {
+        using var detector = new FaceDetector();
+
+        Assert.Single(detector.Frames(1024, 768));
+        var frames = detector.Frames(1600, 1000).ToList();
+        Assert.Equal(1 + (4 * 3), frames.Count);
+        Assert.All(frames.Skip(1), f => Assert.Equal((512f, 512f), (f.RegionWidth, f.RegionHeight)));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Keypoints.MLNet.Tests.Samples;
 public sealed class CommandLineTests
 {
     [Theory]
-    [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--epochs", "--max-minutes", "--augment", "--scale",
+    [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--frozen-stages", "--epochs", "--max-minutes", "--augment", "--scale",
         "--specialists", "--tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
     [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
     [InlineData("faces", "--model", "--image", "--data", "--out")]
@@ -54,6 +54,8 @@ public sealed class CommandLineTests
     [InlineData("evaluate", "--data", "x.csv")]
     [InlineData("train", "--epochs", "many")]
     [InlineData("train", "--arch", "vgg")]
+    [InlineData("train", "--arch", "resnet18", "--frozen-stages", "1")]
+    [InlineData("train", "--arch", "resnet18-pretrained", "--frozen-stages", "5")]
     [InlineData("frobnicate")]
     public void UsageMistake_ExitsTwo_WithOneErrorLine(params string[] arguments)
     {

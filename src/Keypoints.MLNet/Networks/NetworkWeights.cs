@@ -74,7 +74,6 @@ internal sealed class NetworkWeights
         var fitting = new List<KeypointArchitecture>();
         foreach (var architecture in Enum.GetValues<KeypointArchitecture>())
         {
-            string? mismatch;
             // Building a ResNet18Pretrained reads the ImageNet weights from a package the app may not reference; only a graph
             // with its ImageNet pixel means can hold one.
             if (architecture == KeypointArchitecture.ResNet18Pretrained && graph.ReadFloatInitializer(Prefix + ResNet18Pretrained.PixelMeanInitializer) is null)
@@ -82,6 +81,7 @@ internal sealed class NetworkWeights
                 reasons.Add($"{architecture}: no initializer '{Prefix}{ResNet18Pretrained.PixelMeanInitializer}'.");
                 continue;
             }
+            string? mismatch;
             try
             {
                 using var network = NetworkFactory.Create(architecture, input, outputs);

@@ -22,6 +22,9 @@ namespace Keypoints.MLNet.Networks;
 /// </remarks>
 internal sealed class ResNet18Pretrained : KeypointNetwork
 {
+    /// <summary>The name of the ImageNet pixel means in the exported graph, which only this network writes.</summary>
+    internal const string PixelMeanInitializer = "imagenet_pixel_mean";
+
     /// <summary>Residual stages of <see cref="BasicBlock"/>s.</summary>
     public const int Stages = 4;
 
@@ -108,7 +111,7 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var centered = graph.AddNode("Sub", [input, graph.AddInitializer("imagenet_pixel_mean", pixelMeans, 1, pixelMeans.Length, 1, 1)],
+        var centered = graph.AddNode("Sub", [input, graph.AddInitializer(PixelMeanInitializer, pixelMeans, 1, pixelMeans.Length, 1, 1)],
             [graph.UniqueName("centered")]);
         var x = graph.AddNode("Mul", [centered, graph.AddInitializer("imagenet_pixel_scale", [255f], 1)], [graph.UniqueName("scaled")]);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, x)));

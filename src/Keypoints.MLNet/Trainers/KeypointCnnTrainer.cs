@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -36,6 +37,19 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     /// <see cref="KeypointTrainingOptions"/> for each setting).</summary>
     public sealed class Options : KeypointTrainingOptions
     {
+        /// <summary>A trained model (fitted, or loaded with <c>mlContext.Keypoints.LoadModel</c>) to fine-tune: the base network
+        /// starts from the model's weights instead of random ones, and trains on data that must have the model's layout (the
+        /// same keypoint names in the same order, the same image size). The model decides the network:
+        /// <see cref="KeypointTrainingOptions.Architecture"/> (the one whose weights the graph holds, which the metadata does
+        /// not record; the options' value only decides between architectures with the same weights), <see cref="KeypointTrainingOptions.Channels"/>,
+        /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/> are taken from
+        /// it and the options' values ignored; flips start from its mirror axis. The base network of a model with specialists
+        /// is used, never a specialist. With a <see cref="KeypointArchitecture.ResNet18Pretrained"/> model (Architecture set to it),
+        /// <see cref="KeypointTrainingOptions.FrozenStages"/> keeps the model's weights in the stages it freezes.
+        /// <see cref="KeypointTrainingOptions.LearningRate"/> defaults to a tenth of the
+        /// optimizer's (0.0001 for Adam), so the first steps refine the weights rather than undo them;
+        /// <see cref="KeypointTrainingOptions.PretrainingEpochs"/> must be 0. Default <see langword="null"/>: train from scratch.</summary>
+        public IKeypointModel? StartFrom { get; set; }
     }
 
     /// <summary>Checks the input columns and describes the output: the input columns plus
@@ -61,6 +75,8 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     /// <exception cref="ArgumentException">No layout is given and none can be found (the message names the label column),
     /// specialists on a layout without groups, or a checkpoint folder that cannot be written.</exception>
     /// <exception cref="InvalidOperationException">No training rows, pixels that look normalized twice, or a checkpoint of another run.</exception>
+    /// <exception cref="InvalidDataException">With <see cref="Options.StartFrom"/>: the model's graph holds no base network whose
+    /// weights fit an architecture (the message names the first weight that does not fit each one).</exception>
     public KeypointCnnModel Fit(IDataView input) => Fit(input, imageFiles: null);
 
     /// <summary><see cref="Fit(IDataView)"/>, recording <paramref name="imageFiles"/> in the model's metadata when the
@@ -78,19 +94,20 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         KeypointImageFilesMetadata? imageFiles = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var training = new KeypointTrainingEngine(mlContext, options).Train(input);
+        var (settings, start) = StartingPoint();
+        var training = new KeypointTrainingEngine(mlContext, settings, start).Train(input);
         try
         {
             var metadata = new KeypointModelMetadata
             {
                 Layout = training.Layout,
-                InputColumnName = options.FeatureColumnName,
-                OutputColumnName = options.PredictedColumnName,
+                InputColumnName = settings.FeatureColumnName,
+                OutputColumnName = settings.PredictedColumnName,
                 Channels = training.Ensemble.Input.Channels,
-                PixelOffset = options.PixelOffset,
-                PixelScale = options.PixelScale,
+                PixelOffset = settings.PixelOffset,
+                PixelScale = settings.PixelScale,
                 Framing = training.Framing,
-                TestTimeFlip = options.TestTimeFlip,
+                TestTimeFlip = settings.TestTimeFlip,
                 FlipAxisOffset = training.FlipAxisOffset,
                 History = training.History,
                 SpecialistHistories = training.SpecialistHistories,
@@ -106,4 +123,39 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             throw;
         }
     }
+
+    /// <summary>The options the engine trains with and, with <see cref="Options.StartFrom"/>, the weights it starts from:
+    /// the model's architecture, channels and pixel scaling replace the options', and the learning rate defaults to a tenth.</summary>
+    private (KeypointTrainingOptions Options, FineTuningStart? Start) StartingPoint()
+    {
+        if (options.StartFrom is not { } model)
+            return (options, null);
+        var network = model switch
+        {
+            KeypointCnnModel cnn => cnn,
+            KeypointImageModel images => images.Network,
+            _ => throw new ArgumentException($"Fine-tuning needs a model of this library; got a {model.GetType().Name}.", nameof(Options.StartFrom)),
+        };
+        var metadata = network.Metadata;
+        // The exporter writes a lone base network without a scope, next to specialists under its member name, and the
+        // test-time flip wraps either under its own scope (see KeypointEnsemble.ExportOnnx and TestTimeFlipGraph).
+        const string baseMember = "base";
+        if (metadata.Networks.Count > 1 && !metadata.Networks.Contains(baseMember))
+            throw new ArgumentException(
+                $"The model's specialists ({string.Join(", ", metadata.Networks)}) cover every keypoint, so its graph keeps no base network " +
+                "to fine-tune; start from a model trained without specialists.", nameof(Options.StartFrom));
+        var prefix = (metadata.TestTimeFlip ? TestTimeFlipGraph.Scope + "/" : "") + (metadata.Networks.Count > 1 ? baseMember + "/" : "");
+        var weights = new NetworkWeights(network.OnnxGraph.ToArray(), prefix, $"the model ({metadata.Layout.Name}, {metadata.Layout.ImageWidth} x {metadata.Layout.ImageHeight})");
+        var input = new NetworkInput(metadata.Channels, metadata.Layout.ImageHeight, metadata.Layout.ImageWidth);
+        var tuning = options.Clone();
+        tuning.Architecture = weights.FindArchitecture(input, metadata.Layout.CoordinateCount, options.Architecture);
+        tuning.Channels = metadata.Channels;
+        tuning.PixelOffset = metadata.PixelOffset;
+        tuning.PixelScale = metadata.PixelScale;
+        tuning.LearningRate ??= FineTuningLearningRate(options.Optimizer);
+        return (tuning, new FineTuningStart(weights, metadata.Layout, metadata.FlipAxisOffset));
+    }
+
+    /// <summary>The default initial learning rate of fine-tuning: a tenth of <paramref name="optimizer"/>'s default from scratch.</summary>
+    internal static double FineTuningLearningRate(KeypointOptimizer optimizer) => OptimizerSchedule.DefaultLearningRate(optimizer) / 10;
 }

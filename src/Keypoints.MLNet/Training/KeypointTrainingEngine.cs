@@ -18,19 +18,23 @@ internal sealed class KeypointTrainingEngine
 {
     private readonly MLContext mlContext;
     private readonly KeypointTrainingOptions options;
+    private readonly FineTuningStart? start;
 
-    public KeypointTrainingEngine(MLContext mlContext, KeypointTrainingOptions options)
+    /// <summary>Prepares a run with <paramref name="options"/>; with <paramref name="start"/>, the base network starts from
+    /// a trained model's weights instead of random ones (fine-tuning), and the options' architecture and channels must be the model's.</summary>
+    public KeypointTrainingEngine(MLContext mlContext, KeypointTrainingOptions options, FineTuningStart? start = null)
     {
         this.mlContext = mlContext;
         this.options = options;
+        this.start = start;
     }
 
     /// <summary>Trains on <paramref name="input"/> within <see cref="KeypointTrainingOptions.MaxTrainingTime"/> (see
     /// <see cref="TrainingBudget"/>). Every check of the options, the columns, the layout and the checkpoint folder runs
     /// before the first epoch (of pre-training or training).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
-    /// <exception cref="ArgumentException">No layout is given and none can be found, specialists on a layout without groups, or a
-    /// checkpoint folder that cannot be written.</exception>
+    /// <exception cref="ArgumentException">No layout is given and none can be found, specialists on a layout without groups, a
+    /// checkpoint folder that cannot be written, or fine-tuning on data of another layout or with pre-training.</exception>
     /// <exception cref="InvalidOperationException">No training rows, pixels that look normalized twice, or a checkpoint of another run.</exception>
     public KeypointTrainingResult Train(IDataView input)
     {
@@ -44,6 +48,13 @@ internal sealed class KeypointTrainingEngine
         if (options.ValidationData is { } validationData)
             CheckColumns(validationData.Schema, layout, networkInput, requireLabel: true);
         options.Validate(layout);
+        if (start is not null)
+        {
+            start.CheckData(layout, nameof(options.Layout));
+            if (options.PretrainingEpochs > 0)
+                throw new ArgumentException("Fine-tuning starts from trained weights, which pre-training would overwrite; set PretrainingEpochs to 0.",
+                    nameof(options.PretrainingEpochs));
+        }
         TorchRuntime.EnsureInitialized();
 
         var host = ((IHostEnvironment)mlContext).Register("KeypointCnnTrainer");
@@ -66,7 +77,7 @@ internal sealed class KeypointTrainingEngine
 
         using var channel = host.Start("Training");
         var device = TorchRuntime.SelectDevice(mlContext.GpuDeviceId, mlContext.FallbackToCpu);
-        channel.Info(MessageSensitivity.None, $"Training {options.Architecture} on {train.Rows} rows ({validation?.Rows ?? 0} validation) on {device.type}, seed {seed}.");
+        channel.Info(MessageSensitivity.None, $"{(start is null ? "Training" : "Fine-tuning")} {options.Architecture} on {train.Rows} rows ({validation?.Rows ?? 0} validation) on {device.type}, seed {seed}.");
         if (device.type == DeviceType.CPU && MallocArenaAdvice.ForCurrentThread() is { } advice)
             channel.Warning(MessageSensitivity.None, advice);
         TorchSharp.torch.manual_seed(seed);
@@ -74,6 +85,7 @@ internal sealed class KeypointTrainingEngine
         KeypointEnsemble? ensemble = null;
         try
         {
+            start?.Weights.CopyTo(network);
             network.to(device);
             if (DenoisingAutoencoderPretrainer.IsWanted(options))
                 new DenoisingAutoencoderPretrainer(network, options, device, report => ReportPretraining(channel, report)).Run(train, seed, budget.Pretraining);
@@ -84,7 +96,8 @@ internal sealed class KeypointTrainingEngine
                     $"{report.ImagesPerSecond:F0} images/s");
                 options.Progress?.Report(report);
             }
-            var loop = new TrainingLoop(network, layout, scaling, options, device, Report, budget, budget.BaseNetwork);
+            var loop = new TrainingLoop(network, layout, scaling, options, device, Report, budget, budget.BaseNetwork,
+                start?.FlipAxisOffset ?? 0);
             var history = loop.Run(train, validation, seed);
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
             if (options.Specialists)

@@ -31,6 +31,13 @@ internal sealed class TrainCommand : Command
         Description = "Without --validation, the fraction of training rows held out for validation; 0 trains on all rows without validation [default: 0.2]",
         HelpName = "F",
     };
+    private readonly Option<string?> from = new("--from")
+    {
+        Description = "Fine-tune this saved model zip on --data, which must have the model's keypoints and image size: the network, " +
+            "input size, channels and test-time flip come from the model, and the learning rate defaults to a tenth of the optimizer's " +
+            "(0.0001 with Adam)",
+        HelpName = "model.zip",
+    };
     private readonly Option<int?> inputSize = new("--input-size") { Description = "(image files) Resize each face to N x N pixels [default: 96]", HelpName = "N" };
     private readonly Option<bool> color = new("--color") { Description = "(image files) Read the images in color instead of grey" };
     private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "convnet3" };
@@ -116,7 +123,8 @@ internal sealed class TrainCommand : Command
         optimizer.AcceptOnlyFromAmong("adam", "nesterov");
         foreach (var option in new Option[]
         {
-            data, validation, validationFraction, inputSize, color, architecture, frozenStages, optimizer, epochs, maxMinutes, batchSize, seed, output,
+            data, validation, validationFraction, from, inputSize, color, architecture, frozenStages, optimizer, epochs, maxMinutes, batchSize,
+            seed, output,
             learningRate, learningRateDecay, patience, weightDecay, checkpoints, resume, specialists, specialistEpochs,
             specialistMinutes, specialistLearningRate, testTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, rotate, scale,
             shift, brightness, contrast, blur, augmentProbability,
@@ -175,11 +183,23 @@ internal sealed class TrainCommand : Command
         bool inColor = options.GetValue(color);
 
         var ml = new MLContext(trainerOptions.Seed);
+        using var startFrom = LoadStartingModel(ml, options);
+        if (startFrom is not null)
+        {
+            trainerOptions.StartFrom = startFrom;
+            trainerOptions.TestTimeFlip |= startFrom.Metadata.TestTimeFlip;
+            size = startFrom.Metadata.Layout.ImageWidth;
+            inColor = startFrom.Metadata.Channels == 3;
+        }
         var trainingData = KeypointDataFile.Load(ml, dataPath);
         var validationData = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
         if (validationData is not null && validationData.IsImageFiles != trainingData.IsImageFiles)
             throw new UsageException($"'{dataPath}' and '{validationPath}' must both be Kaggle CSVs or both CSVs of image files.");
-        if (!trainingData.IsImageFiles && (size is not null || inColor))
+        if (startFrom is not null && (startFrom is KeypointImageModel) != trainingData.IsImageFiles)
+            throw new UsageException(startFrom is KeypointImageModel
+                ? $"The model in '{options.GetValue(from)}' was trained on image files; fine-tune it on a CSV of image files (first column 'image')."
+                : $"The model in '{options.GetValue(from)}' was trained on a Kaggle CSV; fine-tune it on a Kaggle CSV.");
+        if (!trainingData.IsImageFiles && startFrom is null && (size is not null || inColor))
             throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
         trainerOptions.ValidationData = validationData?.Data;
         trainerOptions.Channels = inColor ? 3 : 1;
@@ -188,9 +208,14 @@ internal sealed class TrainCommand : Command
             trainerOptions.ResumeFromCheckpoint ? 0 : trainerOptions.PretrainingEpochs, trainerOptions.SpecialistMaxEpochs);
         trainerOptions.Progress = progress;
         trainerOptions.PretrainingProgress = progress;
+        if (startFrom is not null)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fine-tuning {options.GetValue(from)}: its network, {startFrom.Layout.KeypointCount} keypoints ({startFrom.Layout.Name}), " +
+                $"{startFrom.Metadata.Layout.ImageWidth} x {startFrom.Metadata.Layout.ImageHeight} {(inColor ? "color" : "grey")} input" +
+                $"{(trainerOptions.TestTimeFlip ? ", test-time flip" : "")}, learning rate {trainerOptions.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "a tenth of the optimizer's default"}"));
         if (trainerOptions.ResumeFromCheckpoint)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
-        Console.WriteLine($"training {trainerOptions.Architecture} with {trainerOptions.Optimizer} on {dataPath}" +
+        Console.WriteLine($"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with {trainerOptions.Optimizer} on {dataPath}" +
             (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
             (trainerOptions.Specialists ? ", then specialists" : "") +
             (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
@@ -245,6 +270,22 @@ internal sealed class TrainCommand : Command
             Network = trainerOptions,
         }).Fit(data.Data);
         return (model, model.Network);
+    }
+
+    /// <summary>With <c>--from</c>, the model to fine-tune; refuses the options that the model decides.</summary>
+    private IKeypointModel? LoadStartingModel(MLContext ml, ParseResult options)
+    {
+        if (options.GetValue(from) is not { } path)
+            return null;
+        foreach (var decided in new Option[] { architecture, inputSize, color, pretrainEpochs, pretrainNoise })
+        {
+            if (options.GetResult(decided) is { Implicit: false })
+                throw new UsageException($"Option {decided.Name} does not go with --from: the model decides its network, input size " +
+                    "and channels, and fine-tuning starts from its weights instead of pre-training.");
+        }
+        if (!File.Exists(path))
+            throw new UsageException($"Model '{path}' (--from) does not exist.");
+        return ml.Keypoints.LoadModel(path);
     }
 
     private static void PrintValidation(MLContext ml, ITransformer model, KeypointDataFile validation, string what)

@@ -38,16 +38,7 @@ public sealed class NetworkOnnxParityTests
         network.eval();
 
         var images = Faces.Value;
-        var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network),
-            new KeypointModelMetadata
-            {
-                Layout = layout,
-                InputColumnName = "Image",
-                OutputColumnName = "PredictedKeypoints",
-                Channels = 1,
-                PixelOffset = 0,
-                PixelScale = 1f / 255f,
-            });
+        var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
         var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
         var expected = ForwardInPixels(network, scaling, images);
 

@@ -14,8 +14,8 @@ namespace Keypoints.MLNet.Images;
 /// <list type="bullet">
 /// <item>PNG: the IHDR chunk, big-endian 32-bit width at 16 and height at 20.</item>
 /// <item>JPEG: the first start-of-frame segment (markers C0-CF except C4, C8, CC), found by walking the segments from the
-/// start-of-image marker over their lengths, up to <see cref="JpegSegments"/> segments (a camera's EXIF, ICC and XMP
-/// segments are a handful); big-endian 16-bit height at 5 and width at 7 from the marker. The EXIF thumbnail's own frame
+/// start-of-image marker over their lengths (and over 0xFF fill bytes before a marker), up to <see cref="JpegSegments"/>
+/// steps (a camera's EXIF, ICC and XMP segments are a handful); big-endian 16-bit height at 5 and width at 7 from the marker. The EXIF thumbnail's own frame
 /// lies inside a segment, so the walk never reads it.</item>
 /// <item>GIF: little-endian 16-bit width at 6 and height at 8.</item>
 /// <item>BMP: little-endian 32-bit width at 18 and height at 22 (negative for top-down rows).</item>
@@ -79,11 +79,13 @@ internal static class ImageFileSizeGraph
         public HeaderReader(OnnxGraphBuilder graph, string fileBytes)
         {
             this.graph = graph;
-            var values = graph.Apply("Cast", [fileBytes], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
-            var flat = graph.Apply("Reshape", values, graph.Constant([-1L], 1));
-            // Zeros after the file, so that every read of a short or broken file stays inside the tensor.
-            padded = graph.Apply("Concat", [flat, graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)], OnnxAttribute.Int("axis", 0));
-            header = graph.Apply("Slice", padded, graph.Constant([0L], 1), graph.Constant([(long)HeaderLength], 1));
+            // The file stays bytes: only the few values read are widened to int64 (a camera JPEG is megabytes). Zeros after it
+            // keep every read of a short or broken file inside the tensor.
+            var flat = graph.Apply("Reshape", fileBytes, graph.Constant([-1L], 1));
+            var zeros = graph.Apply("Cast", [graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)],
+                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Uint8));
+            padded = graph.Apply("Concat", [flat, zeros], OnnxAttribute.Int("axis", 0));
+            header = Widen(graph.Apply("Slice", padded, graph.Constant([0L], 1), graph.Constant([(long)HeaderLength], 1)));
             One = Constant(1);
         }
 
@@ -163,7 +165,7 @@ internal static class ImageFileSizeGraph
             for (int segment = 0; segment < JpegSegments; segment++)
             {
                 var indices = graph.Apply("Min", graph.Apply("Add", position, offsets), last);
-                var segmentStart = graph.Apply("Gather", padded, indices);
+                var segmentStart = Widen(graph.Apply("Gather", padded, indices));
                 string At(int i) => graph.Apply("Gather", segmentStart, Constant(i));
                 var marker = At(1);
                 var isFrame = graph.Apply("Mul",
@@ -172,11 +174,17 @@ internal static class ImageFileSizeGraph
                 height = Select(isFrame, Word(At(5), At(6)), height);
                 width = Select(isFrame, Word(At(7), At(8)), width);
                 found = graph.Apply("Add", found, isFrame);
-                var step = graph.Apply("Add", Word(At(2), At(3)), Constant(2));
+                // A marker may be preceded by any number of 0xFF fill bytes: at FF FF the walk steps one byte, else over
+                // the segment (its length counts itself but not the marker).
+                var isFill = Equal(marker, Constant(0xFF));
+                var step = Select(isFill, One, graph.Apply("Add", Word(At(2), At(3)), Constant(2)));
                 position = graph.Apply("Add", position, graph.Apply("Mul", step, graph.Apply("Sub", One, found)));
             }
             return (width, height);
         }
+
+        private string Widen(string bytes) =>
+            graph.Apply("Cast", [bytes], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
 
         private string Word(string high, string low) => graph.Apply("Add", graph.Apply("Mul", high, Constant(256)), low);
 

@@ -36,7 +36,11 @@ internal sealed class NetworkWeights
         this.graph = new OnnxModelReader(graph);
         Prefix = prefix;
         Source = source;
+        ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(graph.Span))[..16];
     }
+
+    /// <summary>The first 16 hex digits of the graph's SHA-256: which weights a run started from, for its checkpoints.</summary>
+    public string ContentHash { get; }
 
     /// <summary>The prefix of the network's initializer names.</summary>
     public string Prefix { get; }

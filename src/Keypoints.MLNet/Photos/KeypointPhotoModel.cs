@@ -105,7 +105,7 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
         var estimator = transforms.LoadRawImageBytes(PhotoFacesGraph.FileBytesName, imageFolder: null, path)
             .Append(transforms.LoadImages(ImageColumnName, imageFolder: null, path))
             .Append(transforms.ResizeImages(WorkingFrameColumnName, side, side, ImageColumnName, ImageResizingEstimator.ResizingKind.IsoPad))
-            .Append(transforms.ExtractPixels(PhotoFacesGraph.PixelsName, WorkingFrameColumnName, ImagePixelExtractingEstimator.ColorBits.All,
+            .Append(transforms.ExtractPixels(PhotoFacesGraph.PixelsName, WorkingFrameColumnName, ImagePixelExtractingEstimator.ColorBits.Rgb,
                 ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true, outputAsFloatArray: false))
             .Append(transforms.ApplyOnnxModel(
                 [FaceCountColumnName, FaceScoresColumnName, FaceBoxesColumnName, FaceKeypointsColumnName, PhotoSizeColumnName],

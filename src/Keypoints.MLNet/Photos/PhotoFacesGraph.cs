@@ -15,9 +15,9 @@ namespace Keypoints.MLNet.Photos;
 /// <remarks>
 /// <para>Inputs: <see cref="FileBytesName"/>, the photo file's bytes (<c>uint8 [1, n]</c>, ML.NET's <c>LoadRawImageBytes</c>),
 /// from which <see cref="ImageFileSizeGraph"/> reads the photo's size; and <see cref="PixelsName"/>, the photo shrunk or
-/// enlarged into an S x S working frame, centred, its aspect kept, the rest transparent (ML.NET's <c>ResizeImages</c> with
-/// <c>IsoPad</c>, then <c>ExtractPixels</c> as interleaved A, R, G, B bytes: a quarter of the floats' memory per row). The opaque pixels give where the photo
-/// lies in the frame; with the file's size they map the frame back to the photo's pixels.</para>
+/// enlarged into an S x S working frame, centred, its aspect kept, the rest black (ML.NET's <c>ResizeImages</c> with
+/// <c>IsoPad</c>, then <c>ExtractPixels</c> as interleaved R, G, B bytes: a quarter of the floats' memory per row). The
+/// file's size and IsoPad's rule give where the photo lies in the frame, and so the map back to the photo's pixels.</para>
 /// <para>Stages, as in the C# pipeline: the frame letterboxed into BlazeFace's 256 x 256 input by the same tent filter
 /// (<see cref="FilterTaps"/>, a constant matrix because the frame's size is); the detector; its anchors decoded into photo pixels;
 /// <c>NonMaxSuppression</c> picks the faces and each keeps the score-weighted mean of the candidates it suppressed (the
@@ -35,7 +35,7 @@ internal sealed class PhotoFacesGraph
     /// <summary>Input: the photo file's bytes.</summary>
     public const string FileBytesName = "PhotoFileBytes";
 
-    /// <summary>Input: the working frame's A, R, G, B values.</summary>
+    /// <summary>Input: the working frame's R, G, B bytes.</summary>
     public const string PixelsName = "PhotoPixels";
 
     /// <summary>Output: the number of faces found.</summary>
@@ -76,11 +76,10 @@ internal sealed class PhotoFacesGraph
         var metadata = network.Metadata;
         int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, coordinates = metadata.Layout.CoordinateCount;
         graph.AddInput(FileBytesName, TensorProto.Types.DataType.Uint8, 1, -1);
-        graph.AddInput(PixelsName, TensorProto.Types.DataType.Uint8, 1, (long)side * side * 4);
+        graph.AddInput(PixelsName, TensorProto.Types.DataType.Uint8, 1, (long)side * side * 3);
         var (photoWidth, photoHeight) = ImageFileSizeGraph.Add(graph, FileBytesName);
-        var pixels = Float(graph.Apply("Reshape", PixelsName, Ints(side, side, 4)));
-        var content = FindContent(pixels, photoWidth, photoHeight);
-        var rgb = graph.Apply("Slice", pixels, Ints(1), Ints(4), Ints(2));
+        var rgb = Float(graph.Apply("Reshape", PixelsName, Ints(side, side, 3)));
+        var content = FindContent(photoWidth, photoHeight);
         var candidates = DetectCandidates(rgb, content);
         var faces = SuppressAndBlend(candidates, options);
         var frames = FramesOf(faces.Geometry, framing, options.EyeCalibration, width);
@@ -95,23 +94,23 @@ internal sealed class PhotoFacesGraph
         return graph.ToModelBytes(opsetVersion: 16);
     }
 
-    /// <summary>Where the photo lies in the working frame (offsets and scales, [1] each), and whether it can be read.</summary>
-    private Content FindContent(string pixels, string photoWidth, string photoHeight)
+    /// <summary>Where the photo lies in the working frame (offsets and scales, [1] each), and whether its size could be read:
+    /// ML.NET's <c>IsoPad</c> scales the photo by S / max(w, h), truncates the scaled size to whole pixels and centres it,
+    /// truncating the offset (measured: 314 x 364 lands at x 43 to 594 of 640, 174 x 201 at 42 to 595). The frame's own
+    /// pixels could say it too, by their alpha, but a photo with transparent margins would then move its content.</summary>
+    private Content FindContent(string photoWidth, string photoHeight)
     {
-        var alpha = graph.Apply("Gather", [pixels, graph.Constant([0L])], OnnxAttribute.Int("axis", 2));
-        string Opaque(long axis) => Float(graph.Apply("Greater",
-            graph.Apply("ReduceMax", [alpha], OnnxAttribute.Ints("axes", axis), OnnxAttribute.Int("keepdims", 0)), Scalar(0)));
-        var columns = Opaque(0);
-        var rows = Opaque(1);
-        var contentWidth = graph.Apply("ReduceSum", [columns, Ints(0)], OnnxAttribute.Int("keepdims", 1));
-        var contentHeight = graph.Apply("ReduceSum", [rows, Ints(0)], OnnxAttribute.Int("keepdims", 1));
-        var firstColumn = graph.Apply("ArgMax", [columns], OnnxAttribute.Int("axis", 0), OnnxAttribute.Int("keepdims", 1));
-        var firstRow = graph.Apply("ArgMax", [rows], OnnxAttribute.Int("axis", 0), OnnxAttribute.Int("keepdims", 1));
-        var valid = Mul(Mul(Float(graph.Apply("Greater", photoWidth, Scalar(0))), Float(graph.Apply("Greater", photoHeight, Scalar(0)))),
-            Float(graph.Apply("Greater", contentWidth, Scalar(0))));
         var one = Scalar(1);
+        var valid = Mul(Float(graph.Apply("Greater", photoWidth, Scalar(0))), Float(graph.Apply("Greater", photoHeight, Scalar(0))));
+        var scale = Div(Scalar(side), graph.Apply("Max", graph.Apply("Max", photoWidth, photoHeight), one));
+        // The small epsilon keeps a side that scales to exactly S from truncating to S - 1 by float rounding.
+        string Extent(string length) => graph.Apply("Floor", graph.Apply("Add", Mul(length, scale), Scalar(1e-3f)));
+        string Offset(string length) => graph.Apply("Floor", graph.Apply("Add",
+            Mul(graph.Apply("Sub", Scalar(side), Mul(length, scale)), Scalar(0.5f)), Scalar(1e-3f)));
+        var (contentWidth, contentHeight) = (Extent(photoWidth), Extent(photoHeight));
+        var (left, top) = (Offset(photoWidth), Offset(photoHeight));
         return new Content(
-            Float(firstColumn), Float(firstRow), firstColumn, firstRow,
+            left, top, Long(left), Long(top),
             Div(contentWidth, graph.Apply("Max", photoWidth, one)), Div(contentHeight, graph.Apply("Max", photoHeight, one)),
             Long(contentWidth), Long(contentHeight), photoWidth, photoHeight, valid);
     }
@@ -140,7 +139,7 @@ internal sealed class PhotoFacesGraph
         var scores = graph.Apply("Sigmoid", graph.Apply("Clip", logits, Scalar(-100), Scalar(100)));
         var regressors = graph.Apply("Reshape", graph.Apply("Concat", [outputs[2], outputs[3]], OnnxAttribute.Int("axis", 1)), Ints(anchors, Geometry));
         var inputGeometry = graph.Apply("Add", regressors, graph.Constant(AnchorOffsets(), anchors, Geometry));
-        // Input pixels to frame pixels (x * S / 256 - 0.5, the letterbox being the whole frame), then to photo pixels.
+        // Input pixels to photo pixels: (x * S / 256 - Left) / ScaleX - 0.5, the letterbox being the whole frame.
         float factor = (float)side / input;
         var xScale = Div(Scalar(factor), content.ScaleX);
         var yScale = Div(Scalar(factor), content.ScaleY);
@@ -256,7 +255,7 @@ internal sealed class PhotoFacesGraph
     private string Crops(string rgb, Content content, Frames frames, int width, int height, int channels)
     {
         // Beyond the photo, the working frame repeats the photo's edge pixels, so that neither bilinear taps nor the
-        // pyramid's averages ever read the transparent border.
+        // pyramid's averages ever read the black border.
         var replicated = Replicate(Replicate(rgb, content.LeftIndex, content.ContentWidth, axis: 1), content.TopIndex, content.ContentHeight, axis: 0);
         var level0 = graph.Apply("Unsqueeze", graph.Apply("Transpose", [replicated], OnnxAttribute.Ints("perm", 2, 0, 1)), Ints(0));
         var grid = SamplingGrid(content, frames, width, height);

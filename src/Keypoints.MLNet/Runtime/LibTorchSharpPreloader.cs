@@ -14,7 +14,7 @@ namespace Keypoints.MLNet.Runtime;
 /// package's targets, but a host that loads packages straight from the NuGet cache (the .NET Interactive kernel of a
 /// notebook, <c>dotnet fsi</c>) has no build output: there TorchSharp fails to load. Before TorchSharp's first use this
 /// class therefore loads, when the ordinary load fails on such a system, a copy of the library whose requirement is
-/// marked weak (written once to a folder under the temp folder, never to the NuGet cache). TorchSharp's own load by
+/// marked weak (written once to an owner-only folder in the user's cache, <c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>, never to the NuGet cache). TorchSharp's own load by
 /// name then finds the already loaded library by its soname.
 /// </summary>
 internal static class LibTorchSharpPreloader
@@ -109,17 +109,24 @@ internal static class LibTorchSharpPreloader
             .FirstOrDefault(File.Exists);
     }
 
-    // One copy per content of the shipped file, written through a rename so that concurrent processes never load a
-    // half-written file.
+    // One copy per content of the shipped file, in the user's own cache folder (created owner-only: a shared temp folder
+    // would let another local user plant a library this process then loads), written through a rename so that concurrent
+    // processes never load a half-written file. An existing copy is loaded only if its bytes are the weakened ones.
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string WeakenedCopy(string shipped)
     {
         var bytes = File.ReadAllBytes(shipped);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
-        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "Keypoints.MLNet", "libtorchsharp-" + hash)).FullName;
-        var copy = Path.Combine(folder, FileName);
-        if (File.Exists(copy))
-            return copy;
         Weaken(bytes);
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var root = Directory.CreateDirectory(Path.Combine(cache, "Keypoints.MLNet"), OwnerOnly).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(root, "libtorchsharp-" + hash), OwnerOnly).FullName;
+        var copy = Path.Combine(folder, FileName);
+        if (File.Exists(copy) && File.ReadAllBytes(copy).AsSpan().SequenceEqual(bytes))
+            return copy;
         var temp = copy + "." + Guid.NewGuid().ToString("N");
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, copy, overwrite: true);

@@ -73,7 +73,7 @@ internal sealed class KeypointTrainingEngine
                 : "The training data has no rows.");
         CheckNotNormalizedTwice(train);
         if (options.ResumeFromCheckpoint && options.CheckpointFolder is { } checkpoints)
-            TrainingCheckpoint.CheckResumable(checkpoints, TrainingLoop.Fingerprint(options, train, seed));
+            TrainingCheckpoint.CheckResumable(checkpoints, TrainingLoop.Fingerprint(options, train, seed, start?.Weights.ContentHash));
 
         using var channel = host.Start("Training");
         var device = TorchRuntime.SelectDevice(mlContext.GpuDeviceId, mlContext.FallbackToCpu);
@@ -97,7 +97,7 @@ internal sealed class KeypointTrainingEngine
                 options.Progress?.Report(report);
             }
             var loop = new TrainingLoop(network, layout, scaling, options, device, Report, budget, budget.BaseNetwork,
-                start?.FlipAxisOffset ?? 0);
+                start?.FlipAxisOffset ?? 0, startedFrom: start?.Weights.ContentHash);
             var history = loop.Run(train, validation, seed);
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
             if (options.Specialists)

@@ -27,17 +27,20 @@ internal sealed class TrainingLoop
     private readonly TrainingBudget budget;
     private readonly Func<TimeSpan, TimeSpan?> allowance;
     private readonly TimeSpan? expectedEpoch;
+    private readonly string? startedFrom;
 
     /// <summary>Prepares training of <paramref name="network"/> on <paramref name="device"/>; flips mirror the labels about an
     /// axis <paramref name="flipAxisOffset"/> pixels right of the image's center line, which training moves where the labels
     /// put it when <see cref="KeypointTrainingOptions.CalibrateFlipAxis"/> is on. The stage may use <paramref name="allowance"/>
     /// (given the time on <paramref name="budget"/>'s clock when it starts) of the Fit's time, null for no limit. Without
     /// <paramref name="expectedEpoch"/> it trains at least one epoch; with it (an estimate of the first epoch's duration, for a
-    /// stage that may end with the weights it starts from) it trains none when that estimate would already overrun the limit.</summary>
+    /// stage that may end with the weights it starts from) it trains none when that estimate would already overrun the limit.
+    /// <paramref name="startedFrom"/> names the model a fine-tuning run starts from, so its checkpoints resume only such a run.</summary>
     public TrainingLoop(KeypointNetwork network, KeypointLayout layout, CoordinateScaling scaling,
         KeypointTrainingOptions options, Device device, Action<EpochReport> report, TrainingBudget budget,
-        Func<TimeSpan, TimeSpan?> allowance, double flipAxisOffset = 0, TimeSpan? expectedEpoch = null)
+        Func<TimeSpan, TimeSpan?> allowance, double flipAxisOffset = 0, TimeSpan? expectedEpoch = null, string? startedFrom = null)
     {
+        this.startedFrom = startedFrom;
         this.budget = budget;
         this.allowance = allowance;
         this.expectedEpoch = expectedEpoch;
@@ -73,7 +76,7 @@ internal sealed class TrainingLoop
         using var schedule = new OptimizerSchedule(network.parameters(), options);
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: device);
         var optimizerState = (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer;
-        string fingerprint = Fingerprint(options, train, seed);
+        string fingerprint = Fingerprint(options, train, seed, startedFrom);
         var resumed = options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder
             ? TrainingCheckpoint.TryRead(folder, fingerprint, network, optimizerState)
             : null;
@@ -184,7 +187,12 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>What a checkpoint must match to be resumed by a run of <paramref name="options"/> on <paramref name="train"/>.</summary>
-    internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed)
+    /// <param name="options">The run's options.</param>
+    /// <param name="train">The training rows.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="startedFrom">The hash of the model a fine-tuning run starts from (<c>NetworkWeights.ContentHash</c>); null
+    /// for a run from scratch, so that neither resumes the other's checkpoint.</param>
+    internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed, string? startedFrom = null)
     {
         var fingerprint = string.Create(CultureInfo.InvariantCulture,
             $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
@@ -192,6 +200,8 @@ internal sealed class TrainingLoop
         // Only runs that pre-train or freeze name it, so checkpoints written before the options existed still resume.
         if (options.PretrainingEpochs > 0)
             fingerprint += string.Create(CultureInfo.InvariantCulture, $", pretraining {options.PretrainingEpochs} epochs with noise {options.PretrainingNoise}");
+        if (startedFrom is not null)
+            fingerprint += $", fine-tuned from {startedFrom}";
         return options.FrozenStages > 0 ? fingerprint + string.Create(CultureInfo.InvariantCulture, $", {options.FrozenStages} frozen stages") : fingerprint;
     }
 

@@ -109,8 +109,8 @@ internal sealed class EvaluateCommand : Command
     /// <summary>A square around the points, a quarter wider on each side, in whole pixels.</summary>
     private static RectangleF RegionAround(float[] points)
     {
-        var xs = points.Where((v, i) => i % 2 == 0 && !float.IsNaN(v)).ToArray();
-        var ys = points.Where((v, i) => i % 2 == 1 && !float.IsNaN(v)).ToArray();
+        var xs = points.Where((v, i) => i % 2 == 0 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
+        var ys = points.Where((v, i) => i % 2 == 1 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
         float centreX = (xs.Min() + xs.Max()) / 2, centreY = (ys.Min() + ys.Max()) / 2;
         float side = MathF.Ceiling(1.5f * Math.Max(Math.Max(xs.Max() - xs.Min(), ys.Max() - ys.Min()), 8));
         return new RectangleF(MathF.Round(centreX - (side / 2)), MathF.Round(centreY - (side / 2)), side, side);
@@ -128,7 +128,7 @@ internal sealed class EvaluateCommand : Command
         MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
     {
         using var photoModel = ml.Keypoints.PhotoModel(keypointModel);
-        var engine = ml.Model.CreatePredictionEngine<PhotoPath, PhotoFaceColumns>(photoModel);
+        using var engine = ml.Keypoints.CreatePredictionEngine<PhotoPath, PhotoFaceColumns>(photoModel);
         int coordinates = keypointModel.Layout.CoordinateCount;
         var scored = new List<(IReadOnlyList<float[]>, IReadOnlyList<IReadOnlyList<float>>)>();
         foreach (var image in photos.Images)

@@ -38,6 +38,12 @@ internal sealed class ServeCommand : Command
         DefaultValueFactory = _ => ServeLimits.Default.MaxImagePixels / 1e6,
     };
 
+    private readonly Option<int> maxConcurrent = new("--max-concurrent")
+    {
+        Description = "How many uploads decode and score at once; the others wait up to 30 s for a turn, then get a 503",
+        DefaultValueFactory = _ => ServeLimits.Default.MaxConcurrentScoring,
+    };
+
     public ServeCommand()
         : base("serve", "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints as JSON; GET / is a page that draws them; GET /health")
     {
@@ -47,16 +53,17 @@ internal sealed class ServeCommand : Command
         Options.Add(maxBodyMegabytes);
         Options.Add(maxSide);
         Options.Add(maxMegapixels);
+        Options.Add(maxConcurrent);
         SetAction(result => Run(result.GetRequiredValue(model), result.GetValue(host)!, result.GetValue(port), Limits(result)));
     }
 
     private ServeLimits Limits(ParseResult result)
     {
         double body = result.GetValue(maxBodyMegabytes), megapixels = result.GetValue(maxMegapixels);
-        int side = result.GetValue(maxSide);
-        if (body <= 0 || side < 1 || megapixels <= 0)
-            throw new UsageException("--max-body-mb, --max-side and --max-megapixels must be positive.");
-        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6));
+        int side = result.GetValue(maxSide), concurrent = result.GetValue(maxConcurrent);
+        if (body <= 0 || side < 1 || megapixels <= 0 || concurrent < 1)
+            throw new UsageException("--max-body-mb, --max-side, --max-megapixels and --max-concurrent must be positive.");
+        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6)) { MaxConcurrentScoring = concurrent };
     }
 
     private static int Run(string modelPath, string host, int port, ServeLimits limits)

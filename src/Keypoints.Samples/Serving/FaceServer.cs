@@ -21,12 +21,16 @@ internal sealed class FaceServer
     private readonly FaceKeypointsPredictor faces;
     private readonly string layoutName;
     private readonly ServeLimits limits;
+    // Bounds the requests that decode and score at once: the per-request limits bound one request's memory and time, this
+    // bounds their sum, so that a burst of big photos cannot exhaust memory or starve /health of threads.
+    private readonly SemaphoreSlim scoring;
 
     private FaceServer(FaceKeypointsPredictor faces, string layoutName, ServeLimits limits)
     {
         this.faces = faces;
         this.layoutName = layoutName;
         this.limits = limits;
+        scoring = new SemaphoreSlim(limits.MaxConcurrentScoring, limits.MaxConcurrentScoring);
     }
 
     /// <summary>Builds the server, listening on <paramref name="address"/>:<paramref name="port"/> (port 0: a free one,
@@ -49,6 +53,7 @@ internal sealed class FaceServer
         });
         var app = builder.Build();
         var server = new FaceServer(faces, layoutName, limits);
+        app.Lifetime.ApplicationStopped.Register(server.scoring.Dispose);
         app.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
         app.MapGet("/health", () => Results.Json(new { status = "ok", layout = layoutName }));
         app.MapPost("/faces", server.ScoreAsync);
@@ -86,17 +91,30 @@ internal sealed class FaceServer
             return Error(StatusCodes.Status413PayloadTooLarge,
                 $"The image is {size.Width} x {size.Height} pixels; the server takes sides up to {limits.MaxImageSide} pixels and at most {limits.MaxImagePixels} pixels.");
         }
-        RgbImage photo;
+        if (!await scoring.WaitAsync(ServeLimits.QueueTimeout, cancellation))
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Error(StatusCodes.Status503ServiceUnavailable,
+                $"The server is scoring {limits.MaxConcurrentScoring} photos and more wait; try again in a moment.");
+        }
         try
         {
-            photo = RgbImage.Decode(body);
+            RgbImage photo;
+            try
+            {
+                photo = RgbImage.Decode(body);
+            }
+            catch (InvalidDataException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, e.Message);
+            }
+            var found = faces.Predict(photo);
+            return Results.Json(new FacesResponse(photo.Width, photo.Height, layoutName, [.. found.Select(Describe)]));
         }
-        catch (InvalidDataException e)
+        finally
         {
-            return Error(StatusCodes.Status400BadRequest, e.Message);
+            scoring.Release();
         }
-        var found = faces.Predict(photo);
-        return Results.Json(new FacesResponse(photo.Width, photo.Height, layoutName, [.. found.Select(Describe)]));
     }
 
     private static FaceResponse Describe(PhotoFace face)

@@ -42,6 +42,17 @@ public sealed class ImageFileSizeGraphTests
     }
 
     [Fact]
+    public void Size_OfAJpegWithFillBytesBeforeAMarker_IsTheFramesSize()
+    {
+        var jpeg = Encode(SKEncodedImageFormat.Jpeg);
+        // An empty APP0-like comment segment, then three 0xFF fill bytes before the next marker.
+        byte[] comment = [0xFF, 0xFE, 0x00, 0x04, (byte)'h', (byte)'i', 0xFF, 0xFF, 0xFF];
+        byte[] withFill = [.. jpeg[..2], .. comment, .. jpeg[2..]];
+
+        Assert.Equal((Width, Height), ReadSize(withFill));
+    }
+
+    [Fact]
     public void Size_OfABmp_IsReadFromItsHeader_EvenWhenItsRowsRunTopDown()
     {
         var header = new byte[54];

@@ -51,6 +51,34 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
     }
 
     [Fact]
+    public void Transform_OfSmallPortraitFrames_EnlargedIntoTheWorkingFrame_FindsTheFacesOfTheCSharpPipeline()
+    {
+        // Frames of 72-494 pixels, most taller than wide: the working frame enlarges them (scale above 1, a left margin),
+        // and their faces are large in it, so the crops come from the pyramid's coarser levels.
+        var ml = fixture.Ml;
+        using var photos = ml.Keypoints.PhotoModel(fixture.Model);
+        using var predictor = ml.Keypoints.Photos(fixture.Model);
+        var frames = LabelledPhotos("frames.csv", 4);
+
+        var rows = Score(ml, photos, frames);
+
+        int coordinates = fixture.Model.Layout.CoordinateCount;
+        for (int i = 0; i < frames.Length; i++)
+        {
+            var expected = predictor.Predict(frames[i]);
+            Assert.Equal(expected.Count, (int)rows[i].FaceCount[0]);
+            for (int f = 0; f < expected.Count; f++)
+            {
+                float width = expected[f].Box.Width;
+                Assert.Equal(expected[f].Box.Left, rows[i].FaceBoxes[4 * f], 0.05 * width);
+                Assert.Equal(expected[f].Box.Top, rows[i].FaceBoxes[(4 * f) + 1], 0.05 * width);
+                for (int c = 0; c < coordinates; c++)
+                    Assert.Equal(expected[f].Keypoints[c], rows[i].FaceKeypoints[(f * coordinates) + c], 0.08 * width);
+            }
+        }
+    }
+
+    [Fact]
     public void SavedAndLoadedWithPlainMLNet_TheChainGivesTheSameColumns_FromMLNetsOwnTransformers()
     {
         var ml = fixture.Ml;
@@ -170,9 +198,12 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         ml.Data.LoadFromEnumerable(photos.Select(p => new PhotoRow { ImagePath = p }));
 
     /// <summary>The first distinct pictures of scenes.csv (640 x 480, several faces each).</summary>
-    private static string[] LabelledScenes(int count)
+    private static string[] LabelledScenes(int count) => LabelledPhotos("scenes.csv", count);
+
+    /// <summary>The first distinct pictures of a photo CSV of ../shared/data/photos.</summary>
+    private static string[] LabelledPhotos(string file, int count)
     {
-        var csv = SharedData.Path("photos", "scenes.csv");
+        var csv = SharedData.Path("photos", file);
         var folder = Path.GetDirectoryName(csv)!;
         return [.. File.ReadLines(csv).Skip(1).Select(l => Path.Combine(folder, l[..l.IndexOf(',', StringComparison.Ordinal)])).Distinct().Take(count)];
     }

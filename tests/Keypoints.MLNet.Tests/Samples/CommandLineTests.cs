@@ -12,7 +12,7 @@ public sealed class CommandLineTests
         "--specialists", "--tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
     [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
     [InlineData("faces", "--model", "--image", "--data", "--out")]
-    [InlineData("serve", "--model", "--port", "--host", "--max-body-mb", "--max-side", "--max-megapixels")]
+    [InlineData("serve", "--model", "--port", "--host", "--max-body-mb", "--max-side", "--max-megapixels", "--max-concurrent")]
     [InlineData("predict", "--model", "--image", "--data", "--out", "--names")]
     [InlineData("submit", "--model", "--test", "--lookup", "--out")]
     [InlineData("plot", "--model", "--out")]

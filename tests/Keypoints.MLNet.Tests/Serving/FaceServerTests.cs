@@ -58,6 +58,21 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task Faces_PostedByMoreClientsThanTheServerScoresAtOnce_AllGetTheSameAnswer()
+    {
+        var body = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
+        int clients = (2 * FaceServerFixture.Limits.MaxConcurrentScoring) + 2;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            using var json = await PostOk(body, "image/jpeg");
+            return json.RootElement.GetRawText();
+        }));
+
+        Assert.All(answers, a => Assert.Equal(answers[0], a));
+    }
+
+    [Fact]
     public async Task Faces_OfAPng_AnswersTheSameFacesAsTheJpeg()
     {
         var photo = FaceServerFixture.Scenes(2)[1];

@@ -102,6 +102,27 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Resume_RefusesTheCheckpointOfAFineTuningRun_ForARunFromScratch()
+    {
+        var ml = new MLContext();
+        var data = SmallFaces.Training(ml, 64);
+        var first = Options(SmallFaces.Validation(ml, 8));
+        first.MaxEpochs = 1;
+        using var start = ml.Keypoints.Trainers.Cnn(first).Fit(data);
+        var tuning = Options(SmallFaces.Validation(ml, 8));
+        tuning.MaxEpochs = 1;
+        tuning.CheckpointFolder = folder.FullName;
+        tuning.StartFrom = start;
+        ml.Keypoints.Trainers.Cnn(tuning).Fit(data).Dispose();
+
+        var scratch = Options(SmallFaces.Validation(ml, 8));
+        scratch.CheckpointFolder = folder.FullName;
+        scratch.ResumeFromCheckpoint = true;
+        var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(scratch).Fit(data));
+        Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CliTraining_KilledWithSigkill_ResumesAndFinishes()
     {
         var csv = Path.Combine(folder.FullName, "faces.csv");

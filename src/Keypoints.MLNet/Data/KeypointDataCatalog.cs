@@ -38,6 +38,57 @@ public sealed class KeypointDataCatalog
     public IDataView LoadFkdTestCsv(string path, int imageWidth = 96, int imageHeight = 96) =>
         FkdCsv.LoadTest(path, imageWidth, imageHeight);
 
+    /// <summary>Appends the rows of several views into one lazy view, in order: for example training on a training file and
+    /// a validation file together (<c>Concatenate([LoadImageCsv("train.csv"), LoadImageCsv("validation.csv")])</c>). The views
+    /// must have the same columns of the same types and the same keypoints in the same order; the result has the first view's
+    /// schema and layout, so trainers and evaluation find the layout as they do for a loader's view.</summary>
+    /// <param name="parts">The views, at least one.</param>
+    /// <param name="labelColumnName">Column of <c>2K</c> pixel coordinates whose layout every view must share.</param>
+    /// <exception cref="ArgumentException">No view is given, or a view's columns or keypoints differ from the first view's; the
+    /// message names the view (its file for a loader's view) and the first difference.</exception>
+    public IDataView Concatenate(IEnumerable<IDataView> parts, string labelColumnName = "Keypoints")
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var views = parts.ToArray();
+        if (views.Length == 0)
+            throw new ArgumentException("Concatenate needs at least one data view.", nameof(parts));
+        if (views.Length == 1)
+            return views[0];
+        var layout = KeypointLayoutResolver.Resolve(views[0], null, labelColumnName, nameof(parts));
+        for (int i = 1; i < views.Length; i++)
+        {
+            if (SchemaDifference(views[0].Schema, views[i].Schema) is { } difference)
+                throw new ArgumentException($"{Describe(views[i], i)} cannot follow {Describe(views[0], 0)}: {difference}", nameof(parts));
+            var names = KeypointLayoutResolver.Resolve(views[i], null, labelColumnName, nameof(parts)).KeypointNames;
+            int k = Enumerable.Range(0, Math.Max(names.Count, layout.KeypointCount))
+                .FirstOrDefault(j => j >= names.Count || j >= layout.KeypointCount || names[j] != layout.KeypointNames[j], -1);
+            if (k >= 0)
+                throw new ArgumentException($"{Describe(views[i], i)} cannot follow {Describe(views[0], 0)}: keypoint {k + 1} is " +
+                    $"'{(k < names.Count ? names[k] : "missing")}' there and '{(k < layout.KeypointCount ? layout.KeypointNames[k] : "missing")}' in the first.",
+                    nameof(parts));
+        }
+        return new ConcatenatedView(views, layout);
+    }
+
+    private static string? SchemaDifference(DataViewSchema first, DataViewSchema other)
+    {
+        if (first.Count != other.Count)
+            return $"it has {other.Count} columns, the first {first.Count}.";
+        for (int c = 0; c < first.Count; c++)
+        {
+            if (first[c].Name != other[c].Name || !first[c].Type.Equals(other[c].Type))
+                return $"its column {c + 1} is '{other[c].Name}' of {other[c].Type}, the first's '{first[c].Name}' of {first[c].Type}.";
+        }
+        return null;
+    }
+
+    private static string Describe(IDataView view, int index) => view switch
+    {
+        FkdDataView fkd => $"'{fkd.Path}'",
+        KeypointImageDataView images => $"'{images.Path}'",
+        _ => $"Data view {index + 1}",
+    };
+
     /// <summary>Keeps the rows where the given keypoints (all keypoints when none are named) are labeled.</summary>
     /// <param name="data">The rows.</param>
     /// <param name="layout">The keypoint set of the label column. Default <see langword="null"/>: the layout of a view from

@@ -7,7 +7,8 @@ namespace Keypoints.MLNet.Data;
 /// <summary>
 /// Decides the keypoint layout of a label column, the same way for every entry point of the library (trainers, evaluation
 /// and data operations): the layout the caller gives; else the layout of a view from the library's loaders
-/// (<see cref="FkdDataView.Layout"/>, <see cref="KeypointImageDataView.Layout"/>) when its keypoint column is the label column;
+/// (<see cref="FkdDataView.Layout"/>, <see cref="KeypointImageDataView.Layout"/>, or the first view's of
+/// <see cref="KeypointDataCatalog.Concatenate"/>) when its keypoint column is the label column;
 /// else the label column's slot names (<c>name_x, name_y</c> or <c>x0, y0, ...</c>, as the loaders attach them, and as they
 /// survive ML.NET's row operations), with the image size from the caller or from the size of the image column (a square
 /// image of 1 or 3 channels). Otherwise it fails with an <see cref="ArgumentException"/> that names the column: a silent
@@ -40,6 +41,7 @@ internal static class KeypointLayoutResolver
         {
             FkdDataView fkd => fkd.Layout,
             KeypointImageDataView images => images.Layout,
+            ConcatenatedView concatenated => concatenated.Layout,
             _ => null,
         };
         if (fromView is not null)

@@ -15,9 +15,10 @@ internal sealed class TrainCommand : Command
 {
     private static readonly string[] Architectures = ["mlp", "convnet3", "nouri-dropout", "conv2", "conv6", "resnet18", "resnet18-pretrained"];
 
-    private readonly Option<string?> data = new("--data")
+    private readonly Option<string[]> data = new("--data")
     {
-        Description = "The training CSV, Kaggle layout or image files [default: ../shared/data/fkd/training.csv when present]",
+        Description = "The training CSV, Kaggle layout or image files; repeat it to train on several files of the same layout, " +
+            "one after the other [default: ../shared/data/fkd/training.csv when present]",
         HelpName = "training.csv",
     };
     private readonly Option<string?> validation = new("--validation")
@@ -40,7 +41,7 @@ internal sealed class TrainCommand : Command
     };
     private readonly Option<int?> inputSize = new("--input-size") { Description = "(image files) Resize each face to N x N pixels [default: 96]", HelpName = "N" };
     private readonly Option<bool> color = new("--color") { Description = "(image files) Read the images in color instead of grey" };
-    private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "convnet3" };
+    private readonly Option<string> architecture = new("--arch") { Description = "The network", DefaultValueFactory = _ => "resnet18" };
     private readonly Option<int?> frozenStages = new("--frozen-stages")
     {
         Description = "(--arch resnet18-pretrained) Keep the ImageNet weights of the first layer and of the first N of the four " +
@@ -52,7 +53,7 @@ internal sealed class TrainCommand : Command
     private readonly Option<double?> maxMinutes = new("--max-minutes")
     {
         Description = "Wall-clock budget of the whole run, in minutes: pre-training (at most 20%), the base network (half of what is " +
-            "left when specialists follow) and the specialists (equal parts of the rest)",
+            "left when specialists follow) and the specialists (equal parts of the rest); 0 for no budget, so only --epochs ends the run [default: 30]",
         HelpName = "M",
     };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "Images per batch [default: 128]", HelpName = "B" };
@@ -74,7 +75,13 @@ internal sealed class TrainCommand : Command
     };
     private readonly Option<bool> testTimeFlip = new("--tta")
     {
-        Description = "The saved model averages every prediction with the un-mirrored prediction of the mirrored face",
+        Description = "(the default; kept for scripts of earlier versions) The saved model averages every prediction with the " +
+            "un-mirrored prediction of the mirrored face",
+    };
+    private readonly Option<bool> noTestTimeFlip = new("--no-tta")
+    {
+        Description = "The saved model predicts once per face, instead of averaging every prediction with the un-mirrored " +
+            "prediction of the mirrored face (twice as fast to score)",
     };
     private readonly Option<bool> noFlip = new("--no-flip") { Description = "Do not mirror half of every training batch" };
     private readonly Option<int?> pretrainEpochs = new("--pretrain-epochs")
@@ -90,8 +97,13 @@ internal sealed class TrainCommand : Command
     };
     private readonly Option<bool> augment = new("--augment")
     {
-        Description = "Default per-batch augmentation: rotation within 15 degrees, scale 0.9 to 1.1, shift within 0.05 of the " +
-            "image size, brightness within 0.1, contrast 0.8 to 1.2, each with probability 0.5, blur sigma 0.5 to 1.5 px with probability 0.2",
+        Description = "(the default; kept for scripts of earlier versions) The default per-batch augmentation, which --no-augment turns off",
+    };
+    private readonly Option<bool> noAugment = new("--no-augment")
+    {
+        Description = "Turn off the default per-batch augmentation (rotation within 15 degrees, scale 0.9 to 1.1, shift within 0.05 " +
+            "of the image size, brightness within 0.1, contrast 0.8 to 1.2, each with probability 0.5, blur sigma 0.5 to 1.5 px " +
+            "with probability 0.2); the transform options below then turn single transforms on",
     };
     private readonly Option<double?> rotate = new("--rotate") { Description = "Rotate within +-DEG degrees (turns rotation on)", HelpName = "DEG" };
     private readonly Option<(double Min, double Max)?> scale = new("--scale")
@@ -111,7 +123,7 @@ internal sealed class TrainCommand : Command
     private readonly Option<double?> blur = new("--blur") { Description = "Gaussian blur up to this sigma in pixels (turns blur on)", HelpName = "SIGMA_MAX" };
     private readonly Option<double?> augmentProbability = new("--augment-p")
     {
-        Description = "Probability of every transform that is on (needs --augment or a transform option); a turned-on transform otherwise has 0.5",
+        Description = "Probability of every transform that is on (not with --no-augment unless a transform option turns one on)",
         HelpName = "P",
     };
 
@@ -126,7 +138,7 @@ internal sealed class TrainCommand : Command
             data, validation, validationFraction, from, inputSize, color, architecture, frozenStages, optimizer, epochs, maxMinutes, batchSize,
             seed, output,
             learningRate, learningRateDecay, patience, weightDecay, checkpoints, resume, specialists, specialistEpochs,
-            specialistMinutes, specialistLearningRate, testTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, rotate, scale,
+            specialistMinutes, specialistLearningRate, testTimeFlip, noTestTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, noAugment, rotate, scale,
             shift, brightness, contrast, blur, augmentProbability,
         })
             Options.Add(option);
@@ -136,20 +148,26 @@ internal sealed class TrainCommand : Command
     private int Run(ParseResult options)
     {
         var sharedFkd = DataLocations.FindSharedFkd();
-        var dataPath = options.GetValue(data);
+        var dataPaths = options.GetValue(data) is { Length: > 0 } given ? given : null;
         var validationPath = options.GetValue(validation);
         var fraction = options.GetValue(validationFraction);
         if (validationPath is not null && fraction is not null)
             throw new UsageException("Options --validation and --validation-fraction exclude each other: validate on a file or on held-out rows.");
-        if (dataPath is null)
+        if (dataPaths is null)
         {
             if (sharedFkd is null)
                 throw new UsageException(DataLocations.DownloadHint);
-            dataPath = Path.Combine(sharedFkd, "training.csv");
+            dataPaths = [Path.Combine(sharedFkd, "training.csv")];
             if (fraction is null)
                 validationPath ??= Path.Combine(sharedFkd, "validation.csv");
         }
-        var trainerOptions = new KeypointCnnTrainer.Options();
+        var dataPath = string.Join(" + ", dataPaths);
+        foreach (var (on, off) in new[] { (augment, noAugment), (testTimeFlip, noTestTimeFlip) })
+        {
+            if (options.GetValue(on) && options.GetValue(off))
+                throw new UsageException($"Options {on.Name} and {off.Name} exclude each other.");
+        }
+        var trainerOptions = KeypointCnnTrainer.Options.Recommended();
         trainerOptions.Architecture = ParseArchitecture(options.GetRequiredValue(architecture));
         trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
         if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)
@@ -160,7 +178,13 @@ internal sealed class TrainCommand : Command
         trainerOptions.MaxEpochs = options.GetValue(epochs) ?? trainerOptions.MaxEpochs;
         trainerOptions.BatchSize = options.GetValue(batchSize) ?? trainerOptions.BatchSize;
         trainerOptions.Seed = options.GetValue(seed);
-        trainerOptions.MaxTrainingTime = options.GetValue(maxMinutes) is double minutes ? TimeSpan.FromMinutes(minutes) : null;
+        trainerOptions.MaxTrainingTime = options.GetValue(maxMinutes) switch
+        {
+            null => trainerOptions.MaxTrainingTime,
+            0 => null,
+            < 0 => throw new UsageException("Option --max-minutes takes a positive number of minutes, or 0 for no budget."),
+            double minutes => TimeSpan.FromMinutes(minutes),
+        };
         trainerOptions.WeightDecay = options.GetValue(weightDecay) ?? trainerOptions.WeightDecay;
         trainerOptions.LearningRate = options.GetValue(learningRate);
         trainerOptions.LearningRateDecay = options.GetValue(learningRateDecay) ?? trainerOptions.LearningRateDecay;
@@ -172,7 +196,7 @@ internal sealed class TrainCommand : Command
         trainerOptions.SpecialistMaxTrainingTime = options.GetValue(specialistMinutes) is double specialistBudget
             ? TimeSpan.FromMinutes(specialistBudget) : null;
         trainerOptions.SpecialistLearningRate = options.GetValue(specialistLearningRate);
-        trainerOptions.TestTimeFlip = options.GetValue(testTimeFlip);
+        trainerOptions.TestTimeFlip = !options.GetValue(noTestTimeFlip);
         trainerOptions.FlipAugmentation = !options.GetValue(noFlip);
         trainerOptions.PretrainingEpochs = options.GetValue(pretrainEpochs) ?? trainerOptions.PretrainingEpochs;
         trainerOptions.PretrainingNoise = options.GetValue(pretrainNoise) ?? trainerOptions.PretrainingNoise;
@@ -187,11 +211,11 @@ internal sealed class TrainCommand : Command
         if (startFrom is not null)
         {
             trainerOptions.StartFrom = startFrom;
-            trainerOptions.TestTimeFlip |= startFrom.Metadata.TestTimeFlip;
+            trainerOptions.TestTimeFlip = startFrom.Metadata.TestTimeFlip;
             size = startFrom.Metadata.Layout.ImageWidth;
             inColor = startFrom.Metadata.Channels == 3;
         }
-        var trainingData = KeypointDataFile.Load(ml, dataPath);
+        var trainingData = KeypointDataFile.Load(ml, dataPaths);
         var validationData = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
         if (validationData is not null && validationData.IsImageFiles != trainingData.IsImageFiles)
             throw new UsageException($"'{dataPath}' and '{validationPath}' must both be Kaggle CSVs or both CSVs of image files.");
@@ -304,13 +328,13 @@ internal sealed class TrainCommand : Command
     }
 
     /// <summary>
-    /// <c>--augment</c> starts from <see cref="AugmentationOptions.Default"/>, else every transform is off. Each range
+    /// Augmentation starts from <see cref="AugmentationOptions.Default"/>, or with <c>--no-augment</c> from every transform off. Each range
     /// option sets its transform's range and turns it on with probability 0.5 if it was off; <c>--augment-p</c> then
     /// sets the probability of every transform that is on. Out-of-range values fail in the trainer's validation.
     /// </summary>
     private AugmentationOptions ParseAugmentation(ParseResult options)
     {
-        var augmentation = options.GetValue(augment) ? AugmentationOptions.Default : AugmentationOptions.None;
+        var augmentation = options.GetValue(noAugment) ? AugmentationOptions.None : AugmentationOptions.Default;
         if (options.GetValue(rotate) is double degrees)
         {
             augmentation.MaxRotationDegrees = degrees;
@@ -345,7 +369,7 @@ internal sealed class TrainCommand : Command
         if (options.GetValue(augmentProbability) is double probability)
         {
             if (!augmentation.IsEnabled)
-                throw new UsageException("Option --augment-p needs --augment or a transform option (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
+                throw new UsageException("Option --augment-p needs augmentation: drop --no-augment, or turn a transform on (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
             augmentation.RotationProbability = Replace(augmentation.RotationProbability, probability);
             augmentation.ScaleProbability = Replace(augmentation.ScaleProbability, probability);
             augmentation.ShiftProbability = Replace(augmentation.ShiftProbability, probability);

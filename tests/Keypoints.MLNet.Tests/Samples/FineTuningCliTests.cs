@@ -15,7 +15,7 @@ public sealed class FineTuningCliTests
         var basePath = folder.File("base.zip");
         var tunedPath = folder.File("tuned.zip");
         var trained = Cli.Run("train", "--data", training, "--validation", validation, "--arch", "mlp", "--epochs", "3", "--seed", "2",
-            "--tta", "--out", basePath);
+            "--out", basePath); // test-time flip is on by default
         Assert.True(trained.ExitCode == 0, trained.StandardOutput + trained.StandardError);
 
         var tuned = Cli.Run("train", "--data", training, "--validation", validation, "--from", basePath, "--epochs", "1", "--seed", "2",

@@ -7,7 +7,7 @@ public sealed class CliModelFixture : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("keypoints-cli-tests-").FullName;
         ModelPath = Path.Combine(Folder, "model.zip");
-        var result = Cli.Run("train", "--data", SmallFaces.TrainingCsv, "--validation", SmallFaces.ValidationCsv, "--arch", "mlp", "--epochs", "40", "--seed", "2", "--out", ModelPath);
+        var result = Cli.Run("train", "--data", SmallFaces.TrainingCsv, "--validation", SmallFaces.ValidationCsv, "--arch", "mlp", "--no-augment", "--no-tta", "--epochs", "40", "--seed", "2", "--out", ModelPath);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"CLI training failed:\n{result.StandardOutput}{result.StandardError}");
         TrainOutput = result.StandardOutput;

@@ -130,7 +130,8 @@ public sealed class CheckpointTests : IDisposable
         var model = Path.Combine(folder.FullName, "model.zip");
         var checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
         string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples"), "train", "--data", csv,
-            "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"), "--out", model];
+            "--arch", "convnet3", "--no-augment", "--no-tta", "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"),
+            "--out", model];
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in train)

@@ -77,7 +77,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [InlineData("train", "--epochs", "many")]
     [InlineData("frobnicate")]
     [InlineData("train", "--scale", "1.1")]
-    [InlineData("train", "--augment-p", "0.3")]
+    [InlineData("train", "--no-augment", "--augment-p", "0.3")]
     [InlineData("train", "--rotate", "400", "--out", "/tmp/never.zip")]
     public void BadInput_ExitsNonZero_WithOneClearLine(params string[] arguments)
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using Keypoints.MLNet.Onnx.Proto;
 
@@ -6,17 +5,17 @@ namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
 /// Reads what the library needs back from an ONNX model: the metadata properties, the operator, inputs and outputs of each
-/// node in graph order, and float32 initializers by name.
+/// node in graph order, and float32 constants (weights) by name.
 /// </summary>
 /// <remarks>
-/// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>). A float initializer
-/// may hold its elements in <c>raw_data</c> (little-endian) or in <c>float_data</c>, as exporters differ; data stored
-/// outside the model (<c>data_location</c> EXTERNAL) is refused.
+/// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>); tensors are decoded by
+/// <see cref="OnnxTensorValues"/>.
 /// </remarks>
 internal sealed class OnnxModelReader
 {
     private readonly ModelProto _model;
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="model"/>.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
@@ -28,6 +27,11 @@ internal sealed class OnnxModelReader
             .Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray(), (IReadOnlyList<string>)n.Output.ToArray())).ToArray();
         foreach (var tensor in _model.Graph?.Initializer ?? [])
             _initializers[tensor.Name] = tensor;
+        foreach (var node in _model.Graph?.Node ?? [])
+        {
+            foreach (var output in node.Output.Where(o => o.Length > 0))
+                _producers[output] = node;
+        }
     }
 
     /// <summary>The model's metadata properties (<c>metadata_props</c>), by key.</summary>
@@ -36,25 +40,31 @@ internal sealed class OnnxModelReader
     /// <summary>The graph's nodes in graph order: the operator and the names of the tensors read and written.</summary>
     public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)> Nodes { get; }
 
-    /// <summary>Decodes the float32 initializer <paramref name="name"/>.</summary>
-    /// <returns>The dimensions and the elements in row-major order; null when the graph has no initializer of that name.</returns>
-    /// <exception cref="InvalidDataException">The initializer is not float32, its data is stored outside the model,
-    /// or its element count does not match its dimensions.</exception>
-    public (long[] Dims, float[] Values)? ReadFloatInitializer(string name)
+    /// <summary>Decodes the float32 constant <paramref name="name"/>: a float32 initializer, or a weight that
+    /// <see cref="OnnxWeightCompression"/> stores compressed, the output of a <c>Cast</c> to float of a float16 constant or of
+    /// a <c>DequantizeLinear</c> of 8-bit constants with constant scales (and zero points), widened as ONNX does; a constant is an
+    /// initializer or the value of a <c>Constant</c> node.</summary>
+    /// <returns>The dimensions and the elements in row-major order; null when no initializer and no such node has that name.</returns>
+    /// <exception cref="InvalidDataException">An initializer of that name is not float32, its data is stored outside the model,
+    /// its element count does not match its dimensions, or a <c>DequantizeLinear</c>'s scales do not fit its input.</exception>
+    public (long[] Dims, float[] Values)? ReadFloatConstant(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!_initializers.TryGetValue(name, out var tensor))
+        if (_initializers.TryGetValue(name, out var tensor))
+        {
+            if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
+                throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
+            return OnnxTensorValues.Decode(tensor);
+        }
+        if (!_producers.TryGetValue(name, out var node) || node.Input.Count == 0 || StoredTensor(node.Input[0]) is not { } stored)
             return null;
-        if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new InvalidDataException($"Initializer '{name}' keeps its data in an external file, which is not supported.");
-        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
-            throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
-        var data = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : DecodeLittleEndianFloats(tensor.RawData.Span);
-        var dims = tensor.Dims.ToArray();
-        long expected = dims.Aggregate(1L, (product, d) => product * d);
-        if (expected != data.Length)
-            throw new InvalidDataException($"Initializer '{name}' has {data.Length} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.");
-        return (dims, data);
+        return node.OpType switch
+        {
+            "Cast" when IntAttribute(node, "to", 0) == (int)TensorProto.Types.DataType.Float
+                && stored.DataType == (int)TensorProto.Types.DataType.Float16 => OnnxTensorValues.Decode(stored),
+            "DequantizeLinear" when stored.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8 => Dequantize(node, stored),
+            _ => null,
+        };
     }
 
     /// <summary>The graph that <see cref="OnnxGraphBuilder.AddModel"/> put under <paramref name="scope"/>, as a model of its own:
@@ -131,11 +141,42 @@ internal sealed class OnnxModelReader
         }
     }
 
-    private static float[] DecodeLittleEndianFloats(ReadOnlySpan<byte> bytes)
+    /// <summary><c>y = (x - zero_point) * scale</c>, per tensor (scalar scale) or per slice along <c>axis</c> (default 1).</summary>
+    private (long[] Dims, float[] Values)? Dequantize(NodeProto node, TensorProto stored)
     {
-        var data = new float[bytes.Length / sizeof(float)];
-        for (int i = 0; i < data.Length; i++)
-            data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-        return data;
+        if (node.Input.Count < 2 || StoredTensor(node.Input[1]) is not { } scaleTensor)
+            return null;
+        var (dims, values) = OnnxTensorValues.Decode(stored);
+        var (_, scales) = OnnxTensorValues.Decode(scaleTensor);
+        var zeros = node.Input.Count > 2 && node.Input[2].Length > 0
+            ? StoredTensor(node.Input[2]) is { } zeroTensor ? OnnxTensorValues.Decode(zeroTensor).Values : null
+            : new float[scales.Length];
+        if (zeros is null)
+            return null;
+        long axis = IntAttribute(node, "axis", 1);
+        if (axis < 0)
+            axis += dims.Length;
+        bool perTensor = scaleTensor.Dims.Count == 0 || (scales.Length == 1 && dims.Length == 0);
+        if (!perTensor && (axis < 0 || axis >= dims.Length || scales.Length != dims[axis]) || zeros.Length != scales.Length)
+            throw new InvalidDataException($"DequantizeLinear '{node.Name}' has {scales.Length} scales and {zeros.Length} zero points for " +
+                $"'{stored.Name}' [{string.Join(", ", dims)}] along axis {axis}.");
+        // Elements of one slice along the axis are `inner` apart in runs of `inner`; the slice index cycles every dims[axis] runs.
+        long inner = perTensor ? values.Length : dims.Skip((int)axis + 1).Aggregate(1L, (product, d) => product * d);
+        var widened = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int channel = perTensor ? 0 : (int)(i / inner % scales.Length);
+            widened[i] = (values[i] - zeros[channel]) * scales[channel];
+        }
+        return (dims, widened);
     }
+
+    /// <summary>The constant tensor <paramref name="name"/>: an initializer, or the <c>value</c> of a <c>Constant</c> node.</summary>
+    private TensorProto? StoredTensor(string name) =>
+        _initializers.TryGetValue(name, out var tensor) ? tensor
+        : _producers.TryGetValue(name, out var node) && node.OpType == "Constant" ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
+        : null;
+
+    private static long IntAttribute(NodeProto node, string name, long defaultValue) =>
+        node.Attribute.FirstOrDefault(a => a.Name == name) is { } attribute ? attribute.I : defaultValue;
 }

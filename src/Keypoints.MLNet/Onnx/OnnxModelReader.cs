@@ -41,12 +41,12 @@ internal sealed class OnnxModelReader
     public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)> Nodes { get; }
 
     /// <summary>Decodes the float32 constant <paramref name="name"/>: a float32 initializer, or a weight that
-    /// <see cref="OnnxWeightCompression"/> stores compressed, the output of a <c>Cast</c> to float of a float16 constant or of
-    /// a <c>DequantizeLinear</c> of 8-bit constants with constant scales (and zero points), widened as ONNX does; a constant is an
+    /// <see cref="OnnxWeightCompression"/> stores compressed, the output of a <c>Cast</c> to float of a float16 or 8-bit constant,
+    /// or of a <c>Mul</c> of two such constants (one broadcast to the other's shape), computed as ONNX does; a constant is an
     /// initializer or the value of a <c>Constant</c> node.</summary>
     /// <returns>The dimensions and the elements in row-major order; null when no initializer and no such node has that name.</returns>
     /// <exception cref="InvalidDataException">An initializer of that name is not float32, its data is stored outside the model,
-    /// its element count does not match its dimensions, or a <c>DequantizeLinear</c>'s scales do not fit its input.</exception>
+    /// its element count does not match its dimensions, or a <c>Mul</c>'s shapes do not broadcast one to the other.</exception>
     public (long[] Dims, float[] Values)? ReadFloatConstant(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -56,15 +56,14 @@ internal sealed class OnnxModelReader
                 throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
             return OnnxTensorValues.Decode(tensor);
         }
-        if (!_producers.TryGetValue(name, out var node) || node.Input.Count == 0 || StoredTensor(node.Input[0]) is not { } stored)
+        if (!_producers.TryGetValue(name, out var node))
             return null;
-        return node.OpType switch
-        {
-            "Cast" when IntAttribute(node, "to", 0) == (int)TensorProto.Types.DataType.Float
-                && stored.DataType == (int)TensorProto.Types.DataType.Float16 => OnnxTensorValues.Decode(stored),
-            "DequantizeLinear" when stored.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8 => Dequantize(node, stored),
-            _ => null,
-        };
+        if (node.OpType == "Cast" && node.Input.Count == 1 && IntAttribute(node, "to", 0) == (int)TensorProto.Types.DataType.Float
+            && StoredTensor(node.Input[0]) is { } stored)
+            return OnnxTensorValues.Decode(stored);
+        if (node.OpType == "Mul" && node.Input.Count == 2 && ReadFloatConstant(node.Input[0]) is { } left && ReadFloatConstant(node.Input[1]) is { } right)
+            return Multiply(node, left, right);
+        return null;
     }
 
     /// <summary>The graph that <see cref="OnnxGraphBuilder.AddModel"/> put under <paramref name="scope"/>, as a model of its own:
@@ -141,35 +140,38 @@ internal sealed class OnnxModelReader
         }
     }
 
-    /// <summary><c>y = (x - zero_point) * scale</c>, per tensor (scalar scale) or per slice along <c>axis</c> (default 1).</summary>
-    private (long[] Dims, float[] Values)? Dequantize(NodeProto node, TensorProto stored)
+    /// <summary>The elementwise product of two constants, one of which broadcasts to the other's shape (numpy rules).</summary>
+    private static (long[] Dims, float[] Values) Multiply(NodeProto node, (long[] Dims, float[] Values) left, (long[] Dims, float[] Values) right)
     {
-        if (node.Input.Count < 2 || StoredTensor(node.Input[1]) is not { } scaleTensor)
-            return null;
-        var (dims, values) = OnnxTensorValues.Decode(stored);
-        var (_, scales) = OnnxTensorValues.Decode(scaleTensor);
-        var zeros = node.Input.Count > 2 && node.Input[2].Length > 0
-            ? StoredTensor(node.Input[2]) is { } zeroTensor ? OnnxTensorValues.Decode(zeroTensor).Values : null
-            : new float[scales.Length];
-        if (zeros is null)
-            return null;
-        long axis = IntAttribute(node, "axis", 1);
-        if (axis < 0)
-            axis += dims.Length;
-        bool perTensor = scaleTensor.Dims.Count == 0 || (scales.Length == 1 && dims.Length == 0);
-        if (!perTensor && (axis < 0 || axis >= dims.Length || scales.Length != dims[axis]) || zeros.Length != scales.Length)
-            throw new InvalidDataException($"DequantizeLinear '{node.Name}' has {scales.Length} scales and {zeros.Length} zero points for " +
-                $"'{stored.Name}' [{string.Join(", ", dims)}] along axis {axis}.");
-        // Elements of one slice along the axis are `inner` apart in runs of `inner`; the slice index cycles every dims[axis] runs.
-        long inner = perTensor ? values.Length : dims.Skip((int)axis + 1).Aggregate(1L, (product, d) => product * d);
-        var widened = new float[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        var (full, small) = BroadcastsTo(right.Dims, left.Dims) ? (left, right)
+            : BroadcastsTo(left.Dims, right.Dims) ? (right, left)
+            : throw new InvalidDataException($"Mul '{node.Name}' multiplies [{string.Join(", ", left.Dims)}] by [{string.Join(", ", right.Dims)}]; " +
+                "neither shape broadcasts to the other.");
+        int rank = full.Dims.Length;
+        // How far the small operand's offset moves per step along each dimension of the result: 0 where it is broadcast.
+        var strides = new long[rank];
+        long stride = 1;
+        for (int d = rank - 1, e = small.Dims.Length - 1; e >= 0; d--, e--)
         {
-            int channel = perTensor ? 0 : (int)(i / inner % scales.Length);
-            widened[i] = (values[i] - zeros[channel]) * scales[channel];
+            strides[d] = small.Dims[e] == 1 ? 0 : stride;
+            stride *= small.Dims[e];
         }
-        return (dims, widened);
+        var product = new float[full.Values.Length];
+        for (long i = 0; i < product.Length; i++)
+        {
+            long rest = i, offset = 0;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                offset += rest % full.Dims[d] * strides[d];
+                rest /= full.Dims[d];
+            }
+            product[i] = full.Values[i] * small.Values[offset];
+        }
+        return (full.Dims, product);
     }
+
+    private static bool BroadcastsTo(long[] small, long[] full) =>
+        small.Length <= full.Length && small.Select((d, e) => d == 1 || d == full[full.Length - small.Length + e]).All(fits => fits);
 
     /// <summary>The constant tensor <paramref name="name"/>: an initializer, or the <c>value</c> of a <c>Constant</c> node.</summary>
     private TensorProto? StoredTensor(string name) =>

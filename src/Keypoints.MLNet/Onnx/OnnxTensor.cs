@@ -65,7 +65,7 @@ internal static class OnnxTensor
         return tensor;
     }
 
-    /// <summary>An int8 tensor, the compact storage of a quantized weight that a <c>DequantizeLinear</c> widens to float32.</summary>
+    /// <summary>An int8 tensor, the compact storage of a quantized weight that a <c>Cast</c> and a <c>Mul</c> by its scales widen to float32.</summary>
     /// <param name="name">The tensor name.</param>
     /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
     /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>

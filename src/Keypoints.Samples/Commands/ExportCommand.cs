@@ -22,8 +22,8 @@ internal sealed class ExportCommand : Command
     private readonly Option<string> weights = new("--weights")
     {
         Description = "How to store the convolution kernels and fully connected matrices: float32 as trained, float16 (half the " +
-            "file, scores the same to a few thousandths of a pixel) or int8 with a scale per output channel (a quarter); biases and " +
-            "batch-norm parameters stay float32",
+            "file) or int8 with a scale per output channel (a quarter); biases and batch-norm parameters stay float32, and every " +
+            "format scores in float32 at the same speed (README, \"Weight formats\", measures what each costs in accuracy)",
         HelpName = "float32|float16|int8",
         DefaultValueFactory = _ => "float32",
     };

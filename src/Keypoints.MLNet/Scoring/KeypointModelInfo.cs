@@ -58,7 +58,7 @@ public sealed class KeypointModelInfo
         if (conv.Inputs.Count < 2)
             throw new InvalidDataException($"'{path}': the first Conv node has no weight input.");
         var (dims, values) = model.ReadFloatConstant(conv.Inputs[1])
-            ?? throw new InvalidDataException($"'{path}': the first Conv node's weight '{conv.Inputs[1]}' is not an initializer.");
+            ?? throw new InvalidDataException($"'{path}': the first Conv node's weight '{conv.Inputs[1]}' is neither an initializer nor a compressed weight.");
         if (dims.Length != 4)
             throw new InvalidDataException($"'{path}': the first Conv weight '{conv.Inputs[1]}' has shape [{string.Join(", ", dims)}]; expected [out, in, height, width].");
         return new ConvolutionKernels(values, checked((int)dims[0]), checked((int)dims[1]), checked((int)dims[2]), checked((int)dims[3]));

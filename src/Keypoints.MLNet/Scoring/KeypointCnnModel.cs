@@ -89,7 +89,8 @@ public sealed class KeypointCnnModel : IKeypointModel
     /// <summary>Writes the standalone ONNX graph as <see cref="ExportOnnx(string)"/> does, with its convolution kernels and fully
     /// connected matrices stored as <paramref name="weights"/> says (biases, batch-norm parameters and constants stay float32;
     /// the graph widens each weight back to float32, so its inputs, outputs and metadata record are unchanged). The file loads
-    /// back with <c>mlContext.Keypoints.LoadModel</c> and ML.NET's <c>ApplyOnnxModel</c>, and fine-tuning can start from it.</summary>
+    /// back with <c>mlContext.Keypoints.LoadModel</c> and ML.NET's <c>ApplyOnnxModel</c>, and fine-tuning can start from it.
+    /// Weights that the model already holds compressed (a model loaded from such a file) keep their form.</summary>
     /// <param name="path">The <c>.onnx</c> file to write.</param>
     /// <param name="weights">How to store the weights: <see cref="OnnxWeightFormat.Float16"/> halves the file,
     /// <see cref="OnnxWeightFormat.Int8"/> quarters it.</param>

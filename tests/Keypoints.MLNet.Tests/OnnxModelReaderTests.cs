@@ -65,6 +65,27 @@ public sealed class OnnxModelReaderTests
     }
 
     [Fact]
+    public void ReadFloatConstant_MultipliesConstants_BroadcastingEitherOperand_AndReturnsNullForAComputedTensor()
+    {
+        var builder = new OnnxGraphBuilder("probe");
+        builder.AddInput("x", 2, 3);
+        var matrix = builder.AddInitializer("matrix", [1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        var rows = builder.AddInitializer("rows", [10f, -1f], 2, 1);
+        var columns = builder.AddInitializer("columns", [1f, 0.5f, 2f], 3);
+        var scaledRows = builder.AddNode("Mul", [rows, matrix], ["scaled_rows"]);
+        var scaled = builder.AddNode("Mul", [scaledRows, columns], ["scaled"]);
+        builder.AddNode("Mul", ["x", scaled], ["y"]);
+        builder.AddOutput("y", 2, 3);
+        var reader = new OnnxModelReader(builder.ToModelBytes());
+
+        var (dims, values) = reader.ReadFloatConstant("scaled")!.Value;
+
+        Assert.Equal([2L, 3], dims);
+        Assert.Equal([10f, 10f, 60f, -4f, -2.5f, -12f], values);
+        Assert.Null(reader.ReadFloatConstant("y"));
+    }
+
+    [Fact]
     public void Reader_RefusesBytesThatAreNotAProtobufMessage()
     {
         // Field 3, length-delimited, length 5, but only one byte follows.

@@ -93,7 +93,8 @@ internal static class CropScoring
         using var outputs = session.Run(runOptions, [input], [tensor], [output]);
     }
 
-    private static void Drain(IDataView view, string column)
+    /// <summary>Reads every row of <paramref name="column"/>, so that the view scores them all.</summary>
+    internal static void Drain(IDataView view, string column)
     {
         using var cursor = view.GetRowCursor([view.Schema[column]]);
         var getter = cursor.GetGetter<VBuffer<float>>(view.Schema[column]);

@@ -15,6 +15,9 @@
 // --seconds; requests/s, p50/p99 latency, errors, the server's resident memory every 1,000 requests. Build the CLI first.
 // -- --crops --model M: instead, crops per second in one process (CropScoring): PredictionEngine, the pooled
 // CropKeypointsPredictor and Transform, against a raw ONNX Runtime session on the same graph.
+// -- --weights M VALIDATION.csv: instead, model M exported with float32, float16 and int8 weights (WeightFormats): for each,
+// file size, load time, RMSE and NME on the labelled CSV (as `keypoints evaluate`), crops per second through ML.NET, ratios
+// against float32.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -60,6 +63,15 @@ if (args.Contains("--crops"))
         return 1;
     }
     return CropScoring.Run(cropModel);
+}
+if (Array.IndexOf(args, "--weights") is int weightsAt and >= 0)
+{
+    if (weightsAt + 2 >= args.Length)
+    {
+        Console.Error.WriteLine("error: --weights needs MODEL (a keypoint model zip or .onnx) and VALIDATION.csv (a labelled CSV of its layout).");
+        return 1;
+    }
+    return WeightFormats.Run(args[weightsAt + 1], args[weightsAt + 2]);
 }
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");

@@ -23,14 +23,14 @@ public sealed class OnnxModelReaderTests
         Assert.Equal(new Dictionary<string, string> { ["a"] = "first", ["b"] = "zweite ünïcode" }, reader.Metadata);
         Assert.Equal(["Relu", "Conv"], reader.Nodes.Select(n => n.OpType));
         Assert.Equal(["relu_out", "conv.weight"], reader.Nodes[1].Inputs);
-        var (dims, values) = reader.ReadFloatInitializer("conv.weight")!.Value;
+        var (dims, values) = reader.ReadFloatConstant("conv.weight")!.Value;
         Assert.Equal([2L, 1, 2, 2], dims);
         Assert.Equal(weight, values);
-        Assert.Null(reader.ReadFloatInitializer("missing"));
+        Assert.Null(reader.ReadFloatConstant("missing"));
     }
 
     [Fact]
-    public void ReadFloatInitializer_AcceptsFloatDataAndUnpackedDims_AsOtherExportersWriteThem()
+    public void ReadFloatConstant_AcceptsFloatDataAndUnpackedDims_AsOtherExportersWriteThem()
     {
         // TensorProto (graph = 7, initializer = 5): dims = 1 unpacked, data_type = 2, float_data = 4 packed and then
         // one more unpacked, name = 8; written byte by byte as another exporter might.
@@ -44,14 +44,14 @@ public sealed class OnnxModelReaderTests
         byte[] graph = [0x2A, (byte)tensor.Length, .. tensor];
         byte[] model = [0x3A, (byte)graph.Length, .. graph];
 
-        var (dims, values) = new OnnxModelReader(model).ReadFloatInitializer("w")!.Value;
+        var (dims, values) = new OnnxModelReader(model).ReadFloatConstant("w")!.Value;
 
         Assert.Equal([2L, 2], dims);
         Assert.Equal([1f, 2f, 3f, 4f], values);
     }
 
     [Fact]
-    public void ReadFloatInitializer_RefusesAnInt64Tensor_NamingIt()
+    public void ReadFloatConstant_RefusesAnInt64Tensor_NamingIt()
     {
         var builder = new OnnxGraphBuilder("probe");
         builder.AddInput("x", -1, 4);
@@ -59,9 +59,30 @@ public sealed class OnnxModelReaderTests
         builder.AddNode("Reshape", ["x", shape], ["y"]);
         builder.AddOutput("y", 2, 2);
 
-        var error = Assert.Throws<InvalidDataException>(() => new OnnxModelReader(builder.ToModelBytes()).ReadFloatInitializer("shape"));
+        var error = Assert.Throws<InvalidDataException>(() => new OnnxModelReader(builder.ToModelBytes()).ReadFloatConstant("shape"));
 
         Assert.Contains("'shape' has ONNX data type 7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadFloatConstant_MultipliesConstants_BroadcastingEitherOperand_AndReturnsNullForAComputedTensor()
+    {
+        var builder = new OnnxGraphBuilder("probe");
+        builder.AddInput("x", 2, 3);
+        var matrix = builder.AddInitializer("matrix", [1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        var rows = builder.AddInitializer("rows", [10f, -1f], 2, 1);
+        var columns = builder.AddInitializer("columns", [1f, 0.5f, 2f], 3);
+        var scaledRows = builder.AddNode("Mul", [rows, matrix], ["scaled_rows"]);
+        var scaled = builder.AddNode("Mul", [scaledRows, columns], ["scaled"]);
+        builder.AddNode("Mul", ["x", scaled], ["y"]);
+        builder.AddOutput("y", 2, 3);
+        var reader = new OnnxModelReader(builder.ToModelBytes());
+
+        var (dims, values) = reader.ReadFloatConstant("scaled")!.Value;
+
+        Assert.Equal([2L, 3], dims);
+        Assert.Equal([10f, 10f, 60f, -4f, -2.5f, -12f], values);
+        Assert.Null(reader.ReadFloatConstant("y"));
     }
 
     [Fact]

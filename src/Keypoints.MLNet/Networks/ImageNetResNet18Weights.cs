@@ -77,7 +77,7 @@ internal sealed class ImageNetResNet18Weights
         var order = concat.Inputs.Select(plane => IndexOf(split.Outputs, plane)).ToArray();
         if (order.Length != 3 || order.Distinct().Count() != 3 || order.Any(o => o < 0) || sub.Inputs[0] != concat.Outputs[0])
             throw new InvalidDataException("The ResNet-18 preprocessing graph does not reorder three colour planes and then subtract a mean.");
-        var (dims, values) = model.ReadFloatInitializer(sub.Inputs[1])
+        var (dims, values) = model.ReadFloatConstant(sub.Inputs[1])
             ?? throw new InvalidDataException($"The mean image '{sub.Inputs[1]}' of the ResNet-18 preprocessing graph is not an initializer.");
         if (dims is not [1, 3, _, _])
             throw new InvalidDataException($"The mean image of the ResNet-18 preprocessing graph has shape [{string.Join(", ", dims)}]; expected [1, 3, H, W].");
@@ -171,7 +171,7 @@ internal sealed class ImageNetResNet18Weights
     }
 
     private static (long[] Dims, float[] Values) Read(OnnxModelReader model, string name) =>
-        model.ReadFloatInitializer(name) ?? throw new InvalidDataException($"Weight '{name}' of the ResNet-18 graph is not an initializer.");
+        model.ReadFloatConstant(name) ?? throw new InvalidDataException($"Weight '{name}' of the ResNet-18 graph is not an initializer.");
 
     private static (string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs) Single(OnnxModelReader model, string opType)
     {

@@ -16,7 +16,9 @@ namespace Keypoints.MLNet.Networks;
 /// <c>blocks.3.downsampleBn.weight</c> <c>blocks.3.downsample_bn.weight</c>), under the prefix that the ensemble's initializer
 /// scope and the test-time flip wrapper put before it (<c>base/</c>, <c>tta/</c>, <c>tta/base/</c>). Batch norm's
 /// <c>num_batches_tracked</c> counter is not exported; it only matters to a batch norm without momentum, and this
-/// project's have one.
+/// project's have one. A graph exported with compressed weights (<c>ExportOnnx(path, OnnxWeightFormat.Float16)</c> or
+/// <c>Int8</c>) holds a large weight as a float16 or int8 constant widened to float32 under the same name;
+/// <see cref="OnnxModelReader.ReadFloatConstant"/> widens it the same way, so fine-tuning starts from the weights the file scores with.
 /// </remarks>
 internal sealed class NetworkWeights
 {
@@ -80,7 +82,7 @@ internal sealed class NetworkWeights
         {
             // Building a ResNet18Pretrained reads the ImageNet weights from a package the app may not reference; only a graph
             // with its ImageNet pixel means can hold one.
-            if (architecture == KeypointArchitecture.ResNet18Pretrained && graph.ReadFloatInitializer(Prefix + ResNet18Pretrained.PixelMeanInitializer) is null)
+            if (architecture == KeypointArchitecture.ResNet18Pretrained && graph.ReadFloatConstant(Prefix + ResNet18Pretrained.PixelMeanInitializer) is null)
             {
                 reasons.Add($"{architecture}: no initializer '{Prefix}{ResNet18Pretrained.PixelMeanInitializer}'.");
                 continue;
@@ -147,7 +149,7 @@ internal sealed class NetworkWeights
     {
         if (!read.TryGetValue(key, out var weight))
         {
-            weight = graph.ReadFloatInitializer(Prefix + InitializerName(key));
+            weight = graph.ReadFloatConstant(Prefix + InitializerName(key));
             read[key] = weight;
         }
         return weight;

@@ -53,9 +53,14 @@ internal sealed class OnnxAttribute
     /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
     /// <param name="dims">The dimensions; none for a scalar.</param>
     /// <exception cref="ArgumentException">The element count does not match the dimensions.</exception>
-    public static OnnxAttribute Tensor(string name, float[] data, long[] dims)
+    public static OnnxAttribute Tensor(string name, float[] data, long[] dims) => Tensor(name, OnnxTensor.Float(string.Empty, data, dims));
+
+    /// <summary>A tensor attribute (ONNX type TENSOR) of any element type, made by <see cref="OnnxTensor"/> with an empty name.</summary>
+    /// <param name="name">The attribute name, <c>value</c> for a <c>Constant</c> node.</param>
+    /// <param name="tensor">The tensor; kept, not copied.</param>
+    public static OnnxAttribute Tensor(string name, TensorProto tensor)
     {
-        var tensor = OnnxTensor.Float(string.Empty, data, dims);
+        ArgumentNullException.ThrowIfNull(tensor);
         return new(name, AttributeProto.Types.AttributeType.Tensor, a => a.T = tensor);
     }
 }

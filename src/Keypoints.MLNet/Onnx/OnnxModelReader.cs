@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using Keypoints.MLNet.Onnx.Proto;
 
@@ -6,17 +5,17 @@ namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
 /// Reads what the library needs back from an ONNX model: the metadata properties, the operator, inputs and outputs of each
-/// node in graph order, and float32 initializers by name.
+/// node in graph order, and float32 constants (weights) by name.
 /// </summary>
 /// <remarks>
-/// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>). A float initializer
-/// may hold its elements in <c>raw_data</c> (little-endian) or in <c>float_data</c>, as exporters differ; data stored
-/// outside the model (<c>data_location</c> EXTERNAL) is refused.
+/// The bytes are parsed as an <c>onnx.ModelProto</c> (the classes generated from <c>onnx.proto</c>); tensors are decoded by
+/// <see cref="OnnxTensorValues"/>.
 /// </remarks>
 internal sealed class OnnxModelReader
 {
     private readonly ModelProto _model;
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="model"/>.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
@@ -28,6 +27,11 @@ internal sealed class OnnxModelReader
             .Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray(), (IReadOnlyList<string>)n.Output.ToArray())).ToArray();
         foreach (var tensor in _model.Graph?.Initializer ?? [])
             _initializers[tensor.Name] = tensor;
+        foreach (var node in _model.Graph?.Node ?? [])
+        {
+            foreach (var output in node.Output.Where(o => o.Length > 0))
+                _producers[output] = node;
+        }
     }
 
     /// <summary>The model's metadata properties (<c>metadata_props</c>), by key.</summary>
@@ -36,25 +40,30 @@ internal sealed class OnnxModelReader
     /// <summary>The graph's nodes in graph order: the operator and the names of the tensors read and written.</summary>
     public IReadOnlyList<(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)> Nodes { get; }
 
-    /// <summary>Decodes the float32 initializer <paramref name="name"/>.</summary>
-    /// <returns>The dimensions and the elements in row-major order; null when the graph has no initializer of that name.</returns>
-    /// <exception cref="InvalidDataException">The initializer is not float32, its data is stored outside the model,
-    /// or its element count does not match its dimensions.</exception>
-    public (long[] Dims, float[] Values)? ReadFloatInitializer(string name)
+    /// <summary>Decodes the float32 constant <paramref name="name"/>: a float32 initializer, or a weight that
+    /// <see cref="OnnxWeightCompression"/> stores compressed, the output of a <c>Cast</c> to float of a float16 or 8-bit constant,
+    /// or of a <c>Mul</c> of two such constants (one broadcast to the other's shape), computed as ONNX does; a constant is an
+    /// initializer or the value of a <c>Constant</c> node.</summary>
+    /// <returns>The dimensions and the elements in row-major order; null when no initializer and no such node has that name.</returns>
+    /// <exception cref="InvalidDataException">An initializer of that name is not float32, its data is stored outside the model,
+    /// its element count does not match its dimensions, or a <c>Mul</c>'s shapes do not broadcast one to the other.</exception>
+    public (long[] Dims, float[] Values)? ReadFloatConstant(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!_initializers.TryGetValue(name, out var tensor))
+        if (_initializers.TryGetValue(name, out var tensor))
+        {
+            if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
+                throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
+            return OnnxTensorValues.Decode(tensor);
+        }
+        if (!_producers.TryGetValue(name, out var node))
             return null;
-        if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new InvalidDataException($"Initializer '{name}' keeps its data in an external file, which is not supported.");
-        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
-            throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
-        var data = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : DecodeLittleEndianFloats(tensor.RawData.Span);
-        var dims = tensor.Dims.ToArray();
-        long expected = dims.Aggregate(1L, (product, d) => product * d);
-        if (expected != data.Length)
-            throw new InvalidDataException($"Initializer '{name}' has {data.Length} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.");
-        return (dims, data);
+        if (node.OpType == "Cast" && node.Input.Count == 1 && IntAttribute(node, "to", 0) == (int)TensorProto.Types.DataType.Float
+            && StoredTensor(node.Input[0]) is { } stored)
+            return OnnxTensorValues.Decode(stored);
+        if (node.OpType == "Mul" && node.Input.Count == 2 && ReadFloatConstant(node.Input[0]) is { } left && ReadFloatConstant(node.Input[1]) is { } right)
+            return Multiply(node, left, right);
+        return null;
     }
 
     /// <summary>The graph that <see cref="OnnxGraphBuilder.AddModel"/> put under <paramref name="scope"/>, as a model of its own:
@@ -131,11 +140,45 @@ internal sealed class OnnxModelReader
         }
     }
 
-    private static float[] DecodeLittleEndianFloats(ReadOnlySpan<byte> bytes)
+    /// <summary>The elementwise product of two constants, one of which broadcasts to the other's shape (numpy rules).</summary>
+    private static (long[] Dims, float[] Values) Multiply(NodeProto node, (long[] Dims, float[] Values) left, (long[] Dims, float[] Values) right)
     {
-        var data = new float[bytes.Length / sizeof(float)];
-        for (int i = 0; i < data.Length; i++)
-            data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-        return data;
+        var (full, small) = BroadcastsTo(right.Dims, left.Dims) ? (left, right)
+            : BroadcastsTo(left.Dims, right.Dims) ? (right, left)
+            : throw new InvalidDataException($"Mul '{node.Name}' multiplies [{string.Join(", ", left.Dims)}] by [{string.Join(", ", right.Dims)}]; " +
+                "neither shape broadcasts to the other.");
+        int rank = full.Dims.Length;
+        // How far the small operand's offset moves per step along each dimension of the result: 0 where it is broadcast.
+        var strides = new long[rank];
+        long stride = 1;
+        for (int d = rank - 1, e = small.Dims.Length - 1; e >= 0; d--, e--)
+        {
+            strides[d] = small.Dims[e] == 1 ? 0 : stride;
+            stride *= small.Dims[e];
+        }
+        var product = new float[full.Values.Length];
+        for (long i = 0; i < product.Length; i++)
+        {
+            long rest = i, offset = 0;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                offset += rest % full.Dims[d] * strides[d];
+                rest /= full.Dims[d];
+            }
+            product[i] = full.Values[i] * small.Values[offset];
+        }
+        return (full.Dims, product);
     }
+
+    private static bool BroadcastsTo(long[] small, long[] full) =>
+        small.Length <= full.Length && small.Select((d, e) => d == 1 || d == full[full.Length - small.Length + e]).All(fits => fits);
+
+    /// <summary>The constant tensor <paramref name="name"/>: an initializer, or the <c>value</c> of a <c>Constant</c> node.</summary>
+    private TensorProto? StoredTensor(string name) =>
+        _initializers.TryGetValue(name, out var tensor) ? tensor
+        : _producers.TryGetValue(name, out var node) && node.OpType == "Constant" ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
+        : null;
+
+    private static long IntAttribute(NodeProto node, string name, long defaultValue) =>
+        node.Attribute.FirstOrDefault(a => a.Name == name) is { } attribute ? attribute.I : defaultValue;
 }

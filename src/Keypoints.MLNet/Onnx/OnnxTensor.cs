@@ -6,8 +6,8 @@ using Keypoints.MLNet.Onnx.Proto;
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
-/// Makes the constant tensors of an ONNX model (initializers, and the value of a <c>Constant</c> node): float32 or int64
-/// elements in row-major order with their dimensions, as <c>onnx.TensorProto</c> with the elements in <c>raw_data</c>
+/// Makes the constant tensors of an ONNX model (initializers, and the value of a <c>Constant</c> node): float32, float16,
+/// int8 or int64 elements in row-major order with their dimensions, as <c>onnx.TensorProto</c> with the elements in <c>raw_data</c>
 /// as little-endian bytes, the compact form that ONNX Runtime reads without converting element by element.
 /// </summary>
 internal static class OnnxTensor
@@ -46,6 +46,35 @@ internal static class OnnxTensor
         for (int i = 0; i < data.Length; i++)
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), data[i]);
         tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
+        return tensor;
+    }
+
+    /// <summary>A float16 tensor, the compact storage of a weight that a <c>Cast</c> widens to float32.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    public static TensorProto Float16(string name, Half[] data, long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var tensor = Create(name, data.Length, dims, TensorProto.Types.DataType.Float16);
+        var bytes = new byte[data.Length * 2];
+        for (int i = 0; i < data.Length; i++)
+            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), data[i]);
+        tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
+        return tensor;
+    }
+
+    /// <summary>An int8 tensor, the compact storage of a quantized weight that a <c>Cast</c> and a <c>Mul</c> by its scales widen to float32.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    public static TensorProto Int8(string name, sbyte[] data, long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var tensor = Create(name, data.Length, dims, TensorProto.Types.DataType.Int8);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan()));
         return tensor;
     }
 

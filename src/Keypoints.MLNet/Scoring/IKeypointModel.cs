@@ -1,5 +1,6 @@
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet.Scoring;
@@ -19,4 +20,10 @@ public interface IKeypointModel : ITransformer, IDisposable
 
     /// <summary>Writes the standalone ONNX keypoint graph, with the metadata record inside, to <paramref name="path"/>.</summary>
     void ExportOnnx(string path);
+
+    /// <summary>Writes the standalone ONNX keypoint graph with its large weights (convolution kernels, fully connected matrices)
+    /// stored as <paramref name="weights"/> says, widened back to float32 inside the graph; the metadata record is kept.</summary>
+    /// <param name="path">The <c>.onnx</c> file to write.</param>
+    /// <param name="weights">How to store the weights.</param>
+    void ExportOnnx(string path, OnnxWeightFormat weights);
 }

@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -82,13 +83,25 @@ public sealed class KeypointCnnModel : IKeypointModel
     }
 
     /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out, the metadata record inside) to
-    /// <paramref name="path"/>, through a temporary file and a rename so a reader never sees a partial file.</summary>
-    public void ExportOnnx(string path)
+    /// <paramref name="path"/> as the model holds it, through a temporary file and a rename so a reader never sees a partial file.</summary>
+    public void ExportOnnx(string path) => WriteAtomically(path, graph);
+
+    /// <summary>Writes the standalone ONNX graph as <see cref="ExportOnnx(string)"/> does, with its convolution kernels and fully
+    /// connected matrices stored as <paramref name="weights"/> says (biases, batch-norm parameters and constants stay float32;
+    /// the graph widens each weight back to float32, so its inputs, outputs and metadata record are unchanged). The file loads
+    /// back with <c>mlContext.Keypoints.LoadModel</c> and ML.NET's <c>ApplyOnnxModel</c>, and fine-tuning can start from it.
+    /// Weights that the model already holds compressed (a model loaded from such a file) keep their form.</summary>
+    /// <param name="path">The <c>.onnx</c> file to write.</param>
+    /// <param name="weights">How to store the weights: <see cref="OnnxWeightFormat.Float16"/> halves the file,
+    /// <see cref="OnnxWeightFormat.Int8"/> quarters it.</param>
+    public void ExportOnnx(string path, OnnxWeightFormat weights) => WriteAtomically(path, OnnxWeightCompression.Apply(graph, weights));
+
+    private static void WriteAtomically(string path, byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, graph);
+        File.WriteAllBytes(temp, bytes);
         File.Move(temp, full, overwrite: true);
     }
 

@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -50,8 +51,12 @@ public sealed class KeypointImageModel : IKeypointModel
     public bool IsRowToRowMapper => ((ITransformer)chain).IsRowToRowMapper;
 
     /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized frame
-    /// out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx"/>.</summary>
+    /// out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
     public void ExportOnnx(string path) => Network.ExportOnnx(path);
+
+    /// <summary>Writes the network's standalone ONNX graph with its weights stored as <paramref name="weights"/> says; see
+    /// <see cref="KeypointCnnModel.ExportOnnx(string, OnnxWeightFormat)"/>.</summary>
+    public void ExportOnnx(string path, OnnxWeightFormat weights) => Network.ExportOnnx(path, weights);
 
     /// <inheritdoc/>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);

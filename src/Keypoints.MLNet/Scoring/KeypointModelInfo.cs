@@ -39,7 +39,7 @@ public sealed class KeypointModelInfo
     public ConvolutionKernels? FirstLayerKernels { get; }
 
     /// <summary>Reads a model zip saved by <c>mlContext.Model.Save</c>, or a bare <c>.onnx</c> file written by
-    /// <see cref="KeypointCnnModel.ExportOnnx"/>.</summary>
+    /// <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
     /// <param name="path">The model file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file holds no keypoint model, or one this version cannot read (a 0.1.0
@@ -57,8 +57,8 @@ public sealed class KeypointModelInfo
             return null;
         if (conv.Inputs.Count < 2)
             throw new InvalidDataException($"'{path}': the first Conv node has no weight input.");
-        var (dims, values) = model.ReadFloatInitializer(conv.Inputs[1])
-            ?? throw new InvalidDataException($"'{path}': the first Conv node's weight '{conv.Inputs[1]}' is not an initializer.");
+        var (dims, values) = model.ReadFloatConstant(conv.Inputs[1])
+            ?? throw new InvalidDataException($"'{path}': the first Conv node's weight '{conv.Inputs[1]}' is neither an initializer nor a compressed weight.");
         if (dims.Length != 4)
             throw new InvalidDataException($"'{path}': the first Conv weight '{conv.Inputs[1]}' has shape [{string.Join(", ", dims)}]; expected [out, in, height, width].");
         return new ConvolutionKernels(values, checked((int)dims[0]), checked((int)dims[1]), checked((int)dims[2]), checked((int)dims[3]));

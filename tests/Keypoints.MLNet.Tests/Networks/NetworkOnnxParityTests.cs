@@ -19,6 +19,8 @@ public sealed class NetworkOnnxParityTests
     private const int Side = 96;
     private const int Pixels = Side * Side;
     private const double TolerancePixels = 1e-3;
+    private const double Float16TolerancePerSpread = 1e-3;
+    private const double Int8TolerancePerSpread = 3e-2;
 
     // Read once: loading the CSV costs more than the small networks' forward passes.
     private static readonly Lazy<float[]> Faces = new(ReadFaces);
@@ -48,6 +50,38 @@ public sealed class NetworkOnnxParityTests
         var firstX = Enumerable.Range(0, Batch).Select(r => onnx[r * layout.CoordinateCount]).ToArray();
         Assert.True(firstX.Max() - firstX.Min() > 1e-3, $"{architecture}: the first coordinate is {firstX[0]} px for every face");
         OnnxChecker.Check(graph);
+    }
+
+    /// <summary>Float16 rounds each weight by at most 2^-11 (5e-4) of itself, int8 by at most 1/254 (4e-3) of its output
+    /// channel's largest weight. An untrained network's predictions spread over 6 to 225 pixels (the ImageNet trunk with a
+    /// random head spreads most), and the rounding moves them in proportion: measured, float16 by at most 2.4e-4 of the
+    /// spread (0.0068 px of the MLP's 28, 0.046 px of ResNet18Pretrained's 225), int8 by at most 1.5e-2 (0.09 px of the
+    /// MLP's 28, 0.05 px of ResNet18's 30, 3.4 px of ResNet18Pretrained's 225). The tolerances leave about four and two times
+    /// that. What trained models lose is measured by the benchmark's <c>--weights</c> mode (README).</summary>
+    [Theory]
+    [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
+    public void CompressedWeights_ScoreAsTheFloat32Graph_WithinTheFormatsRounding(KeypointArchitecture architecture, OnnxWeightFormat format)
+    {
+        TorchRuntime.EnsureInitialized();
+        var layout = KeypointLayout.Kaggle15;
+        manual_seed(3);
+        using var network = NetworkFactory.Create(architecture, new NetworkInput(1, Side, Side), layout.CoordinateCount);
+        GiveBatchNormsTrainedState(network);
+        network.eval();
+        var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
+
+        var compressed = OnnxWeightCompression.Apply(graph, format);
+        var expected = RunOnnxRuntime(graph, Faces.Value, layout.CoordinateCount);
+        var actual = RunOnnxRuntime(compressed, Faces.Value, layout.CoordinateCount);
+
+        var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        double spread = expected.Max() - expected.Min();
+        double tolerance = spread * (format == OnnxWeightFormat.Float16 ? Float16TolerancePerSpread : Int8TolerancePerSpread);
+        Assert.True(maxDifference <= tolerance,
+            $"{architecture}, {format}: max |compressed - float32| = {maxDifference} px, predictions spread over {spread} px");
+        Assert.True(compressed.Length < graph.Length * (format == OnnxWeightFormat.Float16 ? 0.6 : 0.35),
+            $"{architecture}, {format}: {compressed.Length} bytes against {graph.Length}");
+        OnnxChecker.Check(compressed);
     }
 
     /// <summary>Without this, batch norm would hold its initial state (scale 1, shift 0, mean 0, variance 1), in which

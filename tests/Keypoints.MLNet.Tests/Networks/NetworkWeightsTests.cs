@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +37,48 @@ public sealed class NetworkWeightsTests
         weights.CopyTo(fresh);
 
         AssertSameWeights(trained, fresh);
+    }
+
+    /// <summary>A compressed graph gives back float16 weights exactly as float16 rounds them, int8 weights within half a
+    /// scale step of their output channel (1/254 of its largest magnitude), and everything left float32 exactly.</summary>
+    [Theory]
+    [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
+    public void CopyTo_GivesBackCompressedWeights_WithinTheFormatsRounding_WithTestTimeFlip(KeypointArchitecture architecture, OnnxWeightFormat format)
+    {
+        TorchRuntime.EnsureInitialized();
+        manual_seed(1);
+        using var trained = Create(architecture);
+        using var ensemble = KeypointEnsemble.Single(trained);
+        var graph = OnnxWeightCompression.Apply(KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true)), format);
+
+        var weights = new NetworkWeights(graph, TestTimeFlipGraph.Scope + "/", "the test graph");
+        Assert.Equal(architecture, weights.FindArchitecture(Input, Layout.CoordinateCount, architecture));
+        manual_seed(2);
+        using var fresh = Create(architecture);
+        weights.CopyTo(fresh);
+
+        var got = fresh.state_dict();
+        foreach (var (key, tensor) in trained.state_dict().Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
+        {
+            var want = tensor.data<float>().ToArray();
+            var read = got[key].data<float>().ToArray();
+            bool compressed = tensor.shape.Length >= 2 && want.Length >= OnnxWeightCompression.MinimumElements;
+            if (!compressed)
+                Assert.Equal(want, read);
+            else if (format == OnnxWeightFormat.Float16)
+                Assert.Equal(want.Select(w => (float)(Half)w), read);
+            else
+            {
+                int perChannel = want.Length / (int)tensor.shape[0];
+                for (int c = 0; c < tensor.shape[0]; c++)
+                {
+                    var channel = want.AsSpan(c * perChannel, perChannel).ToArray();
+                    float halfStep = channel.Max(Math.Abs) / 254 * 1.0001f;
+                    float error = channel.Zip(read.AsSpan(c * perChannel, perChannel).ToArray(), (w, r) => Math.Abs(w - r)).Max();
+                    Assert.True(error <= halfStep, $"{architecture}: weight '{key}' channel {c} is off by {error}, more than half a step {halfStep}.");
+                }
+            }
+        }
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class CommandLineTests
     [InlineData("submit", "--model", "--test", "--lookup", "--out")]
     [InlineData("plot", "--model", "--out")]
     [InlineData("info", "--model")]
+    [InlineData("export", "--model", "--out", "--weights")]
     public void Help_ExitsZero_AndListsTheVerbsOptions(string verb, params string[] options)
     {
         var result = Cli.Run(verb, "--help");
@@ -34,7 +35,7 @@ public sealed class CommandLineTests
         var result = Cli.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info" })
+        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info", "export" })
             Assert.Matches($@"(?m)^\s+{verb}\s", result.StandardOutput);
     }
 

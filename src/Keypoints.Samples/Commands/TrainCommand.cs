@@ -283,9 +283,10 @@ internal sealed class TrainCommand : Command
                 throw new UsageException($"Option {decided.Name} does not go with --from: the model decides its network, input size " +
                     "and channels, and fine-tuning starts from its weights instead of pre-training.");
         }
-        if (!File.Exists(path))
+        var file = ModelArgument.Resolve(path);
+        if (!File.Exists(file))
             throw new UsageException($"Model '{path}' (--from) does not exist.");
-        return ml.Keypoints.LoadModel(path);
+        return ml.Keypoints.LoadModel(file);
     }
 
     private static void PrintValidation(MLContext ml, ITransformer model, KeypointDataFile validation, string what)

@@ -15,6 +15,9 @@
 // --seconds; requests/s, p50/p99 latency, errors, the server's resident memory every 1,000 requests. Build the CLI first.
 // -- --crops --model M: instead, crops per second in one process (CropScoring): PredictionEngine, the pooled
 // CropKeypointsPredictor and Transform, against a raw ONNX Runtime session on the same graph.
+// -- --cold-start [--model face68] [--image samples/astronaut-640x480.jpg] [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples]
+// [--runs 10]: instead, `keypoints faces --model M --image I --out overlay.png` as a fresh process against the face detector
+// alone as a fresh process (this program with --detect-once I) and against `keypoints --version` (ColdStart). Build the CLI first.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -60,6 +63,14 @@ if (args.Contains("--crops"))
         return 1;
     }
     return CropScoring.Run(cropModel);
+}
+if (Argument("--detect-once") is { } detectImage)
+    return ColdStart.DetectOnce(detectImage);
+if (args.Contains("--cold-start"))
+{
+    return ColdStart.Run(Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples"),
+        Argument("--model") ?? "face68", Argument("--image") ?? Path.Combine("samples", "astronaut-640x480.jpg"),
+        int.Parse(Argument("--runs") ?? "10", CultureInfo.InvariantCulture));
 }
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");

@@ -49,6 +49,24 @@ public sealed class PretrainedCliTests
     }
 
     [Fact]
+    [Trait("Category", "Integration")]
+    public void TrainFrom_Face68_FineTunesOnImageFilesOfItsLayout()
+    {
+        using var folder = new TempFolder();
+        var source = SharedData.Path("landmarks68", "validation.csv");
+        var lines = File.ReadLines(source).Take(33).ToArray();
+        // Paths made absolute, so the CSV can lie elsewhere.
+        var data = folder.Write("mine.csv", string.Join('\n', [lines[0], .. lines.Skip(1).Select(l => Path.Combine(Path.GetDirectoryName(source)!, l))]) + "\n");
+        var output = folder.File("tuned.zip");
+
+        var result = Cli.Run("train", "--data", data, "--from", "face68", "--epochs", "1", "--validation-fraction", "0", "--seed", "1", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.StartsWith("fine-tuning face68: its network, 68 keypoints (Ibug68)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(output));
+    }
+
+    [Fact]
     public void Resolve_GivesAShippedModelsFile_ForItsName()
     {
         var path = ModelArgument.Resolve("kaggle15");

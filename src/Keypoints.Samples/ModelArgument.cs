@@ -8,9 +8,12 @@ namespace Keypoints.Samples;
 /// <c>Keypoints.MLNet.Models</c> (<c>face68</c>, <c>kaggle15</c>). A file that exists wins over a name.</summary>
 internal static class ModelArgument
 {
+    // One context for the whole process: every command's option asks for the names when the CLI starts.
+    private static readonly PretrainedModelCatalog Pretrained = new MLContext().Keypoints.Pretrained;
+
     /// <summary>The sentence that every such option's help ends with.</summary>
     public static string Help { get; } =
-        $"; or a shipped model: {string.Join(", ", Catalog().Names)} (an existing file of that name wins)";
+        $"; or a shipped model: {string.Join(", ", Pretrained.Names)} (an existing file of that name wins)";
 
     /// <summary>A <c>--model</c> option whose help says that it takes the shipped models' names too.</summary>
     /// <param name="description">What the option takes as a file.</param>
@@ -21,7 +24,7 @@ internal static class ModelArgument
         var option = new Option<string>("--model")
         {
             Description = description + Help,
-            HelpName = $"{helpName}|{string.Join('|', Catalog().Names)}",
+            HelpName = $"{helpName}|{string.Join('|', Pretrained.Names)}",
             Required = defaultName is null,
         };
         if (defaultName is not null)
@@ -39,13 +42,10 @@ internal static class ModelArgument
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
         if (File.Exists(value))
             return value;
-        var pretrained = Catalog();
-        if (pretrained.Names.Contains(value, StringComparer.OrdinalIgnoreCase))
-            return pretrained.FilePath(value);
+        if (Pretrained.Names.Contains(value, StringComparer.OrdinalIgnoreCase))
+            return Pretrained.FilePath(value);
         if (Path.GetFileName(value) == value && !Path.HasExtension(value))
-            throw new UsageException($"Model '{value}' is neither a file nor a shipped model ({string.Join(", ", pretrained.Names)}).");
+            throw new UsageException($"Model '{value}' is neither a file nor a shipped model ({string.Join(", ", Pretrained.Names)}).");
         return value;
     }
-
-    private static PretrainedModelCatalog Catalog() => new MLContext().Keypoints.Pretrained;
 }

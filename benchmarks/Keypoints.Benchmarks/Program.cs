@@ -18,6 +18,9 @@
 // -- --weights M VALIDATION.csv: instead, model M exported with float32, float16 and int8 weights (WeightFormats): for each,
 // file size, load time, RMSE and NME on the labelled CSV (as `keypoints evaluate`), crops per second through ML.NET, ratios
 // against float32.
+// -- --cold-start [--model face68] [--image samples/astronaut-640x480.jpg] [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples]
+// [--runs 10]: instead, `keypoints faces --model M --image I --out overlay.png` as a fresh process against the face detector
+// alone as a fresh process (this program with --detect-once I) and against `keypoints --version` (ColdStart). Build the CLI first.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
@@ -72,6 +75,14 @@ if (Array.IndexOf(args, "--weights") is int weightsAt and >= 0)
         return 1;
     }
     return WeightFormats.Run(args[weightsAt + 1], args[weightsAt + 2]);
+}
+if (Argument("--detect-once") is { } detectImage)
+    return ColdStart.DetectOnce(detectImage);
+if (args.Contains("--cold-start"))
+{
+    return ColdStart.Run(Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples"),
+        Argument("--model") ?? "face68", Argument("--image") ?? Path.Combine("samples", "astronaut-640x480.jpg"),
+        int.Parse(Argument("--runs") ?? "10", CultureInfo.InvariantCulture));
 }
 var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
 var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");

@@ -4,14 +4,18 @@ namespace Keypoints.Notebooks.Tests;
 
 /// <summary>
 /// The local folder feed the notebooks reference (<c>#i "nuget: folder"</c> before <c>#r "nuget: Keypoints.MLNet,
-/// version"</c>), filled with a fresh pack of the library's build. The NuGet cache's copy of that package version is
-/// removed first, so the kernel restores this pack and not one an earlier run left there. The folder and the cache entry
+/// version"</c>), filled with a fresh pack of the library's build and of the models package (<c>#r "nuget:
+/// Keypoints.MLNet.Models, version"</c>, the same version). The NuGet cache's copies of those package versions are
+/// removed first, so the kernel restores these packs and not ones an earlier run left there. The folder and the cache entry
 /// are the same for every clone on the machine, so the fixture holds a machine-wide lock (a file beside the folder)
 /// from the pack to the end of the last notebook run.
 /// </summary>
 public sealed class LocalFeed : IDisposable
 {
     private const string PackageId = "Keypoints.MLNet";
+
+    // Packed beside the library, with its version: the pretrained models (src/Keypoints.MLNet.Models).
+    private static readonly string[] PackageIds = [PackageId, "Keypoints.MLNet.Models"];
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(60);
     private readonly FileStream machineLock;
 
@@ -26,10 +30,13 @@ public sealed class LocalFeed : IDisposable
         machineLock = Lock(Folder.TrimEnd('/', '\\') + ".lock");
         try
         {
-            Pack();
-            var cached = NuGetCache.Package(PackageId, Version);
-            if (Directory.Exists(cached))
-                Directory.Delete(cached, recursive: true);
+            foreach (var id in PackageIds)
+            {
+                Pack(id);
+                var cached = NuGetCache.Package(id, Version);
+                if (Directory.Exists(cached))
+                    Directory.Delete(cached, recursive: true);
+            }
         }
         catch
         {
@@ -47,16 +54,16 @@ public sealed class LocalFeed : IDisposable
     /// <summary>Releases the lock; the feed stays, for a user who opens the notebooks next.</summary>
     public void Dispose() => machineLock.Dispose();
 
-    private void Pack()
+    private void Pack(string id)
     {
         using var temp = new TempFolder();
-        var project = Path.Combine(SharedData.RepositoryRoot, "src", PackageId, PackageId + ".csproj");
-        // No build: the test project's reference built the library already; the nuspec goes to a temp folder, not obj/.
+        var project = Path.Combine(SharedData.RepositoryRoot, "src", id, id + ".csproj");
+        // No build: the test project's references built the projects already; the nuspec goes to a temp folder, not obj/.
         var result = ProcessRunner.Run("dotnet",
             ["pack", project, "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", Folder,
              $"-p:NuspecOutputPath={temp.Folder}{Path.DirectorySeparatorChar}"],
             TimeSpan.FromMinutes(15), SharedData.RepositoryRoot);
-        var package = Path.Combine(Folder, $"{PackageId}.{Version}.nupkg");
+        var package = Path.Combine(Folder, $"{id}.{Version}.nupkg");
         if (result.ExitCode != 0 || !File.Exists(package))
             throw new InvalidOperationException(
                 $"dotnet pack of {project} into {Folder} exited with {result.ExitCode} and wrote no {package} (the version the notebooks reference):\n" +

@@ -17,18 +17,28 @@ namespace Keypoints.MLNet.Scoring;
 /// <remarks>
 /// The chain is built from the network's <see cref="KeypointModelMetadata"/> alone (its <see cref="KeypointModelMetadata.ImageFiles"/>
 /// part names the columns and sizes), both after training and after loading, so a fitted and a loaded model are the same chain.
+/// It is built on first use, as the network's transformer is (see <see cref="KeypointCnnModel"/>).
 /// </remarks>
 public sealed class KeypointImageModel : IKeypointModel
 {
-    private readonly TransformerChain<ITransformer> chain;
+    private readonly Lazy<TransformerChain<ITransformer>> lazyChain;
+    private volatile bool disposed;
 
-    private KeypointImageModel(ITransformer featurizer, KeypointCnnModel network, ITransformer fromFrame, KeypointLayout layout,
-        string predictedColumnName)
+    private KeypointImageModel(MLContext mlContext, KeypointCnnModel network, KeypointImageFilesMetadata files)
     {
-        chain = new TransformerChain<ITransformer>(featurizer, network, fromFrame);
         Network = network;
-        Layout = layout;
-        PredictedColumnName = predictedColumnName;
+        Layout = network.Metadata.Layout.WithImageSize(files.ImageWidth, files.ImageHeight);
+        PredictedColumnName = files.PredictedColumn;
+        lazyChain = new(() => BuildChain(mlContext, network, files));
+    }
+
+    private TransformerChain<ITransformer> Chain
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return lazyChain.Value;
+        }
     }
 
     /// <summary>The network on the resized images; its <see cref="KeypointCnnModel.Layout"/> has the input size,
@@ -48,7 +58,7 @@ public sealed class KeypointImageModel : IKeypointModel
     public string PredictedColumnName { get; }
 
     /// <inheritdoc/>
-    public bool IsRowToRowMapper => ((ITransformer)chain).IsRowToRowMapper;
+    public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
 
     /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized frame
     /// out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
@@ -59,31 +69,35 @@ public sealed class KeypointImageModel : IKeypointModel
     public void ExportOnnx(string path, OnnxWeightFormat weights) => Network.ExportOnnx(path, weights);
 
     /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
 
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)chain).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)Chain).GetRowToRowMapper(inputSchema);
 
     /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => chain.Transform(input);
+    public IDataView Transform(IDataView input) => Chain.Transform(input);
 
     /// <summary>Saves as the chain of ML.NET transformers.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)chain).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Chain).Save(ctx);
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        chain.Dispose();
+        disposed = true;
+        if (lazyChain.IsValueCreated)
+            lazyChain.Value.Dispose();
         Network.Dispose();
     }
 
     /// <summary>Builds the image-file chain around <paramref name="network"/>, whose metadata must have an image-file part;
     /// takes ownership of <paramref name="network"/>.</summary>
-    internal static KeypointImageModel Create(MLContext mlContext, KeypointCnnModel network)
+    internal static KeypointImageModel Create(MLContext mlContext, KeypointCnnModel network) =>
+        new(mlContext, network, network.Metadata.ImageFiles
+            ?? throw new ArgumentException("The network's metadata has no image-file part.", nameof(network)));
+
+    private static TransformerChain<ITransformer> BuildChain(MLContext mlContext, KeypointCnnModel network, KeypointImageFilesMetadata files)
     {
         var metadata = network.Metadata;
-        var files = metadata.ImageFiles
-            ?? throw new ArgumentException("The network's metadata has no image-file part.", nameof(network));
         var frame = metadata.Layout;
         var paths = mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathSchema(files.ImagePathColumn));
         var featurizer = ImageFeaturizer.Create(mlContext, files.ImagePathColumn, metadata.InputColumnName,
@@ -94,8 +108,7 @@ public sealed class KeypointImageModel : IKeypointModel
         var fromFrame = mlContext.Transforms
             .ApplyOnnxModel([files.PredictedColumn], [metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName], stream)
             .Fit(network.Transform(featurizer.Transform(paths)));
-        return new KeypointImageModel(featurizer, network, fromFrame, frame.WithImageSize(files.ImageWidth, files.ImageHeight),
-            files.PredictedColumn);
+        return new TransformerChain<ITransformer>(featurizer, network, fromFrame);
     }
 
     private static SchemaDefinition PathSchema(string column)

@@ -139,7 +139,7 @@ public static class KeypointOverlay
         var target = new SKRect(0, 0, width, height);
         DrawImage(surface.Canvas, image, target);
         Draw(surface.Canvas, target, image.Width, image.Height, predicted, truth, names);
-        SkiaImageFile.WritePng(surface, output);
+        SkiaImageFile.WritePng(surface, output, SkiaImageFile.PhotoCompression);
     }
     /// <summary>Writes the photo at <paramref name="imagePath"/> with every face's box (yellow frame) and keypoints (red
     /// dots) drawn as a PNG at <paramref name="output"/> (creating its folder), enlarged as <see cref="SavePng"/> does.</summary>
@@ -170,6 +170,6 @@ public static class KeypointOverlay
             surface.Canvas.DrawRect(new SKRect((box.Left + 0.5f) * scale, (box.Top + 0.5f) * scale, (box.Right + 0.5f) * scale, (box.Bottom + 0.5f) * scale), frame);
             Draw(surface.Canvas, target, image.Width, image.Height, keypoints[f]);
         }
-        SkiaImageFile.WritePng(surface, output);
+        SkiaImageFile.WritePng(surface, output, SkiaImageFile.PhotoCompression);
     }
 }

@@ -24,12 +24,20 @@ internal static class SkiaImageFile
         return surface;
     }
 
+    /// <summary>zlib's level for pictures made of photos: a 640 x 480 overlay takes 25-50 ms to encode at level 1 and
+    /// 300-500 ms at libpng's default 6, for 532 KB instead of 456 KB (noisy pixels gain little from more effort).</summary>
+    public const int PhotoCompression = 1;
+
     /// <summary>Encodes the surface's pixels as PNG to <paramref name="path"/>, creating its folder.</summary>
-    public static void WritePng(SKSurface surface, string path)
+    /// <param name="surface">The pixels.</param>
+    /// <param name="path">The PNG file to write.</param>
+    /// <param name="zlibLevel">1 (fastest) to 9 (smallest); libpng's default 6 for charts, <see cref="PhotoCompression"/> for photos.</param>
+    public static void WritePng(SKSurface surface, string path, int zlibLevel = 6)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        using var pixels = snapshot.PeekPixels();
+        using var png = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zlibLevel));
         using var file = File.Create(path);
         png.SaveTo(file);
     }

@@ -23,7 +23,7 @@ internal sealed class EvaluateCommand : Command
     public const string FalseSheetFileName = "false.png";
     private const int MaxSheetFaces = 16;
 
-    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train");
     private readonly Option<string> data = new("--data") { Description = "A labelled CSV, Kaggle layout or image files", HelpName = "validation.csv", Required = true };
     private readonly Option<string?> sheet = new("--sheet")
     {
@@ -50,10 +50,10 @@ internal sealed class EvaluateCommand : Command
         Options.Add(faces);
         Options.Add(photoModel);
         SetAction(result => result.GetValue(faces)
-            ? RunFaces(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet), result.GetValue(photoModel))
+            ? RunFaces(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(data), result.GetValue(sheet), result.GetValue(photoModel))
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
-                : Run(result.GetRequiredValue(model), result.GetRequiredValue(data), result.GetValue(sheet)));
+                : Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(data), result.GetValue(sheet)));
     }
 
     private static int RunFaces(string modelPath, string dataPath, string? sheets, bool throughPhotoModel)

@@ -16,7 +16,7 @@ internal sealed class FacesCommand : Command
     /// <summary>The columns before the model's coordinate columns in the <c>--data</c> output.</summary>
     public const string LeadingColumns = "image,face,score,left,top,width,height";
 
-    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train (either kind)", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)", defaultName: PretrainedModelCatalog.Face68Name);
     private readonly Option<string?> image = new("--image") { Description = "Draw every face's box and keypoints on this photo", HelpName = "photo.jpg" };
     private readonly Option<string?> data = new("--data")
     {
@@ -32,7 +32,7 @@ internal sealed class FacesCommand : Command
         Options.Add(image);
         Options.Add(data);
         Options.Add(output);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetValue(image), result.GetValue(data), result.GetRequiredValue(output)));
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(image), result.GetValue(data), result.GetRequiredValue(output)));
     }
 
     private static int Run(string modelPath, string? image, string? dataPath, string output)

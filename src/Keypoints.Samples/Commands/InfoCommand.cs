@@ -17,13 +17,13 @@ internal sealed class InfoCommand : Command
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    private readonly Option<string> model = new("--model") { Description = "A model zip saved by train, or an exported .onnx", HelpName = "model.zip|model.onnx", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
 
     public InfoCommand()
         : base("info", "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) as one JSON object")
     {
         Options.Add(model);
-        SetAction(result => Run(result.GetRequiredValue(model)));
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model))));
     }
 
     private static int Run(string modelPath)

@@ -9,7 +9,7 @@ namespace Keypoints.Samples.Commands;
 /// (<see cref="KeypointPhotoModel"/>), for an application that scores it with ML.NET and ONNX Runtime alone.</summary>
 internal sealed class PhotoModelCommand : Command
 {
-    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train (either kind)", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)");
     private readonly Option<string> output = new("--out") { Description = "The ML.NET model zip to write", HelpName = "photos.zip", Required = true };
     private readonly Option<int> maxFaces = new("--max-faces") { Description = "Faces each output column holds, highest scores first", DefaultValueFactory = _ => new KeypointPhotoModelOptions().MaxFaces };
     private readonly Option<int> workingSize = new("--working-size")
@@ -25,7 +25,7 @@ internal sealed class PhotoModelCommand : Command
         Options.Add(output);
         Options.Add(maxFaces);
         Options.Add(workingSize);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(output), result.GetValue(maxFaces), result.GetValue(workingSize)));
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(output), result.GetValue(maxFaces), result.GetValue(workingSize)));
     }
 
     private static int Run(string modelPath, string output, int maxFaces, int workingSize)

@@ -11,7 +11,7 @@ internal sealed class PlotCommand : Command
     public const string LearningCurvesFileName = "learning-curves.png";
     public const string KernelsFileName = "kernels.png";
 
-    private readonly Option<string> model = new("--model") { Description = "A model zip saved by train, or an exported .onnx", HelpName = "model.zip|model.onnx", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
     private readonly Option<string> output = new("--out") { Description = "The folder to write the PNG files to (created if absent)", HelpName = "DIR", Required = true };
 
     public PlotCommand()
@@ -20,7 +20,7 @@ internal sealed class PlotCommand : Command
     {
         Options.Add(model);
         Options.Add(output);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(output)));
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(output)));
     }
 
     private static int Run(string modelPath, string output)

@@ -13,7 +13,7 @@ namespace Keypoints.Samples.Commands;
 /// <c>--data</c>, writes the predicted keypoints of every row of a CSV (Kaggle or image files) to a CSV.</summary>
 internal sealed class PredictCommand : Command
 {
-    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train");
     private readonly Option<string?> image = new("--image")
     {
         Description = "Draw the predicted points on this picture (a model trained on image files)",
@@ -35,7 +35,7 @@ internal sealed class PredictCommand : Command
         Options.Add(data);
         Options.Add(output);
         Options.Add(names);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetValue(image), result.GetValue(data),
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(image), result.GetValue(data),
             result.GetRequiredValue(output), result.GetValue(names)));
     }
 

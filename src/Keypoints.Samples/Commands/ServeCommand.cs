@@ -15,7 +15,7 @@ namespace Keypoints.Samples.Commands;
 /// saved model, until Ctrl+C.</summary>
 internal sealed class ServeCommand : Command
 {
-    private readonly Option<string> model = new("--model") { Description = "The model zip saved by train (either kind)", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)");
     private readonly Option<int> port = new("--port") { Description = "The TCP port", DefaultValueFactory = _ => 5000 };
     private readonly Option<string> host = new("--host")
     {
@@ -54,7 +54,7 @@ internal sealed class ServeCommand : Command
         Options.Add(maxSide);
         Options.Add(maxMegapixels);
         Options.Add(maxConcurrent);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetValue(host)!, result.GetValue(port), Limits(result)));
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(host)!, result.GetValue(port), Limits(result)));
     }
 
     private ServeLimits Limits(ParseResult result)

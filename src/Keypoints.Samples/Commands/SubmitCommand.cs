@@ -11,7 +11,7 @@ namespace Keypoints.Samples.Commands;
 /// <summary><c>submit</c>: predicts test.csv with a saved model and writes a Kaggle submission from IdLookupTable.csv.</summary>
 internal sealed class SubmitCommand : Command
 {
-    private readonly Option<string> model = new("--model") { Description = "A model zip trained on a Kaggle CSV", HelpName = "model.zip", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("A model zip trained on a Kaggle CSV");
     private readonly Option<string> test = new("--test") { Description = "Kaggle's test.csv (ImageId, Image)", HelpName = "test.csv", Required = true };
     private readonly Option<string> lookup = new("--lookup") { Description = "Kaggle's IdLookupTable.csv", HelpName = "IdLookupTable.csv", Required = true };
     private readonly Option<string> output = new("--out") { Description = "The submission CSV to write (RowId,Location)", HelpName = "submission.csv", Required = true };
@@ -23,7 +23,7 @@ internal sealed class SubmitCommand : Command
         Options.Add(test);
         Options.Add(lookup);
         Options.Add(output);
-        SetAction(result => Run(result.GetRequiredValue(model), result.GetRequiredValue(test), result.GetRequiredValue(lookup),
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(test), result.GetRequiredValue(lookup),
             result.GetRequiredValue(output)));
     }
 

@@ -34,10 +34,10 @@ internal sealed class TrainCommand : Command
     };
     private readonly Option<string?> from = new("--from")
     {
-        Description = "Fine-tune this saved model zip on --data, which must have the model's keypoints and image size: the network, " +
+        Description = "Fine-tune this saved model zip, or a shipped model (face68, kaggle15), on --data, which must have the model's keypoints and image size: the network, " +
             "input size, channels and test-time flip come from the model, and the learning rate defaults to a tenth of the optimizer's " +
             "(0.0001 with Adam)",
-        HelpName = "model.zip",
+        HelpName = "model.zip|face68|kaggle15",
     };
     private readonly Option<int?> inputSize = new("--input-size") { Description = "(image files) Resize each face to N x N pixels [default: 96]", HelpName = "N" };
     private readonly Option<bool> color = new("--color") { Description = "(image files) Read the images in color instead of grey" };
@@ -307,9 +307,10 @@ internal sealed class TrainCommand : Command
                 throw new UsageException($"Option {decided.Name} does not go with --from: the model decides its network, input size " +
                     "and channels, and fine-tuning starts from its weights instead of pre-training.");
         }
-        if (!File.Exists(path))
+        var file = ModelArgument.Resolve(path);
+        if (!File.Exists(file))
             throw new UsageException($"Model '{path}' (--from) does not exist.");
-        return ml.Keypoints.LoadModel(path);
+        return ml.Keypoints.LoadModel(file);
     }
 
     private static void PrintValidation(MLContext ml, ITransformer model, KeypointDataFile validation, string what)

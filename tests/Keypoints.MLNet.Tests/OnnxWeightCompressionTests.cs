@@ -108,6 +108,27 @@ public sealed class OnnxWeightCompressionTests
         Assert.Equal(model, OnnxWeightCompression.Apply(model, OnnxWeightFormat.Float32));
     }
 
+    [Theory]
+    [InlineData(OnnxWeightFormat.Float16)]
+    [InlineData(OnnxWeightFormat.Int8)]
+    public void CompressingAnInt8GraphAgain_LeavesItsScalesAlone(OnnxWeightFormat second)
+    {
+        // 256 output channels: the int8 scales, [256, 1], are as large as a weight but have one dimension above 1.
+        var builder = new OnnxGraphBuilder("wide");
+        builder.AddInput("x", -1, 2);
+        var w = builder.AddInitializer("w", Values(256 * 2, 5, 0.2f), 256, 2);
+        builder.AddNode("Gemm", ["x", w], ["y"], OnnxAttribute.Int("transB", 1));
+        builder.AddOutput("y", -1, 256);
+        var once = OnnxWeightCompression.Apply(builder.ToModelBytes(), OnnxWeightFormat.Int8);
+
+        var twice = OnnxWeightCompression.Apply(once, second);
+
+        string Initializers(byte[] model) => string.Join(", ", OnnxModelReader.Parse(model).Graph.Initializer
+            .Select(t => $"{t.Name} {(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"));
+        Assert.Equal("w.int8 Int8 [256, 2], w.scale Float [256, 1]", Initializers(once));
+        Assert.Equal(Initializers(once), Initializers(twice));
+    }
+
     /// <summary><c>y = relu(x W^T + b) V^T</c>: W [32, 64] is a weight to compress, b a bias and V [5, 32] (160 elements) too
     /// small to be worth it.</summary>
     private static byte[] Model()

@@ -87,9 +87,11 @@ internal static class OnnxWeightCompression
         return proto.ToByteArray();
     }
 
+    // At least two dimensions above 1: a kernel or a matrix, never the [C, 1, 1, 1] scales of an int8 weight, which a second
+    // export would otherwise compress again.
     private static bool IsWeight(TensorProto tensor, HashSet<string> inputs) =>
         tensor.DataType == (int)TensorProto.Types.DataType.Float
-        && tensor.Dims.Count >= 2
+        && tensor.Dims.Count(d => d > 1) >= 2
         && tensor.Dims.Aggregate(1L, (product, d) => product * d) >= MinimumElements
         && !inputs.Contains(tensor.Name);
 

@@ -24,9 +24,8 @@ namespace Keypoints.MLNet.Scoring;
 public sealed class KeypointCnnModel : IKeypointModel
 {
     private readonly MLContext mlContext;
-    private readonly Lazy<OnnxTransformer> transformer;
+    private readonly CreatedOnFirstUse<OnnxTransformer> transformer;
     private readonly byte[] graph;
-    private volatile bool disposed;
 
     internal KeypointCnnModel(MLContext mlContext, byte[] graph, KeypointModelMetadata metadata)
     {
@@ -38,17 +37,10 @@ public sealed class KeypointCnnModel : IKeypointModel
             using var stream = new MemoryStream(graph, writable: false);
             return mlContext.Transforms.ApplyOnnxModel(metadata.OutputColumnName, metadata.InputColumnName, stream)
                 .Fit(EmptyInput(mlContext, metadata));
-        });
+        }, this);
     }
 
-    private OnnxTransformer Transformer
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return transformer.Value;
-        }
-    }
+    private OnnxTransformer Transformer => transformer.Value;
 
     /// <summary>Everything the model records about itself (the record stored in its graph).</summary>
     public KeypointModelMetadata Metadata { get; }
@@ -117,8 +109,16 @@ public sealed class KeypointCnnModel : IKeypointModel
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -154,12 +154,7 @@ public sealed class KeypointCnnModel : IKeypointModel
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Transformer).Save(ctx);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        disposed = true;
-        if (transformer.IsValueCreated)
-            transformer.Value.Dispose();
-    }
+    public void Dispose() => transformer.Dispose();
 
     // ML.NET's ONNX estimator checks the input schema when it fits; an empty view with the input column is all it reads.
     private static IDataView EmptyInput(MLContext mlContext, KeypointModelMetadata metadata)

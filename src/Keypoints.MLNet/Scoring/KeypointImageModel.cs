@@ -21,25 +21,17 @@ namespace Keypoints.MLNet.Scoring;
 /// </remarks>
 public sealed class KeypointImageModel : IKeypointModel
 {
-    private readonly Lazy<TransformerChain<ITransformer>> lazyChain;
-    private volatile bool disposed;
+    private readonly CreatedOnFirstUse<TransformerChain<ITransformer>> lazyChain;
 
     private KeypointImageModel(MLContext mlContext, KeypointCnnModel network, KeypointImageFilesMetadata files)
     {
         Network = network;
         Layout = network.Metadata.Layout.WithImageSize(files.ImageWidth, files.ImageHeight);
         PredictedColumnName = files.PredictedColumn;
-        lazyChain = new(() => BuildChain(mlContext, network, files));
+        lazyChain = new(() => BuildChain(mlContext, network, files), this);
     }
 
-    private TransformerChain<ITransformer> Chain
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return lazyChain.Value;
-        }
-    }
+    private TransformerChain<ITransformer> Chain => lazyChain.Value;
 
     /// <summary>The network on the resized images; its <see cref="KeypointCnnModel.Layout"/> has the input size,
     /// its <see cref="KeypointCnnModel.History"/> the training history.</summary>
@@ -83,9 +75,7 @@ public sealed class KeypointImageModel : IKeypointModel
     /// <inheritdoc/>
     public void Dispose()
     {
-        disposed = true;
-        if (lazyChain.IsValueCreated)
-            lazyChain.Value.Dispose();
+        lazyChain.Dispose();
         Network.Dispose();
     }
 

@@ -17,7 +17,7 @@ internal sealed class ExportCommand : Command
         ["int8"] = OnnxWeightFormat.Int8,
     };
 
-    private readonly Option<string> model = new("--model") { Description = "A model zip saved by train, or an exported .onnx", HelpName = "model.zip|model.onnx", Required = true };
+    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
     private readonly Option<string> output = new("--out") { Description = "The .onnx file to write", HelpName = "model.onnx", Required = true };
     private readonly Option<string> weights = new("--weights")
     {
@@ -42,7 +42,7 @@ internal sealed class ExportCommand : Command
     private static int Run(string modelPath, string outputPath, OnnxWeightFormat format)
     {
         var ml = new MLContext();
-        using var loaded = ml.Keypoints.LoadModel(modelPath);
+        using var loaded = ml.Keypoints.LoadModel(ModelArgument.Resolve(modelPath));
         loaded.ExportOnnx(outputPath, format);
         long bytes = new FileInfo(outputPath).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -182,7 +182,8 @@ internal sealed class TrainCommand : Command
         {
             null => trainerOptions.MaxTrainingTime,
             0 => null,
-            < 0 => throw new UsageException("Option --max-minutes takes a positive number of minutes, or 0 for no budget."),
+            double minutes when minutes < 0 || !double.IsFinite(minutes) || minutes > TimeSpan.MaxValue.TotalMinutes / 2 =>
+                throw new UsageException("Option --max-minutes takes a positive number of minutes, or 0 for no budget."),
             double minutes => TimeSpan.FromMinutes(minutes),
         };
         trainerOptions.WeightDecay = options.GetValue(weightDecay) ?? trainerOptions.WeightDecay;
@@ -211,7 +212,8 @@ internal sealed class TrainCommand : Command
         if (startFrom is not null)
         {
             trainerOptions.StartFrom = startFrom;
-            trainerOptions.TestTimeFlip = startFrom.Metadata.TestTimeFlip;
+            // The model decides, unless --tta or --no-tta says otherwise.
+            trainerOptions.TestTimeFlip = options.GetValue(testTimeFlip) || (startFrom.Metadata.TestTimeFlip && !options.GetValue(noTestTimeFlip));
             size = startFrom.Metadata.Layout.ImageWidth;
             inColor = startFrom.Metadata.Channels == 3;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using Keypoints.MLNet.Onnx;
+using Keypoints.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Networks;
@@ -76,6 +77,9 @@ internal sealed class NetworkWeights
     /// <exception cref="InvalidDataException">No architecture fits; the message says, for each, the first weight that does not.</exception>
     public KeypointArchitecture FindArchitecture(NetworkInput input, int outputs, KeypointArchitecture preferred)
     {
+        // The first TorchSharp call of a fine-tuning run: where TorchSharp's native library cannot load as shipped (a notebook
+        // kernel loading it from the NuGet cache on Debian 12), the runtime loads its patched copy first.
+        TorchRuntime.EnsureInitialized();
         var reasons = new List<string>();
         var fitting = new List<KeypointArchitecture>();
         foreach (var architecture in Enum.GetValues<KeypointArchitecture>())

@@ -65,7 +65,9 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         /// <see cref="KeypointTrainingOptions.FrozenStages"/> keeps the model's weights in the stages it freezes.
         /// <see cref="KeypointTrainingOptions.LearningRate"/> defaults to a tenth of the
         /// optimizer's (0.0001 for Adam), so the first steps refine the weights rather than undo them;
-        /// <see cref="KeypointTrainingOptions.PretrainingEpochs"/> must be 0. Default <see langword="null"/>: train from scratch.</summary>
+        /// <see cref="KeypointTrainingOptions.PretrainingEpochs"/> must be 0. <see cref="KeypointTrainingOptions.TestTimeFlip"/> stays the
+        /// options' own: set it to the model's (<c>model.Metadata.TestTimeFlip</c>) to keep a shipped model's test-time flip, as
+        /// <c>keypoints train --from</c> does. Default <see langword="null"/>: train from scratch.</summary>
         public IKeypointModel? StartFrom { get; set; }
     }
 

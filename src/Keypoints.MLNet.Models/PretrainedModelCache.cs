@@ -30,10 +30,8 @@ internal static class PretrainedModelCache
     /// <exception cref="UnauthorizedAccessException">A cache folder is open to other users and cannot be made owner-only.</exception>
     public static string Extract(string name, string cacheRoot)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheRoot);
-        var canonical = Names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"No shipped model is named '{name}'; the names are {string.Join(", ", Names)}.", nameof(name));
+        var canonical = CanonicalName(name);
         var bytes = EmbeddedBytes(canonical);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         var folder = OwnerOnlyFolder(OwnerOnlyFolder(cacheRoot, "Keypoints.MLNet"), "models");
@@ -44,6 +42,19 @@ internal static class PretrainedModelCache
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
         return path;
+    }
+
+    /// <summary>The embedded bytes of the model named <paramref name="name"/> (any case).</summary>
+    /// <exception cref="ArgumentException">No shipped model has that name; the message lists the names.</exception>
+    public static byte[] Bytes(string name) => EmbeddedBytes(CanonicalName(name));
+
+    /// <summary>The name as <see cref="Names"/> spells it.</summary>
+    /// <exception cref="ArgumentException">No shipped model has that name; the message lists the names.</exception>
+    public static string CanonicalName(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No shipped model is named '{name}'; the names are {string.Join(", ", Names)}.", nameof(name));
     }
 
     private static byte[] EmbeddedBytes(string name)

@@ -52,6 +52,18 @@ public sealed class KeypointModelCatalog
         return KeypointCnnModel.Load(mlContext, path);
     }
 
+    /// <summary><see cref="LoadModel(string)"/> from the bytes of a model file already in memory (for example a resource of
+    /// an assembly), so no file is written or read.</summary>
+    /// <param name="modelBytes">The bytes of a model zip or a bare <c>.onnx</c>.</param>
+    /// <param name="source">Where the bytes came from, named in error messages.</param>
+    /// <exception cref="InvalidDataException">As <see cref="LoadModel(string)"/>.</exception>
+    public IKeypointModel LoadModel(byte[] modelBytes, string source)
+    {
+        ArgumentNullException.ThrowIfNull(modelBytes);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        return KeypointCnnModel.Load(mlContext, KeypointModelFile.Read(modelBytes, source));
+    }
+
     /// <summary>Keypoints of every face in photos: the embedded face detector finds the faces, each is framed the way the
     /// model's training faces were, scored by the model's network and mapped back to photo pixels. For example
     /// <c>using var faces = ml.Keypoints.Photos(model); var found = faces.Predict("photo.jpg");</c></summary>

@@ -169,9 +169,11 @@ public sealed class KeypointCnnModel : IKeypointModel
     /// <summary>The model in <paramref name="path"/> (a zip saved by <c>mlContext.Model.Save</c>, or a bare <c>.onnx</c>), typed.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file holds no keypoint model this version reads; one line that names the file.</exception>
-    internal static IKeypointModel Load(MLContext mlContext, string path)
+    internal static IKeypointModel Load(MLContext mlContext, string path) => Load(mlContext, KeypointModelFile.Read(path));
+
+    /// <summary>The model that <paramref name="file"/> holds, typed.</summary>
+    internal static IKeypointModel Load(MLContext mlContext, KeypointModelFile file)
     {
-        var file = KeypointModelFile.Read(path);
         var network = new KeypointCnnModel(mlContext, file.Graph, file.Metadata);
         if (file.Metadata.ImageFiles is null)
             return network;

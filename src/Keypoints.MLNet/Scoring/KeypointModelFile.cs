@@ -44,7 +44,16 @@ internal sealed class KeypointModelFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
-        var bytes = File.ReadAllBytes(path);
+        return Read(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads a model file's <paramref name="bytes"/>, which came from <paramref name="path"/> (a file, or where the
+    /// caller found them, named in every message).</summary>
+    /// <exception cref="InvalidDataException">As <see cref="Read(string)"/>.</exception>
+    public static KeypointModelFile Read(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (bytes.Length == 0)
             throw new InvalidDataException($"Model file '{path}' is empty.");
         try

@@ -33,6 +33,20 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void LoadModel_OfBytes_GivesTheSameModel_AndNamesTheSourceWhenTheyHoldNone()
+    {
+        using var temp = new TempFolder();
+        var path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
+
+        var loaded = Assert.IsType<KeypointCnnModel>(fixture.Ml.Keypoints.LoadModel(File.ReadAllBytes(path), "my resource"));
+        using (loaded)
+            AssertSameAsFitted(loaded, temp);
+
+        var error = Assert.Throws<InvalidDataException>(() => fixture.Ml.Keypoints.LoadModel([1, 2, 3], "my resource"));
+        Assert.Contains("'my resource'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithTestTimeFlip_OnALoadedModel_SwitchesAsOnTheFittedOne_AndOffAgainGivesTheOriginalGraph()
     {
         using var temp = new TempFolder();

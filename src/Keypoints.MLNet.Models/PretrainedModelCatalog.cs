@@ -27,12 +27,12 @@ public sealed class PretrainedModelCatalog
     /// <summary>The 68-point model (iBUG 300-W layout, <c>Ibug68</c>): a model trained on 96 x 96 grey face images that takes
     /// image file paths, and through <c>mlContext.Keypoints.Photos</c> or <c>PhotoModel</c> every face of a photo.
     /// Research use only (the model card says why).</summary>
-    public KeypointImageModel Face68() => Load<KeypointImageModel>(Face68Name);
+    public KeypointImageModel Face68() => keypoints.LoadModel<KeypointImageModel>(PretrainedModelCache.Bytes(Face68Name), Source(Face68Name));
 
     /// <summary>The Kaggle 15-point model (<c>Kaggle15</c>): a model of 96 x 96 grey crops, 0-255 pixel vectors in, pixel
     /// coordinates out, as trained on Kaggle's Facial Keypoints Detection CSV; photos work through
     /// <c>mlContext.Keypoints.Photos</c> as well.</summary>
-    public KeypointCnnModel Kaggle15() => Load<KeypointCnnModel>(Kaggle15Name);
+    public KeypointCnnModel Kaggle15() => keypoints.LoadModel<KeypointCnnModel>(PretrainedModelCache.Bytes(Kaggle15Name), Source(Kaggle15Name));
 
     /// <summary>The shipped model named <paramref name="name"/> (<c>face68</c> or <c>kaggle15</c>, any case).</summary>
     /// <param name="name">A name from <see cref="Names"/>.</param>
@@ -41,18 +41,10 @@ public sealed class PretrainedModelCatalog
     {
         // From the embedded bytes themselves, never through a file that could change between a check and the load.
         var canonical = PretrainedModelCache.CanonicalName(name);
-        return keypoints.LoadModel(PretrainedModelCache.Bytes(canonical), $"{canonical} (embedded in Keypoints.MLNet.Models)");
+        return keypoints.LoadModel(PretrainedModelCache.Bytes(canonical), Source(canonical));
     }
 
-    private TModel Load<TModel>(string name)
-        where TModel : class, IKeypointModel
-    {
-        var model = Load(name);
-        if (model is TModel typed)
-            return typed;
-        model.Dispose();
-        throw new InvalidDataException($"The shipped model '{name}' holds a {model.GetType().Name}, not a {typeof(TModel).Name}.");
-    }
+    private static string Source(string name) => $"{name} (embedded in Keypoints.MLNet.Models)";
 
     /// <summary>The path of the shipped model's bare <c>.onnx</c> file in the user's cache, written there first when absent or
     /// different: for tools that take a file (<c>KeypointModelInfo.Load</c>, ONNX Runtime elsewhere).</summary>

@@ -113,12 +113,22 @@ public sealed class KeypointModelCatalog
     /// <param name="path">The model file.</param>
     /// <exception cref="InvalidDataException">As <see cref="LoadModel(string)"/>, or the file holds the other kind of model.</exception>
     public TModel LoadModel<TModel>(string path)
+        where TModel : class, IKeypointModel => Typed<TModel>(LoadModel(path), path);
+
+    /// <summary><see cref="LoadModel(byte[], string)"/>, for a caller that knows the kind of model in the bytes.</summary>
+    /// <typeparam name="TModel"><see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</typeparam>
+    /// <param name="modelBytes">The bytes of a model zip or a bare <c>.onnx</c>.</param>
+    /// <param name="source">Where the bytes came from, named in error messages.</param>
+    /// <exception cref="InvalidDataException">As <see cref="LoadModel(byte[], string)"/>, or the bytes hold the other kind of model.</exception>
+    public TModel LoadModel<TModel>(byte[] modelBytes, string source)
+        where TModel : class, IKeypointModel => Typed<TModel>(LoadModel(modelBytes, source), source);
+
+    private static TModel Typed<TModel>(IKeypointModel model, string source)
         where TModel : class, IKeypointModel
     {
-        var model = LoadModel(path);
         if (model is TModel typed)
             return typed;
         model.Dispose();
-        throw new InvalidDataException($"Model file '{path}' holds a {model.GetType().Name}, not a {typeof(TModel).Name}.");
+        throw new InvalidDataException($"Model file '{source}' holds a {model.GetType().Name}, not a {typeof(TModel).Name}.");
     }
 }

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Keypoints.Samples.Commands;
 
 /// <summary>
-/// Shows training as it goes. Every epoch prints one line (train loss, validation RMSE, images/s, time left), which scripts
+/// Shows training as it goes. Every epoch prints one line (train loss, validation RMSE or "no validation", images/s, time left), which scripts
 /// and tests parse when the output is redirected; in a terminal the lines scroll above a live bar of the current phase
 /// (pre-training, the base network, each specialist) with its elapsed and remaining time.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class TrainingProgress(int maxEpochs, TimeSpan? maxTrainingTime,
         if (value.Specialist is { } group)
         {
             Write(string.Create(CultureInfo.InvariantCulture,
-                $"specialist {group} epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
+                $"specialist {group} epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  {Validation(value.ValidationRmse)}  " +
                 $"{value.ImagesPerSecond,6:F0} images/s{(value.IsBest ? "  *" : "")}"));
             Advance($"specialist {group}", string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch} of at most {specialistMaxEpochs}"),
                 (double)value.Epoch / specialistMaxEpochs);
@@ -77,13 +77,17 @@ internal sealed class TrainingProgress(int maxEpochs, TimeSpan? maxTrainingTime,
             done = Math.Max(done, value.Elapsed / budget);
         }
         Write(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  validation RMSE {value.ValidationRmse:F3} px  " +
+            $"epoch {value.Epoch,4}  train loss {value.TrainLoss:F6}  {Validation(value.ValidationRmse)}  " +
             $"{value.ImagesPerSecond,6:F0} images/s  ETA {TimeSpan.FromSeconds(left):hh\\:mm\\:ss}{(value.IsBest ? "  *" : "")}"));
         if (value.IsBest)
             bestRmse = value.ValidationRmse;
         Advance("training", string.Create(CultureInfo.InvariantCulture,
             $"epoch {value.Epoch} of at most {maxEpochs}{(double.IsNaN(bestRmse) ? "" : $", best {bestRmse:F3} px")}"), done);
     }
+
+    /// <summary>The validation column of an epoch line: the RMSE, or "no validation" for a run without validation data.</summary>
+    private static string Validation(double rmse) =>
+        double.IsNaN(rmse) ? "no validation" : string.Create(CultureInfo.InvariantCulture, $"validation RMSE {rmse:F3} px");
 
     /// <inheritdoc/>
     public void Report(PretrainingReport value)

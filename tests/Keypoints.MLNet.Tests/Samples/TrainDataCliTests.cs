@@ -28,6 +28,8 @@ public sealed class TrainDataCliTests
 
         Assert.True(trained.ExitCode == 0, trained.StandardOutput + trained.StandardError);
         Assert.Contains($"training Mlp with Adam on {first} + {second} without validation", trained.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"epoch\s+1\s+train loss \d+\.\d+\s+no validation\s+\d+ images/s", trained.StandardOutput);
+        Assert.DoesNotContain("NaN", trained.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
 
         var images = Images.ImageFiles.WriteCsv(folder, "images.csv", "validation", 3);

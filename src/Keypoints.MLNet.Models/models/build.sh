@@ -11,7 +11,8 @@
 #     the run never saw); the epoch with the best validation RMSE is kept;
 #   - the shipped run, the same command on the training and validation files together, without validation; the last
 #     epoch is kept. Its output is exported with int8 weights into this folder.
-# About 40 minutes per run on 2 quiet CPU cores; --shipped-only skips the card runs. The runs are seeded; another thread
+# About 20 to 30 minutes per run at two threads on 2 quiet CPU cores (PROVENANCE.md gives each run's time); --shipped-only
+# skips the card runs. The runs are seeded; another thread
 # count or CPU may change the last digits.
 set -euo pipefail
 data=${KEYPOINTS_DATA:-../shared/data}
@@ -20,11 +21,12 @@ card=true
 for argument in "$@"; do
   case $argument in
     --shipped-only) card=false ;;
+    -*) echo "build.sh: unknown option $argument (usage: build.sh [WORK_DIR] [--shipped-only])" >&2; exit 2 ;;
     *) work=$argument ;;
   esac
 done
 models=$(dirname "$0")
-mkdir -p "$work"
+mkdir -p -- "$work"
 keypoints() { dotnet run -c Release --project src/Keypoints.Samples -- "$@"; }
 
 # name, data folder, training file, epochs

@@ -109,27 +109,14 @@ internal static class LibTorchSharpPreloader
             .FirstOrDefault(File.Exists);
     }
 
-    // One copy per content of the shipped file, in the user's own cache folder (created owner-only: a shared temp folder
-    // would let another local user plant a library this process then loads), written through a rename so that concurrent
-    // processes never load a half-written file. An existing copy is loaded only if its bytes are the weakened ones.
+    // One copy per content of the shipped file, in the user's own cache folder (UserCacheFile: owner-only, written through a
+    // rename, loaded only if its bytes are the weakened ones).
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string WeakenedCopy(string shipped)
     {
         var bytes = File.ReadAllBytes(shipped);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         Weaken(bytes);
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        var root = Directory.CreateDirectory(Path.Combine(cache, "Keypoints.MLNet"), OwnerOnly).FullName;
-        var folder = Directory.CreateDirectory(Path.Combine(root, "libtorchsharp-" + hash), OwnerOnly).FullName;
-        var copy = Path.Combine(folder, FileName);
-        if (File.Exists(copy) && File.ReadAllBytes(copy).AsSpan().SequenceEqual(bytes))
-            return copy;
-        var temp = copy + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, copy, overwrite: true);
-        return copy;
+        return UserCacheFile.Write(UserCacheFile.DefaultRoot(), "libtorchsharp-" + hash, FileName, bytes);
     }
 }

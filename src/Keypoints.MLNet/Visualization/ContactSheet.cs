@@ -32,7 +32,7 @@ public static class ContactSheet
         var canvas = surface.Canvas;
         using var titlePaint = TextPaint.Create(15, SKColors.White);
         using var captionPaint = TextPaint.Create(12, SKColors.White);
-        canvas.DrawText(TextPaint.Fit(titlePaint, title, (columns * cellWidth) - Gap), Gap, 17, titlePaint);
+        titlePaint.Draw(canvas, titlePaint.Fit(title, (columns * cellWidth) - Gap), Gap, 17);
         for (int i = 0; i < faces.Count; i++)
         {
             var face = faces[i];
@@ -43,15 +43,16 @@ public static class ContactSheet
             float scale = Math.Min(TileSide / region.Width, TileSide / region.Height);
             float width = region.Width * scale, height = region.Height * scale;
             var target = SKRect.Create(left + ((TileSide - width) / 2), top + ((TileSide - height) / 2), width, height);
-            using var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
+            using var paint = new SKPaint { IsAntialias = true };
             canvas.Save();
             canvas.ClipRect(target);
-            canvas.DrawBitmap(image, region, target, paint);
+            using var sharp = SKImage.FromBitmap(image);
+            canvas.DrawImage(sharp, region, target, KeypointOverlay.HighQuality, paint);
             // Points are drawn in the region's pixels: shifted by its corner, scaled by its size.
             KeypointOverlay.Draw(canvas, target, (int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height),
                 Shift(face.Predicted, region), face.Truth is null ? null : Shift(face.Truth, region));
             canvas.Restore();
-            canvas.DrawText(TextPaint.Fit(captionPaint, face.Caption, TileSide), left, top + TileSide + 15, captionPaint);
+            captionPaint.Draw(canvas, captionPaint.Fit(face.Caption, TileSide), left, top + TileSide + 15);
         }
         SkiaImageFile.WritePng(surface, output);
     }

@@ -40,8 +40,8 @@ public static class KernelGrid
         using var text = TextPaint.Create(14, SKColors.Black, SKTextAlign.Center);
         using var fill = new SKPaint { IsAntialias = false };
         using var frame = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-        canvas.DrawText(TextPaint.Fit(titlePaint, title, width - Gap), width / 2f, 24, titlePaint);
-        canvas.DrawText("each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44, text);
+        titlePaint.Draw(canvas, titlePaint.Fit(title, width - Gap), width / 2f, 24);
+        text.Draw(canvas, "each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44);
 
         float cellSide = (float)TilePixels / Math.Max(kernels.Height, kernels.Width);
         for (int tile = 0; tile < tiles; tile++)
@@ -63,7 +63,7 @@ public static class KernelGrid
             }
             canvas.DrawRect(left - 0.5f, top - 0.5f, (kernels.Width * cellSide) + 1, (kernels.Height * cellSide) + 1, frame);
             var label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
-            canvas.DrawText(label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3, text);
+            text.Draw(canvas, label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3);
         }
         SkiaImageFile.WritePng(surface, path);
     }

@@ -20,6 +20,10 @@ public static class KeypointOverlay
     /// (the median nearest-neighbour distance), within <see cref="MaximumSide"/>.</summary>
     private const float NamedSpacing = 24f;
 
+    /// <summary>The resampling of faces drawn larger or smaller than their pixels: bicubic (Mitchell), what SkiaSharp 2's
+    /// <c>SKFilterQuality.High</c> did.</summary>
+    internal static readonly SKSamplingOptions HighQuality = new(SKCubicResampler.Mitchell);
+
     private static readonly SKColor PredictedColor = new(255, 40, 40);
     private static readonly SKColor TruthColor = new(40, 230, 60);
     private static readonly SKColor NameColor = SKColors.Yellow;
@@ -70,15 +74,15 @@ public static class KeypointOverlay
     {
         using var text = TextPaint.Create(Math.Clamp(radius * 3.5f, 9f, 14f), NameColor);
         using var leader = new SKPaint { Color = NameColor.WithAlpha(160), StrokeWidth = 1, IsAntialias = true };
-        var metrics = text.FontMetrics;
+        var metrics = text.Metrics;
         var placer = new LabelPlacer(target, points, radius);
         for (int k = 0; k < points.Length && k < names.Count; k++)
         {
-            var size = new SKSize(text.MeasureText(names[k]), metrics.Descent - metrics.Ascent);
+            var size = new SKSize(text.Measure(names[k]), metrics.Descent - metrics.Ascent);
             var (box, moved) = placer.Place(points[k], size, radius * 1.5f);
             if (moved)
                 canvas.DrawLine(points[k], new SKPoint(Math.Clamp(points[k].X, box.Left, box.Right), Math.Clamp(points[k].Y, box.Top, box.Bottom)), leader);
-            canvas.DrawText(names[k], box.Left, box.Top - metrics.Ascent, text);
+            text.Draw(canvas, names[k], box.Left, box.Top - metrics.Ascent);
         }
     }
 
@@ -112,8 +116,9 @@ public static class KeypointOverlay
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(image);
-        using var sampling = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
-        canvas.DrawBitmap(image, target, sampling);
+        using var paint = new SKPaint { IsAntialias = true };
+        using var pixels = SKImage.FromBitmap(image);
+        canvas.DrawImage(pixels, target, HighQuality, paint);
     }
 
     /// <summary>Writes the image at <paramref name="imagePath"/> with its keypoints drawn as a PNG at

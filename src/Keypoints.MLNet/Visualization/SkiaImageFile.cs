@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Visualization;
 
-/// <summary>Reads images and writes PNG files with SkiaSharp 2.88, the version ML.NET ImageAnalytics loads images with.</summary>
+/// <summary>Reads images and writes PNG files with SkiaSharp, the version ML.NET's ImageAnalytics loads images with (3.x for ML.NET 6).</summary>
 internal static class SkiaImageFile
 {
     /// <summary>Decodes the image at <paramref name="path"/>.</summary>
@@ -37,7 +37,8 @@ internal static class SkiaImageFile
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var snapshot = surface.Snapshot();
         using var pixels = snapshot.PeekPixels();
-        using var png = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zlibLevel));
+        using var png = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zlibLevel))
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode the {pixels.Width}x{pixels.Height} picture as PNG.");
         using var file = File.Create(path);
         png.SaveTo(file);
     }

@@ -25,7 +25,7 @@ public sealed class ImageFileSizeGraphTests
     {
         using var bitmap = Bitmap();
         using var pixmap = bitmap.PeekPixels();
-        using var data = pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100));
+        using var data = pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100))!;
         Assert.Equal((Width, Height), ReadSize(data.ToArray()));
     }
 

@@ -16,15 +16,9 @@ public sealed class ModelsPackageTests(ITestOutputHelper output)
     [Fact]
     public void Package_HoldsBothModels_TheCardAndTheProvenance_DependsOnTheLibrary_AndStaysUnder60MB()
     {
-        var version = "0.1.0-models.g" + Guid.NewGuid().ToString("N");
-        using var temp = new TempFolder();
-        var result = ProcessRunner.Run("dotnet",
-            ["pack", Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet.Models", "Keypoints.MLNet.Models.csproj"),
-             "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", temp.Folder,
-             $"-p:PackageVersion={version}", $"-p:NuspecOutputPath={temp.File("nuspec")}{Path.DirectorySeparatorChar}"],
-            TimeSpan.FromMinutes(15), SharedData.RepositoryRoot);
-        var package = temp.File($"Keypoints.MLNet.Models.{version}.nupkg");
-        Assert.True(result.ExitCode == 0 && File.Exists(package), result.StandardOutput + result.StandardError);
+        using var feed = new LocalFeed("0.1.0-models");
+        var package = feed.Pack("Keypoints.MLNet.Models");
+        var version = feed.Version;
         long size = new FileInfo(package).Length;
         output.WriteLine($"{Path.GetFileName(package)}: {size / 1024} KiB");
 

@@ -9,7 +9,7 @@
 // (FaceKeypointsPredictor: decode, detect, frame and crop, keypoint network, map back) on the CSV's distinct images with
 // model M, one thread and two threads on the same predictor (ONNX Runtime at one intra-op thread per session), each
 // against decoding the same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per stage.
-// -- --serve --model M [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples.dll] [--scenes ../shared/data/photos/scenes]
+// -- --serve --model M [--cli src/Keypoints.Cli/bin/Release/net10.0/Keypoints.Cli.dll] [--scenes ../shared/data/photos/scenes]
 // [--clients 8] [--seconds 60] [--max-seconds 300] [--requests 10000]: instead, load on `keypoints serve` over loopback (ServeLoad):
 // the CLI's server as a child process, clients posting the scene photos, good only until --seconds and --requests, then 1 in 10 bad for
 // --seconds; requests/s, p50/p99 latency, errors, the server's resident memory every 1,000 requests. Build the CLI first.
@@ -18,14 +18,14 @@
 // -- --weights M VALIDATION.csv: instead, model M exported with float32, float16 and int8 weights (WeightFormats): for each,
 // file size, load time, RMSE and NME on the labelled CSV (as `keypoints evaluate`), crops per second through ML.NET, ratios
 // against float32.
-// -- --cold-start [--model face68] [--image samples/astronaut-640x480.jpg] [--cli src/Keypoints.Samples/bin/Release/net10.0/Keypoints.Samples]
+// -- --cold-start [--model face68] [--image samples/astronaut-640x480.jpg] [--cli src/Keypoints.Cli/bin/Release/net10.0/Keypoints.Cli]
 // [--runs 10]: instead, `keypoints faces --model M --image I --out overlay.png` as a fresh process against the face detector
 // alone as a fresh process (this program with --detect-once I) and against `keypoints --version` (ColdStart). Build the CLI first.
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Runtime;
@@ -52,7 +52,7 @@ if (args.Contains("--serve"))
         Console.Error.WriteLine("error: --serve needs --model MODEL (a keypoint model zip).");
         return 1;
     }
-    var cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples.dll");
+    var cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Cli", "bin", "Release", "net10.0", "Keypoints.Cli.dll");
     var scenes = Argument("--scenes") ?? Path.Combine("..", "shared", "data", "photos", "scenes");
     return ServeLoad.Run(cli, serveModel, scenes, int.Parse(Argument("--clients") ?? "8", CultureInfo.InvariantCulture),
         int.Parse(Argument("--seconds") ?? "60", CultureInfo.InvariantCulture), int.Parse(Argument("--max-seconds") ?? "300", CultureInfo.InvariantCulture),
@@ -80,7 +80,7 @@ if (Argument("--detect-once") is { } detectImage)
     return ColdStart.DetectOnce(detectImage);
 if (args.Contains("--cold-start"))
 {
-    return ColdStart.Run(Argument("--cli") ?? Path.Combine("src", "Keypoints.Samples", "bin", "Release", "net10.0", "Keypoints.Samples"),
+    return ColdStart.Run(Argument("--cli") ?? Path.Combine("src", "Keypoints.Cli", "bin", "Release", "net10.0", "Keypoints.Cli"),
         Argument("--model") ?? "face68", Argument("--image") ?? Path.Combine("samples", "astronaut-640x480.jpg"),
         int.Parse(Argument("--runs") ?? "10", CultureInfo.InvariantCulture));
 }

@@ -1,4 +1,4 @@
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;

@@ -15,7 +15,7 @@ internal static class PretrainedModelCache
     private const string ResourcePrefix = "Keypoints.MLNet.Models.";
 
     /// <summary>The shipped models' names, in the order the model card lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PretrainedModelCatalog.Face68Name, PretrainedModelCatalog.Kaggle15Name];
+    public static IReadOnlyList<string> Names { get; } = [PretrainedModelsCatalog.Face68Name, PretrainedModelsCatalog.Kaggle15Name];
 
     /// <summary>The path of the model named <paramref name="name"/> in the user's cache, written first when needed.</summary>
     /// <exception cref="ArgumentException">No shipped model has that name; the message lists the names.</exception>

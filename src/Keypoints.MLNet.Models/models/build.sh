@@ -27,7 +27,7 @@ for argument in "$@"; do
 done
 models=$(dirname "$0")
 mkdir -p -- "$work"
-keypoints() { dotnet run -c Release --project src/Keypoints.Samples -- "$@"; }
+keypoints() { dotnet run -c Release --project src/Keypoints.Cli -- "$@"; }
 
 # name, data folder, training file, epochs
 build() {

@@ -63,11 +63,11 @@ public sealed partial class LayeringTests
             {
                 private static readonly string Name = "Data.Keypoints is a string, not a reference";
                 public static object Y() => Keypoints.MLNet.Export.KeypointGraphExporter.Export(null!, null!);
-                public static object Z() => new KeypointsCatalog();
+                public static object Z() => new KeypointsCatalogExtensions();
             }
             """;
 
-        var used = UsedFolders(code, folders, new HashSet<string>(StringComparer.Ordinal) { "KeypointsCatalog" });
+        var used = UsedFolders(code, folders, new HashSet<string>(StringComparer.Ordinal) { "KeypointsCatalogExtensions" });
 
         Assert.Equal(new[] { RootFolder, "Export", "Scoring", "Training" }, used.Order(StringComparer.Ordinal));
     }

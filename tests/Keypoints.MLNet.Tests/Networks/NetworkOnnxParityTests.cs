@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;

@@ -3,7 +3,7 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;

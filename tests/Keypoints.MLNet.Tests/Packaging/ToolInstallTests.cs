@@ -31,7 +31,7 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
             $"-p:NuspecOutputPath={temp.File("nuspec")}{Path.DirectorySeparatorChar}");
         // The tool's platform package needs a build for this platform (bin/<configuration>/net10.0/<rid>/), which the
         // test run has not made; only this platform's package is packed.
-        Dotnet(root, "pack", Path.Combine(root, "src", "Keypoints.Samples", "Keypoints.Samples.csproj"), "-c", ProcessRunner.Configuration,
+        Dotnet(root, "pack", Path.Combine(root, "src", "Keypoints.Cli", "Keypoints.Cli.csproj"), "-c", ProcessRunner.Configuration,
             "--disable-build-servers", "-o", feed, $"-p:PackageVersion={version}",
             $"-p:ToolPackageRuntimeIdentifiers={RuntimeInformation.RuntimeIdentifier}",
             $"-p:NuspecOutputPath={temp.File("tool-nuspec")}{Path.DirectorySeparatorChar}");

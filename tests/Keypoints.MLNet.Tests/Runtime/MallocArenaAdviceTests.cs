@@ -1,6 +1,6 @@
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

@@ -1,6 +1,7 @@
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

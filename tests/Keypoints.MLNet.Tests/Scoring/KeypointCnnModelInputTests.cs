@@ -1,5 +1,5 @@
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Scoring;

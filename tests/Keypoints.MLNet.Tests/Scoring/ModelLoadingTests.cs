@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Tests.Onnx;
 using System.IO.Compression;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;

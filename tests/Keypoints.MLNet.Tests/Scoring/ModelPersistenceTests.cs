@@ -58,7 +58,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         try
         {
             var model = Path.Combine(folder.FullName, "model.zip");
-            var cli = ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples");
+            var cli = ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli");
             var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", SmallFaces.ValidationCsv, "--arch", "convnet3", "--epochs", "1", "--seed", "5", "--out", model],
                 TimeSpan.FromMinutes(5));
             Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);

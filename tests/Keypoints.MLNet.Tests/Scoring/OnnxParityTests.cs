@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Training;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

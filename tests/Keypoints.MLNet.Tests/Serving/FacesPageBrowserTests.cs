@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Keypoints.MLNet.Tests.Samples;
-using Keypoints.Samples.Serving;
+using Keypoints.MLNet.Tests.Cli;
+using Keypoints.Cli.Serving;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

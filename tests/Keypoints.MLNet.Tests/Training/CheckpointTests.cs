@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Tests.Samples;
+using Keypoints.MLNet.Tests.Cli;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -129,7 +129,7 @@ public sealed class CheckpointTests : IDisposable
         File.WriteAllLines(csv, File.ReadLines(SmallFaces.TrainingCsv).Take(301));
         var model = Path.Combine(folder.FullName, "model.zip");
         var checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
-        string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Samples", "Keypoints.Samples"), "train", "--data", csv,
+        string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), "train", "--data", csv,
             "--arch", "convnet3", "--no-augment", "--no-tta", "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"),
             "--out", model];
 

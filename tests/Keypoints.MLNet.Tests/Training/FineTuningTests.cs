@@ -4,7 +4,7 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Keypoints.MLNet.Tests.Networks;
 using Keypoints.MLNet.Tests.Scoring;

@@ -3,7 +3,7 @@ using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Tests.Scoring;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

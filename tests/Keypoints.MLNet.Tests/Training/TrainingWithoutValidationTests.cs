@@ -1,5 +1,5 @@
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Trainers;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

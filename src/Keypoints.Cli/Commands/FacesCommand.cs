@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Keypoints.MLNet;
+using Keypoints.MLNet.Photos;
+using Keypoints.MLNet.Visualization;
+using Microsoft.ML;
+
+namespace Keypoints.Cli.Commands;
+
+/// <summary><c>faces</c>: finds every face in photos and predicts its keypoints with a saved model. With <c>--image</c> it
+/// draws the boxes and points on the photo (PNG); with <c>--data</c> it writes one CSV row per face.</summary>
+internal sealed class FacesCommand : Command
+{
+    /// <summary>The columns before the model's coordinate columns in the <c>--data</c> output.</summary>
+    public const string LeadingColumns = "image,face,score,left,top,width,height";
+
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)", defaultName: PretrainedModelsCatalog.Face68Name);
+    private readonly Option<string?> image = new("--image") { Description = "Draw every face's box and keypoints on this photo", HelpName = "photo.jpg" };
+    private readonly Option<string?> data = new("--data")
+    {
+        Description = "A CSV whose first column 'image' names photos relative to it (repeated paths are scored once); write one row per face to --out",
+        HelpName = "images.csv",
+    };
+    private readonly Option<string> output = new("--out") { Description = "The PNG (with --image) or CSV (with --data) to write", HelpName = "overlay.png|faces.csv", Required = true };
+
+    public FacesCommand()
+        : base("faces", "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV for many (--data)")
+    {
+        Options.Add(model);
+        Options.Add(image);
+        Options.Add(data);
+        Options.Add(output);
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(image), result.GetValue(data), result.GetRequiredValue(output)));
+    }
+
+    private static int Run(string modelPath, string? image, string? dataPath, string output)
+    {
+        if ((image is null) == (dataPath is null))
+            throw new UsageException("faces needs exactly one of --image photo.jpg or --data images.csv.");
+        var ml = new MLContext();
+        using var keypointModel = ml.Keypoints.LoadModel(modelPath);
+        using var faces = ml.Keypoints.Photos(keypointModel);
+        if (image is not null)
+        {
+            var found = faces.Predict(image);
+            KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
+            Console.WriteLine($"wrote {output}: {found.Count} faces on {image}");
+            return 0;
+        }
+        var photos = PhotoCsv.Load(dataPath!);
+        var c = CultureInfo.InvariantCulture;
+        var csv = new StringBuilder();
+        csv.Append(LeadingColumns).Append(',').AppendJoin(',', keypointModel.Layout.CoordinateNames).Append('\n');
+        int total = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var photo in photos.Images)
+        {
+            var found = faces.Predict(photos.FullPath(photo));
+            for (int f = 0; f < found.Count; f++)
+            {
+                var face = found[f];
+                csv.Append(photo).Append(',').Append(f.ToString(c))
+                    .Append(',').Append(face.Score.ToString("0.####", c))
+                    .Append(',').Append(face.Box.Left.ToString("0.##", c)).Append(',').Append(face.Box.Top.ToString("0.##", c))
+                    .Append(',').Append(face.Box.Width.ToString("0.##", c)).Append(',').Append(face.Box.Height.ToString("0.##", c));
+                foreach (var value in face.Keypoints)
+                    csv.Append(',').Append(value.ToString("0.##", c));
+                csv.Append('\n');
+            }
+            total += found.Count;
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        File.WriteAllText(output, csv.ToString());
+        Console.WriteLine(string.Create(c, $"wrote {output}: {total} faces in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one photo at a time)"));
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Net;
+using Keypoints.MLNet;
+using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Photos;
+using Keypoints.Cli.Serving;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.ML;
+
+namespace Keypoints.Cli.Commands;
+
+/// <summary><c>serve</c>: a web server (<see cref="FaceServer"/>) that finds every face's keypoints in posted photos with a
+/// saved model, until Ctrl+C.</summary>
+internal sealed class ServeCommand : Command
+{
+    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)");
+    private readonly Option<int> port = new("--port") { Description = "The TCP port", DefaultValueFactory = _ => 5000 };
+    private readonly Option<string> host = new("--host")
+    {
+        Description = "The IP address to listen on; 127.0.0.1 serves this machine only, 0.0.0.0 every network",
+        DefaultValueFactory = _ => "127.0.0.1",
+    };
+    private readonly Option<double> maxBodyMegabytes = new("--max-body-mb")
+    {
+        Description = "The largest photo upload in MiB",
+        DefaultValueFactory = _ => ServeLimits.Default.MaxBodyBytes / (double)(1 << 20),
+    };
+    private readonly Option<int> maxSide = new("--max-side")
+    {
+        Description = "The largest photo width or height in pixels",
+        DefaultValueFactory = _ => ServeLimits.Default.MaxImageSide,
+    };
+    private readonly Option<double> maxMegapixels = new("--max-megapixels")
+    {
+        Description = "The largest photo in millions of pixels",
+        DefaultValueFactory = _ => ServeLimits.Default.MaxImagePixels / 1e6,
+    };
+
+    private readonly Option<int> maxConcurrent = new("--max-concurrent")
+    {
+        Description = "How many uploads decode and score at once; the others wait up to 30 s for a turn, then get a 503",
+        DefaultValueFactory = _ => ServeLimits.Default.MaxConcurrentScoring,
+    };
+
+    public ServeCommand()
+        : base("serve", "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints as JSON; GET / is a page that draws them; GET /health")
+    {
+        Options.Add(model);
+        Options.Add(port);
+        Options.Add(host);
+        Options.Add(maxBodyMegabytes);
+        Options.Add(maxSide);
+        Options.Add(maxMegapixels);
+        Options.Add(maxConcurrent);
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(host)!, result.GetValue(port), Limits(result)));
+    }
+
+    private ServeLimits Limits(ParseResult result)
+    {
+        double body = result.GetValue(maxBodyMegabytes), megapixels = result.GetValue(maxMegapixels);
+        int side = result.GetValue(maxSide), concurrent = result.GetValue(maxConcurrent);
+        if (body <= 0 || side < 1 || megapixels <= 0 || concurrent < 1)
+            throw new UsageException("--max-body-mb, --max-side, --max-megapixels and --max-concurrent must be positive.");
+        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6)) { MaxConcurrentScoring = concurrent };
+    }
+
+    private static int Run(string modelPath, string host, int port, ServeLimits limits)
+    {
+        if (!IPAddress.TryParse(host, out var address))
+            throw new UsageException($"--host '{host}' is not an IP address (for example 127.0.0.1 or 0.0.0.0).");
+        if (port is < 0 or > 65535)
+            throw new UsageException($"--port {port} is not a TCP port (0 to 65535).");
+        var ml = new MLContext();
+        using var keypointModel = ml.Keypoints.LoadModel(modelPath);
+        // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other requests'.
+        using var faces = ml.Keypoints.Photos(keypointModel,
+            new PhotoKeypointsOptions { Detector = new FaceDetectorOptions { IntraOpThreads = 1 }, NetworkIntraOpThreads = 1 });
+        using var app = FaceServer.Create(faces, keypointModel.Layout.Name, limits, address, port);
+        app.Start();
+        Console.WriteLine($"serving {modelPath} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at {string.Join(", ", app.Urls)}; Ctrl+C stops");
+        app.WaitForShutdown();
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Keypoints.MLNet;
+using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Keypoints.Cli.Commands;
+
+/// <summary><c>submit</c>: predicts test.csv with a saved model and writes a Kaggle submission from IdLookupTable.csv.</summary>
+internal sealed class SubmitCommand : Command
+{
+    private readonly Option<string> model = ModelArgument.Create("A model zip trained on a Kaggle CSV");
+    private readonly Option<string> test = new("--test") { Description = "Kaggle's test.csv (ImageId, Image)", HelpName = "test.csv", Required = true };
+    private readonly Option<string> lookup = new("--lookup") { Description = "Kaggle's IdLookupTable.csv", HelpName = "IdLookupTable.csv", Required = true };
+    private readonly Option<string> output = new("--out") { Description = "The submission CSV to write (RowId,Location)", HelpName = "submission.csv", Required = true };
+
+    public SubmitCommand()
+        : base("submit", "Predict Kaggle's test.csv with a saved model and write a submission from IdLookupTable.csv")
+    {
+        Options.Add(model);
+        Options.Add(test);
+        Options.Add(lookup);
+        Options.Add(output);
+        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(test), result.GetRequiredValue(lookup),
+            result.GetRequiredValue(output)));
+    }
+
+    private static int Run(string modelPath, string testPath, string lookupPath, string output)
+    {
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
+
+        var ml = new MLContext();
+        var lookup = IdLookupTable.Load(lookupPath);
+        var test = ml.Data.Keypoints.LoadFkdTestCsv(testPath);
+        using var model = ml.Keypoints.LoadModel<KeypointCnnModel>(modelPath);
+        var scored = model.Transform(test);
+        var predictions = new Dictionary<int, float[]>();
+        using (var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is FkdCsv.ImageIdColumnName or "PredictedKeypoints")))
+        {
+            var getId = cursor.GetGetter<int>(scored.Schema[FkdCsv.ImageIdColumnName]);
+            var getPrediction = cursor.GetGetter<VBuffer<float>>(scored.Schema["PredictedKeypoints"]);
+            int id = 0;
+            VBuffer<float> prediction = default;
+            while (cursor.MoveNext())
+            {
+                getId(ref id);
+                getPrediction(ref prediction);
+                predictions[id] = prediction.DenseValues().ToArray();
+            }
+        }
+        FkdSubmission.Write(output, lookup, predictions, KeypointLayout.Kaggle15);
+        Console.WriteLine($"wrote {output}: {lookup.Entries.Count} locations for {predictions.Count} images");
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+namespace Keypoints.MLNet.Tests.Cli;
+
+/// <summary>The README's "First minute": its first command, run as written (the built CLI standing for <c>dotnet run</c>),
+/// prints the line that the README shows and writes the overlay.</summary>
+[Trait("Category", "Integration")]
+public sealed class FirstMinuteTests
+{
+    private const string DotnetRun = "dotnet run -c Release --project src/Keypoints.Cli -- ";
+
+    [Fact]
+    public void FirstCommand_PrintsWhatTheReadmeShows_AndWritesTheOverlay()
+    {
+        var (command, printed) = ReadmeFirstMinute();
+        Assert.StartsWith(DotnetRun, command, StringComparison.Ordinal);
+        var arguments = command[DotnetRun.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        using var folder = new TempFolder();
+        int output = Array.IndexOf(arguments, "--out") + 1;
+        var overlay = arguments[output];
+        // The repository's root is the working folder, as in the README; the overlay goes to a temporary folder instead.
+        arguments[output] = folder.File(overlay);
+
+        var result = ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), .. arguments],
+            TimeSpan.FromMinutes(5), SharedData.RepositoryRoot);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Equal(printed.Replace(overlay, folder.File(overlay), StringComparison.Ordinal), result.StandardOutput.Trim());
+        Assert.True(new FileInfo(folder.File(overlay)).Length > 0);
+    }
+
+    /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block after it.</summary>
+    private static (string Command, string Printed) ReadmeFirstMinute()
+    {
+        var lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
+        int heading = Array.FindIndex(lines, l => l.TrimEnd() == "## First minute");
+        Assert.True(heading >= 0, "README.md has no '## First minute' heading");
+        int commands = Array.FindIndex(lines, heading, l => l.TrimEnd() == "```bash");
+        int end = Array.FindIndex(lines, commands + 1, l => l.TrimEnd() == "```");
+        int printed = Array.FindIndex(lines, end + 1, l => l.TrimEnd() == "```");
+        Assert.True(commands >= 0 && end >= 0 && printed >= 0, "README.md's First minute lacks its command block or its output block");
+        return (lines[commands + 1].Trim(), lines[printed + 1].Trim());
+    }
+}

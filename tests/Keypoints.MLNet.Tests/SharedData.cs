@@ -20,10 +20,14 @@ internal static class SharedData
     /// <summary>The repository root (the folder holding Keypoints.sln).</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>Where the data folder is looked for: <c>KEYPOINTS_DATA</c>, else <c>../shared/data</c> beside the
+    /// repository.</summary>
+    public static string ExpectedFolder => Environment.GetEnvironmentVariable("KEYPOINTS_DATA")
+        ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "data"));
+
     private static string Find()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("KEYPOINTS_DATA");
-        var folder = fromEnvironment ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "data"));
+        var folder = ExpectedFolder;
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException(
                 $"The face data folder '{folder}' does not exist. Tests read the shared data set from ../shared/data beside the repository, " +

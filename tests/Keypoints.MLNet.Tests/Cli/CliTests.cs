@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -8,14 +9,14 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")]
 public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Train_PrintsOneLinePerEpoch_AndSavesTheModel()
     {
         Assert.Matches(@"epoch\s+40\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d", fixture.TrainOutput);
         Assert.True(new FileInfo(fixture.ModelPath).Length > 100_000);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Evaluate_PrintsRmseAndNmeLines_ThenEveryKeypoint()
     {
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", SmallFaces.ValidationCsv);
@@ -30,7 +31,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
             Assert.Contains(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Info_PrintsOneJsonObject_WithTheModelsMetadata()
     {
         var result = Cli.Run("info", "--model", fixture.ModelPath);
@@ -57,7 +58,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.False(string.IsNullOrEmpty(info.GetProperty("libraryVersion").GetString()));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Submit_WritesOneLocationPerLookupRow()
     {
         var output = Path.Combine(fixture.Folder, "submission.csv");
@@ -70,7 +71,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture), 0, 96));
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("evaluate", "--model", "/nonexistent/model.zip", "--data", "x.csv")]
     [InlineData("train", "--data", "/nonexistent/training.csv", "--out", "/tmp/never.zip")]
     [InlineData("train", "--arch", "vgg")]
@@ -87,7 +88,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("evaluate", "empty", "is empty")]
     [InlineData("evaluate", "text", "is neither a model zip nor an ONNX model")]
     [InlineData("predict", "truncated", "cannot be read as one")]
@@ -123,7 +124,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Train_WithoutDataOrSharedFolder_SaysWhatToDownloadAndWhere()
     {
         var empty = Directory.CreateTempSubdirectory("keypoints-no-data-");
@@ -141,7 +142,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Train_NamesFileLineAndColumn_ForAMalformedCsv()
     {
         var bad = Path.Combine(fixture.Folder, "bad.csv");

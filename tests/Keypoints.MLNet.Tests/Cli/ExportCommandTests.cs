@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -7,7 +8,7 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")]
 public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("float32", 0.95, 1.0)]
     [InlineData("float16", 0.4, 0.55)]
     [InlineData("int8", 0.2, 0.3)]
@@ -31,7 +32,7 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
         Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Export_ExitsTwo_WithOneErrorLine_ForAnUnknownWeightFormat()
     {
         using var temp = new TempFolder();

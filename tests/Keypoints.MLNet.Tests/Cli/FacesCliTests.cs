@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keypoints.MLNet.Layouts;
 using SkiaSharp;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -9,7 +10,7 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")]
 public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<ImageFileCliFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FacesData_WritesOneRowPerFace_WithTheExactHeader_ScoringRepeatedPathsOnce()
     {
         var csv = ScenesSubset("faces-input.csv", 3);
@@ -29,7 +30,7 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         Assert.InRange(rows.Length, 6, 12);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FacesImage_DrawsTheFacesOnAPng()
     {
         var csv = ScenesSubset("faces-one.csv", 1);
@@ -44,7 +45,7 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         Assert.Equal((640, 480), (png.Width, png.Height));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void EvaluateFaces_PrintsFacesFoundRecallFalseAndNme_EachAloneOnALine()
     {
         var csv = ScenesSubset("evaluate-faces.csv", 3);
@@ -63,7 +64,7 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         Assert.True(int.Parse(lines[1][6..], CultureInfo.InvariantCulture) >= labelled - 1, result.StandardOutput);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void PhotoModel_SavesAChainThatPlainMLNetLoads_AndThatFindsTheFacesOfAScene()
     {
         var csv = ScenesSubset("photo-model.csv", 1);
@@ -82,7 +83,7 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         Assert.Equal("ImagePath", Assert.Single(schema).Name);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void PhotoModel_WithAWorkingSizeThatIsNoMultipleOfEight_IsAUsageError()
     {
         var result = Cli.Run("photo-model", "--model", fixture.ModelPath, "--out", fixture.File("bad.zip"), "--working-size", "300");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -6,7 +7,7 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")] // trains twice with the CLI, in child processes
 public sealed class FineTuningCliTests
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void TrainFrom_FineTunesASavedModel_OnASmallCsv_WithTheModelsNetwork()
     {
         using var folder = new TempFolder();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SkiaSharp;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -8,7 +9,7 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")]
 public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixture<ImageFileCliFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Train_OnAnImageFileCsvWithRelativePaths_SavesTheModel()
     {
         Assert.Contains("image files: 68 keypoints", fixture.TrainOutput, StringComparison.Ordinal);
@@ -16,7 +17,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         Assert.True(File.Exists(fixture.ModelPath));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Evaluate_OnAnImageFileCsv_PrintsRmseAndNmeInPixelsOfTheOriginalImages()
     {
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", fixture.ValidationCsv);
@@ -30,7 +31,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Info_DescribesTheImageFileModel_ItsLayoutAndInputSize()
     {
         var result = Cli.Run("info", "--model", fixture.ModelPath);
@@ -44,7 +45,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         Assert.Equal(1, info.GetProperty("epochs").GetInt32());
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Evaluate_WithSheet_WritesBestAndWorstPngs()
     {
         var sheets = fixture.File("sheets");
@@ -59,7 +60,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Predict_WithImage_WritesAPngOfThatImageAtLeast320PixelsHigh()
     {
         var output = fixture.File("overlay/face.png");
@@ -72,7 +73,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         Assert.True(Math.Min(width, height) >= 320, $"overlay is {width}x{height}");
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("truncated", "cannot be decoded completely")]
     [InlineData("text", "is not an image")]
     [InlineData("empty", "is empty")]

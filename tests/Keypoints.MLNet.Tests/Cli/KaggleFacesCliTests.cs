@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -7,7 +8,7 @@ namespace Keypoints.MLNet.Tests.Cli;
 [Trait("Category", "Integration")]
 public sealed class KaggleFacesCliTests(CliModelFixture fixture) : IClassFixture<CliModelFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FacesData_WithAKaggleModel_WritesTheFifteenKeypointColumns()
     {
         var csv = FacesCliTests.WriteScenesSubset(Path.Combine(fixture.Folder, "scenes-two.csv"), 2);

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -8,7 +9,7 @@ public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixtur
 {
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Plot_WritesLearningCurvesAndKernelPngs_IntoANewFolder_AndPrintsTheirPaths()
     {
         using var temp = new TempFolder();
@@ -28,7 +29,7 @@ public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixtur
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Plot_ExitsWithOneErrorLine_ForAVersion010Model()
     {
         using var temp = new TempFolder();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keypoints.Cli;
 using SkiaSharp;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -48,7 +49,7 @@ public sealed class PretrainedCliTests
         Assert.Equal("error: Model 'face69' is neither a file nor a shipped model (face68, kaggle15).", result.StandardError.Trim());
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     [Trait("Category", "Integration")]
     public void TrainFrom_Face68_FineTunesOnImageFilesOfItsLayout()
     {

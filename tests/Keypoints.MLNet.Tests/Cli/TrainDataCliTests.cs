@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Tests.Tiers;
 namespace Keypoints.MLNet.Tests.Cli;
 
 /// <summary><c>train</c>'s defaults as the help states them, and <c>--data</c> given more than once.</summary>
@@ -15,7 +16,7 @@ public sealed class TrainDataCliTests
         Assert.Contains("0 for no budget, so only --epochs ends the run [default: 30]", help, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void RepeatedData_TrainsOnEveryFile_AndMismatchedFilesFailNamingTheFile()
     {
         using var folder = new TempFolder();

@@ -2,6 +2,7 @@ using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -10,7 +11,7 @@ public sealed class ConcatenateTests
 {
     private readonly MLContext ml = new();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Concatenate_GivesEveryRowOfEachView_InOrder_WithTheFirstViewsLayout()
     {
         var training = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
@@ -28,7 +29,7 @@ public sealed class ConcatenateTests
             Columns.Vectors(ml.Data.Keypoints.FilterMissing(both), "Keypoints").Length);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Concatenate_OfImageFileCsvs_KeepsTheImagePaths()
     {
         using var folder = new TempFolder();
@@ -41,7 +42,7 @@ public sealed class ConcatenateTests
         Assert.Equal(first.ImagePaths.Concat(second.ImagePaths), paths);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Concatenate_RefusesViewsWithOtherKeypoints_NamingTheFileAndTheFirstDifference()
     {
         using var folder = new TempFolder();
@@ -61,7 +62,7 @@ public sealed class ConcatenateTests
             Columns.Vectors(ml.Data.Keypoints.FilterMissing(ml.Data.Keypoints.Concatenate([kaggle, kaggle]), keypointNames: ["nose_tip"]), "Keypoints").Length);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Concatenate_RefusesTheSameColumnsWithKeypointsInAnotherOrder()
     {
         using var folder = new TempFolder();

@@ -2,6 +2,7 @@ using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -10,7 +11,7 @@ public sealed class DataOperationsTests
 {
     private readonly MLContext ml = new();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FilterMissing_KeepsOnlyCompleteRows_ByDefault()
     {
         var data = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
@@ -19,7 +20,7 @@ public sealed class DataOperationsTests
         Assert.All(labels, row => Assert.DoesNotContain(row, float.IsNaN));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FilterMissing_ForChosenKeypoints_KeepsRowsWhereThoseArePresent()
     {
         var data = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
@@ -31,7 +32,7 @@ public sealed class DataOperationsTests
         Assert.Throws<ArgumentException>(() => ml.Data.Keypoints.FilterMissing(data, keypointNames: ["chin"]));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void AppendFlipped_DoublesTheRows_AndMirrorsImagesAndKeypoints()
     {
         var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 3);
@@ -53,7 +54,7 @@ public sealed class DataOperationsTests
                 Assert.Equal(labels[r][c], twice[r + 3][c], 3); // flipping twice gives the original back
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void AppendFlipped_WithAnAxisOffset_MirrorsTheLabelsAboutTheMovedAxis()
     {
         var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 2);

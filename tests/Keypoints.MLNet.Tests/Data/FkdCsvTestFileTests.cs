@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -11,7 +12,7 @@ public sealed class FkdCsvTestFileTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTest_ReadsImageIdsAndImagesOfTestCsv()
     {
         var view = FkdCsv.LoadTest(SharedData.Path("fkd", "test.csv"));
@@ -22,7 +23,7 @@ public sealed class FkdCsvTestFileTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 627), ImageIds(view));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTest_ImagesAreThoseOfValidationCsv()
     {
         // The data README: test.csv holds the validation images again, in the same order.

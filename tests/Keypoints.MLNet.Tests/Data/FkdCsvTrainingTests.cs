@@ -3,6 +3,7 @@ using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -14,7 +15,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_ReadsAllRowsOfTrainingCsv_WithNaNForMissingLabels()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "training.csv"));
@@ -28,7 +29,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.All(keypoints, k => Assert.All(k.Where(v => !float.IsNaN(v)), v => Assert.InRange(v, 0f, 96f)));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_ReadsAllRowsOfValidationCsv_WithNoMissingLabels()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv"));
@@ -39,7 +40,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.All(keypoints, k => Assert.DoesNotContain(k, float.IsNaN));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_FirstRowMatchesTheFileText()
     {
         var path = SharedData.Path("fkd", "training.csv");
@@ -59,7 +60,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.Equal(expectedImage, image.DenseValues().ToArray());
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_ReadsEveryImageOfValidationCsv_AsGreyLevels()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv"));
@@ -71,7 +72,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.All(images, i => Assert.True(i.Min() >= 0f && i.Max() <= 255f));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_DescribesTheCompetitionHeader_AsKaggle15()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "training.csv"));
@@ -80,7 +81,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.Equal(Path.GetFullPath(SharedData.Path("fkd", "training.csv")), view.Path);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_Schema_HasImageAndKeypointsVectors_WithSlotNames()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "training.csv"));
@@ -95,7 +96,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
         Assert.Equal(KeypointLayout.Kaggle15.CoordinateNames, slotNames.DenseValues().Select(n => n.ToString()));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadTraining_IsStreaming_WithNoRowCountAndNoShuffling()
     {
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -91,7 +92,7 @@ public sealed class FkdSubmissionTests : IDisposable
         Assert.Contains("RowId 7", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Write_SubmitsTheValidationLabels_ForTheSharedLookupTable()
     {
         // test.csv holds the validation images in order, so validation.csv is the answer key.

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -9,7 +10,7 @@ public sealed class IdLookupTableTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_ReadsTheSharedLookupTable()
     {
         var table = IdLookupTable.Load(SharedData.Path("fkd", "IdLookupTable.csv"));

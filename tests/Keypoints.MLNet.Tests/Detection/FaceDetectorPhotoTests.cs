@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Keypoints.MLNet.Detection;
 using Xunit.Abstractions;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Detection;
 
@@ -12,7 +13,7 @@ namespace Keypoints.MLNet.Tests.Detection;
 [Trait("Category", "Integration")]
 public sealed class FaceDetectorPhotoTests(ITestOutputHelper output)
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Scenes_FindsAtLeast98PercentOfFaces_WithAtMost5FalseDetections()
     {
         using var detector = new FaceDetector();
@@ -22,7 +23,7 @@ public sealed class FaceDetectorPhotoTests(ITestOutputHelper output)
         Assert.True(result.False <= 5, $"{result.False} false detections in scenes.csv (at most 5)");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Frames_FindsAtLeast99PercentOfFaces_AndReportsTheEyeOffsets()
     {
         using var detector = new FaceDetector();

@@ -1,11 +1,12 @@
 using Keypoints.MLNet.Detection;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Detection;
 
 public sealed class FaceDetectorTests
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Detect_FrameWithOneFace_FindsItWithEyesOnTheSubjectsSides()
     {
         var (image, faces) = LabelledPhotos.Read("frames.csv")[0];
@@ -24,7 +25,7 @@ public sealed class FaceDetectorTests
         Assert.True(face.Box.Contains(label.MidX, label.MidY));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Detect_MLImage_GivesTheSameFacesAsTheFile()
     {
         var image = LabelledPhotos.Read("scenes.csv")[0].Image;
@@ -42,7 +43,7 @@ public sealed class FaceDetectorTests
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Detect_FromSeveralThreads_GivesWhatOneThreadGives()
     {
         var images = LabelledPhotos.Read("scenes.csv").Take(8).Select(i => RgbImage.Load(i.Image)).ToList();

@@ -2,6 +2,7 @@ using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Images;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -14,7 +15,7 @@ public sealed class ImageFeaturizerTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("truncated.jpg", "cannot be decoded completely")]
     [InlineData("text.jpg", "is not an image that can be read")]
     [InlineData("empty.jpg", "is empty.")]

@@ -1,5 +1,6 @@
 using Keypoints.MLNet.Data;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -10,7 +11,7 @@ public sealed class KeypointImageCsvTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_InfersIbug68_AndResolvesImagesBesideTheCsv()
     {
         var data = ml.Data.Keypoints.LoadImageCsv(SharedData.Path("landmarks68", "validation.csv"));
@@ -21,7 +22,7 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.Equal(136, ((Microsoft.ML.Data.VectorDataViewType)data.Schema["Keypoints"].Type).Size);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesFileLineAndImage_WhenARowNamesAMissingImage()
     {
         var csv = ImageFiles.WriteCsv(folder, "missing.csv", "validation", 3);
@@ -47,7 +48,7 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.StartsWith("bad.csv line 1: the file ", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheImage_WhenItIsCorruptOrNotAnImage()
     {
         folder.Write("corrupt.jpg", "this is not a JPEG");
@@ -60,7 +61,7 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.Contains("corrupt.jpg' is not an image that can be read", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheImage_WhenItIsTruncated()
     {
         var csv = ImageFiles.WriteCsv(folder, "truncated.csv", "validation", 2);
@@ -77,7 +78,7 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.Contains("truncated.jpg' cannot be decoded completely", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheColumn_WhenAKeypointLiesOutsideTheImage()
     {
         var csv = ImageFiles.WriteCsv(folder, "outside.csv", "validation", 2, [30, 36]);
@@ -91,7 +92,7 @@ public sealed class KeypointImageCsvTests : IDisposable
         Assert.Contains("outside the 160 x 160 image", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_FindsFlipPairs_FromNamedColumns()
     {
         var csv = ImageFiles.WriteCsv(folder, "named.csv", "validation", 2, [36, 45, 30]);

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -23,7 +24,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
     private static float[][] Predictions(IDataView scored, string column = "PredictedKeypoints") =>
         scored.GetColumn<VBuffer<float>>(column).Select(v => v.DenseValues().ToArray()).ToArray();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void SavedModel_LoadsAndScoresImageFiles_Identically_InOriginalImageCoordinates()
     {
         var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "train.csv", "train", 64));
@@ -45,7 +46,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
         Assert.All(expected.SelectMany(p => p), v => Assert.InRange(v, -40, 200));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_OfASavedImageModel_GivesTheTypedModel_WithTheSamePredictionsAndMetadata()
     {
         var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "train.csv", "train", 32));
@@ -70,7 +71,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
         Assert.Equal(Predictions(model.Transform(data)), Predictions(fromOnnx.Transform(data)));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void OneKeypointLayout_TrainsScoresAndEvaluates_EndToEnd()
     {
         var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "nose.csv", "train", 64, [30]));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Layouts;
 
@@ -20,7 +21,7 @@ public sealed class Ibug68LayoutTests
         Assert.Equal(54, permutation[48]);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void MirroredMeanShape_LandsOnTheMeanShape_OfTheRealTrainingSet()
     {
         var rows = File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1)

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Photos;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Models;
 
@@ -64,7 +65,7 @@ public sealed class PretrainedModelsCatalogTests
         Assert.Equal("Kaggle15", KeypointModelInfo.Load(path).LayoutName);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Photos_WithFace68_FindsEachFaceOfAScene_With68PointsNearItsLabels()
     {
         var (photo, labels) = FirstScene();
@@ -82,7 +83,7 @@ public sealed class PretrainedModelsCatalogTests
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Photos_WithKaggle15_FindsEachFaceOfAScene_With15Points()
     {
         var (photo, labels) = FirstScene();
@@ -95,7 +96,7 @@ public sealed class PretrainedModelsCatalogTests
         Assert.All(found, f => Assert.Equal(30, f.Keypoints.Count));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void PhotoModel_WithFace68_CountsTheFacesOfAScene()
     {
         var (photo, labels) = FirstScene();

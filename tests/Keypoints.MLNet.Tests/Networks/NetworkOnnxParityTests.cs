@@ -10,6 +10,7 @@ using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
@@ -28,7 +29,7 @@ public sealed class NetworkOnnxParityTests
 
     public static TheoryData<KeypointArchitecture> Architectures => new(Enum.GetValues<KeypointArchitecture>());
 
-    [Theory]
+    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
     [MemberData(nameof(Architectures))]
     public void OnnxGraph_MatchesEvalForward_On8RealFaces_Within1e3Pixels(KeypointArchitecture architecture)
     {
@@ -59,7 +60,7 @@ public sealed class NetworkOnnxParityTests
     /// spread (0.0068 px of the MLP's 28, 0.046 px of ResNet18Pretrained's 225), int8 by at most 1.5e-2 (0.09 px of the
     /// MLP's 28, 0.05 px of ResNet18's 30, 3.4 px of ResNet18Pretrained's 225). The tolerances leave about four and two times
     /// that. What trained models lose is measured by the benchmark's <c>--weights</c> mode (README).</summary>
-    [Theory]
+    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
     [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
     public void CompressedWeights_ScoreAsTheFloat32Graph_WithinTheFormatsRounding(KeypointArchitecture architecture, OnnxWeightFormat format)
     {

@@ -8,6 +8,7 @@ using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
@@ -25,7 +26,7 @@ public sealed class ResNet18PretrainedTests
         Assert.Equal(new[] { 123.15, 115.90, 103.06 }, means.Select(m => Math.Round(m, 2)));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Features_OfAColourFace_MatchTheImageNetOnnxRunByOnnxRuntime()
     {
         TorchRuntime.EnsureInitialized();
@@ -113,7 +114,7 @@ public sealed class ResNet18PretrainedTests
         Assert.Contains("FrozenStages", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     [Trait("Category", "Integration")] // one epoch of the full-width network on 32 faces
     public void Training_WithFrozenStages_ReturnsANetworkWhoseFrozenLayersAreStillImageNets()
     {

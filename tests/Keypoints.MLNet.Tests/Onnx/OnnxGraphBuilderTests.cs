@@ -7,6 +7,7 @@ using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit.Abstractions;
 using F = TorchSharp.torch.nn.functional;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Onnx;
 
@@ -24,10 +25,10 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     private const int Batch = 3;
     private const float Tolerance = 1e-5f;
 
-    [Fact]
+    [TierFact(Needs.OnnxChecker)]
     public void ToModelBytes_PassesOnnxChecker() => OnnxChecker.Check(new SmallKeypointCnn().Build().ToModelBytes());
 
-    [Fact]
+    [TierFact(Needs.OnnxChecker)]
     public void AttributesOfEveryKind_PassOnnxChecker_AndComputeInOnnxRuntime()
     {
         var builder = new OnnxGraphBuilder("attribute_kinds");

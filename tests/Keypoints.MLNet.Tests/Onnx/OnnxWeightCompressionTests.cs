@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Onnx;
 
@@ -18,7 +19,7 @@ public sealed class OnnxWeightCompressionTests
     private static readonly float[] SmallWeight = Values(Outputs * Hidden, 3, 0.3f);
     private static readonly float[] X = Values(Rows * Inputs, 4, 1f);
 
-    [Fact]
+    [TierFact(Needs.OnnxChecker)]
     public void Float16_StoresEachLargeWeightAsAFloat16Constant_BehindACastToItsOriginalName_AndKeepsTheRestFloat32()
     {
         var compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Float16);
@@ -56,7 +57,7 @@ public sealed class OnnxWeightCompressionTests
         Assert.True(MaxDifference(expected, actual) > 0, "the float16 weights should round at least one output");
     }
 
-    [Fact]
+    [TierFact(Needs.OnnxChecker)]
     public void Int8_StoresEachLargeWeightWithPerChannelScales_BehindACastAndAMulToItsOriginalName()
     {
         var compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Int8);

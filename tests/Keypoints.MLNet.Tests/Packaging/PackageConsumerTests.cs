@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Runtime;
 using Xunit.Abstractions;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Packaging;
 
@@ -13,7 +14,7 @@ namespace Keypoints.MLNet.Tests.Packaging;
 [Trait("Category", "Integration")]
 public sealed partial class PackageConsumerTests(ITestOutputHelper output)
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void ReadmeQuickStart_TrainsSavesLoadsAndPredicts_InAFreshAppThatReferencesThePackage()
     {
         using var feed = new LocalFeed("0.1.0-consumer");

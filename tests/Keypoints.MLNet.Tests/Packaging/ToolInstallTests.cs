@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Runtime;
 using Xunit.Abstractions;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Packaging;
 
@@ -16,7 +17,7 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
     // Generous: on a machine shared with higher-priority training, a few seconds of work can take minutes.
     private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(15);
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Tool_InstalledFromAFeed_PrintsItsVersion_Trains_AndEvaluates()
     {
         // A version no earlier run used, so no NuGet cache can serve a stale copy of the packages.

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Photos;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
@@ -11,7 +12,7 @@ namespace Keypoints.MLNet.Tests.Photos;
 /// ExtractPixels) value for value, in grey and in colour.</summary>
 public sealed class FaceCropSamplerFeaturizerTests
 {
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData(1)]
     [InlineData(3)]
     public void Fill_OfAWholeCropAtItsSize_MatchesTheImageFeaturizer(int channels)

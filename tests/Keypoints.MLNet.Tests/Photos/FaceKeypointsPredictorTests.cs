@@ -5,6 +5,7 @@ using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
@@ -15,7 +16,7 @@ public sealed class FaceKeypointsPredictorTests
     private const int Side = FixedPointModels.Side;
     private static readonly FaceFraming Framing = FixedPointModels.Framing;
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Predict_AModelThatAnswersTheFramingsEyeMidpoint_LandsOnTheCalibratedDetectorEyeMidpoint()
     {
         var ml = new MLContext(seed: 1);
@@ -35,7 +36,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(predictor.FrameOf(face.Detection), face.Frame);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Predict_MapsNetworkPixelsBackWithPixelCentresAtIntegers()
     {
         var ml = new MLContext(seed: 1);
@@ -50,7 +51,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(face.Keypoints[0], face["jaw_0"].X);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Photos_OfAModelWithoutFraming_AsksForTheFramingOption_AndUsesIt()
     {
         var ml = new MLContext(seed: 1);
@@ -62,7 +63,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Single(predictor.Predict(FirstFramePhoto()));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Predict_FromSeveralThreads_GivesTheSameFacesAsOneThread()
     {
         var ml = new MLContext(seed: 1);
@@ -77,7 +78,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Dispose_WhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
     {
         var ml = new MLContext(seed: 1);
@@ -92,7 +93,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(4, refused);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Predict_WithOneNetworkThread_GivesTheSameFaces_AndANegativeCountIsRefused()
     {
         var ml = new MLContext(seed: 1);

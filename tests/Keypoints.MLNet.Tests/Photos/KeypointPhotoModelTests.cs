@@ -4,6 +4,7 @@ using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
@@ -13,7 +14,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
 {
     private static readonly string[] Scenes = LabelledScenes(3);
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Transform_FindsTheFacesOfTheCSharpPipeline_WithTheirBoxesScoresAndKeypoints()
     {
         var ml = fixture.Ml;
@@ -50,7 +51,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Transform_OfSmallPortraitFrames_EnlargedIntoTheWorkingFrame_FindsTheFacesOfTheCSharpPipeline()
     {
         // Frames of 72-494 pixels, most taller than wide: the working frame enlarges them (scale above 1, a left margin),
@@ -78,7 +79,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void SavedAndLoadedWithPlainMLNet_TheChainGivesTheSameColumns_FromMLNetsOwnTransformers()
     {
         var ml = fixture.Ml;
@@ -115,7 +116,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     [Trait("Category", "Integration")] // scores in another process, an app that references ML.NET and ONNX Runtime only
     public void AppWithoutThisLibraryOrTorchSharp_ScoresASavedPhotoModel_WithTheSameFaces()
     {
@@ -151,7 +152,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Transform_OverADataViewOfPaths_GivesTheRowsOfAPredictionEngine_Lazily()
     {
         var ml = fixture.Ml;
@@ -165,7 +166,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         Assert.Null(scored.Schema.GetColumnOrNull("PhotoPixels"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void MaxFaces_KeepsTheHighestScoringFaces()
     {
         var ml = fixture.Ml;
@@ -179,7 +180,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         Assert.Equal(every.FaceScores.Max(), top.FaceScores[0], 5);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Options_OutOfRange_AreRefused()
     {
         var ml = fixture.Ml;

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Runtime;
 
@@ -25,7 +26,7 @@ public sealed class MallocArenaAdviceTests
             Assert.Contains("MALLOC_ARENA_MAX=1", advice, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_OnATestThreadWithoutOneArena_LogsTheAdvice_OnLinux()
     {
         // The test host runs this on a worker thread; test.runsettings sets MALLOC_ARENA_MAX=1, so lift it for this Fit.

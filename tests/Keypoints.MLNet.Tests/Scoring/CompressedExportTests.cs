@@ -4,6 +4,7 @@ using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Estimators;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -14,7 +15,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
 {
     public static TheoryData<OnnxWeightFormat> CompressedFormats => new(OnnxWeightFormat.Float16, OnnxWeightFormat.Int8);
 
-    [Theory]
+    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
     [MemberData(nameof(CompressedFormats))]
     public void ExportOnnx_WritesASmallerFile_ThatLoadsWithItsMetadata_AndScoresAsTheFloat32Model(OnnxWeightFormat format)
     {
@@ -33,7 +34,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         AssertWithinRounding(format, expected, actual);
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [MemberData(nameof(CompressedFormats))]
     public void CompressedFile_ScoresThroughMLNetsApplyOnnxModel_AndAPredictionEngine(OnnxWeightFormat format)
     {
@@ -50,7 +51,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         AssertWithinRounding(format, expected.Take(8).ToArray(), predicted);
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [MemberData(nameof(CompressedFormats))]
     public void LoadedCompressedModel_SwitchesTestTimeFlipOnAndOff_KeepingItsWeightsCompressed(OnnxWeightFormat format)
     {
@@ -68,7 +69,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
             Columns.Vectors(flipped.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [MemberData(nameof(CompressedFormats))]
     public void FineTuning_StartsFromACompressedFile_WhereTheModelStopped(OnnxWeightFormat format)
     {

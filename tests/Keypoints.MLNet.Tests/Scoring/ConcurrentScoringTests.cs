@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -11,7 +12,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
 {
     private const int Threads = 4;
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void DisposingADefaultPredictionEngine_DisposesTheModelsSession_SoTheModelNoLongerScores()
     {
         // The hazard the library's scoring types guard against, shown on a copy of the model (the fixture's stays intact).
@@ -25,7 +26,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.ThrowsAny<Exception>(() => Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void EnginesThatDoNotOwnTheModel_CreatedUsedAndDisposedOnSeveralThreads_GiveTheBatchNumbers_AndTheModelStillScores()
     {
         using var model = IndependentCopy();
@@ -48,7 +49,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         AssertClose(batch[0], another.Predict(faces[0]).PredictedKeypoints);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Transform_FromSeveralThreadsOnOneModel_GivesTheSameNumbersAsOneThread()
     {
         var expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
@@ -60,7 +61,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Crops_FromSeveralThreads_GiveTheBatchNumbers_WhateverIsDisposedFirst()
     {
         var model = IndependentCopy();
@@ -79,7 +80,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.Throws<ObjectDisposedException>(() => crops.Predict(pixels[0]));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Crops_DisposedWhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
     {
         var pixels = Faces()[0].Image;
@@ -91,7 +92,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.Equal(Threads, refused);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Crops_RefuseACropOfTheWrongSize_NamingTheSizes()
     {
         using var crops = fixture.Ml.Keypoints.Crops(fixture.Model);

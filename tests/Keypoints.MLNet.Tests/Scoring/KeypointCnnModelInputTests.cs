@@ -1,6 +1,7 @@
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -12,7 +13,7 @@ public sealed class KeypointCnnModelInputTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Transform_NamesTheColumnAndBothSizes_WhenTheImagesAreLargerThanTheModelsInput()
     {
         using var model = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options

@@ -1,12 +1,13 @@
 using System.IO.Compression;
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
 /// <summary>Reading layout, history and first-layer kernels back from saved models and exported graphs.</summary>
 public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_OfASavedZip_GivesTheTrainingHistoryAndTheFirstConvolutionWeights()
     {
         using var temp = new TempFolder();
@@ -16,7 +17,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         AssertDescribesFixtureModel(info);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_OfAnExportedOnnxFile_GivesTheSameAsTheZip()
     {
         using var temp = new TempFolder();
@@ -28,7 +29,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         AssertDescribesFixtureModel(info);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheFile_WhenTheZipHoldsNoKeypointModel()
     {
         using var temp = new TempFolder();
@@ -43,7 +44,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         Assert.Contains("no ONNX model", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheFileAndVersion_WhenTheModelIsFrom010()
     {
         using var temp = new TempFolder();
@@ -55,7 +56,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         Assert.Contains("0.1.0", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Load_NamesTheFile_WhenItIsNotAModel()
     {
         using var temp = new TempFolder();

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -10,7 +11,7 @@ namespace Keypoints.MLNet.Tests.Scoring;
 /// refusals for files that hold none.</summary>
 public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_OfASavedZip_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
@@ -21,7 +22,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         AssertSameAsFitted(loaded, temp);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_OfABareOnnx_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
@@ -33,7 +34,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
             AssertSameAsFitted(loaded, temp);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_OfBytes_GivesTheSameModel_AndNamesTheSourceWhenTheyHoldNone()
     {
         using var temp = new TempFolder();
@@ -47,7 +48,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Contains("'my resource'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData | Needs.OnnxChecker)]
     public void WithTestTimeFlip_OnALoadedModel_SwitchesAsOnTheFittedOne_AndOffAgainGivesTheOriginalGraph()
     {
         using var temp = new TempFolder();
@@ -68,7 +69,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
             Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FittedModel_RecordsFramingMeasuredFromItsTrainingLabels()
     {
         var framing = Assert.IsType<FaceFraming>(fixture.Model.Framing);
@@ -81,7 +82,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.True(framing.Faces > 200, $"framing measured over {framing.Faces} faces");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_RefusesAVersion010Model_NamingItsVersion()
     {
         using var temp = new TempFolder();
@@ -93,7 +94,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Contains("0.1.0", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [TierTheory(Needs.FaceData)]
     [InlineData("empty")]
     [InlineData("text")]
     [InlineData("truncated zip")]
@@ -132,7 +133,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         AssertOneLineNaming(path, error);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LoadModel_Throws_WhenTheFileDoesNotExist()
     {
         var path = Path.Combine(Path.GetTempPath(), $"keypoints-missing-{Guid.NewGuid():N}.zip");

@@ -2,6 +2,7 @@ using System.Globalization;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -19,7 +20,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         public float[] PredictedKeypoints { get; set; } = [];
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void SaveThenLoad_GivesIdenticalPredictions_ThroughTransformAndPredictionEngine()
     {
         var ml = fixture.Ml;
@@ -40,7 +41,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
             Assert.Equal(before[r], engine.Predict(new Face { Image = images[r] }).PredictedKeypoints);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void SavedModel_LoadsBackAsMLNetsOwnOnnxTransformer()
     {
         using var stream = new MemoryStream();
@@ -50,7 +51,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         Assert.IsType<Microsoft.ML.Transforms.Onnx.OnnxTransformer>(loaded);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     [Trait("Category", "Integration")] // trains with the CLI and scores with another app, both child processes
     public void AppWithoutThisLibraryOrTorchSharp_ScoresAModelSavedByTheCli()
     {

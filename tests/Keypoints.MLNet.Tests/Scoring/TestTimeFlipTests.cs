@@ -3,6 +3,7 @@ using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -11,7 +12,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
 {
     private const int Side = 96;
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FlipAveragedGraph_MatchesTorchSharpAverageOfFaceAndUnmirroredMirror_Within1e3Pixels()
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
@@ -43,7 +44,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.True(maxFlipEffect > 0.01, $"the flip changed no prediction by more than {maxFlipEffect} px");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void FlipAveragedPrediction_OfMirroredFace_IsTheMirrorOfThePrediction()
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
@@ -63,7 +64,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void WithTestTimeFlip_False_GivesTheOriginalPredictions()
     {
         using var plain = fixture.Model.WithTestTimeFlip(false);

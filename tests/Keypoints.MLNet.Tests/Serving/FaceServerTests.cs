@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Keypoints.MLNet.Layouts;
 using SkiaSharp;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
@@ -31,7 +32,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         Assert.Contains("<input id=\"file\" type=\"file\"", page, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Faces_OfAJpegScene_AnswersEveryFaceAsThePredictorFindsIt_WithNamedKeypointsInPhotoPixels()
     {
         var photo = FaceServerFixture.Scenes(1)[0];
@@ -57,7 +58,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Faces_PostedByMoreClientsThanTheServerScoresAtOnce_AllGetTheSameAnswer()
     {
         var body = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
@@ -72,7 +73,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         Assert.All(answers, a => Assert.Equal(answers[0], a));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Faces_OfAPng_AnswersTheSameFacesAsTheJpeg()
     {
         var photo = FaceServerFixture.Scenes(2)[1];
@@ -85,7 +86,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         Assert.Equal(fromJpeg.RootElement.GetProperty("faces").GetArrayLength(), fromPng.RootElement.GetProperty("faces").GetArrayLength());
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Faces_RefusesBadUploadsWithA4xxJsonError_AndAGoodUploadAfterThemStillScores()
     {
         var photo = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Tests.Cli;
 using Keypoints.Cli.Serving;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
@@ -15,7 +16,7 @@ public sealed class FacesPageBrowserTests(ImageFileCliFixture cli, ITestOutputHe
     /// <summary>Debian's browser; <c>KEYPOINTS_CHROMIUM</c> names another Chromium executable.</summary>
     private static string Chromium => Environment.GetEnvironmentVariable("KEYPOINTS_CHROMIUM") ?? "/usr/bin/chromium";
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public async Task Page_AfterPickingAScene_DrawsAsManyFacesAsTheApiAnswers_WithEveryPointNamedOnHover()
     {
         if (!File.Exists(Chromium))

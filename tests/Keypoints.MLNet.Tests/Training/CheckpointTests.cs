@@ -5,6 +5,7 @@ using Keypoints.MLNet.Tests.Scoring;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -25,7 +26,7 @@ public sealed class CheckpointTests : IDisposable
         EarlyStoppingPatience = 0,
     };
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void ResumedRun_GivesTheSameWeightsAsAnUninterruptedRun()
     {
         var ml = new MLContext();
@@ -51,7 +52,7 @@ public sealed class CheckpointTests : IDisposable
             Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Resume_OfARunThatUsedUpItsTimeBudget_TrainsNoFurther()
     {
         var ml = new MLContext();
@@ -81,7 +82,7 @@ public sealed class CheckpointTests : IDisposable
             Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Resume_RefusesACheckpointOfADifferentRun()
     {
         var ml = new MLContext();
@@ -101,7 +102,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Resume_RefusesTheCheckpointOfAFineTuningRun_ForARunFromScratch()
     {
         var ml = new MLContext();
@@ -122,7 +123,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void CliTraining_KilledWithSigkill_ResumesAndFinishes()
     {
         var csv = Path.Combine(folder.FullName, "faces.csv");

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -25,7 +26,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         PretrainingProgress = new PretrainingRecorder(epochs),
     };
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithSpecialistsOnALayoutWithoutGroups_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
@@ -38,7 +39,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         Assert.Empty(epochs);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithSpecialistsOnImageFilesWithoutGroups_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
@@ -51,7 +52,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         Assert.Empty(epochs);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithACheckpointFolderThatIsAFile_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
@@ -62,7 +63,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         Assert.Empty(epochs);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithPretrainingSetOnMlpAfterTheTrainerWasMade_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();

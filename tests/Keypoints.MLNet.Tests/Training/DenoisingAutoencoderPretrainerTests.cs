@@ -6,6 +6,7 @@ using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -44,7 +45,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
     private static Dictionary<string, Tensor> Weights(KeypointNetwork network) =>
         network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Run_LowersTheReconstructionError_OnRealFaces()
     {
         using var network = Network(KeypointArchitecture.ConvNet3);
@@ -55,7 +56,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
             $"reconstruction MSE went from {reports[0].ReconstructionMse} to {reports[^1].ReconstructionMse}");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Run_ChangesTheTrunk_AndLeavesTheDenseLayersAlone()
     {
         using var network = Network(KeypointArchitecture.Conv2);
@@ -68,7 +69,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
             Assert.True(before[name].equal(after[name]).all().item<bool>(), $"{name} changed");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Run_WithTheSameSeed_GivesIdenticalWeights()
     {
         var images = Images(64);
@@ -83,7 +84,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         Assert.All(a, kv => Assert.True(kv.Value.equal(b[kv.Key]).all().item<bool>(), $"{kv.Key} differs"));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_PretrainsOnce_AndNotAgainWhenItResumesFromACheckpoint()
     {
         var ml = new MLContext();
@@ -108,7 +109,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         Assert.Equal([1, 2], resumed.History.Select(h => h.Epoch));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Resume_RefusesACheckpointOfARunWithoutPretraining()
     {
         var ml = new MLContext();

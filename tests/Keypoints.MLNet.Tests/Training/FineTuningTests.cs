@@ -11,6 +11,7 @@ using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -54,7 +55,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     }
 
     // Trains ConvNet3 for 10 epochs on 400 to 800 faces: about two minutes on two busy cores.
-    [Fact]
+    [TierFact(Needs.FaceData)]
     [Trait("Category", "Integration")]
     public void OneEpochFromAModel_StartsNearItsValidationError_FarBelowOneEpochFromScratch()
     {
@@ -80,7 +81,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         Assert.Equal(1e-4, tuned.History[0].LearningRate, 12);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_RefusesDataOfAnotherLayout_NamingTheFirstDifferentKeypoint()
     {
         var ml = new MLContext(1);
@@ -94,7 +95,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
             error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_RefusesPretraining_WhichWouldOverwriteTheModelsWeights()
     {
         var ml = new MLContext(1);
@@ -106,7 +107,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         Assert.Equal(nameof(KeypointTrainingOptions.PretrainingEpochs), error.ParamName);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_StartsFromTheBaseNetwork_OfAModelWithSpecialists()
     {
         var ml = new MLContext(1);
@@ -118,7 +119,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         Assert.Equal(new[] { "base" }, tuned.Metadata.Networks);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_RefusesAModelWhoseSpecialistsLeaveNoBaseNetwork()
     {
         var ml = new MLContext(1);

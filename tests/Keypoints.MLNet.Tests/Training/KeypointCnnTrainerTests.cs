@@ -5,6 +5,7 @@ using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -20,7 +21,7 @@ public sealed class KeypointCnnTrainerTests
         BatchSize = 32,
     };
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithTheSameSeed_GivesIdenticalPredictions()
     {
         var ml = new MLContext();
@@ -35,7 +36,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Equal(first.History.Select(h => h.TrainLoss), second.History.Select(h => h.TrainLoss));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_ReportsEveryEpoch_ThroughProgressAndHistory()
     {
         var ml = new MLContext();
@@ -54,7 +55,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Contains(logged, m => m.StartsWith("epoch 3:", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_StopsEarly_WhenValidationStopsImproving_AndKeepsTheBestEpoch()
     {
         var ml = new MLContext();
@@ -70,7 +71,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Equal(best.ValidationRmse, metrics.Rmse, 3);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithTestTimeFlip_ChoosesTheEpochOnThePredictionTheModelServes()
     {
         var ml = new MLContext();
@@ -87,7 +88,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.True(Math.Abs(withoutFlip - served) > 1e-2, $"the flip changes the RMSE by only {Math.Abs(withoutFlip - served)} px, so the test tells nothing");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_FindsTheLabelsMirrorAxis_WhereTheLabelsPutIt()
     {
         // The same faces twice, the second time with every x label 2 px further right (as 1-based labels of a
@@ -111,7 +112,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Equal(0, uncalibrated.FlipAxisOffset);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithDefaultAugmentation_TrainsAndReportsAFiniteLoss()
     {
         var ml = new MLContext();
@@ -123,7 +124,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.True(double.IsFinite(epoch.TrainLoss) && epoch.TrainLoss > 0, $"train loss {epoch.TrainLoss}");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithDropRows_TrainsOnCompleteRowsOnly()
     {
         var ml = new MLContext();
@@ -139,7 +140,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Contains($"on {complete} rows", message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_Fails_WhenPixelsAreNormalizedTwice()
     {
         var ml = new MLContext();
@@ -149,7 +150,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Contains("PixelScale = 1", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void NormalizePixelsThenTrainerWithUnitScale_PredictsLikeTheTrainerAlone()
     {
         var ml = new MLContext();
@@ -166,7 +167,7 @@ public sealed class KeypointCnnTrainerTests
                 Assert.Equal(a[r][c], b[r][c], 2);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_NamesTheColumn_WhenTheLabelHasTheWrongSize()
     {
         var ml = new MLContext();
@@ -176,7 +177,7 @@ public sealed class KeypointCnnTrainerTests
         Assert.Contains("'Keypoints' must be Vector<Single, 2>", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void GetOutputSchema_AddsThePredictionColumn_AndRejectsAMissingFeatureColumn()
     {
         var ml = new MLContext();

@@ -8,6 +8,7 @@ using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -25,7 +26,7 @@ public sealed class SpecialistTests
         Specialists = true,
     };
 
-    [Fact]
+    [TierFact(Needs.FaceData | Needs.OnnxChecker)]
     public void Fit_WithSpecialists_TrainsOnePerGroup_AndTheCombinedGraphMatchesTorchSharp()
     {
         var ml = new MLContext(seed: 5);
@@ -94,7 +95,7 @@ public sealed class SpecialistTests
         Assert.True(checkedGroups > 0, "every specialist kept the base weights, so nothing was compared");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Specialist_KeepsTheBaseWeights_WhenFineTuningOnlyMakesValidationWorse()
     {
         var ml = new MLContext(seed: 5);
@@ -115,7 +116,7 @@ public sealed class SpecialistTests
         Assert.True(maxDifference <= 1e-3, $"specialists moved predictions by up to {maxDifference} px although every epoch made them worse");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void InterruptedSpecialistTraining_ResumesToTheSamePredictionsAsAnUninterruptedRun()
     {
         var ml = new MLContext(seed: 5);

@@ -6,6 +6,7 @@ using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -49,7 +50,7 @@ public sealed class TrainingAt128PixelsTests : IDisposable
         AssertTrainedAndScores(ml, model, data);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void ImageFilesAt128_TrainSpecialistsAndScore()
     {
         var ml = new MLContext(seed: 3);
@@ -60,7 +61,7 @@ public sealed class TrainingAt128PixelsTests : IDisposable
         AssertScores(ml, model, data, 68);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void ImageFilesWithKaggleColumnsAt128_TrainSpecialistsAndScore()
     {
         // Kaggle's 15 keypoints named in a CSV of 160 x 160 image files: the competition's layout, groups included, at another size.

@@ -2,6 +2,7 @@ using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -9,7 +10,7 @@ namespace Keypoints.MLNet.Tests.Training;
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class TrainingWithoutValidationTests
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithoutValidation_TrainsMaxEpochs_PastThePatience()
     {
         var ml = new MLContext();
@@ -28,7 +29,7 @@ public sealed class TrainingWithoutValidationTests
         Assert.All(model.History, h => Assert.True(double.IsNaN(h.ValidationRmse) && !h.IsBest));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithoutValidation_KeepsTheLastEpochsWeights()
     {
         var ml = new MLContext();

@@ -3,6 +3,7 @@ using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -26,7 +27,7 @@ public sealed class WallClockBudgetTests
         Progress = new Watchdog(clock, 4 * Budget),
     };
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_StopsAtTheWallClockBudget()
     {
         var ml = new MLContext();
@@ -45,7 +46,7 @@ public sealed class WallClockBudgetTests
         Assert.True(fit < Budget + longestEpoch + TimeSpan.FromSeconds(2), $"Fit took {fit} for a budget of {Budget}");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_WithSpecialists_KeepsTheWholeFitWithinTheBudget_AndSharesItOut()
     {
         var ml = new MLContext();
@@ -71,7 +72,7 @@ public sealed class WallClockBudgetTests
         Assert.Contains(model.SpecialistHistories.Values, h => h.Count > 0);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Fit_GivesEachSpecialistAtMostItsOwnTimeLimit()
     {
         var ml = new MLContext();
@@ -95,7 +96,7 @@ public sealed class WallClockBudgetTests
         }
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void Pretraining_UsesAtMostItsShareOfTheBudget()
     {
         var ml = new MLContext();
@@ -117,7 +118,7 @@ public sealed class WallClockBudgetTests
         Assert.True(clock.Elapsed < Budget + TimeSpan.FromSeconds(3), $"Fit took {clock.Elapsed} for a budget of {Budget}");
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void ResumedRunWithSpecialists_SharesOutWhatTheInterruptedRunLeft()
     {
         var ml = new MLContext();

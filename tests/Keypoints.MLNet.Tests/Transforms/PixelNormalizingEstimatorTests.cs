@@ -1,11 +1,12 @@
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Transforms;
 
 public sealed class PixelNormalizingEstimatorTests
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void NormalizePixels_ScalesInPlace_AndSurvivesSaveAndLoad()
     {
         var ml = new MLContext();
@@ -24,7 +25,7 @@ public sealed class PixelNormalizingEstimatorTests
         Assert.Equal(["Image", "Keypoints"], transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name));
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void NormalizePixels_WritesANewColumn_WithOffsetAndScale()
     {
         var ml = new MLContext();
@@ -35,7 +36,7 @@ public sealed class PixelNormalizingEstimatorTests
         Assert.Equal((raw[1][100] - 128) / 128f, normalized[1][100], 6);
     }
 
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void NormalizePixels_NamesAMissingColumn()
     {
         var ml = new MLContext();

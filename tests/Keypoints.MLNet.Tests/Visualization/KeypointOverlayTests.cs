@@ -2,12 +2,13 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Visualization;
 using SkiaSharp;
+using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Visualization;
 
 public sealed class KeypointOverlayTests
 {
-    [Fact]
+    [TierFact(Needs.FaceData)]
     public void LabelPlacer_KeepsEveryNameClearOfTheOthersAndOfThePoints_OnA68PointFace()
     {
         using var folder = new TempFolder();

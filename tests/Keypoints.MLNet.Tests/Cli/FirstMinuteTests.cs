@@ -1,7 +1,10 @@
+using SkiaSharp;
+
 namespace Keypoints.MLNet.Tests.Cli;
 
 /// <summary>The README's "First minute": its first command, run as written (the built CLI standing for <c>dotnet run</c>),
-/// prints the line that the README shows and writes the overlay.</summary>
+/// prints the line that the README shows and writes the overlay that the README shows
+/// (<c>docs/images/astronaut-keypoints.png</c>).</summary>
 [Trait("Category", "Integration")]
 public sealed class FirstMinuteTests
 {
@@ -25,6 +28,29 @@ public sealed class FirstMinuteTests
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Equal(printed.Replace(overlay, folder.File(overlay), StringComparison.Ordinal), result.StandardOutput.Trim());
         Assert.True(new FileInfo(folder.File(overlay)).Length > 0);
+        AssertSamePicture(Path.Combine(SharedData.RepositoryRoot, "docs", "images", overlay), folder.File(overlay));
+    }
+
+    /// <summary>The pictures have the same size and differ by at most 2 grey levels per channel on average (so a change
+    /// of the model, detector or drawing shows, and a change of PNG encoder does not).</summary>
+    private static void AssertSamePicture(string committed, string drawn)
+    {
+        using var expected = SKBitmap.Decode(committed);
+        using var actual = SKBitmap.Decode(drawn);
+        Assert.NotNull(expected);
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        double difference = 0;
+        for (int y = 0; y < expected.Height; y++)
+        {
+            for (int x = 0; x < expected.Width; x++)
+            {
+                SKColor e = expected.GetPixel(x, y), a = actual.GetPixel(x, y);
+                difference += Math.Abs(e.Red - a.Red) + Math.Abs(e.Green - a.Green) + Math.Abs(e.Blue - a.Blue);
+            }
+        }
+        double mean = difference / (3.0 * expected.Width * expected.Height);
+        Assert.True(mean <= 2, $"{drawn} differs from {committed} by {mean:F2} grey levels per channel on average; "
+            + "redraw the README's picture with its first command if the change is intended.");
     }
 
     /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block after it.</summary>

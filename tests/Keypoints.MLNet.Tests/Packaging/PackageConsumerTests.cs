@@ -10,7 +10,7 @@ using Keypoints.MLNet.Tests.Tiers;
 namespace Keypoints.MLNet.Tests.Packaging;
 
 /// <summary>The package as users meet it: packed, referenced from a feed by a fresh app outside the repository, which
-/// runs the README's quick start unchanged.</summary>
+/// runs the quick start of docs/library.md unchanged.</summary>
 [Trait("Category", "Integration")]
 public sealed partial class PackageConsumerTests(ITestOutputHelper output)
 {
@@ -58,14 +58,14 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The first C# block after the README's "## Quick start" heading, exactly as written there.</summary>
+    /// <summary>The first C# block after docs/library.md's "## Quick start" heading, exactly as written there.</summary>
     private static string ReadmeQuickStart()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
+        var lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "docs", "library.md"));
         int heading = Array.FindIndex(lines, l => l.TrimEnd() == "## Quick start");
-        Assert.True(heading >= 0, "README.md has no '## Quick start' heading");
+        Assert.True(heading >= 0, "docs/library.md has no '## Quick start' heading");
         int start = Array.FindIndex(lines, heading, l => l.TrimEnd() == "```csharp");
-        Assert.True(start >= 0, "README.md has no ```csharp block after '## Quick start'");
+        Assert.True(start >= 0, "docs/library.md has no ```csharp block after '## Quick start'");
         int end = Array.FindIndex(lines, start + 1, l => l.TrimEnd() == "```");
         return string.Join('\n', lines[(start + 1)..end]) + "\n";
     }

@@ -29,7 +29,7 @@ public sealed class NetworkOnnxParityTests
 
     public static TheoryData<KeypointArchitecture> Architectures => new(Enum.GetValues<KeypointArchitecture>());
 
-    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
+    [TierTheory(Needs.OnnxChecker)]
     [MemberData(nameof(Architectures))]
     public void OnnxGraph_MatchesEvalForward_On8RealFaces_Within1e3Pixels(KeypointArchitecture architecture)
     {
@@ -60,7 +60,7 @@ public sealed class NetworkOnnxParityTests
     /// spread (0.0068 px of the MLP's 28, 0.046 px of ResNet18Pretrained's 225), int8 by at most 1.5e-2 (0.09 px of the
     /// MLP's 28, 0.05 px of ResNet18's 30, 3.4 px of ResNet18Pretrained's 225). The tolerances leave about four and two times
     /// that. What trained models lose is measured by the benchmark's <c>--weights</c> mode (README).</summary>
-    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
+    [TierTheory(Needs.OnnxChecker)]
     [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
     public void CompressedWeights_ScoreAsTheFloat32Graph_WithinTheFormatsRounding(KeypointArchitecture architecture, OnnxWeightFormat format)
     {
@@ -128,7 +128,7 @@ public sealed class NetworkOnnxParityTests
 
     private static float[] ReadFaces()
     {
-        var faces = Columns.Vectors(SmallFaces.Validation(new MLContext(1), Batch), "Image");
+        var faces = Columns.Vectors(DrawnFaces.Validation(new MLContext(1), Batch), "Image");
         Assert.Equal(Batch, faces.Length);
         return faces.SelectMany(f => f).ToArray();
     }

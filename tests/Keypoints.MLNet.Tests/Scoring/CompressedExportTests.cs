@@ -15,7 +15,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
 {
     public static TheoryData<OnnxWeightFormat> CompressedFormats => new(OnnxWeightFormat.Float16, OnnxWeightFormat.Int8);
 
-    [TierTheory(Needs.FaceData | Needs.OnnxChecker)]
+    [TierTheory(Needs.OnnxChecker)]
     [MemberData(nameof(CompressedFormats))]
     public void ExportOnnx_WritesASmallerFile_ThatLoadsWithItsMetadata_AndScoresAsTheFloat32Model(OnnxWeightFormat format)
     {
@@ -34,7 +34,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         AssertWithinRounding(format, expected, actual);
     }
 
-    [TierTheory(Needs.FaceData)]
+    [Theory]
     [MemberData(nameof(CompressedFormats))]
     public void CompressedFile_ScoresThroughMLNetsApplyOnnxModel_AndAPredictionEngine(OnnxWeightFormat format)
     {
@@ -51,7 +51,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         AssertWithinRounding(format, expected.Take(8).ToArray(), predicted);
     }
 
-    [TierTheory(Needs.FaceData)]
+    [Theory]
     [MemberData(nameof(CompressedFormats))]
     public void LoadedCompressedModel_SwitchesTestTimeFlipOnAndOff_KeepingItsWeightsCompressed(OnnxWeightFormat format)
     {
@@ -69,7 +69,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
             Columns.Vectors(flipped.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [TierTheory(Needs.FaceData)]
+    [Theory]
     [MemberData(nameof(CompressedFormats))]
     public void FineTuning_StartsFromACompressedFile_WhereTheModelStopped(OnnxWeightFormat format)
     {

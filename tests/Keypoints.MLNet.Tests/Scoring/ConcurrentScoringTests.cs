@@ -12,7 +12,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
 {
     private const int Threads = 4;
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void DisposingADefaultPredictionEngine_DisposesTheModelsSession_SoTheModelNoLongerScores()
     {
         // The hazard the library's scoring types guard against, shown on a copy of the model (the fixture's stays intact).
@@ -26,7 +26,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.ThrowsAny<Exception>(() => Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void EnginesThatDoNotOwnTheModel_CreatedUsedAndDisposedOnSeveralThreads_GiveTheBatchNumbers_AndTheModelStillScores()
     {
         using var model = IndependentCopy();
@@ -49,7 +49,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         AssertClose(batch[0], another.Predict(faces[0]).PredictedKeypoints);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Transform_FromSeveralThreadsOnOneModel_GivesTheSameNumbersAsOneThread()
     {
         var expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
@@ -61,7 +61,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Crops_FromSeveralThreads_GiveTheBatchNumbers_WhateverIsDisposedFirst()
     {
         var model = IndependentCopy();
@@ -80,7 +80,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.Throws<ObjectDisposedException>(() => crops.Predict(pixels[0]));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public async Task Crops_DisposedWhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
     {
         var pixels = Faces()[0].Image;
@@ -92,7 +92,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         Assert.Equal(Threads, refused);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Crops_RefuseACropOfTheWrongSize_NamingTheSizes()
     {
         using var crops = fixture.Ml.Keypoints.Crops(fixture.Model);

@@ -13,7 +13,7 @@ public sealed class KeypointCnnModelInputTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Transform_NamesTheColumnAndBothSizes_WhenTheImagesAreLargerThanTheModelsInput()
     {
         using var model = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
@@ -21,8 +21,8 @@ public sealed class KeypointCnnModelInputTests : IDisposable
             Architecture = KeypointArchitecture.Mlp,
             MaxEpochs = 1,
             ValidationFraction = 0,
-        }).Fit(SmallFaces.Training(ml, 32));
-        var rows = File.ReadLines(SmallFaces.TrainingCsv).Take(2).ToArray();
+        }).Fit(DrawnFaces.Training(ml, 32));
+        var rows = File.ReadLines(DrawnFaces.TrainingCsv).Take(2).ToArray();
         var keypoints = string.Join(",", rows[1].Split(',').Take(30));
         var csv = temp.Write("large.csv", rows[0] + "\n" + keypoints + "," + string.Join(" ", Enumerable.Repeat("100", 128 * 128)) + "\n");
         var large = ml.Data.Keypoints.LoadFkdCsv(csv, 128, 128);

@@ -7,7 +7,7 @@ namespace Keypoints.MLNet.Tests.Scoring;
 /// <summary>Reading layout, history and first-layer kernels back from saved models and exported graphs.</summary>
 public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Load_OfASavedZip_GivesTheTrainingHistoryAndTheFirstConvolutionWeights()
     {
         using var temp = new TempFolder();
@@ -17,7 +17,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         AssertDescribesFixtureModel(info);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Load_OfAnExportedOnnxFile_GivesTheSameAsTheZip()
     {
         using var temp = new TempFolder();
@@ -29,7 +29,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         AssertDescribesFixtureModel(info);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Load_NamesTheFile_WhenTheZipHoldsNoKeypointModel()
     {
         using var temp = new TempFolder();
@@ -44,7 +44,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         Assert.Contains("no ONNX model", error.Message, StringComparison.Ordinal);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Load_NamesTheFileAndVersion_WhenTheModelIsFrom010()
     {
         using var temp = new TempFolder();
@@ -56,7 +56,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         Assert.Contains("0.1.0", error.Message, StringComparison.Ordinal);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Load_NamesTheFile_WhenItIsNotAModel()
     {
         using var temp = new TempFolder();

@@ -11,7 +11,7 @@ namespace Keypoints.MLNet.Tests.Scoring;
 /// refusals for files that hold none.</summary>
 public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void LoadModel_OfASavedZip_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
@@ -22,7 +22,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         AssertSameAsFitted(loaded, temp);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void LoadModel_OfABareOnnx_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
@@ -34,7 +34,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
             AssertSameAsFitted(loaded, temp);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void LoadModel_OfBytes_GivesTheSameModel_AndNamesTheSourceWhenTheyHoldNone()
     {
         using var temp = new TempFolder();
@@ -48,7 +48,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Contains("'my resource'", error.Message, StringComparison.Ordinal);
     }
 
-    [TierFact(Needs.FaceData | Needs.OnnxChecker)]
+    [TierFact(Needs.OnnxChecker)]
     public void WithTestTimeFlip_OnALoadedModel_SwitchesAsOnTheFittedOne_AndOffAgainGivesTheOriginalGraph()
     {
         using var temp = new TempFolder();
@@ -69,7 +69,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
             Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void FittedModel_RecordsFramingMeasuredFromItsTrainingLabels()
     {
         var framing = Assert.IsType<FaceFraming>(fixture.Model.Framing);
@@ -82,7 +82,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.True(framing.Faces > 200, $"framing measured over {framing.Faces} faces");
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void LoadModel_RefusesAVersion010Model_NamingItsVersion()
     {
         using var temp = new TempFolder();
@@ -94,7 +94,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Contains("0.1.0", error.Message, StringComparison.Ordinal);
     }
 
-    [TierTheory(Needs.FaceData)]
+    [Theory]
     [InlineData("empty")]
     [InlineData("text")]
     [InlineData("truncated zip")]
@@ -133,7 +133,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         AssertOneLineNaming(path, error);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void LoadModel_Throws_WhenTheFileDoesNotExist()
     {
         var path = Path.Combine(Path.GetTempPath(), $"keypoints-missing-{Guid.NewGuid():N}.zip");

@@ -20,7 +20,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         public float[] PredictedKeypoints { get; set; } = [];
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void SaveThenLoad_GivesIdenticalPredictions_ThroughTransformAndPredictionEngine()
     {
         var ml = fixture.Ml;
@@ -41,7 +41,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
             Assert.Equal(before[r], engine.Predict(new Face { Image = images[r] }).PredictedKeypoints);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void SavedModel_LoadsBackAsMLNetsOwnOnnxTransformer()
     {
         using var stream = new MemoryStream();
@@ -51,7 +51,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         Assert.IsType<Microsoft.ML.Transforms.Onnx.OnnxTransformer>(loaded);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     [Trait("Category", "Integration")] // trains with the CLI and scores with another app, both child processes
     public void AppWithoutThisLibraryOrTorchSharp_ScoresAModelSavedByTheCli()
     {
@@ -60,7 +60,7 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         {
             var model = Path.Combine(folder.FullName, "model.zip");
             var cli = ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli");
-            var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", SmallFaces.ValidationCsv, "--arch", "convnet3", "--epochs", "1", "--seed", "5", "--out", model],
+            var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", DrawnFaces.ValidationCsv, "--arch", "convnet3", "--epochs", "1", "--seed", "5", "--out", model],
                 TimeSpan.FromMinutes(5));
             Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
 
@@ -68,13 +68,13 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
             var appFolder = Path.GetDirectoryName(app)!;
             Assert.False(File.Exists(Path.Combine(appFolder, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
             Assert.False(File.Exists(Path.Combine(appFolder, "TorchSharp.dll")), "the scoring-only app must not ship TorchSharp");
-            var score = ProcessRunner.Run("dotnet", [app, model, SmallFaces.ValidationCsv, "5"], TimeSpan.FromMinutes(2));
+            var score = ProcessRunner.Run("dotnet", [app, model, DrawnFaces.ValidationCsv, "5"], TimeSpan.FromMinutes(2));
             Assert.True(score.ExitCode == 0, score.StandardOutput + score.StandardError);
 
             var appPredictions = score.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
             var ml = new MLContext();
-            var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 5);
+            var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(DrawnFaces.ValidationCsv), 5);
             var expected = Columns.Vectors(ml.Model.Load(model, out _).Transform(data), "PredictedKeypoints");
             Assert.Equal(5, appPredictions.Length);
             for (int r = 0; r < 5; r++)

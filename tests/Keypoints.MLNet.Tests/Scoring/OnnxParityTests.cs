@@ -9,7 +9,7 @@ namespace Keypoints.MLNet.Tests.Scoring;
 /// <summary>The exported ONNX graph computes what the TorchSharp network computes.</summary>
 public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void OnnxPredictions_MatchTorchSharpForward_On64RealFaces_Within1e3Pixels()
     {
         var model = fixture.Model;
@@ -35,7 +35,7 @@ public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture
         Assert.True(onnx.Select(p => p[20]).Distinct().Count() > 10, "predictions do not depend on the image");
     }
 
-    [TierFact(Needs.FaceData | Needs.OnnxChecker)]
+    [TierFact(Needs.OnnxChecker)]
     public void ExportOnnx_WritesAGraphThatPassesTheOnnxChecker()
     {
         var path = Path.Combine(Path.GetTempPath(), $"keypoints-{Guid.NewGuid():N}.onnx");

@@ -12,7 +12,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
 {
     private const int Side = 96;
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void FlipAveragedGraph_MatchesTorchSharpAverageOfFaceAndUnmirroredMirror_Within1e3Pixels()
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
@@ -44,7 +44,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.True(maxFlipEffect > 0.01, $"the flip changed no prediction by more than {maxFlipEffect} px");
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void FlipAveragedPrediction_OfMirroredFace_IsTheMirrorOfThePrediction()
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
@@ -64,7 +64,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         }
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void WithTestTimeFlip_False_GivesTheOriginalPredictions()
     {
         using var plain = fixture.Model.WithTestTimeFlip(false);

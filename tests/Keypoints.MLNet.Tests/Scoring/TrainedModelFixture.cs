@@ -11,8 +11,8 @@ public sealed class TrainedModelFixture : IDisposable
     public TrainedModelFixture()
     {
         Ml = new MLContext(seed: 3);
-        Training = SmallFaces.Training(Ml, 256);
-        Validation = SmallFaces.Validation(Ml, 64);
+        Training = DrawnFaces.Training(Ml, 256);
+        Validation = DrawnFaces.Validation(Ml, 64);
         (Model, Networks) = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
             MaxEpochs = 2,

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Tests.Photos;
 using Microsoft.ML.Data;
 using Keypoints.MLNet.Tests.Tiers;
 
@@ -25,10 +26,10 @@ public sealed class FaceDetectorTests
         Assert.True(face.Box.Contains(label.MidX, label.MidY));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Detect_MLImage_GivesTheSameFacesAsTheFile()
     {
-        var image = LabelledPhotos.Read("scenes.csv")[0].Image;
+        var image = SamplePhotos.Scenes[0];
         using var detector = new FaceDetector();
         using var mlImage = MLImage.CreateFromFile(image);
 
@@ -43,10 +44,10 @@ public sealed class FaceDetectorTests
         }
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Detect_FromSeveralThreads_GivesWhatOneThreadGives()
     {
-        var images = LabelledPhotos.Read("scenes.csv").Take(8).Select(i => RgbImage.Load(i.Image)).ToList();
+        var images = SamplePhotos.Scenes.Concat(SamplePhotos.Frames).Select(RgbImage.Load).ToList();
         using var detector = new FaceDetector();
         var sequential = images.Select(detector.Detect).ToList();
 

@@ -5,7 +5,6 @@ using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
@@ -16,7 +15,7 @@ public sealed class FaceKeypointsPredictorTests
     private const int Side = FixedPointModels.Side;
     private static readonly FaceFraming Framing = FixedPointModels.Framing;
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Predict_AModelThatAnswersTheFramingsEyeMidpoint_LandsOnTheCalibratedDetectorEyeMidpoint()
     {
         var ml = new MLContext(seed: 1);
@@ -36,7 +35,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(predictor.FrameOf(face.Detection), face.Frame);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Predict_MapsNetworkPixelsBackWithPixelCentresAtIntegers()
     {
         var ml = new MLContext(seed: 1);
@@ -51,7 +50,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(face.Keypoints[0], face["jaw_0"].X);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Photos_OfAModelWithoutFraming_AsksForTheFramingOption_AndUsesIt()
     {
         var ml = new MLContext(seed: 1);
@@ -63,7 +62,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Single(predictor.Predict(FirstFramePhoto()));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Predict_FromSeveralThreads_GivesTheSameFacesAsOneThread()
     {
         var ml = new MLContext(seed: 1);
@@ -78,7 +77,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public async Task Dispose_WhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
     {
         var ml = new MLContext(seed: 1);
@@ -93,7 +92,7 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Equal(4, refused);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Predict_WithOneNetworkThread_GivesTheSameFaces_AndANegativeCountIsRefused()
     {
         var ml = new MLContext(seed: 1);
@@ -106,9 +105,6 @@ public sealed class FaceKeypointsPredictorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = -1 }));
     }
 
-    private static string FirstFramePhoto()
-    {
-        var csv = SharedData.Path("photos", "frames.csv");
-        return Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
-    }
+    /// <summary>A photo of one face that ships with the repository (NASA's public-domain portrait).</summary>
+    private static string FirstFramePhoto() => Path.Combine(SharedData.RepositoryRoot, "samples", "astronaut.jpg");
 }

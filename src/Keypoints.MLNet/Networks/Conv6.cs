@@ -11,14 +11,11 @@ namespace Keypoints.MLNet.Networks;
 /// On 96 x 96 faces the dense layers read 64 maps of 12 x 12.
 /// </summary>
 /// <remarks>The convolutions run on channels-last tensors; <see cref="ChannelsLast"/> says why.</remarks>
-internal sealed class Conv6 : KeypointNetwork
+internal sealed class Conv6 : DenseHeadNetwork
 {
     private static readonly long[] Filters = [12, 20, 32, 40, 48, 64];
 
     private readonly ModuleList<Conv2d> convs;
-    private readonly Linear dense1;
-    private readonly Linear dense2;
-    private readonly Linear output;
 
     /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
     public Conv6(NetworkInput input, int outputs) : base(nameof(Conv6), input, outputs)
@@ -29,17 +26,8 @@ internal sealed class Conv6 : KeypointNetwork
         for (int i = 0; i < Filters.Length; i++)
             layers[i] = Conv2d(i == 0 ? input.Channels : Filters[i - 1], Filters[i], 3, padding: 1);
         convs = ModuleList(layers);
-        dense1 = Linear(Filters[^1] * (input.Height / 8) * (input.Width / 8), 500);
-        dense2 = Linear(500, 500);
-        output = Linear(500, outputs);
+        CreateDenseHead(Filters[^1] * (input.Height / 8) * (input.Width / 8), 500);
         RegisterComponents();
-    }
-
-    /// <inheritdoc/>
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        return DenseHead(Features(input), dense1, dense2, output).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -60,7 +48,7 @@ internal sealed class Conv6 : KeypointNetwork
     public override IEnumerable<Parameter> TrunkParameters() => convs.parameters();
 
     /// <inheritdoc/>
-    public override string ExportOnnx(OnnxGraphBuilder graph, string input)
+    protected override string ExportFeatures(OnnxGraphBuilder graph, string input)
     {
         var x = input;
         for (int i = 0; i < convs.Count; i++)
@@ -69,7 +57,7 @@ internal sealed class Conv6 : KeypointNetwork
             if (i % 2 == 1)
                 x = OnnxLayerWriter.MaxPool2(graph, x);
         }
-        return ExportDenseHead(graph, x, dense1, dense2, output);
+        return x;
     }
 
     /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them already.</summary>

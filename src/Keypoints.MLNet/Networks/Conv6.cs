@@ -10,7 +10,7 @@ namespace Keypoints.MLNet.Networks;
 /// pooling after the second, fourth and sixth; then two dense layers of 500 rectified units and a linear output.
 /// On 96 x 96 faces the dense layers read 64 maps of 12 x 12.
 /// </summary>
-/// <remarks>The convolutions run on channels-last tensors; <see cref="ChannelsLast"/> says why.</remarks>
+/// <remarks>The convolutions run on channels-last tensors (docs/decisions.md#channels-last-convolutions).</remarks>
 internal sealed class Conv6 : DenseHeadNetwork
 {
     private static readonly long[] Filters = [12, 20, 32, 40, 48, 64];
@@ -61,12 +61,6 @@ internal sealed class Conv6 : DenseHeadNetwork
     }
 
     /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them already.</summary>
-    /// <remarks>
-    /// The oneDNN 3.7.1 inside TorchSharp 0.107's libtorch computes wrong outputs and input gradients (errors of 15-25 %)
-    /// in its blocked NCHW convolution kernels when the input channel count is not a multiple of the vector width
-    /// (16 floats with AVX-512, 8 with AVX2): measured on 20 and 40 input channels with AVX-512 and on 12 and 20 with AVX2.
-    /// Its channels-last kernels are correct. A one-channel image has the same strides in both layouts, so every
-    /// convolution's input is converted, not just the image.
-    /// </remarks>
+    /// <remarks>Why every convolution's input: docs/decisions.md#channels-last-convolutions.</remarks>
     internal static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }

@@ -13,14 +13,10 @@ namespace Keypoints.MLNet.Networks;
 /// 224 x 224 mean image (no division by a standard deviation).
 /// </summary>
 /// <remarks>
-/// The weights are found by the graph's structure, not by their names (<c>Parameter91</c>, <c>Constant98</c>, ...): the
-/// stem is the convolution that reads the graph input; each residual block is an <c>Add</c> of a conv-BN-ReLU-conv-BN branch
-/// and a shortcut that is the block's input or a 1x1 conv-BN of it, and a stage starts at each block with a 1x1 shortcut. Any other
-/// shape fails with <see cref="InvalidDataException"/>. The structure found is not quite the paper's ResNet-18: its last stage has
-/// three blocks, not two (blocks per stage 2, 2, 2, 3; 9 additions, 22 convolutions), so <see cref="StageBlocks"/> says how many
-/// each stage has.
-/// The mean image varies by a few grey levels over the picture (standard deviation 3-6), so the network, which takes
-/// any image size, subtracts each channel's mean over the mean image: red 123.2, green 115.9, blue 103.1.
+/// The weights are found by the graph's structure, not by their names (<c>Parameter91</c>, ...): the stem is the convolution
+/// that reads the graph input; each residual block is an <c>Add</c> of a conv-BN-ReLU-conv-BN branch and a shortcut that is
+/// the block's input or a 1x1 conv-BN of it, and a stage starts at each block with a 1x1 shortcut. Any other shape fails with
+/// <see cref="InvalidDataException"/>. The mean image becomes one mean per channel (docs/decisions.md#imagenet-resnet-18-weights).
 /// </remarks>
 internal sealed class ImageNetResNet18Weights
 {

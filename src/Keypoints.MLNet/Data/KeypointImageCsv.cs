@@ -67,7 +67,6 @@ public static class KeypointImageCsv
         return new KeypointImageDataView(view, layout, fullPath, rows.Select(r => r.ImagePath).ToArray());
     }
 
-    /// <summary>Checks the current row's field count and reads its image's size.</summary>
     private static RowImage ReadImage(CsvReader reader, CsvFile file)
     {
         long line = reader.LineNumber;
@@ -105,7 +104,6 @@ public static class KeypointImageCsv
         return values;
     }
 
-    /// <summary>The layout the header's coordinate names give, for images of the first row's size.</summary>
     private static KeypointLayout CreateLayout(CsvFile file, long headerLine, (int Width, int Height) size)
     {
         try

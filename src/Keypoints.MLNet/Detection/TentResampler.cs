@@ -17,7 +17,6 @@ internal static class TentResampler
         return FilterColumns(horizontal, rows, firstRow, (columns.LastOutput - columns.FirstOutput + 1) * 3);
     }
 
-    /// <summary>The horizontal pass over source rows <paramref name="firstRow"/>..<paramref name="lastRow"/>.</summary>
     private static float[] FilterRows(RgbImage image, FilterTaps columns, int firstRow, int lastRow)
     {
         int length = (columns.LastOutput - columns.FirstOutput + 1) * 3;

@@ -46,7 +46,6 @@ internal static class TestTimeFlipGraph
         return graph.ToModelBytes();
     }
 
-    /// <summary>Adds the input and <see cref="BatchName"/>: the input rows followed by their mirror images.</summary>
     private static void AddMirroredBatch(OnnxGraphBuilder graph, KeypointModelMetadata metadata)
     {
         var layout = metadata.Layout;

@@ -149,10 +149,8 @@ internal sealed class ImageNetResNet18Weights
                     producers[output] = node;
         }
 
-        /// <summary>The weights found so far, by name.</summary>
         public Dictionary<string, (long[] Dims, float[] Values)> Tensors { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The node of <paramref name="opType"/> that produces <paramref name="tensor"/>; null when another node or none does.</summary>
         public Node? Producer(string tensor, string opType) =>
             producers.TryGetValue(tensor, out var node) && node.OpType == opType ? node : null;
 

@@ -125,7 +125,6 @@ internal sealed class OnnxModelReader
         return graph;
     }
 
-    /// <summary>A model of <paramref name="graph"/> with this model's IR version, producer and opsets, and <paramref name="metadata"/>.</summary>
     private ModelProto ModelOf(GraphProto graph, IReadOnlyDictionary<string, string> metadata)
     {
         var model = new ModelProto

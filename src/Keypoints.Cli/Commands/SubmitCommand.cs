@@ -4,7 +4,6 @@ using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Keypoints.Cli.Commands;
 
@@ -36,23 +35,8 @@ internal sealed class SubmitCommand : Command
         var lookup = IdLookupTable.Load(lookupPath);
         var test = ml.Data.Keypoints.LoadFkdTestCsv(testPath);
         using var model = ml.Keypoints.LoadModel<KeypointCnnModel>(modelPath);
-        var scored = model.Transform(test);
-        var predictions = new Dictionary<int, float[]>();
-        using (var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is FkdCsv.ImageIdColumnName or "PredictedKeypoints")))
-        {
-            var getId = cursor.GetGetter<int>(scored.Schema[FkdCsv.ImageIdColumnName]);
-            var getPrediction = cursor.GetGetter<VBuffer<float>>(scored.Schema["PredictedKeypoints"]);
-            int id = 0;
-            VBuffer<float> prediction = default;
-            while (cursor.MoveNext())
-            {
-                getId(ref id);
-                getPrediction(ref prediction);
-                predictions[id] = prediction.DenseValues().ToArray();
-            }
-        }
-        FkdSubmission.Write(output, lookup, predictions, KeypointLayout.Kaggle15);
-        Console.WriteLine($"wrote {output}: {lookup.Entries.Count} locations for {predictions.Count} images");
+        int images = FkdSubmission.Write(output, lookup, model.Transform(test), KeypointLayout.Kaggle15);
+        Console.WriteLine($"wrote {output}: {lookup.Entries.Count} locations for {images} images");
         return 0;
     }
 }

@@ -16,12 +16,12 @@ internal sealed class FkdCsvView : IDataView
 
     private readonly string[] _header;
 
-    private FkdCsvView(string path, string[] header, int imageField, int imageWidth, int imageHeight, int imageIdField, int[] keypointFields)
+    private FkdCsvView(string path, string[] header, int imageField, int pixelCount, int imageIdField, int[] keypointFields)
     {
         Path = path;
         _header = header;
         ImageField = imageField;
-        PixelCount = imageWidth * imageHeight;
+        PixelCount = pixelCount;
         ImageIdField = imageIdField;
         KeypointFields = keypointFields;
 
@@ -77,11 +77,11 @@ internal sealed class FkdCsvView : IDataView
 
     /// <summary>A view of a labelled file: <c>Image</c> and <c>Keypoints</c>.</summary>
     public static FkdCsvView ForTraining(string path, string[] header, int imageField, int[] keypointFields, int imageWidth, int imageHeight) =>
-        new(path, header, imageField, imageWidth, imageHeight, -1, keypointFields);
+        new(path, header, imageField, imageWidth * imageHeight, -1, keypointFields);
 
     /// <summary>A view of a test file: <c>ImageId</c> and <c>Image</c>.</summary>
     public static FkdCsvView ForTest(string path, string[] header, int imageIdField, int imageField, int imageWidth, int imageHeight) =>
-        new(path, header, imageField, imageWidth, imageHeight, imageIdField, []);
+        new(path, header, imageField, imageWidth * imageHeight, imageIdField, []);
 
     /// <inheritdoc/>
     public long? GetRowCount() => null;

@@ -29,13 +29,16 @@ public static class FkdSubmission
     /// <param name="predictedColumnName">The prediction column.</param>
     /// <exception cref="KeypointDataException">The test file behind <paramref name="scored"/> is malformed: the loader's
     /// own error, with its file, line and column, also when ML.NET wraps it while scoring.</exception>
+    /// <returns>The number of images predicted: the distinct <c>ImageId</c>s of <paramref name="scored"/>.</returns>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, or as for the other overload.</exception>
-    public static void Write(string path, IdLookupTable lookup, IDataView scored, KeypointLayout layout,
+    public static int Write(string path, IdLookupTable lookup, IDataView scored, KeypointLayout layout,
         string predictedColumnName = "PredictedKeypoints")
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(layout);
-        Write(path, lookup, WrappedDataError.Unwrap(() => ReadPredictions(scored, layout, predictedColumnName)), layout);
+        var predictions = WrappedDataError.Unwrap(() => ReadPredictions(scored, layout, predictedColumnName));
+        Write(path, lookup, predictions, layout);
+        return predictions.Count;
     }
 
     /// <summary>
@@ -60,10 +63,25 @@ public static class FkdSubmission
         ArgumentNullException.ThrowIfNull(layout);
 
         var coordinateIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var coordinateNames = layout.CoordinateNames;
-        for (int i = 0; i < coordinateNames.Count; i++)
-            coordinateIndex[coordinateNames[i]] = i;
+        for (int i = 0; i < layout.CoordinateNames.Count; i++)
+            coordinateIndex[layout.CoordinateNames[i]] = i;
+        WriteReplacing(path, writer =>
+        {
+            writer.WriteLine("RowId,Location");
+            foreach (var entry in lookup.Entries)
+            {
+                float location = Location(entry, predictionsByImageId, layout, coordinateIndex);
+                writer.Write(entry.RowId.ToString(CultureInfo.InvariantCulture));
+                writer.Write(',');
+                writer.WriteLine(location.ToString(CultureInfo.InvariantCulture));
+            }
+        });
+    }
 
+    /// <summary>Writes a temporary file beside <paramref name="path"/> and renames it over <paramref name="path"/>;
+    /// when <paramref name="write"/> throws, removes the temporary file and leaves <paramref name="path"/> as it was.</summary>
+    private static void WriteReplacing(string path, Action<StreamWriter> write)
+    {
         var fullPath = Path.GetFullPath(path);
         var temporaryPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
@@ -71,14 +89,7 @@ public static class FkdSubmission
             using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" })
             {
-                writer.WriteLine("RowId,Location");
-                foreach (var entry in lookup.Entries)
-                {
-                    float location = Location(entry);
-                    writer.Write(entry.RowId.ToString(CultureInfo.InvariantCulture));
-                    writer.Write(',');
-                    writer.WriteLine(location.ToString(CultureInfo.InvariantCulture));
-                }
+                write(writer);
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
@@ -89,25 +100,27 @@ public static class FkdSubmission
             // Only present when writing failed; after the rename there is nothing left to remove.
             File.Delete(temporaryPath);
         }
+    }
 
-        float Location(IdLookupEntry entry)
-        {
-            if (!predictionsByImageId.TryGetValue(entry.ImageId, out var prediction))
-                throw new ArgumentException($"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.", nameof(predictionsByImageId));
-            if (prediction.Length != layout.CoordinateCount)
-                throw new ArgumentException(
-                    $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; layout '{layout.Name}' has {layout.CoordinateCount}.",
-                    nameof(predictionsByImageId));
-            if (!coordinateIndex.TryGetValue(entry.FeatureName, out int index))
-                throw new ArgumentException(
-                    $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout '{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
-                    nameof(lookup));
-            float value = prediction[index];
-            if (!float.IsFinite(value))
-                throw new ArgumentException($"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, not a finite number.", nameof(predictionsByImageId));
-            // Coordinates are interleaved x, y: even indices are x.
-            return Math.Clamp(value, 0f, index % 2 == 0 ? layout.ImageWidth : layout.ImageHeight);
-        }
+    /// <summary>The pixel coordinate <paramref name="entry"/> asks for, clipped to the image.</summary>
+    private static float Location(IdLookupEntry entry, IReadOnlyDictionary<int, float[]> predictionsByImageId, KeypointLayout layout,
+        Dictionary<string, int> coordinateIndex)
+    {
+        if (!predictionsByImageId.TryGetValue(entry.ImageId, out var prediction))
+            throw new ArgumentException($"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.", nameof(predictionsByImageId));
+        if (prediction.Length != layout.CoordinateCount)
+            throw new ArgumentException(
+                $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; layout '{layout.Name}' has {layout.CoordinateCount}.",
+                nameof(predictionsByImageId));
+        if (!coordinateIndex.TryGetValue(entry.FeatureName, out int index))
+            throw new ArgumentException(
+                $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout '{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
+                "lookup");
+        float value = prediction[index];
+        if (!float.IsFinite(value))
+            throw new ArgumentException($"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, not a finite number.", nameof(predictionsByImageId));
+        // Coordinates are interleaved x, y: even indices are x.
+        return Math.Clamp(value, 0f, index % 2 == 0 ? layout.ImageWidth : layout.ImageHeight);
     }
 
     private static Dictionary<int, float[]> ReadPredictions(IDataView scored, KeypointLayout layout, string predictedColumnName)

@@ -123,7 +123,7 @@ public sealed class KeypointDataCatalog
         string labelColumnName = "Keypoints", double flipAxisOffset = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
-        layout = KeypointLayoutResolver.Resolve(data, layout, labelColumnName, nameof(layout), imageColumnName);
+        layout = KeypointLayoutResolver.Resolve(data, layout, labelColumnName, nameof(layout), LayoutImageSize.FromColumn(imageColumnName));
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
         var image = SchemaChecks.RequireSingleVector(data.Schema, imageColumnName, "image");
         if (((VectorDataViewType)image.Type).Size % (layout.ImageWidth * layout.ImageHeight) != 0)

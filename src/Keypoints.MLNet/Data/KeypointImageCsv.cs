@@ -1,3 +1,4 @@
+using CsvHelper;
 using System.Globalization;
 using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
@@ -45,59 +46,74 @@ public static class KeypointImageCsv
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(fullPath)!;
         using var reader = FkdCsv.OpenWithHeader(fullPath, out var header, out var headerLine);
         if (header[0] != ImageFieldName)
             throw new KeypointDataException(fullPath, headerLine, 1, header[0], $"the first column of an image-file CSV must be '{ImageFieldName}'.");
-        var coordinateNames = header[1..];
+        var file = new CsvFile(fullPath, Path.GetDirectoryName(fullPath)!, header);
         var rows = new List<Row>();
-        int coordinates = coordinateNames.Length;
         (int Width, int Height)? firstSize = null;
         while (FkdCsv.Read(reader, fullPath))
         {
-            long line = reader.LineNumber;
-            if (reader.FieldCount != header.Length)
-                throw new KeypointDataException(fullPath, line, null, null, $"expected {header.Length} fields, found {reader.FieldCount}.");
-            var relative = reader.GetString(0) ?? "";
-            var imagePath = Path.GetFullPath(Path.Combine(folder, relative));
-            var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
-            if (problem is not null)
-                throw new KeypointDataException(fullPath, line, 1, ImageFieldName, problem);
-            firstSize ??= (width, height);
-            var values = new float[coordinates];
-            for (int c = 0; c < coordinates; c++)
-            {
-                var field = reader.GetString(c + 1);
-                if (string.IsNullOrWhiteSpace(field))
-                {
-                    values[c] = float.NaN;
-                    continue;
-                }
-                if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-                    throw new KeypointDataException(fullPath, line, c + 2, header[c + 1], $"'{field}' is not a number.");
-                float limit = (c % 2 == 0 ? width : height) - 0.5f;
-                if (value < -0.5f || value > limit)
-                    throw new KeypointDataException(fullPath, line, c + 2, header[c + 1],
-                        string.Create(CultureInfo.InvariantCulture, $"{value} lies outside the {width} x {height} image '{relative}' (allowed -0.5 to {limit})."));
-                values[c] = value;
-            }
-            rows.Add(new Row { ImagePath = imagePath, Keypoints = values });
+            var image = ReadImage(reader, file);
+            firstSize ??= (image.Width, image.Height);
+            rows.Add(new Row { ImagePath = image.FullPath, Keypoints = ReadCoordinates(reader, file, image) });
         }
         if (rows.Count == 0)
             throw new KeypointDataException(fullPath, headerLine, null, null, FkdCsv.NoRowsProblem);
 
-        KeypointLayout layout;
+        var coordinateNames = header[1..];
+        var layout = CreateLayout(file, headerLine, firstSize!.Value);
+        var view = catalog.LoadFromEnumerable(rows, CreateSchema(coordinateNames));
+        return new KeypointImageDataView(view, layout, fullPath, rows.Select(r => r.ImagePath).ToArray());
+    }
+
+    private static RowImage ReadImage(CsvReader reader, CsvFile file)
+    {
+        long line = reader.LineNumber;
+        if (reader.FieldCount != file.Header.Length)
+            throw new KeypointDataException(file.FullPath, line, null, null, $"expected {file.Header.Length} fields, found {reader.FieldCount}.");
+        var relative = reader.GetString(0) ?? "";
+        var imagePath = Path.GetFullPath(Path.Combine(file.Folder, relative));
+        var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
+        if (problem is not null)
+            throw new KeypointDataException(file.FullPath, line, 1, ImageFieldName, problem);
+        return new RowImage(relative, imagePath, width, height);
+    }
+
+    /// <summary>The current row's coordinates in pixels (NaN where empty), each checked to lie inside <paramref name="image"/>.</summary>
+    private static float[] ReadCoordinates(CsvReader reader, CsvFile file, RowImage image)
+    {
+        long line = reader.LineNumber;
+        var values = new float[file.Header.Length - 1];
+        for (int c = 0; c < values.Length; c++)
+        {
+            var field = reader.GetString(c + 1);
+            if (string.IsNullOrWhiteSpace(field))
+            {
+                values[c] = float.NaN;
+                continue;
+            }
+            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+                throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1], $"'{field}' is not a number.");
+            float limit = (c % 2 == 0 ? image.Width : image.Height) - 0.5f;
+            if (value < -0.5f || value > limit)
+                throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1],
+                    string.Create(CultureInfo.InvariantCulture, $"{value} lies outside the {image.Width} x {image.Height} image '{image.Relative}' (allowed -0.5 to {limit})."));
+            values[c] = value;
+        }
+        return values;
+    }
+
+    private static KeypointLayout CreateLayout(CsvFile file, long headerLine, (int Width, int Height) size)
+    {
         try
         {
-            layout = KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(fullPath), coordinateNames,
-                firstSize!.Value.Width, firstSize.Value.Height);
+            return KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(file.FullPath), file.Header[1..], size.Width, size.Height);
         }
         catch (FormatException e)
         {
-            throw new KeypointDataException(fullPath, headerLine, null, null, e.Message, e);
+            throw new KeypointDataException(file.FullPath, headerLine, null, null, e.Message, e);
         }
-        var view = catalog.LoadFromEnumerable(rows, CreateSchema(coordinateNames));
-        return new KeypointImageDataView(view, layout, fullPath, rows.Select(r => r.ImagePath).ToArray());
     }
 
     private static SchemaDefinition CreateSchema(string[] coordinateNames)
@@ -110,6 +126,12 @@ public static class KeypointImageCsv
             new VectorDataViewType(TextDataViewType.Instance, coordinateNames.Length));
         return schema;
     }
+
+    /// <summary>The CSV being read: its full path, its folder (image paths are relative to it) and its header.</summary>
+    private sealed record CsvFile(string FullPath, string Folder, string[] Header);
+
+    /// <summary>The image of one row: its path as written and in full, and its size in pixels.</summary>
+    private sealed record RowImage(string Relative, string FullPath, int Width, int Height);
 
     /// <summary>One checked row.</summary>
     private sealed class Row

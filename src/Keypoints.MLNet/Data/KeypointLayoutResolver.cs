@@ -24,14 +24,11 @@ internal static class KeypointLayoutResolver
     /// <param name="layout">The caller's explicit layout, which wins when given.</param>
     /// <param name="labelColumnName">The column of <c>2K</c> pixel coordinates.</param>
     /// <param name="parameterName">The option or parameter that sets the layout, named in the error message.</param>
-    /// <param name="imageColumnName">Column of <c>C * H * W</c> pixels that gives the image size of a layout found from slot
-    /// names; null when the caller does not need the image size (or passes <paramref name="imageSize"/>).</param>
-    /// <param name="channels">Channels of <paramref name="imageColumnName"/>; null to accept 1 or 3.</param>
-    /// <param name="imageSize">The image size of a layout found from slot names, when the caller knows it (for example the
-    /// network's input); a given layout or a loader's layout keeps its own.</param>
+    /// <param name="imageSize">Where the image size of a layout found from slot names comes from; null when the caller does
+    /// not need it. A given layout or a loader's layout keeps its own.</param>
     /// <exception cref="ArgumentException">No layout can be found, the slot names are not coordinate pairs, or the image column is not square.</exception>
     public static KeypointLayout Resolve(IDataView data, KeypointLayout? layout, string labelColumnName, string parameterName,
-        string? imageColumnName = null, int? channels = null, (int Width, int Height)? imageSize = null)
+        LayoutImageSize? imageSize = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (layout is not null)
@@ -57,12 +54,17 @@ internal static class KeypointLayoutResolver
                 $"The keypoint layout of the label column '{labelColumnName}' is unknown: the column has no slot names " +
                 $"('<name>_x', '<name>_y' or 'x0', 'y0', ...) and the data view is not one of the library's loaders. Set {parameterName} " +
                 "(for example KeypointLayout.Kaggle15), or load the data with LoadFkdCsv or LoadImageCsv.", parameterName);
-        var (width, height) = imageSize ?? (imageColumnName is null ? (UnknownSize, UnknownSize) : SquareImageSize(data.Schema, imageColumnName, channels, parameterName));
+        var (width, height) = imageSize switch
+        {
+            null => (UnknownSize, UnknownSize),
+            { Size: { } known } => known,
+            _ => SquareImageSize(data.Schema, imageSize.ImageColumnName!, imageSize.Channels, parameterName),
+        };
         try
         {
             var found = KeypointLayout.FromCoordinateColumns(labelColumnName, coordinates, width, height);
             // Without an image size, the built-in layouts keep their own.
-            if (imageSize is null && imageColumnName is null)
+            if (imageSize is null)
                 return new[] { KeypointLayout.Kaggle15, KeypointLayout.Ibug68 }.FirstOrDefault(b => b.Name == found.Name) ?? found;
             return found;
         }

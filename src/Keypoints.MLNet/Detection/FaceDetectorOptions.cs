@@ -27,9 +27,9 @@ public sealed class FaceDetectorOptions
     /// <summary>Tiling starts when the image's longer side exceeds <see cref="TileSize"/> times this. Default 2.</summary>
     public float TilingFactor { get; set; } = 2f;
 
-    /// <summary>Threads ONNX Runtime may use inside one detection; 0 lets it choose (one per core). Default 1: the model
-    /// is too small to split well, and on 2 cores one thread detected a 640 x 480 picture in 11 ms where ONNX Runtime's
-    /// own choice took 24 ms. To use more cores, call <see cref="FaceDetector.Detect(RgbImage)"/> from several threads.</summary>
+    /// <summary>Threads ONNX Runtime may use inside one detection; 0 lets it choose (one per core). Default 1 (why:
+    /// docs/decisions.md#one-thread-per-detection); to use more cores, call <see cref="FaceDetector.Detect(RgbImage)"/> from
+    /// several threads.</summary>
     public int IntraOpThreads { get; set; } = 1;
 
     internal void Validate()

@@ -2,9 +2,8 @@ namespace Keypoints.MLNet.Detection;
 
 /// <summary>MediaPipe's weighted non-maximum suppression (<c>NonMaxSuppressionCalculator</c>, algorithm WEIGHTED, which its
 /// face detection graphs use): the best remaining candidate takes every remaining candidate that overlaps it by more
-/// than the threshold, and its box and points become their score-weighted mean; its score stays its own. Averaging
-/// the many anchors that fire on one face steadies the points (the eyes, which the framing uses) instead of trusting
-/// one anchor's regression, at the cost of a few multiplications.</summary>
+/// than the threshold, and its box and points become their score-weighted mean; its score stays its own
+/// (docs/decisions.md#weighted-non-maximum-suppression).</summary>
 internal static class WeightedNonMaxSuppression
 {
     /// <summary>The merged faces, highest score first, at most <paramref name="maxFaces"/>.</summary>

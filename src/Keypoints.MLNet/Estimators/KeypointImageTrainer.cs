@@ -98,7 +98,7 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         options.Validate();
         // Labels without a loader's layout refer to images of many sizes; the network's input frame is the one size they share.
         var layout = KeypointLayoutResolver.Resolve(input, options.Network.Layout, options.LabelColumnName, "Network.Layout",
-            imageSize: (options.InputWidth, options.InputHeight));
+            LayoutImageSize.Known(options.InputWidth, options.InputHeight));
         CheckColumns(input, layout, "training");
         if (options.Network.ValidationData is { } validationRows)
             CheckColumns(validationRows, layout, "validation");
@@ -139,8 +139,8 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
 
     private IEstimator<ITransformer> FrameMap(KeypointLayout layout, string inputColumn, string outputColumn, bool toFrame)
     {
-        var graph = ImageFrameGraph.Create(inputColumn, ImageFeaturizer.ImageSizeColumnName, outputColumn, layout.KeypointCount,
-            options.InputWidth, options.InputHeight, toFrame);
+        var graph = ImageFrameGraph.Create(inputColumn, ImageFeaturizer.ImageSizeColumnName, outputColumn,
+            layout.WithImageSize(options.InputWidth, options.InputHeight), toFrame);
         using var stream = new MemoryStream(graph, writable: false);
         return mlContext.Transforms.ApplyOnnxModel([outputColumn], [inputColumn, ImageFeaturizer.ImageSizeColumnName], stream);
     }

@@ -6,42 +6,33 @@ namespace Keypoints.MLNet.Evaluation;
 /// </summary>
 public sealed class KeypointMetrics
 {
-    internal KeypointMetrics(double rmse, double nme, string nmeNormalization, IReadOnlyList<KeypointError> perKeypoint,
-        IReadOnlyList<RowError> best, IReadOnlyList<RowError> worst, long rows, long presentCoordinates)
+    internal KeypointMetrics()
     {
-        Rmse = rmse;
-        Nme = nme;
-        NmeNormalization = nmeNormalization;
-        PerKeypoint = perKeypoint;
-        Best = best;
-        Worst = worst;
-        Rows = rows;
-        PresentCoordinates = presentCoordinates;
     }
 
     /// <summary>Root mean squared error in pixels over every present coordinate of every row (the Kaggle metric).</summary>
-    public double Rmse { get; }
+    public double Rmse { get; internal init; }
 
     /// <summary>Normalized mean error: per row, the mean Euclidean point error over its labeled keypoints divided by
     /// the distance between its true eye centers when the layout has eyes, else by the diagonal of the box around its true
     /// keypoints (<see cref="NmeNormalization"/> says which); averaged over rows where that length is known. NaN when none.</summary>
-    public double Nme { get; }
+    public double Nme { get; internal init; }
 
     /// <summary>What <see cref="Nme"/> is divided by, in words.</summary>
-    public string NmeNormalization { get; }
+    public string NmeNormalization { get; internal init; } = "";
 
     /// <summary>Errors per keypoint, in layout order.</summary>
-    public IReadOnlyList<KeypointError> PerKeypoint { get; }
+    public IReadOnlyList<KeypointError> PerKeypoint { get; internal init; } = [];
 
     /// <summary>The rows with the lowest RMSE, best first.</summary>
-    public IReadOnlyList<RowError> Best { get; }
+    public IReadOnlyList<RowError> Best { get; internal init; } = [];
 
     /// <summary>The rows with the highest RMSE, worst first.</summary>
-    public IReadOnlyList<RowError> Worst { get; }
+    public IReadOnlyList<RowError> Worst { get; internal init; } = [];
 
     /// <summary>Number of rows evaluated.</summary>
-    public long Rows { get; }
+    public long Rows { get; internal init; }
 
     /// <summary>Number of labeled coordinates the RMSE is taken over.</summary>
-    public long PresentCoordinates { get; }
+    public long PresentCoordinates { get; internal init; }
 }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Onnx;
 
 namespace Keypoints.MLNet.Export;
@@ -15,24 +16,23 @@ internal static class ImageFrameGraph
     /// <param name="coordinatesName">Input tensor (column) of <c>2K</c> coordinates.</param>
     /// <param name="sizeName">Input tensor (column) of the original image's width and height in pixels.</param>
     /// <param name="outputName">Output tensor (column).</param>
-    /// <param name="keypoints">K, the number of keypoints.</param>
-    /// <param name="frameWidth">The frame's width N in pixels.</param>
-    /// <param name="frameHeight">The frame's height in pixels.</param>
+    /// <param name="frame">The keypoints (K) and the frame's width N and height in pixels (<see cref="KeypointLayout.ImageWidth"/>,
+    /// <see cref="KeypointLayout.ImageHeight"/>).</param>
     /// <param name="toFrame">True to map image coordinates into the frame, false to map frame coordinates back.</param>
-    public static byte[] Create(string coordinatesName, string sizeName, string outputName, int keypoints,
-        int frameWidth, int frameHeight, bool toFrame)
+    public static byte[] Create(string coordinatesName, string sizeName, string outputName, KeypointLayout frame, bool toFrame)
     {
+        int keypoints = frame.KeypointCount;
         var graph = new OnnxGraphBuilder(toFrame ? "keypoints_to_frame" : "keypoints_from_frame");
         graph.AddInput(coordinatesName, -1, 2 * keypoints);
         graph.AddInput(sizeName, -1, 2);
-        var frame = new float[2 * keypoints];
-        for (int i = 0; i < frame.Length; i += 2)
+        var frameSize = new float[2 * keypoints];
+        for (int i = 0; i < frameSize.Length; i += 2)
         {
-            frame[i] = frameWidth;
-            frame[i + 1] = frameHeight;
+            frameSize[i] = frame.ImageWidth;
+            frameSize[i + 1] = frame.ImageHeight;
         }
         var sizes = graph.AddNode("Tile", [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)], [graph.UniqueName("sizes")]);
-        var frameSizes = graph.AddInitializer("frame_size", frame, frame.Length);
+        var frameSizes = graph.AddInitializer("frame_size", frameSize, frameSize.Length);
         var factor = toFrame
             ? graph.AddNode("Div", [frameSizes, sizes], [graph.UniqueName("factor")])
             : graph.AddNode("Div", [sizes, frameSizes], [graph.UniqueName("factor")]);

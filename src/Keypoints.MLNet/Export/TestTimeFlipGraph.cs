@@ -37,14 +37,21 @@ internal static class TestTimeFlipGraph
     /// <summary>Wraps <paramref name="plain"/>, a keypoint graph without the flip, and stores <paramref name="metadata"/> in the result.</summary>
     public static byte[] Add(byte[] plain, KeypointModelMetadata metadata)
     {
+        var graph = new OnnxGraphBuilder("keypoints");
+        AddMirroredBatch(graph, metadata);
+        graph.AddModel(plain, Scope, new Dictionary<string, string> { [metadata.InputColumnName] = BatchName },
+            new Dictionary<string, string> { [metadata.OutputColumnName] = InnerOutputName });
+        AddUnmirroredAverage(graph, metadata);
+        graph.AddMetadata(KeypointModelMetadata.Key, metadata.ToJson());
+        return graph.ToModelBytes();
+    }
+
+    private static void AddMirroredBatch(OnnxGraphBuilder graph, KeypointModelMetadata metadata)
+    {
         var layout = metadata.Layout;
         int channels = metadata.Channels, height = layout.ImageHeight, width = layout.ImageWidth;
         long size = (long)channels * height * width;
-        int coordinates = layout.CoordinateCount;
         var input = metadata.InputColumnName;
-        var output = metadata.OutputColumnName;
-
-        var graph = new OnnxGraphBuilder("keypoints");
         graph.AddInput(input, -1, size);
         var images = graph.AddNode("Reshape", [input, graph.AddInitializer("flip_image_shape", new long[] { -1, channels, height, width }, 4)],
             [graph.UniqueName("flip_nchw")]);
@@ -61,16 +68,34 @@ internal static class TestTimeFlipGraph
         var mirroredRows = graph.AddNode("Reshape", [mirrored, graph.AddInitializer("flip_row_shape", new long[] { -1, size }, 2)],
             [graph.UniqueName("flip_mirrored_rows")]);
         graph.AddNode("Concat", [input, mirroredRows], [BatchName], OnnxAttribute.Int("axis", 0));
+    }
 
-        graph.AddModel(plain, Scope, new Dictionary<string, string> { [input] = BatchName },
-            new Dictionary<string, string> { [output] = InnerOutputName });
-
+    /// <summary>Adds the output: the mean of the direct half of <see cref="InnerOutputName"/> and the un-mirrored other half.</summary>
+    private static void AddUnmirroredAverage(OnnxGraphBuilder graph, KeypointModelMetadata metadata)
+    {
+        int coordinates = metadata.Layout.CoordinateCount;
         var halves = graph.AddNode("Reshape", [InnerOutputName, graph.AddInitializer("flip_halves_shape", [2L, -1L, coordinates], 3)],
             [graph.UniqueName("flip_halves")]);
         var direct = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_direct_half", [0L])],
             [graph.UniqueName("flip_direct")], OnnxAttribute.Int("axis", 0));
         var mirroredPrediction = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_mirrored_half", [1L])],
             [graph.UniqueName("flip_mirrored_prediction")], OnnxAttribute.Int("axis", 0));
+        var (permutation, sign, shift) = UnmirrorCoefficients(metadata);
+        var swapped = graph.AddNode("Gather", [mirroredPrediction, graph.AddInitializer("flip_permutation", permutation, coordinates)],
+            [graph.UniqueName("flip_swapped")], OnnxAttribute.Int("axis", 1));
+        var reflected = graph.AddNode("Mul", [swapped, graph.AddInitializer("flip_sign", sign, coordinates)], [graph.UniqueName("flip_reflected")]);
+        var unmirrored = graph.AddNode("Add", [reflected, graph.AddInitializer("flip_shift", shift, coordinates)], [graph.UniqueName("flip_unmirrored")]);
+        var sum = graph.AddNode("Add", [direct, unmirrored], [graph.UniqueName("flip_sum")]);
+        graph.AddNode("Mul", [sum, graph.AddInitializer("flip_half", [0.5f])], [metadata.OutputColumnName]);
+        graph.AddOutput(metadata.OutputColumnName, -1, coordinates);
+    }
+
+    /// <summary>Per coordinate of a mirrored prediction: the coordinate it is read from (left and right swapped), and the
+    /// sign and shift that reflect it back (<c>x' = W - 1 + 2a - x</c>, <c>y' = y</c>).</summary>
+    private static (long[] Permutation, float[] Sign, float[] Shift) UnmirrorCoefficients(KeypointModelMetadata metadata)
+    {
+        var layout = metadata.Layout;
+        int coordinates = layout.CoordinateCount;
         var permutation = new long[coordinates];
         var sign = new float[coordinates];
         var shift = new float[coordinates];
@@ -80,18 +105,10 @@ internal static class TestTimeFlipGraph
             permutation[2 * k] = 2 * source;
             permutation[2 * k + 1] = 2 * source + 1;
             sign[2 * k] = -1f;
-            shift[2 * k] = (float)(width - 1 + 2 * metadata.FlipAxisOffset);
+            shift[2 * k] = (float)(layout.ImageWidth - 1 + 2 * metadata.FlipAxisOffset);
             sign[2 * k + 1] = 1f;
         }
-        var swapped = graph.AddNode("Gather", [mirroredPrediction, graph.AddInitializer("flip_permutation", permutation, coordinates)],
-            [graph.UniqueName("flip_swapped")], OnnxAttribute.Int("axis", 1));
-        var reflected = graph.AddNode("Mul", [swapped, graph.AddInitializer("flip_sign", sign, coordinates)], [graph.UniqueName("flip_reflected")]);
-        var unmirrored = graph.AddNode("Add", [reflected, graph.AddInitializer("flip_shift", shift, coordinates)], [graph.UniqueName("flip_unmirrored")]);
-        var sum = graph.AddNode("Add", [direct, unmirrored], [graph.UniqueName("flip_sum")]);
-        graph.AddNode("Mul", [sum, graph.AddInitializer("flip_half", [0.5f])], [output]);
-        graph.AddOutput(output, -1, coordinates);
-        graph.AddMetadata(KeypointModelMetadata.Key, metadata.ToJson());
-        return graph.ToModelBytes();
+        return (permutation, sign, shift);
     }
 
     /// <summary>The graph that <see cref="Add"/> wrapped, with <paramref name="metadata"/> stored in it.</summary>
@@ -101,8 +118,8 @@ internal static class TestTimeFlipGraph
         var layout = metadata.Layout;
         long size = (long)metadata.Channels * layout.ImageHeight * layout.ImageWidth;
         return new OnnxModelReader(flipped).ExtractScope(Scope,
-                new Dictionary<string, (string, long[])> { [BatchName] = (metadata.InputColumnName, [-1, size]) },
-                new Dictionary<string, (string, long[])> { [InnerOutputName] = (metadata.OutputColumnName, [-1, layout.CoordinateCount]) },
+                new Dictionary<string, OnnxFloatValue> { [BatchName] = new(metadata.InputColumnName, [-1, size]) },
+                new Dictionary<string, OnnxFloatValue> { [InnerOutputName] = new(metadata.OutputColumnName, [-1, layout.CoordinateCount]) },
                 new Dictionary<string, string> { [KeypointModelMetadata.Key] = metadata.ToJson() })
             ?? throw new InvalidDataException("The graph has no test-time flip wrapper to remove.");
     }

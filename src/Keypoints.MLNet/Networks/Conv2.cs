@@ -10,32 +10,21 @@ namespace Keypoints.MLNet.Networks;
 /// rectification and 2x2 max pooling, then two dense layers of 500 rectified units and a linear output.
 /// On 96 x 96 faces the dense layers read 64 maps of 24 x 24.
 /// </summary>
-internal sealed class Conv2 : KeypointNetwork
+internal sealed class Conv2 : DenseHeadNetwork
 {
     private readonly Conv2d conv1;
     private readonly Conv2d conv2;
-    private readonly Linear dense1;
-    private readonly Linear dense2;
-    private readonly Linear output;
 
     /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
+    /// <exception cref="ArgumentException">The image is smaller than 4 x 4 pixels.</exception>
     public Conv2(NetworkInput input, int outputs) : base(nameof(Conv2), input, outputs)
     {
         if (input.Height < 4 || input.Width < 4)
             throw new ArgumentException($"Conv2 needs images of at least 4 x 4 pixels; got {input.Width} x {input.Height}.", nameof(input));
         conv1 = Conv2d(input.Channels, 32, 3, padding: 1);
         conv2 = Conv2d(32, 64, 3, padding: 1);
-        dense1 = Linear(64 * (input.Height / 4) * (input.Width / 4), 500);
-        dense2 = Linear(500, 500);
-        output = Linear(500, outputs);
+        CreateDenseHead(64 * (input.Height / 4) * (input.Width / 4), 500);
         RegisterComponents();
-    }
-
-    /// <inheritdoc/>
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        return DenseHead(Features(input), dense1, dense2, output).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -45,10 +34,6 @@ internal sealed class Conv2 : KeypointNetwork
     public override IEnumerable<Parameter> TrunkParameters() => [.. conv1.parameters(), .. conv2.parameters()];
 
     /// <inheritdoc/>
-    public override string ExportOnnx(OnnxGraphBuilder graph, string input)
-    {
-        var x = ExportConvReluPool(graph, "conv1", conv1, input);
-        x = ExportConvReluPool(graph, "conv2", conv2, x);
-        return ExportDenseHead(graph, x, dense1, dense2, output);
-    }
+    protected override string ExportFeatures(OnnxGraphBuilder graph, string input) =>
+        ExportConvReluPool(graph, "conv2", conv2, ExportConvReluPool(graph, "conv1", conv1, input));
 }

@@ -10,15 +10,12 @@ namespace Keypoints.MLNet.Networks;
 /// pooling after the second, fourth and sixth; then two dense layers of 500 rectified units and a linear output.
 /// On 96 x 96 faces the dense layers read 64 maps of 12 x 12.
 /// </summary>
-/// <remarks>The convolutions run on channels-last tensors; <see cref="ChannelsLast"/> says why.</remarks>
-internal sealed class Conv6 : KeypointNetwork
+/// <remarks>The convolutions run on channels-last tensors (docs/decisions.md#channels-last-convolutions).</remarks>
+internal sealed class Conv6 : DenseHeadNetwork
 {
     private static readonly long[] Filters = [12, 20, 32, 40, 48, 64];
 
     private readonly ModuleList<Conv2d> convs;
-    private readonly Linear dense1;
-    private readonly Linear dense2;
-    private readonly Linear output;
 
     /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
     public Conv6(NetworkInput input, int outputs) : base(nameof(Conv6), input, outputs)
@@ -29,17 +26,8 @@ internal sealed class Conv6 : KeypointNetwork
         for (int i = 0; i < Filters.Length; i++)
             layers[i] = Conv2d(i == 0 ? input.Channels : Filters[i - 1], Filters[i], 3, padding: 1);
         convs = ModuleList(layers);
-        dense1 = Linear(Filters[^1] * (input.Height / 8) * (input.Width / 8), 500);
-        dense2 = Linear(500, 500);
-        output = Linear(500, outputs);
+        CreateDenseHead(Filters[^1] * (input.Height / 8) * (input.Width / 8), 500);
         RegisterComponents();
-    }
-
-    /// <inheritdoc/>
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        return DenseHead(Features(input), dense1, dense2, output).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -60,7 +48,7 @@ internal sealed class Conv6 : KeypointNetwork
     public override IEnumerable<Parameter> TrunkParameters() => convs.parameters();
 
     /// <inheritdoc/>
-    public override string ExportOnnx(OnnxGraphBuilder graph, string input)
+    protected override string ExportFeatures(OnnxGraphBuilder graph, string input)
     {
         var x = input;
         for (int i = 0; i < convs.Count; i++)
@@ -69,16 +57,10 @@ internal sealed class Conv6 : KeypointNetwork
             if (i % 2 == 1)
                 x = OnnxLayerWriter.MaxPool2(graph, x);
         }
-        return ExportDenseHead(graph, x, dense1, dense2, output);
+        return x;
     }
 
     /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them already.</summary>
-    /// <remarks>
-    /// The oneDNN 3.7.1 inside TorchSharp 0.107's libtorch computes wrong outputs and input gradients (errors of 15-25 %)
-    /// in its blocked NCHW convolution kernels when the input channel count is not a multiple of the vector width
-    /// (16 floats with AVX-512, 8 with AVX2): measured on 20 and 40 input channels with AVX-512 and on 12 and 20 with AVX2.
-    /// Its channels-last kernels are correct. A one-channel image has the same strides in both layouts, so every
-    /// convolution's input is converted, not just the image.
-    /// </remarks>
+    /// <remarks>Why every convolution's input: docs/decisions.md#channels-last-convolutions.</remarks>
     internal static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Onnx;
+using Node = (string OpType, System.Collections.Generic.IReadOnlyList<string> Inputs, System.Collections.Generic.IReadOnlyList<string> Outputs);
 
 namespace Keypoints.MLNet.Networks;
 
@@ -12,14 +13,10 @@ namespace Keypoints.MLNet.Networks;
 /// 224 x 224 mean image (no division by a standard deviation).
 /// </summary>
 /// <remarks>
-/// The weights are found by the graph's structure, not by their names (<c>Parameter91</c>, <c>Constant98</c>, ...): the
-/// stem is the convolution that reads the graph input; each residual block is an <c>Add</c> of a conv-BN-ReLU-conv-BN branch
-/// and a shortcut that is the block's input or a 1x1 conv-BN of it, and a stage starts at each block with a 1x1 shortcut. Any other
-/// shape fails with <see cref="InvalidDataException"/>. The structure found is not quite the paper's ResNet-18: its last stage has
-/// three blocks, not two (blocks per stage 2, 2, 2, 3; 9 additions, 22 convolutions), so <see cref="StageBlocks"/> says how many
-/// each stage has.
-/// The mean image varies by a few grey levels over the picture (standard deviation 3-6), so the network, which takes
-/// any image size, subtracts each channel's mean over the mean image: red 123.2, green 115.9, blue 103.1.
+/// The weights are found by the graph's structure, not by their names (<c>Parameter91</c>, ...): the stem is the convolution
+/// that reads the graph input; each residual block is an <c>Add</c> of a conv-BN-ReLU-conv-BN branch and a shortcut that is
+/// the block's input or a 1x1 conv-BN of it, and a stage starts at each block with a 1x1 shortcut. Any other shape fails with
+/// <see cref="InvalidDataException"/>. The mean image becomes one mean per channel (docs/decisions.md#imagenet-resnet-18-weights).
 /// </remarks>
 internal sealed class ImageNetResNet18Weights
 {
@@ -90,70 +87,26 @@ internal sealed class ImageNetResNet18Weights
 
     private static (Dictionary<string, (long[] Dims, float[] Values)> Tensors, int[] StageBlocks) ReadNetwork(OnnxModelReader model, int[] order)
     {
-        var producers = new Dictionary<string, (string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)>(StringComparer.Ordinal);
-        foreach (var node in model.Nodes)
-            foreach (var output in node.Outputs)
-                producers[output] = node;
-        (string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)? Producer(string tensor, string opType) =>
-            producers.TryGetValue(tensor, out var node) && node.OpType == opType ? node : null;
-
-        var tensors = new Dictionary<string, (long[] Dims, float[] Values)>(StringComparer.Ordinal);
-        // A convolution followed by batch norm: the BN node produces 'output'. Returns the convolution's input.
-        string? ConvBn(string output, string conv, string norm, bool store)
-        {
-            if (Producer(output, "BatchNormalization") is not { } bn || Producer(bn.Inputs[0], "Conv") is not { } convolution
-                || bn.Inputs.Count != 5 || convolution.Inputs.Count != 2)
-                return null;
-            if (store)
-            {
-                tensors[conv + ".weight"] = Read(model, convolution.Inputs[1]);
-                string[] parts = ["weight", "bias", "running_mean", "running_var"];
-                for (int i = 0; i < parts.Length; i++)
-                    tensors[$"{norm}.{parts[i]}"] = Read(model, bn.Inputs[i + 1]);
-            }
-            return convolution.Inputs[0];
-        }
-        // The residual branch conv1-bn1-relu-conv2-bn2 ending in 'output'; returns the block's input.
-        string? Branch(string output, string prefix, bool store) =>
-            ConvBn(output, prefix + "conv2", prefix + "bn2", store) is { } middle && Producer(middle, "Relu") is { } relu
-                ? ConvBn(relu.Inputs[0], prefix + "conv1", prefix + "bn1", store)
-                : null;
-
+        var graph = new ResidualGraph(model);
         var adds = model.Nodes.Where(n => n.OpType == "Add").ToArray();
         var stageBlocks = new List<int>();
         string? previous = null;
         for (int block = 0; block < adds.Length; block++)
         {
-            var prefix = $"blocks.{block}.";
-            var add = adds[block];
-            var branches = Enumerable.Range(0, add.Inputs.Count).Where(i => Branch(add.Inputs[i], prefix, store: false) is not null).ToArray();
-            if (add.Inputs.Count != 2 || branches.Length != 1)
-                throw new InvalidDataException($"Residual addition {block} of the ResNet-18 graph does not add one conv-BN-ReLU-conv-BN branch to a shortcut.");
-            int main = branches[0];
-            var input = Branch(add.Inputs[main], prefix, store: true)!;
-            var shortcut = add.Inputs[1 - main];
-            bool downsamples = shortcut != input;
-            if (downsamples && ConvBn(shortcut, prefix + "downsample", prefix + "downsampleBn", store: true) != input)
-                throw new InvalidDataException($"The shortcut of residual block {block} of the ResNet-18 graph is neither its input nor a convolution of it.");
+            var (input, downsamples) = graph.ReadBlock(adds[block], block);
             if (block == 0 || downsamples)
                 stageBlocks.Add(0);
             stageBlocks[^1]++;
-            if (previous is not null && Producer(input, "Relu")?.Inputs[0] != previous)
-                throw new InvalidDataException($"Residual block {block} of the ResNet-18 graph does not read the rectified output of block {block - 1}.");
             if (previous is null)
-            {
-                var pooled = Producer(input, "MaxPool") is { } pool && Producer(pool.Inputs[0], "Relu") is { } relu
-                    ? ConvBn(relu.Inputs[0], "stem", "stemBn", store: true)
-                    : null;
-                if (pooled is null || producers.ContainsKey(pooled))
-                    throw new InvalidDataException("The first residual block of the ResNet-18 graph does not read conv-BN-ReLU-max pooling of the graph input.");
-            }
-            previous = add.Outputs[0];
+                graph.ReadStem(input);
+            else if (graph.Producer(input, "Relu")?.Inputs[0] != previous)
+                throw new InvalidDataException($"Residual block {block} of the ResNet-18 graph does not read the rectified output of block {block - 1}.");
+            previous = adds[block].Outputs[0];
         }
         if (stageBlocks.Count != 4)
             throw new InvalidDataException($"The ResNet-18 graph has {stageBlocks.Count} stages of residual blocks; expected 4.");
-        tensors["stem.weight"] = ToRgb(tensors["stem.weight"], order);
-        return (tensors, stageBlocks.ToArray());
+        graph.Tensors["stem.weight"] = ToRgb(graph.Tensors["stem.weight"], order);
+        return (graph.Tensors, stageBlocks.ToArray());
     }
 
     /// <summary>The stem's filters with their input channels in RGB order: network channel <c>c</c> reads RGB plane <c>order[c]</c>.</summary>
@@ -173,12 +126,84 @@ internal sealed class ImageNetResNet18Weights
     private static (long[] Dims, float[] Values) Read(OnnxModelReader model, string name) =>
         model.ReadFloatConstant(name) ?? throw new InvalidDataException($"Weight '{name}' of the ResNet-18 graph is not an initializer.");
 
-    private static (string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs) Single(OnnxModelReader model, string opType)
+    private static Node Single(OnnxModelReader model, string opType)
     {
         var nodes = model.Nodes.Where(n => n.OpType == opType).ToArray();
         return nodes.Length == 1
             ? nodes[0]
             : throw new InvalidDataException($"The ResNet-18 preprocessing graph has {nodes.Length} {opType} nodes; expected one.");
+    }
+
+    /// <summary>Walks the network graph backwards from each residual addition, collecting the weights it finds under
+    /// <see cref="ResNet18Pretrained"/>'s names.</summary>
+    private sealed class ResidualGraph
+    {
+        private readonly OnnxModelReader model;
+        private readonly Dictionary<string, Node> producers = new(StringComparer.Ordinal);
+
+        public ResidualGraph(OnnxModelReader model)
+        {
+            this.model = model;
+            foreach (var node in model.Nodes)
+                foreach (var output in node.Outputs)
+                    producers[output] = node;
+        }
+
+        public Dictionary<string, (long[] Dims, float[] Values)> Tensors { get; } = new(StringComparer.Ordinal);
+
+        public Node? Producer(string tensor, string opType) =>
+            producers.TryGetValue(tensor, out var node) && node.OpType == opType ? node : null;
+
+        /// <summary>Reads residual block <paramref name="block"/> (prefix <c>blocks.{block}.</c>) from its addition; returns the
+        /// block's input and whether its shortcut is a 1x1 convolution (a stage's first block).</summary>
+        public (string Input, bool Downsamples) ReadBlock(Node add, int block)
+        {
+            var prefix = $"blocks.{block}.";
+            var branches = Enumerable.Range(0, add.Inputs.Count).Where(i => Branch(add.Inputs[i], prefix, store: false) is not null).ToArray();
+            if (add.Inputs.Count != 2 || branches.Length != 1)
+                throw new InvalidDataException($"Residual addition {block} of the ResNet-18 graph does not add one conv-BN-ReLU-conv-BN branch to a shortcut.");
+            int main = branches[0];
+            var input = Branch(add.Inputs[main], prefix, store: true)!;
+            var shortcut = add.Inputs[1 - main];
+            bool downsamples = shortcut != input;
+            if (downsamples && ConvBn(shortcut, prefix + "downsample", prefix + "downsampleBn", store: true) != input)
+                throw new InvalidDataException($"The shortcut of residual block {block} of the ResNet-18 graph is neither its input nor a convolution of it.");
+            return (input, downsamples);
+        }
+
+        /// <summary>Reads the stem (conv-BN-ReLU-max pooling of the graph input) that the first block reads as <paramref name="input"/>.</summary>
+        public void ReadStem(string input)
+        {
+            var pooled = Producer(input, "MaxPool") is { } pool && Producer(pool.Inputs[0], "Relu") is { } relu
+                ? ConvBn(relu.Inputs[0], "stem", "stemBn", store: true)
+                : null;
+            if (pooled is null || producers.ContainsKey(pooled))
+                throw new InvalidDataException("The first residual block of the ResNet-18 graph does not read conv-BN-ReLU-max pooling of the graph input.");
+        }
+
+        /// <summary>A convolution followed by batch norm: the BN node produces <paramref name="output"/>. Returns the
+        /// convolution's input, null when the shape differs; stores the weights as <paramref name="conv"/> and
+        /// <paramref name="norm"/> when <paramref name="store"/> is set.</summary>
+        private string? ConvBn(string output, string conv, string norm, bool store)
+        {
+            if (Producer(output, "BatchNormalization") is not { } bn || Producer(bn.Inputs[0], "Conv") is not { } convolution
+                || bn.Inputs.Count != 5 || convolution.Inputs.Count != 2)
+                return null;
+            if (store)
+            {
+                Tensors[conv + ".weight"] = Read(model, convolution.Inputs[1]);
+                string[] parts = ["weight", "bias", "running_mean", "running_var"];
+                for (int i = 0; i < parts.Length; i++)
+                    Tensors[$"{norm}.{parts[i]}"] = Read(model, bn.Inputs[i + 1]);
+            }
+            return convolution.Inputs[0];
+        }
+
+        /// <summary>The residual branch conv1-bn1-relu-conv2-bn2 ending in <paramref name="output"/>; returns the block's input.</summary>
+        private string? Branch(string output, string prefix, bool store) =>
+            ConvBn(output, prefix + "conv2", prefix + "bn2", store) is { } middle && Producer(middle, "Relu") is { } relu
+                ? ConvBn(relu.Inputs[0], prefix + "conv1", prefix + "bn1", store)
+                : null;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -41,35 +41,6 @@ internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
     protected static string ExportConvReluPool(OnnxGraphBuilder graph, string name, Conv2d conv, string input) =>
         OnnxLayerWriter.MaxPool2(graph, OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, name, conv, input)));
 
-    /// <summary>Flatten, two dense layers with in-place rectification, then the linear output layer: the head of Conv2 and
-    /// Conv6. In place is safe because a dense layer's backward pass needs its input, not its output.</summary>
-    protected static Tensor DenseHead(Tensor features, Linear first, Linear second, Linear output)
-    {
-        var x = first.forward(features.flatten(1)).relu_();
-        x = second.forward(x).relu_();
-        return output.forward(x);
-    }
-
-    /// <summary>Writes flatten, <c>dense1</c> + ReLU, <c>dense2</c> + ReLU and <c>output</c> as ONNX nodes (the head of every
-    /// network with two hidden dense layers; dropout, the identity when scoring, writes no node) and returns the output's name.</summary>
-    protected static string ExportDenseHead(OnnxGraphBuilder graph, string features, Linear first, Linear second, Linear output)
-    {
-        var x = OnnxLayerWriter.Flatten(graph, features);
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", first, x));
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", second, x));
-        return OnnxLayerWriter.Linear(graph, "output", output, x);
-    }
-
-    /// <summary>Side length after Nouri's three unpadded conv (3x3, 2x2, 2x2) + 2x2 pool blocks, as used by
-    /// <see cref="ConvNet3"/> and <see cref="NouriDropout"/>; throws when the image is too small.</summary>
-    protected static int NouriFeatureSize(int side, string network, NetworkInput input)
-    {
-        int size = ((((side - 2) / 2) - 1) / 2 - 1) / 2;
-        if (size < 1)
-            throw new ArgumentException($"{network} needs images of at least 14 x 14 pixels; got {input.Width} x {input.Height}.", nameof(input));
-        return size;
-    }
-
     /// <summary>Appends the network's nodes to <paramref name="graph"/>, reading the NCHW tensor
     /// <paramref name="input"/>, and returns the name of the <c>[N, 2K]</c> output tensor.
     /// Weights are read from the module as it is now (call in eval mode; dropout is the identity).</summary>

@@ -14,11 +14,9 @@ namespace Keypoints.MLNet.Networks;
 /// this network's symmetric padding when the side is a multiple of 32.
 /// </summary>
 /// <remarks>
-/// A grey image stands for three equal colour planes. The grey stem's filters are the sum of the three colour filters (three
-/// times their mean, so that the first layer responds to a grey face as to the same face in colour), the pixel mean is the
-/// mean of the three channel means, and a bias adds back what the channels' different means contributed: the stem then
-/// computes on a grey image exactly what the colour stem computes on its three copies, except within 3 pixels of the border,
-/// where the zero padding differs.
+/// A grey image stands for three equal colour planes: the grey stem's filters are the sum of the three colour filters, the
+/// pixel mean is the mean of the three channel means, and a bias adds back what the channels' different means contributed
+/// (docs/decisions.md#grey-imagenet-stem).
 /// </remarks>
 internal sealed class ResNet18Pretrained : KeypointNetwork
 {
@@ -73,9 +71,8 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     }
 
     /// <inheritdoc/>
-    /// <remarks>The batch norms of frozen stages stay in evaluation mode: they keep normalizing with ImageNet's running
-    /// statistics, so that a frozen stage computes exactly what it computed before training, rather than normalizing each
-    /// batch of faces by its own statistics and overwriting ImageNet's with those of small batches of one kind of picture.</remarks>
+    /// <remarks>The batch norms of frozen stages stay in evaluation mode, normalizing with ImageNet's running statistics
+    /// (docs/decisions.md#frozen-batch-norms).</remarks>
     public override void train(bool train = true)
     {
         base.train(train);

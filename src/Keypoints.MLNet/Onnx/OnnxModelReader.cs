@@ -75,8 +75,8 @@ internal sealed class OnnxModelReader
     /// <param name="metadata">The metadata properties of the new model (this model's are not copied).</param>
     /// <returns>The model bytes, or null when no node is under the scope.</returns>
     /// <exception cref="InvalidDataException">A node under the scope reads a tensor that is neither under it nor mapped.</exception>
-    public byte[]? ExtractScope(string scope, IReadOnlyDictionary<string, (string Name, long[] Dims)> inputs,
-        IReadOnlyDictionary<string, (string Name, long[] Dims)> outputs, IReadOnlyDictionary<string, string> metadata)
+    public byte[]? ExtractScope(string scope, IReadOnlyDictionary<string, OnnxFloatValue> inputs,
+        IReadOnlyDictionary<string, OnnxFloatValue> outputs, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(scope);
         var prefix = scope + "/";
@@ -95,15 +95,25 @@ internal sealed class OnnxModelReader
                 ? name[prefix.Length..]
                 : throw new InvalidDataException($"Node under scope '{scope}' uses tensor '{name}', which is neither under the scope nor mapped.");
         }
+        var graph = ScopedGraph(prefix, nodes, Renamed);
+        graph.Input.AddRange(inputs.Values.Select(i => OnnxGraphBuilder.FloatValueInfo(i.Name, i.Dims)));
+        graph.Output.AddRange(outputs.Values.Select(o => OnnxGraphBuilder.FloatValueInfo(o.Name, o.Dims)));
+        return ModelOf(graph, metadata).ToByteArray();
+    }
+
+    /// <summary>Copies of <paramref name="nodes"/> and of the initializers under <paramref name="prefix"/>, the prefix taken off
+    /// their names and their tensors renamed by <paramref name="renamed"/>.</summary>
+    private GraphProto ScopedGraph(string prefix, NodeProto[] nodes, Func<string, string> renamed)
+    {
         var graph = new GraphProto { Name = _model.Graph!.Name };
         foreach (var node in nodes)
         {
             var copy = node.Clone();
             copy.Name = node.Name[prefix.Length..];
             copy.Input.Clear();
-            copy.Input.AddRange(node.Input.Select(Renamed));
+            copy.Input.AddRange(node.Input.Select(renamed));
             copy.Output.Clear();
-            copy.Output.AddRange(node.Output.Select(Renamed));
+            copy.Output.AddRange(node.Output.Select(renamed));
             graph.Node.Add(copy);
         }
         foreach (var initializer in _model.Graph.Initializer.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
@@ -112,8 +122,11 @@ internal sealed class OnnxModelReader
             copy.Name = initializer.Name[prefix.Length..];
             graph.Initializer.Add(copy);
         }
-        graph.Input.AddRange(inputs.Values.Select(i => OnnxGraphBuilder.FloatValueInfo(i.Name, i.Dims)));
-        graph.Output.AddRange(outputs.Values.Select(o => OnnxGraphBuilder.FloatValueInfo(o.Name, o.Dims)));
+        return graph;
+    }
+
+    private ModelProto ModelOf(GraphProto graph, IReadOnlyDictionary<string, string> metadata)
+    {
         var model = new ModelProto
         {
             IrVersion = _model.IrVersion,
@@ -123,7 +136,7 @@ internal sealed class OnnxModelReader
         };
         model.OpsetImport.AddRange(_model.OpsetImport);
         model.MetadataProps.AddRange(metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
-        return model.ToByteArray();
+        return model;
     }
 
     /// <summary>Parses ONNX model bytes.</summary>

@@ -11,11 +11,8 @@ namespace Keypoints.MLNet.Onnx;
 /// <remarks>
 /// <para>
 /// A weight is a float32 initializer of rank 2 or more with at least <see cref="MinimumElements"/> elements that is not also a
-/// graph input (an initializer listed as an input is an overridable default, not a constant). That takes convolution kernels and
-/// fully connected matrices, which are all but about 1% of a keypoint network's bytes, and leaves float32 what is rank 1 or
-/// small: biases, batch-norm scales, shifts and running statistics, pixel scaling and coordinate constants, which add straight
-/// into the outputs, so rounding them would cost accuracy and save almost nothing (and int8 with one scale per channel saves
-/// nothing on a vector). Weights already stored in a compressed form are kept as they are.
+/// graph input; smaller and rank-1 tensors (biases, batch-norm statistics, constants) stay float32, as do weights already
+/// compressed. Why: docs/decisions.md#weight-compression.
 /// </para>
 /// <para>
 /// The forms written, for a weight <c>W</c> of dimensions <c>[d0, ...]</c> (the new nodes come first in the node list, as they
@@ -23,19 +20,12 @@ namespace Keypoints.MLNet.Onnx;
 /// </para>
 /// <list type="bullet">
 /// <item><see cref="OnnxWeightFormat.Float16"/>: node <c>W.float16/Constant</c>, whose <c>value</c> is the FLOAT16 tensor
-/// (round to nearest even), → <c>W.float16</c>, and node <c>W/Cast</c>, <c>Cast(to = FLOAT)</c> → <c>W</c>. ONNX Runtime folds
-/// both into a float32 constant when the session starts. The float16 tensor is a <c>Constant</c> node's value rather than an
-/// initializer because ML.NET's <c>OnnxTransformer</c> (5.0) reads the type of every initializer and refuses FLOAT16 ("Unsupported
-/// ONNX scalar type: Float16"). A weight with a magnitude beyond float16's range (65504) stays float32.</item>
+/// (round to nearest even), → <c>W.float16</c>, and node <c>W/Cast</c>, <c>Cast(to = FLOAT)</c> → <c>W</c>. A weight with a
+/// magnitude beyond float16's range (65504) stays float32.</item>
 /// <item><see cref="OnnxWeightFormat.Int8"/>: initializers <c>W.int8</c> (INT8, <c>round(w / s)</c> in [-127, 127]) and
 /// <c>W.scale</c> (FLOAT <c>[d0, 1, ...]</c>, <c>s = max |w| / 127</c> over each slice of axis 0, 1 for an all-zero slice), node
-/// <c>W.unscaled/Cast</c>, <c>Cast(to = FLOAT)</c> → <c>W.unscaled</c>, and node <c>W/Mul</c>, <c>W.unscaled * W.scale</c> → <c>W</c>.
-/// Axis 0 is the output channel of a <c>Conv</c> kernel <c>[out, in, kh, kw]</c> and of a <c>Gemm</c> matrix with
-/// <c>transB = 1</c> <c>[out, in]</c>. This computes what a per-axis <c>DequantizeLinear</c> (axis 0, zero point 0) computes,
-/// but ONNX Runtime folds <c>Cast</c> and <c>Mul</c> of constants into a float32 constant when the session starts, whereas it
-/// leaves every <c>DequantizeLinear</c> in the graph (for its quantized kernels) and runs it on every call: measured with
-/// <c>DequantizeLinear</c>, a ResNet-18 keypoint model scored 0.57 times as many crops per second as with float32 weights; with
-/// <c>Cast</c> and <c>Mul</c>, as many (README, "Weight formats").</item>
+/// <c>W.unscaled/Cast</c>, <c>Cast(to = FLOAT)</c> → <c>W.unscaled</c>, and node <c>W/Mul</c>, <c>W.unscaled * W.scale</c> → <c>W</c>
+/// (what a per-axis <c>DequantizeLinear</c> with axis 0 and zero point 0 computes).</item>
 /// </list>
 /// </remarks>
 internal static class OnnxWeightCompression

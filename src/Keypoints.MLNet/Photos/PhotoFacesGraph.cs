@@ -96,8 +96,7 @@ internal sealed class PhotoFacesGraph
 
     /// <summary>Where the photo lies in the working frame (offsets and scales, [1] each), and whether its size could be read:
     /// ML.NET's <c>IsoPad</c> scales the photo by S / max(w, h), truncates the scaled size to whole pixels and centres it,
-    /// truncating the offset (measured: 314 x 364 lands at x 43 to 594 of 640, 174 x 201 at 42 to 595). The frame's own
-    /// pixels could say it too, by their alpha, but a photo with transparent margins would then move its content.</summary>
+    /// truncating the offset. Why from the file's size rather than the frame's alpha: docs/decisions.md#isopad-placement.</summary>
     private Content FindContent(string photoWidth, string photoHeight)
     {
         var one = Scalar(1);

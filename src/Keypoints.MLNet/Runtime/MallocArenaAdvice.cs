@@ -3,11 +3,9 @@ using System.Runtime.InteropServices;
 namespace Keypoints.MLNet.Runtime;
 
 /// <summary>
-/// Says when CPU training will run several times slower than it should because of glibc's malloc arenas. A thread other
-/// than the process's main thread (a notebook kernel's, a test host's, a web app's background task) gets an arena of its
-/// own, and such an arena serves every allocation over 64 MiB, a batch's activations for instance, with a fresh mmap that
-/// is page-faulted again on every step, whatever <c>mallopt</c> says. Only the environment the process starts with can
-/// change that: <c>MALLOC_ARENA_MAX=1</c> gives every thread the main arena.
+/// Says when CPU training will run several times slower than it should because of glibc's malloc arenas: on a thread other
+/// than the process's main thread, unless the process started with <c>MALLOC_ARENA_MAX=1</c>
+/// (docs/decisions.md#malloc-arena-advice).
 /// </summary>
 internal static partial class MallocArenaAdvice
 {

@@ -18,8 +18,7 @@ namespace Keypoints.MLNet.Scoring;
 /// <remarks>
 /// The model holds graph bytes and metadata only: no TorchSharp networks, no training data. The ML.NET transformer (and
 /// with it an ONNX Runtime session) is made on first use, so a model used only through <c>mlContext.Keypoints.Photos</c>,
-/// which scores the graph bytes in a session of its own, never makes one (for a 68-point ResNet-18, about 0.3 s less of a
-/// cold <c>keypoints faces</c>).
+/// which scores the graph bytes in a session of its own, never makes one (docs/decisions.md#transformer-on-first-use).
 /// </remarks>
 public sealed class KeypointCnnModel : IKeypointModel
 {

@@ -93,7 +93,7 @@ public sealed class KeypointImageModel : IKeypointModel
         var featurizer = ImageFeaturizer.Create(mlContext, files.ImagePathColumn, metadata.InputColumnName,
             frame.ImageWidth, frame.ImageHeight, metadata.Channels).Fit(paths);
         var graph = ImageFrameGraph.Create(metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName, files.PredictedColumn,
-            frame.KeypointCount, frame.ImageWidth, frame.ImageHeight, toFrame: false);
+            frame, toFrame: false);
         using var stream = new MemoryStream(graph, writable: false);
         var fromFrame = mlContext.Transforms
             .ApplyOnnxModel([files.PredictedColumn], [metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName], stream)

@@ -42,7 +42,7 @@ internal sealed class KeypointTrainingEngine
         var budget = new TrainingBudget(options);
         options.Validate();
         var layout = KeypointLayoutResolver.Resolve(input, options.Layout, options.LabelColumnName, nameof(options.Layout),
-            options.FeatureColumnName, options.Channels);
+            LayoutImageSize.FromColumn(options.FeatureColumnName, options.Channels));
         var networkInput = new NetworkInput(options.Channels, layout.ImageHeight, layout.ImageWidth);
         CheckColumns(input.Schema, layout, networkInput, requireLabel: true);
         if (options.ValidationData is { } validationData)

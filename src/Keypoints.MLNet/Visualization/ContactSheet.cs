@@ -49,7 +49,7 @@ public static class ContactSheet
             using var sharp = SKImage.FromBitmap(image);
             canvas.DrawImage(sharp, region, target, KeypointOverlay.HighQuality, paint);
             // Points are drawn in the region's pixels: shifted by its corner, scaled by its size.
-            KeypointOverlay.Draw(canvas, target, (int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height),
+            KeypointOverlay.Draw(canvas, target, new SKSizeI((int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height)),
                 Shift(face.Predicted, region), face.Truth is null ? null : Shift(face.Truth, region));
             canvas.Restore();
             captionPaint.Draw(canvas, captionPaint.Fit(face.Caption, TileSide), left, top + TileSide + 15);

@@ -29,23 +29,23 @@ public static class KeypointOverlay
     private static readonly SKColor NameColor = SKColors.Yellow;
     private static readonly SKColor BoxColor = new(255, 220, 0);
 
-    /// <summary>Draws keypoints onto <paramref name="canvas"/>, where an image of <paramref name="imageWidth"/> by
-    /// <paramref name="imageHeight"/> pixels has been drawn into <paramref name="target"/>.</summary>
+    /// <summary>Draws keypoints onto <paramref name="canvas"/>, where an image of <paramref name="imageSize"/> pixels has been
+    /// drawn into <paramref name="target"/>.</summary>
     /// <param name="canvas">The canvas to draw on.</param>
     /// <param name="target">Where the image lies on the canvas, in canvas pixels.</param>
-    /// <param name="imageWidth">The image's width in pixels.</param>
-    /// <param name="imageHeight">The image's height in pixels.</param>
+    /// <param name="imageSize">The image's width and height in pixels.</param>
     /// <param name="predicted">Predicted keypoints in image pixels, drawn as red dots.</param>
     /// <param name="truth">True keypoints in image pixels, NaN where missing, drawn as green rings; <see langword="null"/> for none.</param>
     /// <param name="names">Names drawn beside the predicted points, in keypoint order; <see langword="null"/> for none.</param>
-    public static void Draw(SKCanvas canvas, SKRect target, int imageWidth, int imageHeight, IReadOnlyList<float> predicted,
+    /// <exception cref="ArgumentOutOfRangeException">The image's width or height is not positive.</exception>
+    public static void Draw(SKCanvas canvas, SKRect target, SKSizeI imageSize, IReadOnlyList<float> predicted,
         IReadOnlyList<float>? truth = null, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(predicted);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
-        float sx = target.Width / imageWidth, sy = target.Height / imageHeight;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize.Width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize.Height);
+        float sx = target.Width / imageSize.Width, sy = target.Height / imageSize.Height;
         SKPoint At(IReadOnlyList<float> points, int k) =>
             new(target.Left + ((points[2 * k] + 0.5f) * sx), target.Top + ((points[(2 * k) + 1] + 0.5f) * sy));
         // Dots shrink with the spacing of the points, so that dense layouts (68 points) do not merge into blobs.
@@ -143,7 +143,7 @@ public static class KeypointOverlay
         using var surface = SkiaImageFile.CreateSurface(width, height, SKColors.Black);
         var target = new SKRect(0, 0, width, height);
         DrawImage(surface.Canvas, image, target);
-        Draw(surface.Canvas, target, image.Width, image.Height, predicted, truth, names);
+        Draw(surface.Canvas, target, new SKSizeI(image.Width, image.Height), predicted, truth, names);
         SkiaImageFile.WritePng(surface, output, SkiaImageFile.PhotoCompression);
     }
     /// <summary>Writes the photo at <paramref name="imagePath"/> with every face's box (yellow frame) and keypoints (red
@@ -173,7 +173,7 @@ public static class KeypointOverlay
             var box = boxes[f];
             // The box is in the points' convention (pixel centres at integers), so it moves by the same half pixel they do.
             surface.Canvas.DrawRect(new SKRect((box.Left + 0.5f) * scale, (box.Top + 0.5f) * scale, (box.Right + 0.5f) * scale, (box.Bottom + 0.5f) * scale), frame);
-            Draw(surface.Canvas, target, image.Width, image.Height, keypoints[f]);
+            Draw(surface.Canvas, target, new SKSizeI(image.Width, image.Height), keypoints[f]);
         }
         SkiaImageFile.WritePng(surface, output, SkiaImageFile.PhotoCompression);
     }

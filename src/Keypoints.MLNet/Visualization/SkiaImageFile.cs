@@ -24,8 +24,7 @@ internal static class SkiaImageFile
         return surface;
     }
 
-    /// <summary>zlib's level for pictures made of photos: a 640 x 480 overlay takes 25-50 ms to encode at level 1 and
-    /// 300-500 ms at libpng's default 6, for 532 KB instead of 456 KB (noisy pixels gain little from more effort).</summary>
+    /// <summary>zlib's level for pictures made of photos: 1, the fastest. Why: docs/decisions.md#png-level-for-photos.</summary>
     public const int PhotoCompression = 1;
 
     /// <summary>Encodes the surface's pixels as PNG to <paramref name="path"/>, creating its folder.</summary>

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Export;
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -7,6 +8,8 @@ namespace Keypoints.MLNet.Tests.Images;
 
 public sealed class ImageFrameGraphTests
 {
+    private static readonly KeypointLayout Frame = KeypointLayout.FromCoordinateColumns("two", ["a_x", "a_y", "b_x", "b_y"], 96, 48);
+
     private sealed class Row
     {
         [VectorType(4)]
@@ -20,7 +23,7 @@ public sealed class ImageFrameGraphTests
     {
         var ml = new MLContext();
         var data = ml.Data.LoadFromEnumerable([new Row { Points = points, ImageSize = [width, height] }]);
-        using var graph = new MemoryStream(ImageFrameGraph.Create("Points", "ImageSize", "Mapped", 2, 96, 48, toFrame));
+        using var graph = new MemoryStream(ImageFrameGraph.Create("Points", "ImageSize", "Mapped", Frame, toFrame));
         var mapped = ml.Transforms.ApplyOnnxModel(["Mapped"], ["Points", "ImageSize"], graph).Fit(data).Transform(data);
         return mapped.GetColumn<float[]>("Mapped").Single();
     }

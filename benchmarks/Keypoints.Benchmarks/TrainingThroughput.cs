@@ -24,11 +24,9 @@ internal static class TrainingThroughput
         int epochs, int rounds)
     {
         var layout = KeypointLayout.Kaggle15;
-        var tensors = TrainingData.Read(rows, "Image", "Keypoints", new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
-            new CoordinateScaling(layout), pixelOffset: 0, pixelScale: 1f / 255f, dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
-        using var images = tensors.Images;
-        using var targets = tensors.Targets;
-        using var mask = tensors.Mask;
+        using var tensors = TrainingData.Read(rows, new KeypointTrainingOptions(), new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
+            new CoordinateScaling(layout), dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
+        var (images, targets, mask) = (tensors.Images, tensors.Targets, tensors.Mask);
         double library = 0, plain = 0;
         for (int round = 0; round < rounds; round++)
         {

@@ -43,9 +43,7 @@ internal sealed class DenoisingAutoencoderPretrainer
     /// and no time limit a CPU run is repeatable.</summary>
     public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed, TimeSpan? timeLimit = null)
     {
-        var (images, targets, mask) = data.ToTensors(device);
-        targets.Dispose();
-        mask.Dispose();
+        using var tensors = data.ToTensors(device);
         // Seeds of the form (seed, int.MinValue + k) stay clear of the training epochs' (seed, epoch).
         manual_seed(TrainingLoop.EpochSeed(seed, int.MinValue));
         using var decoder = CreateDecoder();
@@ -54,25 +52,18 @@ internal sealed class DenoisingAutoencoderPretrainer
         var history = new List<PretrainingReport>();
         var clock = Stopwatch.StartNew();
         var order = new int[data.Rows];
-        try
+        network.train();
+        decoder.train();
+        for (int epoch = 0; epoch < options.PretrainingEpochs && !TimeUp(history, timeLimit); epoch++)
         {
-            network.train();
-            decoder.train();
-            for (int epoch = 0; epoch < options.PretrainingEpochs && !TimeUp(history, timeLimit); epoch++)
-            {
-                int epochSeed = TrainingLoop.EpochSeed(seed, int.MinValue + 1 + epoch);
-                manual_seed(epochSeed);
-                for (int i = 0; i < order.Length; i++)
-                    order[i] = i;
-                new Random(epochSeed).Shuffle(order);
-                var entry = new PretrainingReport(epoch + 1, Epoch(images, order, decoder, optimizer), clock.Elapsed);
-                history.Add(entry);
-                report(entry);
-            }
-        }
-        finally
-        {
-            images.Dispose();
+            int epochSeed = TrainingLoop.EpochSeed(seed, int.MinValue + 1 + epoch);
+            manual_seed(epochSeed);
+            for (int i = 0; i < order.Length; i++)
+                order[i] = i;
+            new Random(epochSeed).Shuffle(order);
+            var entry = new PretrainingReport(epoch + 1, Epoch(tensors.Images, order, decoder, optimizer), clock.Elapsed);
+            history.Add(entry);
+            report(entry);
         }
         return history;
     }

@@ -30,8 +30,8 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
     private static TrainingData Images(int rows)
     {
         var ml = new MLContext();
-        return TrainingData.Read(SmallFaces.Training(ml, rows), FkdCsv.ImageColumnName, FkdCsv.KeypointsColumnName, Faces,
-            new CoordinateScaling(KeypointLayout.Kaggle15), pixelOffset: 0, pixelScale: 1f / 255f, dropIncomplete: false);
+        var columns = new KeypointTrainingOptions { FeatureColumnName = FkdCsv.ImageColumnName, LabelColumnName = FkdCsv.KeypointsColumnName };
+        return TrainingData.Read(SmallFaces.Training(ml, rows), columns, Faces, new CoordinateScaling(KeypointLayout.Kaggle15), dropIncomplete: false);
     }
 
     private static KeypointNetwork Network(KeypointArchitecture architecture)

@@ -33,10 +33,12 @@ internal static class TrainingThroughput
             var options = new KeypointCnnTrainer.Options
             {
                 Architecture = architecture,
-                BatchSize = BatchSize,
-                MaxEpochs = epochs,
                 ValidationFraction = 0,
                 Seed = 1,
+                Augmentation = AugmentationOptions.None,
+                TestTimeFlip = false,
+                Schedule = { BatchSize = BatchSize, MaxEpochs = epochs },
+                TimeBudget = { MaxTrainingTime = null },
             };
             using (var model = ml.Keypoints.Trainers.Cnn(options).Fit(rows))
                 library = Math.Max(library, BestAfterWarmUp(model.History.Select(h => h.ImagesPerSecond)));

@@ -29,7 +29,7 @@ internal sealed class KeypointTrainingEngine
         this.start = start;
     }
 
-    /// <summary>Trains on <paramref name="input"/> within <see cref="KeypointTrainingOptions.MaxTrainingTime"/> (see
+    /// <summary>Trains on <paramref name="input"/> within <see cref="TimeBudgetOptions.MaxTrainingTime"/> (see
     /// <see cref="TrainingBudget"/>). Every check of the options, the columns, the layout and the checkpoint folder runs
     /// before the first epoch (of pre-training or training).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
@@ -45,7 +45,7 @@ internal sealed class KeypointTrainingEngine
         var host = ((IHostEnvironment)mlContext).Register("KeypointCnnTrainer");
         // A resumed run without an explicit seed continues with the seed of the run it resumes.
         int seed = options.Seed
-            ?? (options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder ? TrainingCheckpoint.TryReadSeed(folder) : null)
+            ?? (options.Checkpoints.Resume && options.Checkpoints.Folder is { } folder ? TrainingCheckpoint.TryReadSeed(folder) : null)
             ?? host.Rand.Next();
         var scaling = new CoordinateScaling(layout);
         var (all, train, validation) = ReadRows(input, layout, scaling, seed);
@@ -77,9 +77,9 @@ internal sealed class KeypointTrainingEngine
         if (start is not null)
         {
             start.CheckData(layout, nameof(options.Layout));
-            if (options.PretrainingEpochs > 0)
-                throw new ArgumentException("Fine-tuning starts from trained weights, which pre-training would overwrite; set PretrainingEpochs to 0.",
-                    nameof(options.PretrainingEpochs));
+            if (options.Pretraining.Epochs > 0)
+                throw new ArgumentException("Fine-tuning starts from trained weights, which pre-training would overwrite; set Pretraining.Epochs to 0.",
+                    nameof(options.Pretraining));
         }
         return layout;
     }
@@ -99,7 +99,7 @@ internal sealed class KeypointTrainingEngine
                 ? $"No training row has every keypoint of column '{options.LabelColumnName}'; use MissingLabelPolicy.Mask to train on partial labels."
                 : "The training data has no rows.");
         CheckNotNormalizedTwice(train);
-        if (options.ResumeFromCheckpoint && options.CheckpointFolder is { } checkpoints)
+        if (options.Checkpoints.Resume && options.Checkpoints.Folder is { } checkpoints)
             TrainingCheckpoint.CheckResumable(checkpoints, TrainingLoop.Fingerprint(options, train, seed, start?.Weights.ContentHash));
         return (all, train, validation);
     }
@@ -128,7 +128,7 @@ internal sealed class KeypointTrainingEngine
             var loop = new TrainingLoop(network, stage, session);
             var history = loop.Run(train, validation);
             var specialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>();
-            if (options.Specialists)
+            if (options.Specialists.Enabled)
             {
                 (ensemble, specialistHistories) = new SpecialistTrainer(layout, options, session)
                     .Train(Outcome(network, loop.FlipAxisOffset, history), train, validation, seed);
@@ -155,8 +155,8 @@ internal sealed class KeypointTrainingEngine
     /// median epoch duration (a busy machine makes single epochs several times longer than usual).</summary>
     private BaseNetworkOutcome Outcome(KeypointNetwork network, double flipAxisOffset, IReadOnlyList<EpochReport> history)
     {
-        var kept = (options.RestoreBestWeights ? history.LastOrDefault(h => h.IsBest) : null) ?? history.LastOrDefault();
-        double learningRate = kept?.LearningRate ?? options.LearningRate ?? OptimizerSchedule.DefaultLearningRate(options.Optimizer);
+        var kept = (options.Schedule.RestoreBestWeights ? history.LastOrDefault(h => h.IsBest) : null) ?? history.LastOrDefault();
+        double learningRate = kept?.LearningRate ?? options.Schedule.LearningRate ?? OptimizerSchedule.DefaultLearningRate(options.Schedule.Optimizer);
         var epochs = history.Select((h, i) => h.Elapsed - (i > 0 ? history[i - 1].Elapsed : TimeSpan.Zero)).Order().ToArray();
         return new BaseNetworkOutcome(network, flipAxisOffset, learningRate, epochs.Length > 0 ? epochs[epochs.Length / 2] : TimeSpan.Zero);
     }
@@ -172,7 +172,7 @@ internal sealed class KeypointTrainingEngine
     private void ReportPretraining(IChannel channel, PretrainingReport report)
     {
         channel.Info(MessageSensitivity.None, $"pretraining epoch {report.Epoch}: reconstruction MSE {report.ReconstructionMse:F6}");
-        options.PretrainingProgress?.Report(report);
+        options.Pretraining.Progress?.Report(report);
     }
 
     private (TrainingData Train, TrainingData? Validation) Split(TrainingData all, CoordinateScaling scaling, NetworkInput input, int seed)

@@ -31,7 +31,7 @@ internal sealed class SpecialistTrainer
 
     /// <summary>Trains one specialist per group from the base network (which it takes over: it becomes an ensemble member or is
     /// disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history. Flips
-    /// mirror about the base network's axis; without <see cref="KeypointTrainingOptions.SpecialistLearningRate"/>, fine-tuning
+    /// mirror about the base network's axis; without <see cref="SpecialistOptions.LearningRate"/>, fine-tuning
     /// starts at the base network's kept learning rate; the base network's epoch duration on all of <paramref name="train"/>'s
     /// rows gives the expected duration of a specialist's epoch on its rows.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(

@@ -11,7 +11,7 @@ namespace Keypoints.MLNet.Training;
 /// by index, half of each is flipped, then augmented as <see cref="KeypointTrainingOptions.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
 /// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the best).
-/// Training ends after <see cref="KeypointTrainingOptions.MaxEpochs"/>, when patience runs out, or before an epoch that would
+/// Training ends after <see cref="ScheduleOptions.MaxEpochs"/>, when patience runs out, or before an epoch that would
 /// overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of
 /// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
@@ -43,9 +43,9 @@ internal sealed class TrainingLoop
     private Device Device => session.Device;
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> when it has rows,
-    /// and returns the per-epoch history. With validation rows and <see cref="KeypointTrainingOptions.RestoreBestWeights"/>,
+    /// and returns the per-epoch history. With validation rows and <see cref="ScheduleOptions.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
-    /// every <see cref="KeypointTrainingOptions.CheckpointEvery"/> epochs, and a run asked to resume continues from it.
+    /// every <see cref="CheckpointOptions.Every"/> epochs, and a run asked to resume continues from it.
     /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the starting
     /// weights are scored first and kept unless an epoch beats them on validation.</summary>
     public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, bool keepStartingWeightsUnlessBeaten = false)
@@ -54,7 +54,7 @@ internal sealed class TrainingLoop
         using var trainTensors = train.ToTensors(Device);
         using var validationTensors = validation is { Rows: > 0 } ? validation.ToTensors(Device) : null;
         using var schedule = new OptimizerSchedule(network.parameters(), Options);
-        var checkpoint = Options.CheckpointFolder is { } folder
+        var checkpoint = Options.Checkpoints.Folder is { } folder
             ? new TrainingCheckpoint(folder, stage.Seed, Fingerprint(Options, train, stage.Seed, stage.StartedFrom))
             : null;
         using var state = ResumeOrStart(checkpoint, schedule, stageStart);
@@ -73,7 +73,7 @@ internal sealed class TrainingLoop
     /// continues from what it records), else a fresh state.</summary>
     private TrainingStageState ResumeOrStart(TrainingCheckpoint? checkpoint, OptimizerSchedule schedule, TimeSpan stageStart)
     {
-        var resumed = Options.ResumeFromCheckpoint
+        var resumed = Options.Checkpoints.Resume
             ? checkpoint?.TryRead(network, (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer, stageStart)
             : null;
         if (resumed is null)
@@ -87,11 +87,11 @@ internal sealed class TrainingLoop
     private void ScoreStartingWeights(TrainingStageState state, TrainingTensors validation, BatchTransforms transforms)
     {
         state.BestRmse = Rmse(validation, Options.TestTimeFlip ? transforms.Flipper : null);
-        if (Options.RestoreBestWeights)
+        if (Options.Schedule.RestoreBestWeights)
             state.KeepBestWeights(network);
     }
 
-    /// <summary>Trains epochs until <see cref="KeypointTrainingOptions.MaxEpochs"/>, patience or the stage's time runs out; a run
+    /// <summary>Trains epochs until <see cref="ScheduleOptions.MaxEpochs"/>, patience or the stage's time runs out; a run
     /// that had ended stays ended, so resuming it trains nothing more.</summary>
     private void RunEpochs(TrainingTensors train, TrainingTensors? validation, BatchTransforms transforms, OptimizerSchedule schedule,
         TrainingStageState state, TrainingCheckpoint? checkpoint)
@@ -101,7 +101,7 @@ internal sealed class TrainingLoop
         var clock = Stopwatch.StartNew();
         var order = new int[(int)train.Rows];
         bool finished = PatienceExhausted(state.EpochsSinceBest) || BudgetSpent(state.History, timeLimit);
-        for (int epoch = state.EpochsCompleted; !finished && epoch < Options.MaxEpochs; epoch++)
+        for (int epoch = state.EpochsCompleted; !finished && epoch < Options.Schedule.MaxEpochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             double learningRate = schedule.BeginEpoch(epoch);
@@ -109,19 +109,19 @@ internal sealed class TrainingLoop
             double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
             double rmse = validation is null ? double.NaN : Rmse(validation, Options.TestTimeFlip ? transforms.Flipper : null);
             bool isBest = state.RecordValidation(rmse, transforms.Flipper.AxisOffset);
-            if (isBest && Options.RestoreBestWeights)
+            if (isBest && Options.Schedule.RestoreBestWeights)
                 state.KeepBestWeights(network);
             var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, elapsedBefore + clock.Elapsed, isBest);
             state.History.Add(entry);
             state.EpochsCompleted = epoch + 1;
-            finished = epoch + 1 == Options.MaxEpochs || PatienceExhausted(state.EpochsSinceBest) || BudgetSpent(state.History, timeLimit);
-            if (checkpoint is not null && ((epoch + 1) % Options.CheckpointEvery == 0 || finished))
+            finished = epoch + 1 == Options.Schedule.MaxEpochs || PatienceExhausted(state.EpochsSinceBest) || BudgetSpent(state.History, timeLimit);
+            if (checkpoint is not null && ((epoch + 1) % Options.Checkpoints.Every == 0 || finished))
                 checkpoint.Write(state, network, (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer);
             session.Report(entry);
         }
     }
 
-    private bool PatienceExhausted(int sinceBest) => Options.EarlyStoppingPatience > 0 && sinceBest >= Options.EarlyStoppingPatience;
+    private bool PatienceExhausted(int sinceBest) => Options.Schedule.EarlyStoppingPatience > 0 && sinceBest >= Options.Schedule.EarlyStoppingPatience;
 
     /// <summary>Whether another epoch as long as the last one (before the first: as long as the expected epoch) would overrun the
     /// stage's <paramref name="limit"/>. It reads only the history and recorded times, so a resumed run decides as the run that
@@ -146,11 +146,11 @@ internal sealed class TrainingLoop
     internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed, string? startedFrom = null)
     {
         var fingerprint = string.Create(CultureInfo.InvariantCulture,
-            $"{options.Architecture}, {options.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
-            $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.BatchSize}, seed {seed}");
+            $"{options.Architecture}, {options.Schedule.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
+            $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.Schedule.BatchSize}, seed {seed}");
         // Only runs that pre-train or freeze name it, so checkpoints written before the options existed still resume.
-        if (options.PretrainingEpochs > 0)
-            fingerprint += string.Create(CultureInfo.InvariantCulture, $", pretraining {options.PretrainingEpochs} epochs with noise {options.PretrainingNoise}");
+        if (options.Pretraining.Epochs > 0)
+            fingerprint += string.Create(CultureInfo.InvariantCulture, $", pretraining {options.Pretraining.Epochs} epochs with noise {options.Pretraining.Noise}");
         if (startedFrom is not null)
             fingerprint += $", fine-tuned from {startedFrom}";
         return options.FrozenStages > 0 ? fingerprint + string.Create(CultureInfo.InvariantCulture, $", {options.FrozenStages} frozen stages") : fingerprint;
@@ -177,10 +177,10 @@ internal sealed class TrainingLoop
         random.Shuffle(order);
         network.train();
         double lossSum = 0, weightSum = 0;
-        for (int start = 0; start < order.Length; start += Options.BatchSize)
+        for (int start = 0; start < order.Length; start += Options.Schedule.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var index = BatchIndex(order, start, Options.BatchSize, Device);
+            var index = BatchIndex(order, start, Options.Schedule.BatchSize, Device);
             var x = data.Images.index_select(0, index);
             var y = data.Targets.index_select(0, index);
             var m = data.Mask.index_select(0, index);

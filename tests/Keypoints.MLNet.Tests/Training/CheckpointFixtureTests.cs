@@ -28,8 +28,8 @@ public sealed class CheckpointFixtureTests : IDisposable
         var checkpoints = Directory.CreateDirectory(folder.File("checkpoints")).FullName;
         File.Copy(Fixture, Path.Combine(checkpoints, "checkpoint.kpck"));
         var resuming = Options();
-        resuming.CheckpointFolder = checkpoints;
-        resuming.ResumeFromCheckpoint = true;
+        resuming.Checkpoints.Folder = checkpoints;
+        resuming.Checkpoints.Resume = true;
         var reported = new List<int>();
         resuming.Progress = new Recorder(reported);
         using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
@@ -46,18 +46,14 @@ public sealed class CheckpointFixtureTests : IDisposable
     private static KeypointCnnTrainer.Options Options() => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        Optimizer = KeypointOptimizer.Nesterov,
-        MaxEpochs = 3,
-        BatchSize = 8,
         Seed = 5,
         ValidationFraction = 0.25,
-        EarlyStoppingPatience = 0,
-        RestoreBestWeights = false,
         FlipAugmentation = true,
         CalibrateFlipAxis = true,
         Augmentation = AugmentationOptions.None,
         TestTimeFlip = false,
-        MaxTrainingTime = null,
+        Schedule = { Optimizer = KeypointOptimizer.Nesterov, MaxEpochs = 3, BatchSize = 8, EarlyStoppingPatience = 0, RestoreBestWeights = false },
+        TimeBudget = { MaxTrainingTime = null },
     };
 
     private sealed class Recorder(List<int> epochs) : IProgress<EpochReport>

@@ -65,19 +65,15 @@ public sealed class GoldenTrainingTests : IDisposable
     private static KeypointCnnTrainer.Options Options(IDataView validation) => new()
     {
         Architecture = KeypointArchitecture.ConvNet3,
-        MaxEpochs = 3,
-        BatchSize = 16,
         Seed = 7,
         ValidationData = validation,
-        EarlyStoppingPatience = 0,
-        RestoreBestWeights = true,
         FlipAugmentation = true,
         CalibrateFlipAxis = true,
         Augmentation = AugmentationOptions.Default,
         TestTimeFlip = true,
-        MaxTrainingTime = null,
-        Specialists = true,
-        SpecialistMaxEpochs = 2,
+        Schedule = { MaxEpochs = 3, BatchSize = 16, EarlyStoppingPatience = 0, RestoreBestWeights = true },
+        TimeBudget = { MaxTrainingTime = null },
+        Specialists = { Enabled = true, MaxEpochs = 2 },
     };
 
     private static void AssertClose(IEnumerable<double> expected, IEnumerable<double> actual)

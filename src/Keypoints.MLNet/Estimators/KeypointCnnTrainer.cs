@@ -37,19 +37,15 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     public sealed class Options : KeypointTrainingOptions
     {
         /// <summary>A trained model (fitted, or loaded with <c>mlContext.Keypoints.LoadModel</c>) to fine-tune: the base network
-        /// starts from the model's weights instead of random ones, and trains on data that must have the model's layout (the
-        /// same keypoint names in the same order, the same image size). The model decides the network:
-        /// <see cref="KeypointTrainingOptions.Architecture"/> (the one whose weights the graph holds, which the metadata does
-        /// not record; the options' value only decides between architectures with the same weights), <see cref="KeypointTrainingOptions.Channels"/>,
-        /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/> are taken from
-        /// it and the options' values ignored; flips start from its mirror axis. The base network of a model with specialists
-        /// is used, never a specialist. With a <see cref="KeypointArchitecture.ResNet18Pretrained"/> model (Architecture set to it),
-        /// <see cref="KeypointTrainingOptions.FrozenStages"/> keeps the model's weights in the stages it freezes.
-        /// <see cref="ScheduleOptions.LearningRate"/> defaults to a tenth of the
-        /// optimizer's (0.0001 for Adam), so the first steps refine the weights rather than undo them;
-        /// <see cref="PretrainingOptions.Epochs"/> must be 0. <see cref="KeypointTrainingOptions.TestTimeFlip"/> stays the
-        /// options' own: set it to the model's (<c>model.Metadata.TestTimeFlip</c>) to keep a shipped model's test-time flip, as
-        /// <c>keypoints train --from</c> does. Default <see langword="null"/>: train from scratch.</summary>
+        /// (never a specialist) starts from its weights, and the data must have its layout (the same keypoint names in the same
+        /// order, the same image size). The model decides <see cref="KeypointTrainingOptions.Architecture"/> (the one whose
+        /// weights its graph holds; the options' value only breaks a tie), <see cref="KeypointTrainingOptions.Channels"/>,
+        /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/>; flips start
+        /// from its mirror axis; <see cref="KeypointTrainingOptions.FrozenStages"/> keeps its weights in the frozen stages.
+        /// <see cref="ScheduleOptions.LearningRate"/> defaults to a tenth of the optimizer's (0.0001 for Adam);
+        /// <see cref="PretrainingOptions.Epochs"/> must be 0; <see cref="KeypointTrainingOptions.TestTimeFlip"/> stays the
+        /// options' own (set it to <c>model.Metadata.TestTimeFlip</c> to keep the model's). Default <see langword="null"/>: train
+        /// from scratch. See <c>docs/decisions.md#fine-tuning-start</c>.</summary>
         public IKeypointModel? StartFrom { get; set; }
     }
 

@@ -8,10 +8,10 @@ namespace Keypoints.MLNet.Training;
 /// <summary>
 /// The settings the TorchSharp training engine reads: columns, network, pixel scaling, flips and augmentation, validation,
 /// missing-label policy, seed and test-time flip, with the groups <see cref="Schedule"/>, <see cref="TimeBudget"/>,
-/// <see cref="Checkpoints"/>, <see cref="Specialists"/> and <see cref="Pretraining"/>. The defaults are the recipe that gave the
-/// best validation results within 30 minutes on 2 CPU cores (<see cref="KeypointArchitecture.ResNet18"/>, the default
-/// augmentation with flips, test-time flip, Adam, a 30-minute budget; see <c>docs/decisions.md#training-recipe</c>), the one
-/// <c>keypoints train</c> uses; a test or sample that wants a smaller, faster run says so explicitly.
+/// <see cref="Checkpoints"/>, <see cref="Specialists"/> and <see cref="Pretraining"/>. The defaults are the recommended recipe,
+/// the one <c>keypoints train</c> uses: <see cref="KeypointArchitecture.ResNet18"/>, the default augmentation with flips,
+/// test-time flip, Adam, a 30-minute budget (see <c>docs/decisions.md#training-recipe</c>); a smaller, faster run says so
+/// explicitly.
 /// </summary>
 /// <remarks>
 /// This is the base of the estimators' nested <c>Options</c> (ML.NET's <c>OptionsBase</c> pattern): user code writes
@@ -63,11 +63,9 @@ public class KeypointTrainingOptions
     public bool FlipAugmentation { get; set; } = true;
 
     /// <summary>With <see cref="FlipAugmentation"/>, find where the labels' mirror axis lies instead of assuming the image's
-    /// center line: labels written in another convention than pixel centers at integer coordinates (1-based, pixel edges,
-    /// or a crop computed in another convention) sit a fraction of a pixel or more right or left of the features, and a
-    /// flip about the wrong axis teaches the network to miss every x by that much. Each epoch compares the x errors of
-    /// the mirrored and the direct rows of the training batches and moves the axis by half their difference
-    /// (see the model's <c>FlipAxisOffset</c>); the test-time flip mirrors about the same axis. Default on.</summary>
+    /// center line: each epoch compares the x errors of the mirrored and the direct rows of the training batches and moves the
+    /// axis by half their difference (the model's <c>FlipAxisOffset</c>, in pixels); the test-time flip mirrors about the same
+    /// axis. Default on (see <c>docs/decisions.md#flip-axis-calibration</c>).</summary>
     public bool CalibrateFlipAxis { get; set; } = true;
 
     /// <summary>Random rotation, scale, shift, blur, contrast and brightness of every training batch, after the flip;

@@ -95,14 +95,7 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>The seed of the run that wrote the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
-    public static int? TryReadSeed(string folder)
-    {
-        var path = PathIn(folder);
-        if (!File.Exists(path))
-            return null;
-        using var reader = OpenChecked(path, out _);
-        return reader.ReadInt32();
-    }
+    public static int? TryReadSeed(string folder) => ReadHeader(folder)?.Seed;
 
     /// <summary>Fails when the checkpoint in <paramref name="folder"/>, if there is one, was written by a run other than the one
     /// <paramref name="fingerprint"/> describes; reads only the file's header, so a Fit can check before it trains anything.</summary>
@@ -110,12 +103,18 @@ internal sealed class TrainingCheckpoint
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public static void CheckResumable(string folder, string fingerprint)
     {
+        if (ReadHeader(folder) is { } header)
+            CheckFingerprint(PathIn(folder), header.Fingerprint, fingerprint);
+    }
+
+    /// <summary>The seed and run fingerprint of the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
+    private static (int Seed, string Fingerprint)? ReadHeader(string folder)
+    {
         var path = PathIn(folder);
         if (!File.Exists(path))
-            return;
+            return null;
         using var reader = OpenChecked(path, out _);
-        reader.ReadInt32();
-        CheckFingerprint(path, reader.ReadString(), fingerprint);
+        return (reader.ReadInt32(), reader.ReadString());
     }
 
     private static void WriteState(BinaryWriter writer, TrainingStageState state)

@@ -133,7 +133,7 @@ foreach (var network in networks)
 
 // 3. Scoring: Transform through ML.NET's ONNX transformer vs ONNX Runtime called directly on the same graph, one image at a time.
 var validation = ml.Data.Keypoints.LoadFkdCsv(validationCsv);
-using var scorer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 1, ValidationFraction = 0, Seed = 1 })
+using var scorer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, ValidationFraction = 0, Seed = 1, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1 }, TimeBudget = { MaxTrainingTime = null } })
     .Fit(ml.Data.TakeRows(data, 256));
 int rows = (int)validation.Preview(100000).RowView.Length;
 double transform = Best(3, () => DrainColumn(scorer.Transform(validation), "PredictedKeypoints"), rows);
@@ -157,7 +157,11 @@ if (File.Exists(imageCsv))
 {
     var imageFaces = ml.Data.Keypoints.LoadImageCsv(imageCsv);
     var imageOptions = new KeypointImageTrainer.Options();
-    imageOptions.Network.MaxEpochs = 1;
+    imageOptions.Network.Architecture = KeypointArchitecture.ConvNet3;
+    imageOptions.Network.Augmentation = AugmentationOptions.None;
+    imageOptions.Network.TestTimeFlip = false;
+    imageOptions.Network.TimeBudget.MaxTrainingTime = null;
+    imageOptions.Network.Schedule.MaxEpochs = 1;
     imageOptions.Network.ValidationFraction = 0;
     imageOptions.Network.Seed = 1;
     using var imageScorer = ml.Keypoints.Trainers.CnnOnImages(imageOptions).Fit(ml.Data.TakeRows(ml.Data.Keypoints.LoadImageCsv(Path.Combine(imagesFolder, "train.csv")), 256));

@@ -24,21 +24,21 @@ internal static class TrainingThroughput
         int epochs, int rounds)
     {
         var layout = KeypointLayout.Kaggle15;
-        var tensors = TrainingData.Read(rows, "Image", "Keypoints", new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
-            new CoordinateScaling(layout), pixelOffset: 0, pixelScale: 1f / 255f, dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
-        using var images = tensors.Images;
-        using var targets = tensors.Targets;
-        using var mask = tensors.Mask;
+        using var tensors = TrainingData.Read(rows, new KeypointTrainingOptions(), new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
+            new CoordinateScaling(layout), dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
+        var (images, targets, mask) = (tensors.Images, tensors.Targets, tensors.Mask);
         double library = 0, plain = 0;
         for (int round = 0; round < rounds; round++)
         {
             var options = new KeypointCnnTrainer.Options
             {
                 Architecture = architecture,
-                BatchSize = BatchSize,
-                MaxEpochs = epochs,
                 ValidationFraction = 0,
                 Seed = 1,
+                Augmentation = AugmentationOptions.None,
+                TestTimeFlip = false,
+                Schedule = { BatchSize = BatchSize, MaxEpochs = epochs },
+                TimeBudget = { MaxTrainingTime = null },
             };
             using (var model = ml.Keypoints.Trainers.Cnn(options).Fit(rows))
                 library = Math.Max(library, BestAfterWarmUp(model.History.Select(h => h.ImagesPerSecond)));

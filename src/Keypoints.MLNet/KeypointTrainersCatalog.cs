@@ -11,7 +11,7 @@ public sealed class KeypointTrainersCatalog
 
     internal KeypointTrainersCatalog(MLContext mlContext) => this.mlContext = mlContext;
 
-    /// <summary>A CNN keypoint trainer with the given options.</summary>
+    /// <summary>A CNN keypoint trainer with the given options (checked when Fit starts).</summary>
     public KeypointCnnTrainer Cnn(KeypointCnnTrainer.Options options) => new(mlContext, options);
 
     /// <summary>A CNN keypoint trainer on image files of any size (loaded, resized to the network's input, predictions mapped
@@ -28,7 +28,7 @@ public sealed class KeypointTrainersCatalog
         {
             InputWidth = inputSize,
             InputHeight = inputSize,
-            Network = new KeypointCnnTrainer.Options { Channels = channels, MaxEpochs = maxEpochs, ValidationData = validationData },
+            Network = new KeypointCnnTrainer.Options { Channels = channels, ValidationData = validationData, Schedule = { MaxEpochs = maxEpochs } },
         });
 
     /// <summary>A CNN keypoint trainer with default options except those given.</summary>
@@ -38,13 +38,13 @@ public sealed class KeypointTrainersCatalog
     /// <param name="maxEpochs">Upper limit on epochs.</param>
     /// <param name="validationData">Validation rows; when null, 20% of the training rows are held out.</param>
     public KeypointCnnTrainer Cnn(string featureColumnName = "Image", string labelColumnName = "Keypoints",
-        KeypointArchitecture architecture = KeypointArchitecture.ConvNet3, int maxEpochs = 150, IDataView? validationData = null) =>
+        KeypointArchitecture architecture = KeypointArchitecture.ResNet18, int maxEpochs = 150, IDataView? validationData = null) =>
         new(mlContext, new KeypointCnnTrainer.Options
         {
             FeatureColumnName = featureColumnName,
             LabelColumnName = labelColumnName,
             Architecture = architecture,
-            MaxEpochs = maxEpochs,
             ValidationData = validationData,
+            Schedule = { MaxEpochs = maxEpochs },
         });
 }

@@ -17,14 +17,13 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<string[]> data = new("--data")
     {
-        Description = "The training CSV, Kaggle layout or image files; repeat it to train on several files of the same layout, " +
-            "one after the other [default: ../shared/data/fkd/training.csv when present]",
+        Description = "The training CSV, Kaggle layout or image files (required); repeat it to train on several files of the same " +
+            "layout, one after the other",
         HelpName = "training.csv",
     };
     private readonly Option<string?> validation = new("--validation")
     {
-        Description = "Validation CSV in the same layout [default: with no --data, ../shared/data/fkd/validation.csv; otherwise " +
-            "--validation-fraction of the training rows]",
+        Description = "Validation CSV in the same layout [default: --validation-fraction of the training rows]",
         HelpName = "validation.csv",
     };
     private readonly Option<double?> validationFraction = new("--validation-fraction")
@@ -73,11 +72,6 @@ internal sealed class TrainCommand : Command
         Description = "Specialists' initial learning rate [default: the rate of the base network's kept epoch]",
         HelpName = "LR",
     };
-    private readonly Option<bool> testTimeFlip = new("--tta")
-    {
-        Description = "(the default; kept for scripts of earlier versions) The saved model averages every prediction with the " +
-            "un-mirrored prediction of the mirrored face",
-    };
     private readonly Option<bool> noTestTimeFlip = new("--no-tta")
     {
         Description = "The saved model predicts once per face, instead of averaging every prediction with the un-mirrored " +
@@ -94,10 +88,6 @@ internal sealed class TrainCommand : Command
     {
         Description = "Pre-training noise, in [0, 1] pixel units [default: 0.2]",
         HelpName = "SIGMA",
-    };
-    private readonly Option<bool> augment = new("--augment")
-    {
-        Description = "(the default; kept for scripts of earlier versions) The default per-batch augmentation, which --no-augment turns off",
     };
     private readonly Option<bool> noAugment = new("--no-augment")
     {
@@ -138,7 +128,7 @@ internal sealed class TrainCommand : Command
             data, validation, validationFraction, from, inputSize, color, architecture, frozenStages, optimizer, epochs, maxMinutes, batchSize,
             seed, output,
             learningRate, learningRateDecay, patience, weightDecay, checkpoints, resume, specialists, specialistEpochs,
-            specialistMinutes, specialistLearningRate, testTimeFlip, noTestTimeFlip, noFlip, pretrainEpochs, pretrainNoise, augment, noAugment, rotate, scale,
+            specialistMinutes, specialistLearningRate, noTestTimeFlip, noFlip, pretrainEpochs, pretrainNoise, noAugment, rotate, scale,
             shift, brightness, contrast, blur, augmentProbability,
         })
             Options.Add(option);
@@ -147,126 +137,29 @@ internal sealed class TrainCommand : Command
 
     private int Run(ParseResult options)
     {
-        var sharedFkd = DataLocations.FindSharedFkd();
-        var dataPaths = options.GetValue(data) is { Length: > 0 } given ? given : null;
-        var validationPath = options.GetValue(validation);
-        var fraction = options.GetValue(validationFraction);
-        if (validationPath is not null && fraction is not null)
-            throw new UsageException("Options --validation and --validation-fraction exclude each other: validate on a file or on held-out rows.");
-        if (dataPaths is null)
-        {
-            if (sharedFkd is null)
-                throw new UsageException(DataLocations.DownloadHint);
-            dataPaths = [Path.Combine(sharedFkd, "training.csv")];
-            if (fraction is null)
-                validationPath ??= Path.Combine(sharedFkd, "validation.csv");
-        }
-        var dataPath = string.Join(" + ", dataPaths);
-        foreach (var (on, off) in new[] { (augment, noAugment), (testTimeFlip, noTestTimeFlip) })
-        {
-            if (options.GetValue(on) && options.GetValue(off))
-                throw new UsageException($"Options {on.Name} and {off.Name} exclude each other.");
-        }
-        var trainerOptions = KeypointCnnTrainer.Options.Recommended();
-        trainerOptions.Architecture = ParseArchitecture(options.GetRequiredValue(architecture));
-        trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
-        if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)
-            throw new UsageException("Option --frozen-stages needs --arch resnet18-pretrained.");
-        if (trainerOptions.FrozenStages is < 0 or > 4)
-            throw new UsageException("Option --frozen-stages takes 0 to 4.");
-        trainerOptions.Optimizer = options.GetRequiredValue(optimizer) == "nesterov" ? KeypointOptimizer.Nesterov : KeypointOptimizer.Adam;
-        trainerOptions.MaxEpochs = options.GetValue(epochs) ?? trainerOptions.MaxEpochs;
-        trainerOptions.BatchSize = options.GetValue(batchSize) ?? trainerOptions.BatchSize;
-        trainerOptions.Seed = options.GetValue(seed);
-        trainerOptions.MaxTrainingTime = options.GetValue(maxMinutes) switch
-        {
-            null => trainerOptions.MaxTrainingTime,
-            0 => null,
-            double minutes when minutes < 0 || !double.IsFinite(minutes) || minutes > TimeSpan.MaxValue.TotalMinutes / 2 =>
-                throw new UsageException("Option --max-minutes takes a positive number of minutes, or 0 for no budget."),
-            double minutes => TimeSpan.FromMinutes(minutes),
-        };
-        trainerOptions.WeightDecay = options.GetValue(weightDecay) ?? trainerOptions.WeightDecay;
-        trainerOptions.LearningRate = options.GetValue(learningRate);
-        trainerOptions.LearningRateDecay = options.GetValue(learningRateDecay) ?? trainerOptions.LearningRateDecay;
-        trainerOptions.EarlyStoppingPatience = options.GetValue(patience) ?? trainerOptions.EarlyStoppingPatience;
-        trainerOptions.ValidationFraction = fraction ?? trainerOptions.ValidationFraction;
-        trainerOptions.Augmentation = ParseAugmentation(options);
-        trainerOptions.Specialists = options.GetValue(specialists);
-        trainerOptions.SpecialistMaxEpochs = options.GetValue(specialistEpochs) ?? trainerOptions.SpecialistMaxEpochs;
-        trainerOptions.SpecialistMaxTrainingTime = options.GetValue(specialistMinutes) is double specialistBudget
-            ? TimeSpan.FromMinutes(specialistBudget) : null;
-        trainerOptions.SpecialistLearningRate = options.GetValue(specialistLearningRate);
-        trainerOptions.TestTimeFlip = !options.GetValue(noTestTimeFlip);
-        trainerOptions.FlipAugmentation = !options.GetValue(noFlip);
-        trainerOptions.PretrainingEpochs = options.GetValue(pretrainEpochs) ?? trainerOptions.PretrainingEpochs;
-        trainerOptions.PretrainingNoise = options.GetValue(pretrainNoise) ?? trainerOptions.PretrainingNoise;
+        var (dataPaths, validationPath) = DataArguments(options);
+        var trainerOptions = TrainerOptions(options);
         var outputPath = options.GetRequiredValue(output);
-        trainerOptions.CheckpointFolder = options.GetValue(checkpoints) ?? Path.GetFullPath(outputPath) + ".checkpoints";
-        trainerOptions.ResumeFromCheckpoint = options.GetValue(resume);
-        var size = options.GetValue(inputSize);
-        bool inColor = options.GetValue(color);
-
+        trainerOptions.Checkpoints.Folder = options.GetValue(checkpoints) ?? Path.GetFullPath(outputPath) + ".checkpoints";
         var ml = new MLContext(trainerOptions.Seed);
         using var startFrom = LoadStartingModel(ml, options);
-        if (startFrom is not null)
-        {
-            trainerOptions.StartFrom = startFrom;
-            // The model decides, unless --tta or --no-tta says otherwise.
-            trainerOptions.TestTimeFlip = options.GetValue(testTimeFlip) || (startFrom.Metadata.TestTimeFlip && !options.GetValue(noTestTimeFlip));
-            size = startFrom.Metadata.Layout.ImageWidth;
-            inColor = startFrom.Metadata.Channels == 3;
-        }
         var trainingData = KeypointDataFile.Load(ml, dataPaths);
         var validationData = validationPath is null ? null : KeypointDataFile.Load(ml, validationPath);
-        if (validationData is not null && validationData.IsImageFiles != trainingData.IsImageFiles)
-            throw new UsageException($"'{dataPath}' and '{validationPath}' must both be Kaggle CSVs or both CSVs of image files.");
-        if (startFrom is not null && (startFrom is KeypointImageModel) != trainingData.IsImageFiles)
-            throw new UsageException(startFrom is KeypointImageModel
-                ? $"The model in '{options.GetValue(from)}' was trained on image files; fine-tune it on a CSV of image files (first column 'image')."
-                : $"The model in '{options.GetValue(from)}' was trained on a Kaggle CSV; fine-tune it on a Kaggle CSV.");
-        if (!trainingData.IsImageFiles && startFrom is null && (size is not null || inColor))
-            throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
-        trainerOptions.ValidationData = validationData?.Data;
-        trainerOptions.Channels = inColor ? 3 : 1;
-        var progress = new TrainingProgress(trainerOptions.MaxEpochs,
-            trainerOptions.MaxTrainingTime * (trainerOptions.Specialists ? trainerOptions.BaseNetworkTimeShare : 1),
-            trainerOptions.ResumeFromCheckpoint ? 0 : trainerOptions.PretrainingEpochs, trainerOptions.SpecialistMaxEpochs);
+        var input = InputOf(options, startFrom, trainingData, validationData, trainerOptions);
+        var progress = new TrainingProgress(trainerOptions.Schedule.MaxEpochs,
+            trainerOptions.TimeBudget.MaxTrainingTime * (trainerOptions.Specialists.Enabled ? trainerOptions.TimeBudget.BaseNetworkShare : 1),
+            trainerOptions.Checkpoints.Resume ? 0 : trainerOptions.Pretraining.Epochs, trainerOptions.Specialists.MaxEpochs);
         trainerOptions.Progress = progress;
-        trainerOptions.PretrainingProgress = progress;
-        if (startFrom is not null)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fine-tuning {options.GetValue(from)}: its network, {startFrom.Layout.KeypointCount} keypoints ({startFrom.Layout.Name}), " +
-                $"{startFrom.Metadata.Layout.ImageWidth} x {startFrom.Metadata.Layout.ImageHeight} {(inColor ? "color" : "grey")} input" +
-                $"{(trainerOptions.TestTimeFlip ? ", test-time flip" : "")}, learning rate {trainerOptions.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "a tenth of the optimizer's default"}"));
-        if (trainerOptions.ResumeFromCheckpoint)
-            Console.WriteLine($"resuming from the checkpoint in {trainerOptions.CheckpointFolder} when there is one");
-        Console.WriteLine($"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with {trainerOptions.Optimizer} on {dataPath}" +
-            (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
-            (trainerOptions.Specialists ? ", then specialists" : "") +
-            (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
-            (trainerOptions.PretrainingEpochs > 0 ? $" after {trainerOptions.PretrainingEpochs} epochs of denoising-autoencoder pretraining" : "") +
-            (validationPath is not null ? $", validating on {validationPath}"
-                : trainerOptions.ValidationFraction > 0 ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : " without validation"));
-
+        trainerOptions.Pretraining.Progress = progress;
+        PrintPlan(options, trainerOptions, startFrom, string.Join(" + ", dataPaths), validationPath, input);
         if (trainingData.IsImageFiles)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"image files: {trainingData.Layout.KeypointCount} keypoints ({trainingData.Layout.Name}), resized to {size ?? 96} x {size ?? 96}, {(inColor ? "color" : "grey")}"));
+                $"image files: {trainingData.Layout.KeypointCount} keypoints ({trainingData.Layout.Name}), resized to {input.Size} x {input.Size}, {(input.Color ? "color" : "grey")}"));
 
-        var (model, network) = progress.Run(() => Fit(ml, trainerOptions, trainingData, size ?? 96));
+        var (model, network) = progress.Run(() => Fit(ml, trainerOptions, trainingData, input.Size));
         using var disposeModel = (IDisposable)model;
         SaveAtomically(ml, model, trainingData.Data.Schema, outputPath);
-        var best = network.History.Where(h => !double.IsNaN(h.ValidationRmse)).MinBy(h => h.ValidationRmse);
-        Console.WriteLine(best is null
-            ? $"saved {outputPath} after {network.History.Count} epochs"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"saved {outputPath}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
-        if (trainerOptions.FlipAugmentation && trainerOptions.CalibrateFlipAxis)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"the labels' mirror axis lies {network.FlipAxisOffset:+0.00;-0.00} px from the image's center line (flips and --tta mirror about it)"));
-        foreach (var (group, history) in network.SpecialistHistories)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
+        PrintResults(outputPath, trainerOptions, network);
         if (validationData is not null)
         {
             PrintValidation(ml, model, validationData, "validation of the saved model");
@@ -278,6 +171,125 @@ internal sealed class TrainCommand : Command
             }
         }
         return 0;
+    }
+
+    /// <summary>The training files (<c>--data</c>, required) and the validation file, if any.</summary>
+    private (string[] Data, string? Validation) DataArguments(ParseResult options)
+    {
+        var validationPath = options.GetValue(validation);
+        if (validationPath is not null && options.GetValue(validationFraction) is not null)
+            throw new UsageException("Options --validation and --validation-fraction exclude each other: validate on a file or on held-out rows.");
+        if (options.GetValue(data) is not { Length: > 0 } dataPaths)
+            throw new UsageException("Option --data is required: train --data training.csv --out model.zip. For the Kaggle faces, " +
+                "download training.csv from https://www.kaggle.com/c/facial-keypoints-detection/data.");
+        return (dataPaths, validationPath);
+    }
+
+    /// <summary>The trainer's options: its defaults (the recommended recipe) with what the command line changes.</summary>
+    private KeypointCnnTrainer.Options TrainerOptions(ParseResult options)
+    {
+        var trainerOptions = new KeypointCnnTrainer.Options
+        {
+            Architecture = ParseArchitecture(options.GetRequiredValue(architecture)),
+            Seed = options.GetValue(seed),
+            Augmentation = ParseAugmentation(options),
+            TestTimeFlip = !options.GetValue(noTestTimeFlip),
+            FlipAugmentation = !options.GetValue(noFlip),
+        };
+        trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
+        if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)
+            throw new UsageException("Option --frozen-stages needs --arch resnet18-pretrained.");
+        if (trainerOptions.FrozenStages is < 0 or > 4)
+            throw new UsageException("Option --frozen-stages takes 0 to 4.");
+        trainerOptions.ValidationFraction = options.GetValue(validationFraction) ?? trainerOptions.ValidationFraction;
+        SetSchedule(options, trainerOptions.Schedule);
+        trainerOptions.TimeBudget.MaxTrainingTime = options.GetValue(maxMinutes) switch
+        {
+            null => trainerOptions.TimeBudget.MaxTrainingTime,
+            0 => null,
+            double minutes when minutes < 0 || !double.IsFinite(minutes) || minutes > TimeSpan.MaxValue.TotalMinutes / 2 =>
+                throw new UsageException("Option --max-minutes takes a positive number of minutes, or 0 for no budget."),
+            double minutes => TimeSpan.FromMinutes(minutes),
+        };
+        var specialistOptions = trainerOptions.Specialists;
+        specialistOptions.Enabled = options.GetValue(specialists);
+        specialistOptions.MaxEpochs = options.GetValue(specialistEpochs) ?? specialistOptions.MaxEpochs;
+        specialistOptions.MaxTrainingTime = options.GetValue(specialistMinutes) is double specialistBudget ? TimeSpan.FromMinutes(specialistBudget) : null;
+        specialistOptions.LearningRate = options.GetValue(specialistLearningRate);
+        trainerOptions.Pretraining.Epochs = options.GetValue(pretrainEpochs) ?? trainerOptions.Pretraining.Epochs;
+        trainerOptions.Pretraining.Noise = options.GetValue(pretrainNoise) ?? trainerOptions.Pretraining.Noise;
+        trainerOptions.Checkpoints.Resume = options.GetValue(resume);
+        return trainerOptions;
+    }
+
+    private void SetSchedule(ParseResult options, ScheduleOptions schedule)
+    {
+        schedule.Optimizer = options.GetRequiredValue(optimizer) == "nesterov" ? KeypointOptimizer.Nesterov : KeypointOptimizer.Adam;
+        schedule.MaxEpochs = options.GetValue(epochs) ?? schedule.MaxEpochs;
+        schedule.BatchSize = options.GetValue(batchSize) ?? schedule.BatchSize;
+        schedule.WeightDecay = options.GetValue(weightDecay) ?? schedule.WeightDecay;
+        schedule.LearningRate = options.GetValue(learningRate);
+        schedule.LearningRateDecay = options.GetValue(learningRateDecay) ?? schedule.LearningRateDecay;
+        schedule.EarlyStoppingPatience = options.GetValue(patience) ?? schedule.EarlyStoppingPatience;
+    }
+
+    /// <summary>The network's input: with <c>--from</c> the model's (and its test-time flip unless <c>--no-tta</c>), else
+    /// <c>--input-size</c> and <c>--color</c>, which apply to image files only; sets the options' channels and validation rows.</summary>
+    private ImageInput InputOf(ParseResult options, IKeypointModel? startFrom, KeypointDataFile trainingData,
+        KeypointDataFile? validationData, KeypointCnnTrainer.Options trainerOptions)
+    {
+        var input = new ImageInput(options.GetValue(inputSize), options.GetValue(color));
+        if (validationData is not null && validationData.IsImageFiles != trainingData.IsImageFiles)
+            throw new UsageException("The training and validation files must both be Kaggle CSVs or both CSVs of image files.");
+        if (startFrom is not null)
+        {
+            if ((startFrom is KeypointImageModel) != trainingData.IsImageFiles)
+                throw new UsageException(startFrom is KeypointImageModel
+                    ? $"The model in '{options.GetValue(from)}' was trained on image files; fine-tune it on a CSV of image files (first column 'image')."
+                    : $"The model in '{options.GetValue(from)}' was trained on a Kaggle CSV; fine-tune it on a Kaggle CSV.");
+            trainerOptions.StartFrom = startFrom;
+            trainerOptions.TestTimeFlip = startFrom.Metadata.TestTimeFlip && !options.GetValue(noTestTimeFlip);
+            input = new ImageInput(startFrom.Metadata.Layout.ImageWidth, startFrom.Metadata.Channels == 3);
+        }
+        else if (!trainingData.IsImageFiles && (input.RequestedSize is not null || input.Color))
+            throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
+        trainerOptions.ValidationData = validationData?.Data;
+        trainerOptions.Channels = input.Color ? 3 : 1;
+        return input;
+    }
+
+    private void PrintPlan(ParseResult options, KeypointCnnTrainer.Options trainerOptions, IKeypointModel? startFrom, string dataPath,
+        string? validationPath, ImageInput input)
+    {
+        if (startFrom is not null)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fine-tuning {options.GetValue(from)}: its network, {startFrom.Layout.KeypointCount} keypoints ({startFrom.Layout.Name}), " +
+                $"{startFrom.Metadata.Layout.ImageWidth} x {startFrom.Metadata.Layout.ImageHeight} {(input.Color ? "color" : "grey")} input" +
+                $"{(trainerOptions.TestTimeFlip ? ", test-time flip" : "")}, learning rate {trainerOptions.Schedule.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "a tenth of the optimizer's default"}"));
+        if (trainerOptions.Checkpoints.Resume)
+            Console.WriteLine($"resuming from the checkpoint in {trainerOptions.Checkpoints.Folder} when there is one");
+        Console.WriteLine($"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with {trainerOptions.Schedule.Optimizer} on {dataPath}" +
+            (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "") +
+            (trainerOptions.Specialists.Enabled ? ", then specialists" : "") +
+            (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "") +
+            (trainerOptions.Pretraining.Epochs > 0 ? $" after {trainerOptions.Pretraining.Epochs} epochs of denoising-autoencoder pretraining" : "") +
+            (validationPath is not null ? $", validating on {validationPath}"
+                : trainerOptions.ValidationFraction > 0 ? $" (validating on {trainerOptions.ValidationFraction:P0} of it)" : " without validation"));
+    }
+
+    private static void PrintResults(string outputPath, KeypointCnnTrainer.Options trainerOptions, KeypointCnnModel network)
+    {
+        var best = network.History.Where(h => !double.IsNaN(h.ValidationRmse)).MinBy(h => h.ValidationRmse);
+        Console.WriteLine(best is null
+            ? $"saved {outputPath} after {network.History.Count} epochs"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"saved {outputPath}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
+        if (trainerOptions.FlipAugmentation && trainerOptions.CalibrateFlipAxis)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"the labels' mirror axis lies {network.FlipAxisOffset:+0.00;-0.00} px from the image's center line (flips and the test-time flip mirror about it)"));
+        foreach (var (group, history) in network.SpecialistHistories)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
     }
 
     /// <summary>Trains on a Kaggle CSV, or on image files resized to <paramref name="inputSize"/> pixels square.</summary>
@@ -338,6 +350,26 @@ internal sealed class TrainCommand : Command
     private AugmentationOptions ParseAugmentation(ParseResult options)
     {
         var augmentation = options.GetValue(noAugment) ? AugmentationOptions.None : AugmentationOptions.Default;
+        SetTransformRanges(options, augmentation);
+        if (options.GetValue(augmentProbability) is double probability)
+        {
+            if (!augmentation.IsEnabled)
+                throw new UsageException("Option --augment-p needs augmentation: drop --no-augment, or turn a transform on (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
+            augmentation.RotationProbability = Replace(augmentation.RotationProbability, probability);
+            augmentation.ScaleProbability = Replace(augmentation.ScaleProbability, probability);
+            augmentation.ShiftProbability = Replace(augmentation.ShiftProbability, probability);
+            augmentation.BrightnessProbability = Replace(augmentation.BrightnessProbability, probability);
+            augmentation.ContrastProbability = Replace(augmentation.ContrastProbability, probability);
+            augmentation.BlurProbability = Replace(augmentation.BlurProbability, probability);
+        }
+        return augmentation;
+
+        static double Replace(double current, double probability) => current > 0 ? probability : 0;
+    }
+
+    /// <summary>Each range option sets its transform's range and turns the transform on with probability 0.5 if it was off.</summary>
+    private void SetTransformRanges(ParseResult options, AugmentationOptions augmentation)
+    {
         if (options.GetValue(rotate) is double degrees)
         {
             augmentation.MaxRotationDegrees = degrees;
@@ -369,21 +401,8 @@ internal sealed class TrainCommand : Command
             (augmentation.MinBlurSigma, augmentation.MaxBlurSigma) = (Math.Min(augmentation.MinBlurSigma, sigma), sigma);
             augmentation.BlurProbability = TurnOn(augmentation.BlurProbability);
         }
-        if (options.GetValue(augmentProbability) is double probability)
-        {
-            if (!augmentation.IsEnabled)
-                throw new UsageException("Option --augment-p needs augmentation: drop --no-augment, or turn a transform on (--rotate, --scale, --shift, --brightness, --contrast, --blur).");
-            augmentation.RotationProbability = Replace(augmentation.RotationProbability, probability);
-            augmentation.ScaleProbability = Replace(augmentation.ScaleProbability, probability);
-            augmentation.ShiftProbability = Replace(augmentation.ShiftProbability, probability);
-            augmentation.BrightnessProbability = Replace(augmentation.BrightnessProbability, probability);
-            augmentation.ContrastProbability = Replace(augmentation.ContrastProbability, probability);
-            augmentation.BlurProbability = Replace(augmentation.BlurProbability, probability);
-        }
-        return augmentation;
 
         static double TurnOn(double current) => current > 0 ? current : 0.5;
-        static double Replace(double current, double probability) => current > 0 ? probability : 0;
     }
 
     private static KeypointArchitecture ParseArchitecture(string name) => name switch

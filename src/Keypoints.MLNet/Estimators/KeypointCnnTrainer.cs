@@ -28,46 +28,24 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         this.mlContext = mlContext;
         this.options = options;
     }
 
-    /// <summary>Settings of <see cref="KeypointCnnTrainer"/> (see <see cref="KeypointTrainingOptions"/> for each setting). The
-    /// property defaults are a plain, fast network without augmentation; <see cref="Recommended"/> is the recipe that gave the
-    /// best validation results within 30 minutes on 2 CPU cores, the one <c>keypoints train</c> uses with no options.</summary>
+    /// <summary>Settings of <see cref="KeypointCnnTrainer"/>: those of <see cref="KeypointTrainingOptions"/>, whose defaults are
+    /// the recommended recipe, and the model to fine-tune. They are checked when <see cref="Fit(IDataView)"/> starts.</summary>
     public sealed class Options : KeypointTrainingOptions
     {
-        /// <summary>The budget of <see cref="Recommended"/>.</summary>
-        public static readonly TimeSpan RecommendedTrainingTime = TimeSpan.FromMinutes(30);
-
-        /// <summary>The recipe that gave the best validation results within 30 minutes on 2 CPU cores, on the Kaggle faces and
-        /// on the 68-point image files (the README's recipe table): <see cref="KeypointArchitecture.ResNet18"/>, the default
-        /// augmentation (<see cref="AugmentationOptions.Default"/>) with flips, test-time flip, Adam with its default schedule,
-        /// at most <see cref="KeypointTrainingOptions.MaxEpochs"/> epochs and <see cref="RecommendedTrainingTime"/>. Set any
-        /// property afterwards, for example <c>var options = KeypointCnnTrainer.Options.Recommended(); options.Seed = 1;</c>.</summary>
-        public static Options Recommended() => new()
-        {
-            Architecture = KeypointArchitecture.ResNet18,
-            Augmentation = AugmentationOptions.Default,
-            TestTimeFlip = true,
-            MaxTrainingTime = RecommendedTrainingTime,
-        };
-
         /// <summary>A trained model (fitted, or loaded with <c>mlContext.Keypoints.LoadModel</c>) to fine-tune: the base network
-        /// starts from the model's weights instead of random ones, and trains on data that must have the model's layout (the
-        /// same keypoint names in the same order, the same image size). The model decides the network:
-        /// <see cref="KeypointTrainingOptions.Architecture"/> (the one whose weights the graph holds, which the metadata does
-        /// not record; the options' value only decides between architectures with the same weights), <see cref="KeypointTrainingOptions.Channels"/>,
-        /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/> are taken from
-        /// it and the options' values ignored; flips start from its mirror axis. The base network of a model with specialists
-        /// is used, never a specialist. With a <see cref="KeypointArchitecture.ResNet18Pretrained"/> model (Architecture set to it),
-        /// <see cref="KeypointTrainingOptions.FrozenStages"/> keeps the model's weights in the stages it freezes.
-        /// <see cref="KeypointTrainingOptions.LearningRate"/> defaults to a tenth of the
-        /// optimizer's (0.0001 for Adam), so the first steps refine the weights rather than undo them;
-        /// <see cref="KeypointTrainingOptions.PretrainingEpochs"/> must be 0. <see cref="KeypointTrainingOptions.TestTimeFlip"/> stays the
-        /// options' own: set it to the model's (<c>model.Metadata.TestTimeFlip</c>) to keep a shipped model's test-time flip, as
-        /// <c>keypoints train --from</c> does. Default <see langword="null"/>: train from scratch.</summary>
+        /// (never a specialist) starts from its weights, and the data must have its layout (the same keypoint names in the same
+        /// order, the same image size). The model decides <see cref="KeypointTrainingOptions.Architecture"/> (the one whose
+        /// weights its graph holds; the options' value only breaks a tie), <see cref="KeypointTrainingOptions.Channels"/>,
+        /// <see cref="KeypointTrainingOptions.PixelOffset"/> and <see cref="KeypointTrainingOptions.PixelScale"/>; flips start
+        /// from its mirror axis; <see cref="KeypointTrainingOptions.FrozenStages"/> keeps its weights in the frozen stages.
+        /// <see cref="ScheduleOptions.LearningRate"/> defaults to a tenth of the optimizer's (0.0001 for Adam);
+        /// <see cref="PretrainingOptions.Epochs"/> must be 0; <see cref="KeypointTrainingOptions.TestTimeFlip"/> stays the
+        /// options' own (set it to <c>model.Metadata.TestTimeFlip</c> to keep the model's). Default <see langword="null"/>: train
+        /// from scratch. See <c>docs/decisions.md#fine-tuning-start</c>.</summary>
         public IKeypointModel? StartFrom { get; set; }
     }
 
@@ -87,7 +65,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
             .GetOutputSchema(inputSchema);
     }
 
-    /// <summary>Trains the network on <paramref name="input"/> within <see cref="KeypointTrainingOptions.MaxTrainingTime"/> and
+    /// <summary>Trains the network on <paramref name="input"/> within <see cref="TimeBudgetOptions.MaxTrainingTime"/> and
     /// returns the fitted model. Every check of the options, the columns, the layout and the checkpoint folder runs before
     /// the first epoch.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or size.</exception>
@@ -171,7 +149,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         tuning.Channels = metadata.Channels;
         tuning.PixelOffset = metadata.PixelOffset;
         tuning.PixelScale = metadata.PixelScale;
-        tuning.LearningRate ??= FineTuningLearningRate(options.Optimizer);
+        tuning.Schedule.LearningRate ??= FineTuningLearningRate(options.Schedule.Optimizer);
         return (tuning, new FineTuningStart(weights, metadata.Layout, metadata.FlipAxisOffset));
     }
 

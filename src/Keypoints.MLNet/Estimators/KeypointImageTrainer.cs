@@ -36,12 +36,11 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         this.mlContext = mlContext;
         this.options = options;
     }
 
-    /// <summary>Settings of <see cref="KeypointImageTrainer"/>.</summary>
+    /// <summary>Settings of <see cref="KeypointImageTrainer"/>, checked when <see cref="Fit"/> starts.</summary>
     public sealed class Options
     {
         /// <summary>Column of image file paths. Default <c>ImagePath</c>.</summary>
@@ -59,12 +58,17 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         /// <summary>Height in pixels of the network's input. Default 96.</summary>
         public int InputHeight { get; set; } = 96;
 
-        /// <summary>The network's settings. <see cref="KeypointTrainingOptions.Channels"/> picks grey (1, luma) or color (3, RGB)
-        /// input; <see cref="KeypointTrainingOptions.Layout"/>, when set, names the keypoints (its image size is ignored);
-        /// <see cref="KeypointTrainingOptions.ValidationData"/>, when set, holds image-path rows like the training data.
-        /// The column names and the layout's image size are set by this trainer.</summary>
+        /// <summary>The network's settings (defaults: <see cref="KeypointTrainingOptions"/>'s recipe).
+        /// <see cref="KeypointTrainingOptions.Channels"/> picks grey (1, luma) or color (3, RGB) input;
+        /// <see cref="KeypointTrainingOptions.Layout"/>, when set, names the keypoints (its image size is ignored: the network's is
+        /// <see cref="InputWidth"/> x <see cref="InputHeight"/>); <see cref="KeypointTrainingOptions.ValidationData"/>, when set,
+        /// holds image-path rows like the training data. The network's three column names belong to this trainer, which names its
+        /// internal columns itself: they must keep their defaults (this class's <see cref="LabelColumnName"/> and
+        /// <see cref="PredictedColumnName"/> name the columns in the original images), else Fit fails with an
+        /// <see cref="ArgumentException"/> naming them.</summary>
         public KeypointCnnTrainer.Options Network { get; set; } = new();
 
+        /// <summary>Checks this class's own settings and that nobody set the network's column names.</summary>
         internal void Validate()
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(ImagePathColumnName);
@@ -73,7 +77,16 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InputWidth);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InputHeight);
             ArgumentNullException.ThrowIfNull(Network);
-            Network.Validate();
+            var defaults = new KeypointTrainingOptions();
+            var changed = new[]
+            {
+                (nameof(Network.FeatureColumnName), Network.FeatureColumnName, defaults.FeatureColumnName),
+                (nameof(Network.LabelColumnName), Network.LabelColumnName, defaults.LabelColumnName),
+                (nameof(Network.PredictedColumnName), Network.PredictedColumnName, defaults.PredictedColumnName),
+            }.Where(c => c.Item2 != c.Item3).Select(c => $"Network.{c.Item1} ('{c.Item2}')").ToArray();
+            if (changed.Length > 0)
+                throw new ArgumentException($"{string.Join(", ", changed)}: the image trainer names the network's columns itself. " +
+                    "Set KeypointImageTrainer.Options.ImagePathColumnName, LabelColumnName or PredictedColumnName instead.", nameof(Network));
         }
     }
 
@@ -102,7 +115,6 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
         CheckColumns(input, layout, "training");
         if (options.Network.ValidationData is { } validationRows)
             CheckColumns(validationRows, layout, "validation");
-        NetworkOptions(layout, null).Validate(layout.WithImageSize(options.InputWidth, options.InputHeight));
         var featurizer = Featurizer().Fit(input);
         var toFrame = FrameMap(layout, options.LabelColumnName, FrameLabelColumnName, toFrame: true).Fit(featurizer.Transform(input));
         IDataView ToTraining(IDataView data) => toFrame.Transform(featurizer.Transform(data));

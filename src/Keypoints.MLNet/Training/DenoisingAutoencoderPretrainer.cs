@@ -34,18 +34,16 @@ internal sealed class DenoisingAutoencoderPretrainer
     /// <summary>Whether a run with <paramref name="options"/> pre-trains: it is asked for, and the run does not resume from an
     /// existing checkpoint, whose weights would replace the pre-trained ones anyway.</summary>
     public static bool IsWanted(KeypointTrainingOptions options) =>
-        options.PretrainingEpochs > 0
-        && !(options.ResumeFromCheckpoint && options.CheckpointFolder is { } folder && File.Exists(TrainingCheckpoint.PathIn(folder)));
+        options.Pretraining.Epochs > 0
+        && !(options.Checkpoints.Resume && options.Checkpoints.Folder is { } folder && File.Exists(TrainingCheckpoint.PathIn(folder)));
 
-    /// <summary>Runs <see cref="KeypointTrainingOptions.PretrainingEpochs"/> epochs over the images of <paramref name="data"/>,
+    /// <summary>Runs <see cref="PretrainingOptions.Epochs"/> epochs over the images of <paramref name="data"/>,
     /// or fewer when another epoch as long as the last would overrun <paramref name="timeLimit"/> (its share of the Fit's
-    /// <see cref="KeypointTrainingOptions.MaxTrainingTime"/>), and returns the reports. With the same <paramref name="seed"/>
+    /// <see cref="TimeBudgetOptions.MaxTrainingTime"/>), and returns the reports. With the same <paramref name="seed"/>
     /// and no time limit a CPU run is repeatable.</summary>
     public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed, TimeSpan? timeLimit = null)
     {
-        var (images, targets, mask) = data.ToTensors(device);
-        targets.Dispose();
-        mask.Dispose();
+        using var tensors = data.ToTensors(device);
         // Seeds of the form (seed, int.MinValue + k) stay clear of the training epochs' (seed, epoch).
         manual_seed(TrainingLoop.EpochSeed(seed, int.MinValue));
         using var decoder = CreateDecoder();
@@ -54,25 +52,18 @@ internal sealed class DenoisingAutoencoderPretrainer
         var history = new List<PretrainingReport>();
         var clock = Stopwatch.StartNew();
         var order = new int[data.Rows];
-        try
+        network.train();
+        decoder.train();
+        for (int epoch = 0; epoch < options.Pretraining.Epochs && !TimeUp(history, timeLimit); epoch++)
         {
-            network.train();
-            decoder.train();
-            for (int epoch = 0; epoch < options.PretrainingEpochs && !TimeUp(history, timeLimit); epoch++)
-            {
-                int epochSeed = TrainingLoop.EpochSeed(seed, int.MinValue + 1 + epoch);
-                manual_seed(epochSeed);
-                for (int i = 0; i < order.Length; i++)
-                    order[i] = i;
-                new Random(epochSeed).Shuffle(order);
-                var entry = new PretrainingReport(epoch + 1, Epoch(images, order, decoder, optimizer), clock.Elapsed);
-                history.Add(entry);
-                report(entry);
-            }
-        }
-        finally
-        {
-            images.Dispose();
+            int epochSeed = TrainingLoop.EpochSeed(seed, int.MinValue + 1 + epoch);
+            manual_seed(epochSeed);
+            for (int i = 0; i < order.Length; i++)
+                order[i] = i;
+            new Random(epochSeed).Shuffle(order);
+            var entry = new PretrainingReport(epoch + 1, Epoch(tensors.Images, order, decoder, optimizer), clock.Elapsed);
+            history.Add(entry);
+            report(entry);
         }
         return history;
     }
@@ -100,11 +91,11 @@ internal sealed class DenoisingAutoencoderPretrainer
     private double Epoch(Tensor images, int[] order, ReconstructionDecoder decoder, optim.Optimizer optimizer)
     {
         double squaredSum = 0;
-        for (int start = 0; start < order.Length; start += options.BatchSize)
+        for (int start = 0; start < order.Length; start += options.Schedule.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var clean = images.index_select(0, TrainingLoop.BatchIndex(order, start, options.BatchSize, device));
-            var corrupted = clean + randn_like(clean) * options.PretrainingNoise;
+            var clean = images.index_select(0, TrainingLoop.BatchIndex(order, start, options.Schedule.BatchSize, device));
+            var corrupted = clean + randn_like(clean) * options.Pretraining.Noise;
             var loss = (decoder.forward(network.Features(corrupted)) - clean).square().mean();
             optimizer.zero_grad();
             loss.backward();

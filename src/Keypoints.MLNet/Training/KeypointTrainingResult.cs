@@ -10,34 +10,23 @@ namespace Keypoints.MLNet.Training;
 /// </summary>
 internal sealed class KeypointTrainingResult : IDisposable
 {
-    public KeypointTrainingResult(KeypointEnsemble ensemble, KeypointLayout layout, IReadOnlyList<EpochReport> history,
-        IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> specialistHistories, double flipAxisOffset, FaceFraming? framing)
-    {
-        Ensemble = ensemble;
-        Layout = layout;
-        History = history;
-        SpecialistHistories = specialistHistories;
-        FlipAxisOffset = flipAxisOffset;
-        Framing = framing;
-    }
-
     /// <summary>The base network, or the base network and its specialists.</summary>
-    public KeypointEnsemble Ensemble { get; }
+    public required KeypointEnsemble Ensemble { get; init; }
 
     /// <summary>The keypoint set and the network's image size.</summary>
-    public KeypointLayout Layout { get; }
+    public required KeypointLayout Layout { get; init; }
 
     /// <summary>The base network's per-epoch history.</summary>
-    public IReadOnlyList<EpochReport> History { get; }
+    public required IReadOnlyList<EpochReport> History { get; init; }
 
     /// <summary>Each specialist's history by group name; empty without specialists.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> SpecialistHistories { get; }
+    public required IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> SpecialistHistories { get; init; }
 
     /// <summary>Where training found the labels' mirror axis, in pixels right of the image's center line.</summary>
-    public double FlipAxisOffset { get; }
+    public required double FlipAxisOffset { get; init; }
 
     /// <summary>How the training faces sit in the frame; null when the layout has no eye keypoints or no row has both eyes.</summary>
-    public FaceFraming? Framing { get; }
+    public FaceFraming? Framing { get; init; }
 
     /// <inheritdoc/>
     public void Dispose() => Ensemble.Dispose();

@@ -17,19 +17,19 @@ internal sealed class OptimizerSchedule : IDisposable
     public OptimizerSchedule(IEnumerable<Parameter> parameters, KeypointTrainingOptions options)
     {
         this.options = options;
-        optimizer = options.Optimizer switch
+        optimizer = options.Schedule.Optimizer switch
         {
-            KeypointOptimizer.Adam => optim.Adam(parameters, InitialLearningRate, weight_decay: options.WeightDecay),
-            KeypointOptimizer.Nesterov => optim.SGD(parameters, InitialLearningRate, momentum: options.Momentum,
-                weight_decay: options.WeightDecay, nesterov: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
+            KeypointOptimizer.Adam => optim.Adam(parameters, InitialLearningRate, weight_decay: options.Schedule.WeightDecay),
+            KeypointOptimizer.Nesterov => optim.SGD(parameters, InitialLearningRate, momentum: options.Schedule.Momentum,
+                weight_decay: options.Schedule.WeightDecay, nesterov: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule.Optimizer, "Unknown optimizer."),
         };
     }
 
     /// <summary>The wrapped optimizer.</summary>
     public optim.Optimizer Optimizer => optimizer;
 
-    private double InitialLearningRate => options.LearningRate ?? DefaultLearningRate(options.Optimizer);
+    private double InitialLearningRate => options.Schedule.LearningRate ?? DefaultLearningRate(options.Schedule.Optimizer);
 
     /// <summary>The initial learning rate used when none is set: 0.001 for Adam, 0.03 for Nesterov.</summary>
     public static double DefaultLearningRate(KeypointOptimizer optimizer) => optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03;
@@ -38,15 +38,15 @@ internal sealed class OptimizerSchedule : IDisposable
     public double BeginEpoch(int epoch)
     {
         double learningRate;
-        if (options.Optimizer == KeypointOptimizer.Adam)
+        if (options.Schedule.Optimizer == KeypointOptimizer.Adam)
         {
-            learningRate = InitialLearningRate * Math.Pow(options.LearningRateDecay, epoch);
+            learningRate = InitialLearningRate * Math.Pow(options.Schedule.LearningRateDecay, epoch);
         }
         else
         {
-            double t = options.MaxEpochs <= 1 ? 0 : (double)epoch / (options.MaxEpochs - 1);
-            learningRate = InitialLearningRate + (options.FinalLearningRate - InitialLearningRate) * t;
-            ((SGD)optimizer).Momentum = options.Momentum + (options.FinalMomentum - options.Momentum) * t;
+            double t = options.Schedule.MaxEpochs <= 1 ? 0 : (double)epoch / (options.Schedule.MaxEpochs - 1);
+            learningRate = InitialLearningRate + (options.Schedule.FinalLearningRate - InitialLearningRate) * t;
+            ((SGD)optimizer).Momentum = options.Schedule.Momentum + (options.Schedule.FinalMomentum - options.Schedule.Momentum) * t;
         }
         foreach (var group in optimizer.ParamGroups)
             group.LearningRate = learningRate;

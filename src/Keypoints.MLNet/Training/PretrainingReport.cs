@@ -1,6 +1,6 @@
 namespace Keypoints.MLNet.Training;
 
-/// <summary>What happened in one epoch of denoising-autoencoder pre-training (see <see cref="KeypointTrainingOptions.PretrainingEpochs"/>).</summary>
+/// <summary>What happened in one epoch of denoising-autoencoder pre-training (see <see cref="PretrainingOptions.Epochs"/>).</summary>
 /// <param name="Epoch">1-based pre-training epoch number.</param>
 /// <param name="ReconstructionMse">Mean squared error between the reconstructions of the corrupted training images and the
 /// clean images, in normalized pixel units squared (the units after <see cref="KeypointTrainingOptions.PixelOffset"/> and

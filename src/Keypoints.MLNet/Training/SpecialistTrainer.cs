@@ -16,91 +16,90 @@ internal sealed class SpecialistTrainer
 {
     private readonly KeypointLayout layout;
     private readonly KeypointTrainingOptions options;
-    private readonly Device device;
-    private readonly Action<EpochReport> report;
-    private readonly TrainingBudget budget;
+    private readonly TrainingSession session;
 
     /// <summary>Prepares specialists for <paramref name="layout"/>'s groups, trained with <paramref name="options"/>'s specialist settings.</summary>
-    public SpecialistTrainer(KeypointLayout layout, KeypointTrainingOptions options, Device device, Action<EpochReport> report,
-        TrainingBudget budget)
+    /// <exception cref="InvalidOperationException">The layout has no keypoint groups.</exception>
+    public SpecialistTrainer(KeypointLayout layout, KeypointTrainingOptions options, TrainingSession session)
     {
         if (layout.Groups.Count == 0)
             throw new InvalidOperationException($"Layout '{layout.Name}' has no keypoint groups, so there are no specialists to train.");
         this.layout = layout;
         this.options = options;
-        this.device = device;
-        this.report = report;
-        this.budget = budget;
+        this.session = session;
     }
 
-    /// <summary>Trains one specialist per group from <paramref name="baseNetwork"/> (which it takes over: it becomes an ensemble
-    /// member or is disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history.
-    /// Flips mirror about the base network's axis, <paramref name="flipAxisOffset"/> pixels right of the image's center line;
-    /// without <see cref="KeypointTrainingOptions.SpecialistLearningRate"/>, fine-tuning starts at <paramref name="baseLearningRate"/>.
-    /// <paramref name="baseEpoch"/>, the duration of a base network epoch on all of <paramref name="train"/>'s rows, gives the
-    /// expected duration of a specialist's epoch on its rows.</summary>
+    /// <summary>Trains one specialist per group from the base network (which it takes over: it becomes an ensemble member or is
+    /// disposed) and returns the ensemble, with every network on the CPU in eval mode, and each specialist's history. Flips
+    /// mirror about the base network's axis; without <see cref="SpecialistOptions.LearningRate"/>, fine-tuning
+    /// starts at the base network's kept learning rate; the base network's epoch duration on all of <paramref name="train"/>'s
+    /// rows gives the expected duration of a specialist's epoch on its rows.</summary>
     public (KeypointEnsemble Ensemble, Dictionary<string, IReadOnlyList<EpochReport>> Histories) Train(
-        KeypointNetwork baseNetwork, TrainingData train, TrainingData? validation, int seed, double flipAxisOffset, double baseLearningRate,
-        TimeSpan baseEpoch)
+        BaseNetworkOutcome baseNetwork, TrainingData train, TrainingData? validation, int seed)
     {
         var members = new List<EnsembleMember>();
         var histories = new Dictionary<string, IReadOnlyList<EpochReport>>();
         var covered = new HashSet<int>();
         try
         {
-            var groups = layout.Groups
-                .Select((group, g) => (Group: group, Index: g, Coordinates: group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray()))
-                .Select(x => (x.Group, x.Index, x.Coordinates, Train: train.SelectCoordinates(x.Coordinates)))
-                .Where(x => x.Train.Rows > 0)
-                .ToArray();
+            var groups = SpecialistGroup.Of(layout, train, validation);
             for (int i = 0; i < groups.Length; i++)
             {
-                var (group, g, coordinates, groupTrain) = groups[i];
+                var group = groups[i];
                 int remaining = groups.Length - i;
-                var expectedEpoch = baseEpoch * ((double)groupTrain.Rows / Math.Max(1, train.Rows));
-                var network = TrainOne(baseNetwork, group, coordinates, groupTrain, validation?.SelectCoordinates(coordinates),
-                    TrainingLoop.EpochSeed(seed, -1 - g), flipAxisOffset, baseLearningRate, histories,
-                    start => budget.Specialist(start, remaining), expectedEpoch);
+                var stage = new TrainingStage(layout.Subset(group.Group),
+                    options.ForSpecialist(group.Group.Name, layout.IsMirrorClosed(group.Group), baseNetwork.LearningRate),
+                    TrainingLoop.EpochSeed(seed, -1 - group.Index), start => session.Budget.Specialist(start, remaining))
+                {
+                    FlipAxisOffset = baseNetwork.FlipAxisOffset,
+                    ExpectedEpoch = baseNetwork.EpochDuration * ((double)group.Train.Rows / Math.Max(1, train.Rows)),
+                };
+                var (network, history) = TrainOne(baseNetwork.Network, group, stage);
+                histories[group.Group.Name] = history;
                 // A coordinate in two groups comes from the first group's specialist.
-                var used = Enumerable.Range(0, coordinates.Length).Where(i => covered.Add(coordinates[i])).ToArray();
-                members.Add(new EnsembleMember("specialist_" + group.Name, network, used, used.Select(i => coordinates[i]).ToArray()));
+                var used = Enumerable.Range(0, group.Coordinates.Length).Where(c => covered.Add(group.Coordinates[c])).ToArray();
+                members.Add(new EnsembleMember("specialist_" + group.Group.Name, network, used, used.Select(c => group.Coordinates[c]).ToArray()));
             }
-            var rest = Enumerable.Range(0, layout.CoordinateCount).Where(c => !covered.Contains(c)).ToArray();
-            baseNetwork.to(CPU);
-            if (rest.Length > 0)
-                members.Insert(0, new EnsembleMember("base", baseNetwork, rest, rest));
-            else
-                baseNetwork.Dispose();
-            var ensemble = new KeypointEnsemble(members, layout.CoordinateCount);
-            ensemble.Eval();
-            return (ensemble, histories);
+            return (Assemble(baseNetwork.Network, members, covered), histories);
         }
         catch
         {
-            foreach (var member in members.Where(m => m.Network != baseNetwork))
+            foreach (var member in members.Where(m => m.Network != baseNetwork.Network))
                 member.Network.Dispose();
             throw;
         }
     }
 
-    private KeypointNetwork TrainOne(KeypointNetwork baseNetwork, KeypointGroup group, int[] coordinates,
-        TrainingData groupTrain, TrainingData? groupValidation, int seed, double flipAxisOffset, double baseLearningRate,
-        Dictionary<string, IReadOnlyList<EpochReport>> histories, Func<TimeSpan, TimeSpan?> allowance, TimeSpan expectedEpoch)
+    /// <summary>The ensemble of the specialists and, for the coordinates none covers, the base network (disposed when there are none).</summary>
+    private KeypointEnsemble Assemble(KeypointNetwork baseNetwork, List<EnsembleMember> members, HashSet<int> covered)
     {
-        manual_seed(seed);
-        var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, coordinates.Length, options.FrozenStages);
+        var rest = Enumerable.Range(0, layout.CoordinateCount).Where(c => !covered.Contains(c)).ToArray();
+        baseNetwork.to(CPU);
+        if (rest.Length > 0)
+            members.Insert(0, new EnsembleMember("base", baseNetwork, rest, rest));
+        else
+            baseNetwork.Dispose();
+        var ensemble = new KeypointEnsemble(members, layout.CoordinateCount);
+        ensemble.Eval();
+        return ensemble;
+    }
+
+    /// <summary>Trains the specialist of <paramref name="group"/> from <paramref name="baseNetwork"/>'s weights and returns it, on the
+    /// CPU, with its history.</summary>
+    private (KeypointNetwork Network, EpochReport[] History) TrainOne(KeypointNetwork baseNetwork, SpecialistGroup group, TrainingStage stage)
+    {
+        manual_seed(stage.Seed);
+        var network = NetworkFactory.Create(options.Architecture, baseNetwork.Input, group.Coordinates.Length, options.FrozenStages);
         try
         {
-            CopyWeights(baseNetwork, network, coordinates);
-            network.to(device);
-            var groupLayout = layout.Subset(group);
-            var stageOptions = options.ForSpecialist(group.Name, layout.IsMirrorClosed(group), baseLearningRate);
-            var loop = new TrainingLoop(network, groupLayout, new CoordinateScaling(groupLayout), stageOptions, device,
-                r => report(r with { Specialist = group.Name }), budget, allowance, flipAxisOffset, expectedEpoch);
-            histories[group.Name] = loop.Run(groupTrain, groupValidation, seed, keepStartingWeightsUnlessBeaten: true)
-                .Select(r => r with { Specialist = group.Name }).ToArray();
+            CopyWeights(baseNetwork, network, group.Coordinates);
+            network.to(session.Device);
+            var name = group.Group.Name;
+            var loop = new TrainingLoop(network, stage, session with { Report = r => session.Report(r with { Specialist = name }) });
+            var history = loop.Run(group.Train, group.Validation, keepStartingWeightsUnlessBeaten: true)
+                .Select(r => r with { Specialist = name }).ToArray();
             network.to(CPU);
-            return network;
+            return (network, history);
         }
         catch
         {

@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace Keypoints.MLNet.Training;
 
 /// <summary>
-/// The one wall-clock budget of a whole Fit, <see cref="KeypointTrainingOptions.MaxTrainingTime"/>, shared out between its
-/// stages in order: pre-training may use at most <see cref="KeypointTrainingOptions.PretrainingTimeShare"/> of it; the base
-/// network gets <see cref="KeypointTrainingOptions.BaseNetworkTimeShare"/> of what is left when specialists follow, else all
+/// The one wall-clock budget of a whole Fit, <see cref="TimeBudgetOptions.MaxTrainingTime"/>, shared out between its
+/// stages in order: pre-training may use at most <see cref="TimeBudgetOptions.PretrainingShare"/> of it; the base
+/// network gets <see cref="TimeBudgetOptions.BaseNetworkShare"/> of what is left when specialists follow, else all
 /// of it; each specialist gets an equal part of what is left when it starts (so time an earlier stage did not use passes on),
-/// and at most <see cref="KeypointTrainingOptions.SpecialistMaxTrainingTime"/>.
+/// and at most <see cref="SpecialistOptions.MaxTrainingTime"/>.
 /// </summary>
 /// <remarks>
 /// The Fit's clock starts when Fit does, so reading the data counts too. A stage that resumes from its checkpoint sets the
@@ -30,22 +30,22 @@ internal sealed class TrainingBudget
     public void ResumedAt(TimeSpan spent) => offset = spent - clock.Elapsed;
 
     /// <summary>Longest time pre-training may take; null without a budget.</summary>
-    public TimeSpan? Pretraining => options.MaxTrainingTime * options.PretrainingTimeShare;
+    public TimeSpan? Pretraining => options.TimeBudget.MaxTrainingTime * options.TimeBudget.PretrainingShare;
 
     /// <summary>How long the base network may train when it starts at <paramref name="start"/> on the Fit's clock; null without a budget.</summary>
     public TimeSpan? BaseNetwork(TimeSpan start) =>
-        Left(start) * (options.Specialists ? options.BaseNetworkTimeShare : 1);
+        Left(start) * (options.Specialists.Enabled ? options.TimeBudget.BaseNetworkShare : 1);
 
     /// <summary>How long a specialist may train when it starts at <paramref name="start"/> with <paramref name="remaining"/> specialists
     /// (itself included) still to train; null without any limit.</summary>
     public TimeSpan? Specialist(TimeSpan start, int remaining)
     {
         var share = Left(start) / Math.Max(1, remaining);
-        if (options.SpecialistMaxTrainingTime is not { } own)
+        if (options.Specialists.MaxTrainingTime is not { } own)
             return share;
         return share is { } s && s < own ? s : own;
     }
 
     private TimeSpan? Left(TimeSpan start) =>
-        options.MaxTrainingTime is { } total ? (total > start ? total - start : TimeSpan.Zero) : null;
+        options.TimeBudget.MaxTrainingTime is { } total ? (total > start ? total - start : TimeSpan.Zero) : null;
 }

@@ -5,69 +5,56 @@ using static TorchSharp.torch;
 namespace Keypoints.MLNet.Training;
 
 /// <summary>
-/// Everything needed to continue an interrupted training run exactly where it stopped, written
-/// atomically (a temporary file in the same folder, flushed to disk, then renamed over the old one),
-/// so a crash at any moment leaves either the previous checkpoint or the new one, never a torn file.
+/// The checkpoint of one training stage: everything needed to continue an interrupted run exactly where it stopped, written
+/// atomically (a temporary file in the same folder, flushed to disk, then renamed over the old one), so a crash at any moment
+/// leaves either the previous checkpoint or the new one, never a torn file.
 /// </summary>
 /// <remarks>
-/// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings):
+/// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings). Versions 1 and 2 are still read:
+/// version 1 lacks the two axis offsets (read as 0), version 2 the stage start (this run's clock is used instead).
 /// <code>
-/// "KPCK"  int32 version (3; version 2, without the stage start, and version 1, also without the two axis offsets
-///         (read as 0), still read)
-/// int32   seed               string run fingerprint (architecture, optimizer, input and output sizes, batch size, seed,
-///                            pre-training epochs and noise when it pre-trains)
+/// "KPCK"  int32 version (3)
+/// int32   seed               string run fingerprint (see TrainingLoop.Fingerprint)
 /// int32   epochs completed       double best validation RMSE   int32 epochs since the best
-/// double  flip axis offset now   double flip axis offset of the best epoch (pixels; from version 2)
+/// double  flip axis offset now   double flip axis offset of the best epoch (pixels)
 /// int64   stage start ticks: the Fit's time (see TrainingBudget) when this stage (base network or one specialist) started
-///         training, so a resumed run shares out MaxTrainingTime as the interrupted one did (from version 3)
 /// int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
 ///         double learning rate, double images/s, int64 elapsed ticks, bool is-best
 /// network weights and buffers    (TorchSharp Module.save format)
 /// optimizer state                (TorchSharp Optimizer.save_state_dict format)
 /// bool    has best weights, then int32 count and per tensor: string name, tensor (TorchSharp Tensor.Save format)
 /// </code>
-/// Random state is not stored: every epoch draws from generators seeded by (seed, epoch), so a resumed
-/// run repeats the uninterrupted one.
+/// Random state is not stored: every epoch draws from generators seeded by (seed, epoch), so a resumed run repeats the
+/// uninterrupted one.
 /// </remarks>
 internal sealed class TrainingCheckpoint
 {
     private const string Magic = "KPCK";
     private const int Version = 3;
 
-    /// <summary>The checkpoint file in <paramref name="folder"/>.</summary>
-    public static string PathIn(string folder) => System.IO.Path.Combine(folder, "checkpoint.kpck");
+    private readonly int seed;
+    private readonly string fingerprint;
 
-    /// <summary>Epochs completed when the checkpoint was written.</summary>
-    public int EpochsCompleted { get; private init; }
-
-    /// <summary>Lowest validation RMSE so far.</summary>
-    public double BestRmse { get; private init; }
-
-    /// <summary>Epochs since <see cref="BestRmse"/>.</summary>
-    public int SinceBest { get; private init; }
-
-    /// <summary>The labels' mirror axis offset in pixels that the flips used last (see <see cref="FlipAxisCalibration"/>).</summary>
-    public double FlipAxisOffset { get; private init; }
-
-    /// <summary>The mirror axis offset that goes with <see cref="BestWeights"/>.</summary>
-    public double BestFlipAxisOffset { get; private init; }
-
-    /// <summary>The Fit's time when the stage started training; null in checkpoints before version 3.</summary>
-    public TimeSpan? StageStart { get; private init; }
-
-    /// <summary>The per-epoch history so far.</summary>
-    public List<EpochReport> History { get; private init; } = [];
-
-    /// <summary>Weights of the best epoch, when kept.</summary>
-    public Dictionary<string, Tensor>? BestWeights { get; private init; }
-
-    /// <summary>Writes the state of a run after <paramref name="epochsCompleted"/> epochs to <paramref name="folder"/>.</summary>
-    public static void Write(string folder, int seed, string fingerprint, int epochsCompleted, double bestRmse, int sinceBest,
-        double flipAxisOffset, double bestFlipAxisOffset, TimeSpan stageStart, IReadOnlyList<EpochReport> history, nn.Module network,
-        OptimizerHelper optimizer, Dictionary<string, Tensor>? bestWeights)
+    /// <summary>The checkpoint in <paramref name="folder"/> of the run with <paramref name="seed"/> that
+    /// <paramref name="fingerprint"/> describes.</summary>
+    public TrainingCheckpoint(string folder, int seed, string fingerprint)
     {
-        Directory.CreateDirectory(folder);
-        var path = PathIn(folder);
+        Folder = folder;
+        this.seed = seed;
+        this.fingerprint = fingerprint;
+    }
+
+    /// <summary>The folder that holds the checkpoint file.</summary>
+    public string Folder { get; }
+
+    /// <summary>The checkpoint file in <paramref name="folder"/>.</summary>
+    public static string PathIn(string folder) => Path.Combine(folder, "checkpoint.kpck");
+
+    /// <summary>Writes <paramref name="state"/>, <paramref name="network"/>'s weights and <paramref name="optimizer"/>'s state.</summary>
+    public void Write(TrainingStageState state, nn.Module network, OptimizerHelper optimizer)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = PathIn(Folder);
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new BinaryWriter(stream))
@@ -76,50 +63,39 @@ internal sealed class TrainingCheckpoint
             writer.Write(Version);
             writer.Write(seed);
             writer.Write(fingerprint);
-            writer.Write(epochsCompleted);
-            writer.Write(bestRmse);
-            writer.Write(sinceBest);
-            writer.Write(flipAxisOffset);
-            writer.Write(bestFlipAxisOffset);
-            writer.Write(stageStart.Ticks);
-            writer.Write(history.Count);
-            foreach (var h in history)
-            {
-                writer.Write(h.Epoch);
-                writer.Write(h.TrainLoss);
-                writer.Write(h.ValidationRmse);
-                writer.Write(h.LearningRate);
-                writer.Write(h.ImagesPerSecond);
-                writer.Write(h.Elapsed.Ticks);
-                writer.Write(h.IsBest);
-            }
+            WriteState(writer, state);
             network.save(writer);
             optimizer.save_state_dict(writer);
-            writer.Write(bestWeights is not null);
-            if (bestWeights is not null)
-            {
-                writer.Write(bestWeights.Count);
-                foreach (var (name, tensor) in bestWeights)
-                {
-                    writer.Write(name);
-                    tensor.Save(writer);
-                }
-            }
+            WriteBestWeights(writer, state.BestWeights);
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>The seed of the run that wrote the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
-    public static int? TryReadSeed(string folder)
+    /// <summary>Reads the checkpoint into <paramref name="network"/> and <paramref name="optimizer"/> and returns the stage's state,
+    /// or returns null when there is none; a checkpoint that records no stage start (before version 3) gets
+    /// <paramref name="unrecordedStageStart"/>.</summary>
+    /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
+    public TrainingStageState? TryRead(nn.Module network, OptimizerHelper optimizer, TimeSpan unrecordedStageStart)
     {
-        var path = PathIn(folder);
+        var path = PathIn(Folder);
         if (!File.Exists(path))
             return null;
-        using var reader = OpenChecked(path, out _);
-        return reader.ReadInt32();
+        using var reader = OpenChecked(path, out int version);
+        reader.ReadInt32();
+        CheckFingerprint(path, reader.ReadString(), fingerprint);
+        var state = ReadState(reader, version, unrecordedStageStart);
+        network.load(reader);
+        optimizer.load_state_dict(reader);
+        state.BestWeights = ReadBestWeights(reader);
+        return state;
     }
+
+    /// <summary>The seed of the run that wrote the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
+    public static int? TryReadSeed(string folder) => ReadHeader(folder)?.Seed;
 
     /// <summary>Fails when the checkpoint in <paramref name="folder"/>, if there is one, was written by a run other than the one
     /// <paramref name="fingerprint"/> describes; reads only the file's header, so a Fit can check before it trains anything.</summary>
@@ -127,12 +103,83 @@ internal sealed class TrainingCheckpoint
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public static void CheckResumable(string folder, string fingerprint)
     {
+        if (ReadHeader(folder) is { } header)
+            CheckFingerprint(PathIn(folder), header.Fingerprint, fingerprint);
+    }
+
+    /// <summary>The seed and run fingerprint of the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
+    private static (int Seed, string Fingerprint)? ReadHeader(string folder)
+    {
         var path = PathIn(folder);
         if (!File.Exists(path))
-            return;
+            return null;
         using var reader = OpenChecked(path, out _);
-        reader.ReadInt32();
-        CheckFingerprint(path, reader.ReadString(), fingerprint);
+        return (reader.ReadInt32(), reader.ReadString());
+    }
+
+    private static void WriteState(BinaryWriter writer, TrainingStageState state)
+    {
+        writer.Write(state.EpochsCompleted);
+        writer.Write(state.BestRmse);
+        writer.Write(state.EpochsSinceBest);
+        writer.Write(state.FlipAxisOffset);
+        writer.Write(state.BestFlipAxisOffset);
+        writer.Write(state.StageStart.Ticks);
+        writer.Write(state.History.Count);
+        foreach (var h in state.History)
+        {
+            writer.Write(h.Epoch);
+            writer.Write(h.TrainLoss);
+            writer.Write(h.ValidationRmse);
+            writer.Write(h.LearningRate);
+            writer.Write(h.ImagesPerSecond);
+            writer.Write(h.Elapsed.Ticks);
+            writer.Write(h.IsBest);
+        }
+    }
+
+    private static TrainingStageState ReadState(BinaryReader reader, int version, TimeSpan unrecordedStageStart)
+    {
+        int epochs = reader.ReadInt32();
+        double bestRmse = reader.ReadDouble();
+        int sinceBest = reader.ReadInt32();
+        double flipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
+        double bestFlipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
+        var stageStart = version >= 3 ? TimeSpan.FromTicks(reader.ReadInt64()) : unrecordedStageStart;
+        var history = new List<EpochReport>();
+        for (int i = reader.ReadInt32(); i > 0; i--)
+        {
+            history.Add(new EpochReport(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(),
+                reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean()));
+        }
+        return new TrainingStageState(stageStart, flipAxisOffset)
+        {
+            EpochsCompleted = epochs, BestRmse = bestRmse, EpochsSinceBest = sinceBest, BestFlipAxisOffset = bestFlipAxisOffset,
+            History = history,
+        };
+    }
+
+    private static void WriteBestWeights(BinaryWriter writer, Dictionary<string, Tensor>? bestWeights)
+    {
+        writer.Write(bestWeights is not null);
+        if (bestWeights is null)
+            return;
+        writer.Write(bestWeights.Count);
+        foreach (var (name, tensor) in bestWeights)
+        {
+            writer.Write(name);
+            tensor.Save(writer);
+        }
+    }
+
+    private static Dictionary<string, Tensor>? ReadBestWeights(BinaryReader reader)
+    {
+        if (!reader.ReadBoolean())
+            return null;
+        var best = new Dictionary<string, Tensor>();
+        for (int i = reader.ReadInt32(); i > 0; i--)
+            best[reader.ReadString()] = TensorExtensionMethods.Load(reader).DetachFromDisposeScope();
+        return best;
     }
 
     private static void CheckFingerprint(string path, string stored, string fingerprint)
@@ -152,45 +199,5 @@ internal sealed class TrainingCheckpoint
             throw new InvalidDataException($"{path} is not a Keypoints.MLNet checkpoint of version 1 to {Version}.");
         }
         return reader;
-    }
-
-    /// <summary>Reads the checkpoint in <paramref name="folder"/> into <paramref name="network"/> and <paramref name="optimizer"/>,
-    /// or returns null when there is none.</summary>
-    /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
-    public static TrainingCheckpoint? TryRead(string folder, string fingerprint, nn.Module network, OptimizerHelper optimizer)
-    {
-        var path = PathIn(folder);
-        if (!File.Exists(path))
-            return null;
-        using var reader = OpenChecked(path, out int version);
-        reader.ReadInt32();
-        CheckFingerprint(path, reader.ReadString(), fingerprint);
-        int epochs = reader.ReadInt32();
-        double bestRmse = reader.ReadDouble();
-        int sinceBest = reader.ReadInt32();
-        double flipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
-        double bestFlipAxisOffset = version >= 2 ? reader.ReadDouble() : 0;
-        TimeSpan? stageStart = version >= 3 ? TimeSpan.FromTicks(reader.ReadInt64()) : null;
-        var history = new List<EpochReport>();
-        for (int i = reader.ReadInt32(); i > 0; i--)
-        {
-            history.Add(new EpochReport(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(),
-                reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean()));
-        }
-        network.load(reader);
-        optimizer.load_state_dict(reader);
-        Dictionary<string, Tensor>? best = null;
-        if (reader.ReadBoolean())
-        {
-            best = [];
-            for (int i = reader.ReadInt32(); i > 0; i--)
-                best[reader.ReadString()] = TensorExtensionMethods.Load(reader).DetachFromDisposeScope();
-        }
-        return new TrainingCheckpoint
-        {
-            EpochsCompleted = epochs, BestRmse = bestRmse, SinceBest = sinceBest, FlipAxisOffset = flipAxisOffset,
-            BestFlipAxisOffset = bestFlipAxisOffset, StageStart = stageStart, History = history, BestWeights = best,
-        };
     }
 }

@@ -44,27 +44,25 @@ internal sealed class TrainingData
     /// <summary>Largest normalized pixel value, to catch pixels normalized twice.</summary>
     public float MaxPixel { get; }
 
-    /// <summary>Reads the feature and label columns of every row of <paramref name="data"/>.</summary>
+    /// <summary>Reads the feature and label columns of every row of <paramref name="data"/>: the columns and the pixel mapping
+    /// (<c>(value - PixelOffset) * PixelScale</c>) are <paramref name="options"/>'s.</summary>
     /// <param name="data">The rows.</param>
-    /// <param name="featureColumn">Vector of <c>C * H * W</c> pixel values.</param>
-    /// <param name="labelColumn">Vector of <c>2K</c> pixel coordinates, NaN where missing.</param>
+    /// <param name="options">Names the feature column (<c>C * H * W</c> pixel values) and the label column (<c>2K</c> pixel
+    /// coordinates, NaN where missing), and gives the pixel offset and scale.</param>
     /// <param name="input">Image shape.</param>
     /// <param name="scaling">Coordinate scaling for the targets.</param>
-    /// <param name="pixelOffset">Subtracted from every pixel value.</param>
-    /// <param name="pixelScale">Multiplies every pixel value after the offset.</param>
     /// <param name="dropIncomplete">Whether to skip rows with any missing coordinate.</param>
     /// <remarks>A data error that ML.NET wraps while the rows are read reaches the caller unwrapped (<see cref="WrappedDataError"/>).</remarks>
-    public static TrainingData Read(
-        IDataView data, string featureColumn, string labelColumn, NetworkInput input,
-        CoordinateScaling scaling, float pixelOffset, float pixelScale, bool dropIncomplete) =>
-        WrappedDataError.Unwrap(() => ReadRows(data, featureColumn, labelColumn, input, scaling, pixelOffset, pixelScale, dropIncomplete));
+    public static TrainingData Read(IDataView data, KeypointTrainingOptions options, NetworkInput input, CoordinateScaling scaling,
+        bool dropIncomplete) =>
+        WrappedDataError.Unwrap(() => ReadRows(data, options, input, scaling, dropIncomplete));
 
-    private static TrainingData ReadRows(
-        IDataView data, string featureColumn, string labelColumn, NetworkInput input,
-        CoordinateScaling scaling, float pixelOffset, float pixelScale, bool dropIncomplete)
+    private static TrainingData ReadRows(IDataView data, KeypointTrainingOptions options, NetworkInput input, CoordinateScaling scaling,
+        bool dropIncomplete)
     {
-        var features = data.Schema[featureColumn];
-        var labels = data.Schema[labelColumn];
+        var features = data.Schema[options.FeatureColumnName];
+        var labels = data.Schema[options.LabelColumnName];
+        float pixelOffset = options.PixelOffset, pixelScale = options.PixelScale;
         int pixels = input.Size, coordinates = scaling.Center.Length;
         // One small array per row (not one large block) so nothing lands on the large-object heap
         // and the rows can be dropped as soon as they are in a tensor.
@@ -146,7 +144,7 @@ internal sealed class TrainingData
     }
 
     /// <summary>Copies the rows to <paramref name="device"/> as <c>[N, C, H, W]</c> images and <c>[N, 2K]</c> targets and mask.</summary>
-    public (Tensor Images, Tensor Targets, Tensor Mask) ToTensors(Device device)
+    public TrainingTensors ToTensors(Device device)
     {
         var all = empty(new long[] { Rows, Input.Channels, Input.Height, Input.Width });
         var destination = all.data<float>();
@@ -156,7 +154,7 @@ internal sealed class TrainingData
             destination.CopyFrom(row, 0, offset);
             offset += row.Length;
         }
-        return (device.type == DeviceType.CPU ? all : all.to(device, disposeAfter: true),
+        return new TrainingTensors(device.type == DeviceType.CPU ? all : all.to(device, disposeAfter: true),
             tensor(Targets, new long[] { Rows, Coordinates }, device: device),
             tensor(Mask, new long[] { Rows, Coordinates }, device: device));
     }

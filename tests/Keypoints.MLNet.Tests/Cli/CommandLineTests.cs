@@ -8,8 +8,8 @@ namespace Keypoints.MLNet.Tests.Cli;
 public sealed class CommandLineTests
 {
     [Theory]
-    [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--frozen-stages", "--epochs", "--max-minutes", "--augment", "--no-augment", "--scale",
-        "--specialists", "--tta", "--no-tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
+    [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--frozen-stages", "--epochs", "--max-minutes", "--no-augment", "--scale",
+        "--specialists", "--no-tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
     [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
     [InlineData("faces", "--model", "--image", "--data", "--out")]
     [InlineData("serve", "--model", "--port", "--host", "--max-body-mb", "--max-side", "--max-megapixels", "--max-concurrent")]
@@ -57,8 +57,9 @@ public sealed class CommandLineTests
     [InlineData("train", "--arch", "vgg")]
     [InlineData("train", "--arch", "resnet18", "--frozen-stages", "1")]
     [InlineData("train", "--arch", "resnet18-pretrained", "--frozen-stages", "5")]
-    [InlineData("train", "--tta", "--no-tta")]
-    [InlineData("train", "--augment", "--no-augment")]
+    [InlineData("train", "--out", "model.zip")]
+    [InlineData("train", "--data", "x.csv", "--tta")]
+    [InlineData("train", "--data", "x.csv", "--augment")]
     [InlineData("train", "--max-minutes", "-1")]
     [InlineData("frobnicate")]
     public void UsageMistake_ExitsTwo_WithOneErrorLine(params string[] arguments)

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
@@ -18,7 +19,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
     {
         InputWidth = 48,
         InputHeight = 48,
-        Network = new KeypointCnnTrainer.Options { Channels = channels, MaxEpochs = epochs, BatchSize = 32, Seed = 2, ValidationFraction = 0 },
+        Network = new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, Channels = channels, Seed = 2, ValidationFraction = 0, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = epochs, BatchSize = 32 }, TimeBudget = { MaxTrainingTime = null } },
     });
 
     private static float[][] Predictions(IDataView scored, string column = "PredictedKeypoints") =>

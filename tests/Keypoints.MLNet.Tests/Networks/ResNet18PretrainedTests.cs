@@ -109,8 +109,9 @@ public sealed class ResNet18PretrainedTests
     public void TrainerOptions_RefuseFrozenStages_OutsideZeroToFour_OrWithAnotherArchitecture()
     {
         var ml = new MLContext();
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ResNet18Pretrained, FrozenStages = 5 }));
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Conv2, FrozenStages = 1 }));
+        var data = SmallFaces.Training(ml, 8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ResNet18Pretrained, FrozenStages = 5 }).Fit(data));
+        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Conv2, FrozenStages = 1 }).Fit(data));
         Assert.Contains("FrozenStages", error.Message, StringComparison.Ordinal);
     }
 
@@ -123,10 +124,12 @@ public sealed class ResNet18PretrainedTests
         {
             Architecture = KeypointArchitecture.ResNet18Pretrained,
             FrozenStages = 3,
-            MaxEpochs = 1,
-            BatchSize = 16,
             Seed = 4,
             ValidationFraction = 0,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 16 },
+            TimeBudget = { MaxTrainingTime = null },
         };
         using var result = new KeypointTrainingEngine(ml, options).Train(SmallFaces.Training(ml, 32));
         using var fresh = NetworkFactory.Create(KeypointArchitecture.ResNet18Pretrained, new NetworkInput(1, 96, 96), KeypointLayout.Kaggle15.CoordinateCount);

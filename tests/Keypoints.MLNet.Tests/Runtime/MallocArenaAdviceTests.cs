@@ -37,7 +37,7 @@ public sealed class MallocArenaAdviceTests
             var ml = new MLContext();
             var warnings = new List<string>();
             ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.RawMessage); };
-            var options = new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Mlp, MaxEpochs = 1, ValidationFraction = 0 };
+            var options = new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Mlp, ValidationFraction = 0, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1 }, TimeBudget = { MaxTrainingTime = null } };
             ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32)).Dispose();
             Assert.Equal(OperatingSystem.IsLinux(), warnings.Contains(MallocArenaAdvice.Message));
         }

@@ -1,3 +1,5 @@
+using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Scoring;
@@ -79,7 +81,14 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
 
         using var tuned = fixture.Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
-            MaxEpochs = 1, BatchSize = 32, Seed = 3, ValidationData = fixture.Validation, StartFrom = loaded,
+            Architecture = KeypointArchitecture.ConvNet3,
+            Seed = 3,
+            ValidationData = fixture.Validation,
+            StartFrom = loaded,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
         }).Fit(fixture.Training);
 
         double modelRmse = fixture.Model.History.Min(h => h.ValidationRmse);

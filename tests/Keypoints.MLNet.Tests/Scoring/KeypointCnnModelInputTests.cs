@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Training;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Microsoft.ML;
@@ -19,8 +20,11 @@ public sealed class KeypointCnnModelInputTests : IDisposable
         using var model = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
             Architecture = KeypointArchitecture.Mlp,
-            MaxEpochs = 1,
             ValidationFraction = 0,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1 },
+            TimeBudget = { MaxTrainingTime = null },
         }).Fit(DrawnFaces.Training(ml, 32));
         var rows = File.ReadLines(DrawnFaces.TrainingCsv).Take(2).ToArray();
         var keypoints = string.Join(",", rows[1].Split(',').Take(30));

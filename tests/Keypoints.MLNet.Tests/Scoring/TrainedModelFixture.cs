@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
@@ -15,9 +16,13 @@ public sealed class TrainedModelFixture : IDisposable
         Validation = DrawnFaces.Validation(Ml, 64);
         (Model, Networks) = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
-            MaxEpochs = 2,
+            Architecture = KeypointArchitecture.ConvNet3,
             Seed = 3,
             ValidationData = Validation,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 2 },
+            TimeBudget = { MaxTrainingTime = null },
         }).FitKeepingNetworks(Training);
     }
 

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -14,7 +15,7 @@ public sealed class AugmentationOptionsTests
         options.RotationProbability = 1;
         Assert.Equal(0.5, AugmentationOptions.Default.RotationProbability);
         Assert.Equal(0, AugmentationOptions.None.RotationProbability);
-        Assert.Equal(0, new KeypointCnnTrainer.Options().Augmentation.BlurProbability);
+        Assert.Equal(AugmentationOptions.Default.BlurProbability, new KeypointCnnTrainer.Options().Augmentation.BlurProbability);
     }
 
     [Fact]
@@ -43,7 +44,8 @@ public sealed class AugmentationOptionsTests
         var augmentation = AugmentationOptions.Default;
         typeof(AugmentationOptions).GetProperty(property)!.SetValue(augmentation, value);
         var options = new KeypointCnnTrainer.Options { Augmentation = augmentation };
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().Keypoints.Trainers.Cnn(options));
+        var ml = new MLContext();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
         Assert.Equal(property, error.ParamName);
     }
 

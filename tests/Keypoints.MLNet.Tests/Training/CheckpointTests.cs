@@ -19,11 +19,12 @@ public sealed class CheckpointTests : IDisposable
     private static KeypointCnnTrainer.Options Options(IDataView validation) => new()
     {
         Architecture = KeypointArchitecture.ConvNet3,
-        MaxEpochs = 4,
-        BatchSize = 32,
         Seed = 5,
         ValidationData = validation,
-        EarlyStoppingPatience = 0,
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 4, BatchSize = 32, EarlyStoppingPatience = 0 },
+        TimeBudget = { MaxTrainingTime = null },
     };
 
     [TierFact(Needs.FaceData)]
@@ -35,13 +36,13 @@ public sealed class CheckpointTests : IDisposable
         using var uninterrupted = ml.Keypoints.Trainers.Cnn(Options(validation)).Fit(data);
 
         var crashing = Options(validation);
-        crashing.CheckpointFolder = folder.FullName;
+        crashing.Checkpoints.Folder = folder.FullName;
         crashing.Progress = new Crash(afterEpoch: 2);
         Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(data));
 
         var resuming = Options(validation);
-        resuming.CheckpointFolder = folder.FullName;
-        resuming.ResumeFromCheckpoint = true;
+        resuming.Checkpoints.Folder = folder.FullName;
+        resuming.Checkpoints.Resume = true;
         var reported = new List<int>();
         resuming.Progress = new Recorder(reported);
         using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
@@ -62,16 +63,16 @@ public sealed class CheckpointTests : IDisposable
         {
             var options = Options(validation);
             options.Architecture = KeypointArchitecture.Mlp;
-            options.MaxEpochs = 10_000;
-            options.MaxTrainingTime = TimeSpan.FromSeconds(2);
-            options.CheckpointFolder = folder.FullName;
+            options.Schedule.MaxEpochs = 10_000;
+            options.TimeBudget.MaxTrainingTime = TimeSpan.FromSeconds(2);
+            options.Checkpoints.Folder = folder.FullName;
             return options;
         }
         using var first = ml.Keypoints.Trainers.Cnn(Timed()).Fit(data);
         Assert.InRange(first.History.Count, 2, 9_999);
 
         var resuming = Timed();
-        resuming.ResumeFromCheckpoint = true;
+        resuming.Checkpoints.Resume = true;
         var reported = new List<int>();
         resuming.Progress = new Recorder(reported);
         using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
@@ -88,16 +89,16 @@ public sealed class CheckpointTests : IDisposable
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 64);
         var first = Options(SmallFaces.Validation(ml, 8));
-        first.MaxEpochs = 1;
-        first.CheckpointFolder = folder.FullName;
+        first.Schedule.MaxEpochs = 1;
+        first.Checkpoints.Folder = folder.FullName;
         ml.Keypoints.Trainers.Cnn(first).Fit(data).Dispose();
         Assert.True(File.Exists(Path.Combine(folder.FullName, "checkpoint.kpck")));
         Assert.Empty(folder.GetFiles("*.tmp"));
 
         var other = Options(SmallFaces.Validation(ml, 8));
         other.Architecture = KeypointArchitecture.Mlp;
-        other.CheckpointFolder = folder.FullName;
-        other.ResumeFromCheckpoint = true;
+        other.Checkpoints.Folder = folder.FullName;
+        other.Checkpoints.Resume = true;
         var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(other).Fit(data));
         Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
     }
@@ -108,17 +109,17 @@ public sealed class CheckpointTests : IDisposable
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 64);
         var first = Options(SmallFaces.Validation(ml, 8));
-        first.MaxEpochs = 1;
+        first.Schedule.MaxEpochs = 1;
         using var start = ml.Keypoints.Trainers.Cnn(first).Fit(data);
         var tuning = Options(SmallFaces.Validation(ml, 8));
-        tuning.MaxEpochs = 1;
-        tuning.CheckpointFolder = folder.FullName;
+        tuning.Schedule.MaxEpochs = 1;
+        tuning.Checkpoints.Folder = folder.FullName;
         tuning.StartFrom = start;
         ml.Keypoints.Trainers.Cnn(tuning).Fit(data).Dispose();
 
         var scratch = Options(SmallFaces.Validation(ml, 8));
-        scratch.CheckpointFolder = folder.FullName;
-        scratch.ResumeFromCheckpoint = true;
+        scratch.Checkpoints.Folder = folder.FullName;
+        scratch.Checkpoints.Resume = true;
         var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(scratch).Fit(data));
         Assert.Contains("checkpoint.kpck was written by a different run", error.Message, StringComparison.Ordinal);
     }

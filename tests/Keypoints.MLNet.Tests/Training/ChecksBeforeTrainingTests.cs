@@ -18,12 +18,14 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
     private KeypointCnnTrainer.Options Options() => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        MaxEpochs = 1,
-        BatchSize = 32,
         Seed = 11,
         ValidationFraction = 0,
         Progress = new Recorder(epochs),
-        PretrainingProgress = new PretrainingRecorder(epochs),
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1, BatchSize = 32 },
+        TimeBudget = { MaxTrainingTime = null },
+        Pretraining = { Progress = new PretrainingRecorder(epochs) },
     };
 
     [TierFact(Needs.FaceData)]
@@ -31,7 +33,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
     {
         var ml = new MLContext();
         var options = Options();
-        options.Specialists = true;
+        options.Specialists.Enabled = true;
         var kaggle = KeypointLayout.Kaggle15;
         options.Layout = new KeypointLayout("no groups", kaggle.KeypointNames, 96, 96, kaggle.FlipPairs, []);
         var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32)));
@@ -45,10 +47,23 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var ml = new MLContext();
         var data = ml.Data.Keypoints.LoadImageCsv(Images.ImageFiles.WriteCsv(folder, "eyes.csv", "train", 8, [36, 45]));
         var options = Options();
-        options.Specialists = true;
+        options.Specialists.Enabled = true;
         var trainer = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options { InputWidth = 32, InputHeight = 32, Network = options });
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
         Assert.Contains("has none", error.Message, StringComparison.Ordinal);
+        Assert.Empty(epochs);
+    }
+
+    [TierFact(Needs.FaceData)]
+    public void ImageFit_WithTheNetworksColumnNamesSet_FailsNamingThem_InsteadOfIgnoringThem()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.Keypoints.LoadImageCsv(Images.ImageFiles.WriteCsv(folder, "faces.csv", "train", 8));
+        var options = Options();
+        options.LabelColumnName = "Landmarks";
+        var trainer = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options { InputWidth = 32, InputHeight = 32, Network = options });
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
+        Assert.Contains("Network.LabelColumnName ('Landmarks')", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
     }
 
@@ -57,7 +72,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
     {
         var ml = new MLContext();
         var options = Options();
-        options.CheckpointFolder = folder.Write("not-a-folder", "");
+        options.Checkpoints.Folder = folder.Write("not-a-folder", "");
         var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32)));
         Assert.Contains("not-a-folder", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
@@ -69,7 +84,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var ml = new MLContext();
         var options = Options();
         var trainer = ml.Keypoints.Trainers.Cnn(options);
-        options.PretrainingEpochs = 2;
+        options.Pretraining.Epochs = 2;
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 32)));
         Assert.Contains("Mlp", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);

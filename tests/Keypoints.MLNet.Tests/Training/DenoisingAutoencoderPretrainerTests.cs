@@ -21,18 +21,20 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
     private static KeypointCnnTrainer.Options Options(int pretrainingEpochs) => new()
     {
         Architecture = KeypointArchitecture.Conv2,
-        PretrainingEpochs = pretrainingEpochs,
-        MaxEpochs = 1,
-        BatchSize = 32,
         Seed = 7,
         ValidationFraction = 0,
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1, BatchSize = 32 },
+        TimeBudget = { MaxTrainingTime = null },
+        Pretraining = { Epochs = pretrainingEpochs },
     };
 
     private static TrainingData Images(int rows)
     {
         var ml = new MLContext();
-        return TrainingData.Read(SmallFaces.Training(ml, rows), FkdCsv.ImageColumnName, FkdCsv.KeypointsColumnName, Faces,
-            new CoordinateScaling(KeypointLayout.Kaggle15), pixelOffset: 0, pixelScale: 1f / 255f, dropIncomplete: false);
+        var columns = new KeypointTrainingOptions { Architecture = KeypointArchitecture.ConvNet3, FeatureColumnName = FkdCsv.ImageColumnName, LabelColumnName = FkdCsv.KeypointsColumnName, Augmentation = AugmentationOptions.None, TestTimeFlip = false, TimeBudget = { MaxTrainingTime = null } };
+        return TrainingData.Read(SmallFaces.Training(ml, rows), columns, Faces, new CoordinateScaling(KeypointLayout.Kaggle15), dropIncomplete: false);
     }
 
     private static KeypointNetwork Network(KeypointArchitecture architecture)
@@ -93,17 +95,17 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.RawMessage); };
         var pretrained = new List<int>();
         var first = Options(1);
-        first.CheckpointFolder = folder.FullName;
-        first.PretrainingProgress = new Recorder(pretrained);
+        first.Checkpoints.Folder = folder.FullName;
+        first.Pretraining.Progress = new Recorder(pretrained);
         ml.Keypoints.Trainers.Cnn(first).Fit(data).Dispose();
         Assert.Equal([1], pretrained);
         Assert.Contains(logged, m => m.StartsWith("pretraining epoch 1: reconstruction MSE", StringComparison.Ordinal));
 
         var resuming = Options(1);
-        resuming.MaxEpochs = 2;
-        resuming.CheckpointFolder = folder.FullName;
-        resuming.ResumeFromCheckpoint = true;
-        resuming.PretrainingProgress = new Recorder(pretrained);
+        resuming.Schedule.MaxEpochs = 2;
+        resuming.Checkpoints.Folder = folder.FullName;
+        resuming.Checkpoints.Resume = true;
+        resuming.Pretraining.Progress = new Recorder(pretrained);
         using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
         Assert.Equal([1], pretrained);
         Assert.Equal([1, 2], resumed.History.Select(h => h.Epoch));
@@ -115,12 +117,12 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 64);
         var plain = Options(0);
-        plain.CheckpointFolder = folder.FullName;
+        plain.Checkpoints.Folder = folder.FullName;
         ml.Keypoints.Trainers.Cnn(plain).Fit(data).Dispose();
 
         var pretraining = Options(1);
-        pretraining.CheckpointFolder = folder.FullName;
-        pretraining.ResumeFromCheckpoint = true;
+        pretraining.Checkpoints.Folder = folder.FullName;
+        pretraining.Checkpoints.Resume = true;
         var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(pretraining).Fit(data));
         Assert.Contains("pretraining 1 epochs", error.Message, StringComparison.Ordinal);
     }
@@ -130,7 +132,8 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
     {
         var options = Options(1);
         options.Architecture = KeypointArchitecture.Mlp;
-        var error = Assert.Throws<ArgumentException>(() => new MLContext().Keypoints.Trainers.Cnn(options));
+        var ml = new MLContext();
+        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
         Assert.Contains("Mlp has none", error.Message, StringComparison.Ordinal);
     }
 

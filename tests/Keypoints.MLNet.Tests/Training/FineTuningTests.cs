@@ -31,7 +31,12 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         var ml = new MLContext(1);
         using var model = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
         {
-            Architecture = architecture, MaxEpochs = 1, BatchSize = 16, Seed = 4, TestTimeFlip = true,
+            Architecture = architecture,
+            Seed = 4,
+            TestTimeFlip = true,
+            Augmentation = AugmentationOptions.None,
+            Schedule = { MaxEpochs = 1, BatchSize = 16 },
+            TimeBudget = { MaxTrainingTime = null },
         }).Fit(data);
 
         var weights = new NetworkWeights(model.OnnxGraph.ToArray(), TestTimeFlipGraph.Scope + "/", "the fitted model");
@@ -65,8 +70,14 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         var second = ml.Data.TakeRows(ml.Data.SkipRows(FkdCsv.LoadTraining(SmallFaces.TrainingCsv), 400), 400);
         KeypointCnnTrainer.Options Options(int epochs, IKeypointModel? startFrom) => new()
         {
-            Architecture = KeypointArchitecture.ConvNet3, MaxEpochs = epochs, BatchSize = 32, Seed = 6, ValidationData = validation,
+            Architecture = KeypointArchitecture.ConvNet3,
+            Seed = 6,
+            ValidationData = validation,
             StartFrom = startFrom,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = epochs, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
         };
         using var model = ml.Keypoints.Trainers.Cnn(Options(8, null)).Fit(first);
         using var tuned = ml.Keypoints.Trainers.Cnn(Options(1, model)).Fit(second);
@@ -86,7 +97,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Ibug68.WithImageSize(96, 96));
-        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 1, StartFrom = model });
+        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, StartFrom = model, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1 }, TimeBudget = { MaxTrainingTime = null } });
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 
@@ -100,11 +111,11 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Kaggle15);
-        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 1, PretrainingEpochs = 1, StartFrom = model });
+        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, StartFrom = model, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1 }, TimeBudget = { MaxTrainingTime = null }, Pretraining = { Epochs = 1 } });
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 
-        Assert.Equal(nameof(KeypointTrainingOptions.PretrainingEpochs), error.ParamName);
+        Assert.Equal(nameof(KeypointTrainingOptions.Pretraining), error.ParamName);
     }
 
     [TierFact(Needs.FaceData)]
@@ -112,7 +123,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Kaggle15, "base", "specialist_eyes");
-        var options = new KeypointCnnTrainer.Options { MaxEpochs = 1, BatchSize = 16, Seed = 1, StartFrom = model };
+        var options = new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, Seed = 1, StartFrom = model, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1, BatchSize = 16 }, TimeBudget = { MaxTrainingTime = null } };
 
         using var tuned = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
 
@@ -124,7 +135,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Kaggle15, "specialist_eyes", "specialist_mouth");
-        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 1, StartFrom = model });
+        var trainer = ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, StartFrom = model, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1 }, TimeBudget = { MaxTrainingTime = null } });
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 

@@ -16,9 +16,11 @@ public sealed class KeypointCnnTrainerTests
     private static KeypointCnnTrainer.Options Quick(int epochs = 1) => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        MaxEpochs = epochs,
         Seed = 11,
-        BatchSize = 32,
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = epochs, BatchSize = 32 },
+        TimeBudget = { MaxTrainingTime = null },
     };
 
     [TierFact(Needs.FaceData)]
@@ -44,7 +46,7 @@ public sealed class KeypointCnnTrainerTests
         var options = Quick(3);
         options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
         options.ValidationData = SmallFaces.Validation(ml, 32);
-        options.EarlyStoppingPatience = 0;
+        options.Schedule.EarlyStoppingPatience = 0;
         var logged = new List<string>();
         ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.RawMessage); };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 96));
@@ -60,8 +62,8 @@ public sealed class KeypointCnnTrainerTests
     {
         var ml = new MLContext();
         var options = Quick(40);
-        options.LearningRate = 0.5; // diverges at once, so the first epoch stays the best
-        options.EarlyStoppingPatience = 2;
+        options.Schedule.LearningRate = 0.5; // diverges at once, so the first epoch stays the best
+        options.Schedule.EarlyStoppingPatience = 2;
         options.ValidationData = SmallFaces.Validation(ml, 32);
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 64));
         Assert.True(model.History.Count < 40, $"ran {model.History.Count} epochs");
@@ -77,7 +79,7 @@ public sealed class KeypointCnnTrainerTests
         var ml = new MLContext();
         var options = Quick(4);
         options.TestTimeFlip = true;
-        options.EarlyStoppingPatience = 0;
+        options.Schedule.EarlyStoppingPatience = 0;
         options.ValidationData = SmallFaces.Validation(ml, 32);
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 128));
         var best = model.History.MinBy(h => h.ValidationRmse)!;
@@ -158,7 +160,7 @@ public sealed class KeypointCnnTrainerTests
         var options = Quick();
         options.ValidationFraction = 0;
         using var alone = ml.Keypoints.Trainers.Cnn(options).Fit(data);
-        var chained = new KeypointCnnTrainer.Options { Architecture = options.Architecture, MaxEpochs = 1, Seed = 11, BatchSize = 32, ValidationFraction = 0, PixelScale = 1 };
+        var chained = new KeypointCnnTrainer.Options { Architecture = options.Architecture, Seed = 11, ValidationFraction = 0, PixelScale = 1, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1, BatchSize = 32 }, TimeBudget = { MaxTrainingTime = null } };
         var pipeline = ml.Transforms.Keypoints.NormalizePixels().Append(ml.Keypoints.Trainers.Cnn(chained)).Fit(data);
         var a = Columns.Vectors(alone.Transform(data), "PredictedKeypoints");
         var b = Columns.Vectors(pipeline.Transform(data), "PredictedKeypoints");
@@ -197,9 +199,10 @@ public sealed class KeypointCnnTrainerTests
     public void Options_RejectNonsense()
     {
         var ml = new MLContext();
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { MaxEpochs = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }));
+        var data = SmallFaces.Training(ml, 8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Schedule = { MaxEpochs = 0 } }).Fit(data));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }).Fit(data));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }).Fit(data));
     }
 
     // ML.NET builds a SchemaShape from a schema with an internal factory; estimators' callers reach it through chains.

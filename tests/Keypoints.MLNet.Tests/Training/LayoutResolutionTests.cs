@@ -18,10 +18,12 @@ public sealed class LayoutResolutionTests : IDisposable
     private static KeypointCnnTrainer.Options Quick() => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        MaxEpochs = 1,
-        BatchSize = 32,
         Seed = 11,
         ValidationFraction = 0,
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1, BatchSize = 32 },
+        TimeBudget = { MaxTrainingTime = null },
     };
 
     /// <summary>Rows built in memory: an image column of <paramref name="imageSize"/> values and 30 coordinates, with the

@@ -19,11 +19,14 @@ public sealed class SpecialistTests
 {
     private static KeypointCnnTrainer.Options SmallRun(IDataView validation) => new()
     {
-        MaxEpochs = 1,
-        SpecialistMaxEpochs = 1,
+        Architecture = KeypointArchitecture.ConvNet3,
         Seed = 5,
         ValidationData = validation,
-        Specialists = true,
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1 },
+        TimeBudget = { MaxTrainingTime = null },
+        Specialists = { MaxEpochs = 1, Enabled = true },
     };
 
     [TierFact(Needs.FaceData | Needs.OnnxChecker)]
@@ -35,7 +38,7 @@ public sealed class SpecialistTests
         try
         {
             var options = SmallRun(validation);
-            options.CheckpointFolder = folder;
+            options.Checkpoints.Folder = folder;
             options.TestTimeFlip = true;
             var (model, networks) = ml.Keypoints.Trainers.Cnn(options).FitKeepingNetworks(SmallFaces.Training(ml, 256));
             using var disposeModel = model;
@@ -102,11 +105,11 @@ public sealed class SpecialistTests
         var training = SmallFaces.Training(ml, 256);
         var validation = SmallFaces.Validation(ml, 32);
         var baseOnly = SmallRun(validation);
-        baseOnly.Specialists = false;
+        baseOnly.Specialists.Enabled = false;
         using var baseModel = ml.Keypoints.Trainers.Cnn(baseOnly).Fit(training);
         var diverging = SmallRun(validation);
         // A learning rate this large wrecks every specialist in its first step.
-        diverging.SpecialistLearningRate = 1e3;
+        diverging.Specialists.LearningRate = 1e3;
         using var specialists = ml.Keypoints.Trainers.Cnn(diverging).Fit(training);
 
         Assert.Equal(6, specialists.Metadata.Networks.Count);
@@ -128,20 +131,20 @@ public sealed class SpecialistTests
             KeypointCnnTrainer.Options Run()
             {
                 var options = SmallRun(validation);
-                options.SpecialistMaxEpochs = 2;
-                options.EarlyStoppingPatience = 0;
+                options.Specialists.MaxEpochs = 2;
+                options.Schedule.EarlyStoppingPatience = 0;
                 return options;
             }
             using var uninterrupted = ml.Keypoints.Trainers.Cnn(Run()).Fit(training);
 
             var crashing = Run();
-            crashing.CheckpointFolder = folder.FullName;
+            crashing.Checkpoints.Folder = folder.FullName;
             crashing.Progress = new CrashInSpecialist("mouth_corners_top_lip", epoch: 1);
             Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(training));
 
             var resuming = Run();
-            resuming.CheckpointFolder = folder.FullName;
-            resuming.ResumeFromCheckpoint = true;
+            resuming.Checkpoints.Folder = folder.FullName;
+            resuming.Checkpoints.Resume = true;
             var trained = new List<string>();
             resuming.Progress = new Recorder(trained);
             using var resumed = ml.Keypoints.Trainers.Cnn(resuming).Fit(training);

@@ -21,13 +21,13 @@ public sealed class TrainingAt128PixelsTests : IDisposable
     private static KeypointCnnTrainer.Options Tiny() => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        MaxEpochs = 1,
-        SpecialistMaxEpochs = 1,
-        Specialists = true,
-        BatchSize = 8,
         Seed = 3,
         ValidationFraction = 0.25,
-        MaxTrainingTime = TimeSpan.FromSeconds(30),
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1, BatchSize = 8 },
+        TimeBudget = { MaxTrainingTime = TimeSpan.FromSeconds(30) },
+        Specialists = { MaxEpochs = 1, Enabled = true },
     };
 
     [Fact]

@@ -17,11 +17,12 @@ public sealed class TrainingWithoutValidationTests
         var options = new KeypointCnnTrainer.Options
         {
             Architecture = KeypointArchitecture.Mlp,
-            MaxEpochs = 35,
-            EarlyStoppingPatience = 30,
             ValidationFraction = 0,
-            BatchSize = 32,
             Seed = 11,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 35, EarlyStoppingPatience = 30, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
         };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
 
@@ -37,11 +38,12 @@ public sealed class TrainingWithoutValidationTests
         KeypointCnnTrainer.Options Run(int epochs) => new()
         {
             Architecture = KeypointArchitecture.Mlp,
-            MaxEpochs = epochs,
-            EarlyStoppingPatience = 1,
             ValidationFraction = 0,
-            BatchSize = 32,
             Seed = 11,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = epochs, EarlyStoppingPatience = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
         };
         using var three = ml.Keypoints.Trainers.Cnn(Run(3)).Fit(data);
         using var two = ml.Keypoints.Trainers.Cnn(Run(2)).Fit(data);

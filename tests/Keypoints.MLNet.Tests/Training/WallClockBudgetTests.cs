@@ -7,7 +7,7 @@ using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary><see cref="KeypointCnnTrainer.Options.MaxTrainingTime"/> bounds the whole Fit: pre-training, base network and specialists.</summary>
+/// <summary><see cref="KeypointCnnTrainer.Options.TimeBudget.MaxTrainingTime"/> bounds the whole Fit: pre-training, base network and specialists.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class WallClockBudgetTests
 {
@@ -17,14 +17,14 @@ public sealed class WallClockBudgetTests
     private static KeypointCnnTrainer.Options Endless(Stopwatch clock) => new()
     {
         Architecture = KeypointArchitecture.Mlp,
-        MaxEpochs = 1_000_000,
-        SpecialistMaxEpochs = 1_000_000,
-        EarlyStoppingPatience = 0,
-        BatchSize = 32,
         Seed = 11,
-        MaxTrainingTime = Budget,
         // Ends a run that ignores the budget with a failure instead of a hang.
         Progress = new Watchdog(clock, 4 * Budget),
+        Augmentation = AugmentationOptions.None,
+        TestTimeFlip = false,
+        Schedule = { MaxEpochs = 1_000_000, EarlyStoppingPatience = 0, BatchSize = 32 },
+        TimeBudget = { MaxTrainingTime = Budget },
+        Specialists = { MaxEpochs = 1_000_000 },
     };
 
     [TierFact(Needs.FaceData)]
@@ -40,7 +40,7 @@ public sealed class WallClockBudgetTests
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);
         var fit = clock.Elapsed;
 
-        Assert.InRange(model.History.Count, 2, options.MaxEpochs - 1);
+        Assert.InRange(model.History.Count, 2, options.Schedule.MaxEpochs - 1);
         var longestEpoch = model.History.Zip(model.History.Skip(1), (a, b) => b.Elapsed - a.Elapsed).Append(model.History[0].Elapsed).Max();
         Assert.True(model.History[^1].Elapsed <= Budget + longestEpoch, $"trained {model.History[^1].Elapsed} for a budget of {Budget}");
         Assert.True(fit < Budget + longestEpoch + TimeSpan.FromSeconds(2), $"Fit took {fit} for a budget of {Budget}");
@@ -53,7 +53,7 @@ public sealed class WallClockBudgetTests
         WarmUp(ml);
         var clock = new Stopwatch();
         var options = Endless(clock);
-        options.Specialists = true;
+        options.Specialists.Enabled = true;
         options.ValidationData = SmallFaces.Validation(ml, 16);
         var data = SmallFaces.Training(ml, 32);
         clock.Start();
@@ -67,7 +67,7 @@ public sealed class WallClockBudgetTests
         Assert.True(trained <= (Budget + longestEpoch).TotalSeconds, $"the stages trained {trained} s for a budget of {Budget}");
         Assert.True(fit < Budget + longestEpoch + TimeSpan.FromSeconds(3), $"Fit with specialists took {fit} for a budget of {Budget}");
         // The base network had at most BaseNetworkTimeShare of it, and the specialists trained in the rest.
-        Assert.True(model.History[^1].Elapsed <= options.BaseNetworkTimeShare * Budget + longestEpoch, $"the base network trained {model.History[^1].Elapsed}");
+        Assert.True(model.History[^1].Elapsed <= options.TimeBudget.BaseNetworkShare * Budget + longestEpoch, $"the base network trained {model.History[^1].Elapsed}");
         Assert.Equal(6, model.SpecialistHistories.Count);
         Assert.Contains(model.SpecialistHistories.Values, h => h.Count > 0);
     }
@@ -78,11 +78,11 @@ public sealed class WallClockBudgetTests
         var ml = new MLContext();
         var clock = new Stopwatch();
         var options = Endless(clock);
-        options.Specialists = true;
+        options.Specialists.Enabled = true;
         options.ValidationFraction = 0;
-        options.MaxTrainingTime = null;
-        options.MaxEpochs = 2;
-        options.SpecialistMaxTrainingTime = TimeSpan.FromSeconds(0.5);
+        options.TimeBudget.MaxTrainingTime = null;
+        options.Schedule.MaxEpochs = 2;
+        options.Specialists.MaxTrainingTime = TimeSpan.FromSeconds(0.5);
         WarmUp(ml);
         clock.Start();
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
@@ -92,7 +92,7 @@ public sealed class WallClockBudgetTests
         foreach (var (group, history) in model.SpecialistHistories.Where(h => h.Value.Count > 0))
         {
             var longestEpoch = history.Select((e, i) => e.Elapsed - (i > 0 ? history[i - 1].Elapsed : TimeSpan.Zero)).Max();
-            Assert.True(history[^1].Elapsed <= options.SpecialistMaxTrainingTime + longestEpoch, $"specialist {group} trained {history[^1].Elapsed}");
+            Assert.True(history[^1].Elapsed <= options.Specialists.MaxTrainingTime + longestEpoch, $"specialist {group} trained {history[^1].Elapsed}");
         }
     }
 
@@ -103,16 +103,16 @@ public sealed class WallClockBudgetTests
         var clock = new Stopwatch();
         var options = Endless(clock);
         options.Architecture = KeypointArchitecture.ConvNet3;
-        options.PretrainingEpochs = 1_000_000;
+        options.Pretraining.Epochs = 1_000_000;
         options.ValidationFraction = 0;
         var pretraining = new List<PretrainingReport>();
-        options.PretrainingProgress = new PretrainingWatchdog(clock, 4 * Budget, pretraining);
+        options.Pretraining.Progress = new PretrainingWatchdog(clock, 4 * Budget, pretraining);
         clock.Start();
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 16));
 
-        Assert.InRange(pretraining.Count, 1, options.PretrainingEpochs - 1);
+        Assert.InRange(pretraining.Count, 1, options.Pretraining.Epochs - 1);
         var longestEpoch = pretraining.Zip(pretraining.Skip(1), (a, b) => b.Elapsed - a.Elapsed).Append(pretraining[0].Elapsed).Max();
-        Assert.True(pretraining[^1].Elapsed <= options.PretrainingTimeShare * Budget + longestEpoch,
+        Assert.True(pretraining[^1].Elapsed <= options.TimeBudget.PretrainingShare * Budget + longestEpoch,
             $"pre-trained for {pretraining[^1].Elapsed} of a {Budget} budget");
         Assert.NotEmpty(model.History);
         Assert.True(clock.Elapsed < Budget + TimeSpan.FromSeconds(3), $"Fit took {clock.Elapsed} for a budget of {Budget}");
@@ -130,12 +130,12 @@ public sealed class WallClockBudgetTests
         KeypointCnnTrainer.Options Run()
         {
             var options = Endless(clock);
-            options.Specialists = true;
+            options.Specialists.Enabled = true;
             options.ValidationData = validation;
-            options.CheckpointFolder = checkpoints.Folder;
+            options.Checkpoints.Folder = checkpoints.Folder;
             // The crash comes after most of the budget: a resumed run that forgot it would give the specialists that much more.
-            options.MaxTrainingTime = 2 * Budget;
-            options.BaseNetworkTimeShare = 0.6;
+            options.TimeBudget.MaxTrainingTime = 2 * Budget;
+            options.TimeBudget.BaseNetworkShare = 0.6;
             return options;
         }
         var crashing = Run();
@@ -143,7 +143,7 @@ public sealed class WallClockBudgetTests
         Assert.Throws<SimulatedCrashException>(() => ml.Keypoints.Trainers.Cnn(crashing).Fit(data));
 
         var resuming = Run();
-        resuming.ResumeFromCheckpoint = true;
+        resuming.Checkpoints.Resume = true;
         using var model = ml.Keypoints.Trainers.Cnn(resuming).Fit(data);
 
         // The recorded times of both processes together stay within the one budget: the resumed run knew how much the
@@ -159,7 +159,13 @@ public sealed class WallClockBudgetTests
     {
         var options = new KeypointCnnTrainer.Options
         {
-            Architecture = KeypointArchitecture.Mlp, MaxEpochs = 1, SpecialistMaxEpochs = 1, Specialists = true, BatchSize = 32, Seed = 1,
+            Architecture = KeypointArchitecture.Mlp,
+            Seed = 1,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+            Specialists = { MaxEpochs = 1, Enabled = true },
         };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
         model.Transform(SmallFaces.Training(ml, 4)).Preview();

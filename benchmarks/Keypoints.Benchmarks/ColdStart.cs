@@ -13,7 +13,7 @@ internal static class ColdStart
     /// <summary>Prints the three medians and the ratios; returns the process exit code (1 when a run failed).</summary>
     public static int Run(string cliPath, string model, string image, int runs)
     {
-        var folder = Directory.CreateTempSubdirectory("keypoints-cold-start-").FullName;
+        string folder = Directory.CreateTempSubdirectory("keypoints-cold-start-").FullName;
         try
         {
             return Measure(cliPath, model, image, runs, Path.Combine(folder, "overlay.png"));
@@ -26,7 +26,7 @@ internal static class ColdStart
 
     private static int Measure(string cliPath, string model, string image, int runs, string overlay)
     {
-        var self = Environment.ProcessPath!;
+        string self = Environment.ProcessPath!;
         var commands = new (string Name, string File, string[] Arguments)[]
         {
             ($"keypoints faces --model {model}", cliPath, ["faces", "--model", model, "--image", image, "--out", overlay]),
@@ -73,7 +73,7 @@ internal static class ColdStart
 
     private static double Median(List<double> values)
     {
-        var sorted = values.Order().ToArray();
+        double[] sorted = values.Order().ToArray();
         return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -27,17 +27,17 @@ internal static class CropScoring
         var metadata = network.Metadata;
         int length = metadata.Channels * metadata.Layout.ImageWidth * metadata.Layout.ImageHeight;
         var random = new Random(1);
-        var crops = Enumerable.Range(0, Crops).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.Next(256)).ToArray()).ToArray();
+        float[][] crops = Enumerable.Range(0, Crops).Select(_ => Enumerable.Range(0, length).Select(_ => (float)random.Next(256)).ToArray()).ToArray();
         Console.WriteLine($"{Crops} crops of {metadata.Channels} x {metadata.Layout.ImageHeight} x {metadata.Layout.ImageWidth}; model {modelPath}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
 
         using var session = new InferenceSession(network.OnnxGraph.ToArray());
-        double rawSingle = Best(() => { foreach (var crop in crops) RunSession(session, metadata.InputColumnName, metadata.OutputColumnName, crop, 1, length); });
+        double rawSingle = Best(() => { foreach (float[]? crop in crops) RunSession(session, metadata.InputColumnName, metadata.OutputColumnName, crop, 1, length); });
         double rawBatch = Best(() =>
         {
             for (int start = 0; start < Crops; start += SessionBatch)
             {
                 int count = Math.Min(SessionBatch, Crops - start);
-                var input = new float[count * length];
+                float[] input = new float[count * length];
                 for (int i = 0; i < count; i++)
                     crops[start + i].CopyTo(input, i * length);
                 RunSession(session, metadata.InputColumnName, metadata.OutputColumnName, input, count, length);
@@ -55,7 +55,7 @@ internal static class CropScoring
         var rows = crops.Select(c => new CropRow { Pixels = c }).ToArray();
         double engineSingle = Best(() => { foreach (var row in rows) engine.Predict(row); });
         using var pool = ml.Keypoints.Crops(network);
-        double pooledOne = Best(() => { foreach (var crop in crops) pool.Predict(crop); });
+        double pooledOne = Best(() => { foreach (float[]? crop in crops) pool.Predict(crop); });
         double pooledTwo = Best(() => Parallel.ForEach(crops, new ParallelOptions { MaxDegreeOfParallelism = 2 }, crop => pool.Predict(crop)));
         var view = ml.Data.LoadFromEnumerable(rows, schema);
         double transform = Best(() => Drain(network.Transform(view), metadata.OutputColumnName));

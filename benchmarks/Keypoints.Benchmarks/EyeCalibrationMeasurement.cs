@@ -13,15 +13,15 @@ internal static class EyeCalibrationMeasurement
     /// <summary>Prints the faces found and the fitted map; returns the process exit code.</summary>
     public static int Run(string csvPath)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
         var layout = KeypointLayout.Ibug68;
         using var detector = new FaceDetector();
         var pairs = new List<(DetectedFace, (double X, double Y), (double X, double Y))>();
         int rows = 0;
-        foreach (var line in File.ReadLines(csvPath).Skip(1))
+        foreach (string? line in File.ReadLines(csvPath).Skip(1))
         {
-            var fields = line.Split(',');
-            var labels = fields.Skip(1).Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            string[] fields = line.Split(',');
+            float[] labels = fields.Skip(1).Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray();
             rows++;
             if (!layout.TryGetEyeCenters(labels, out var left, out var right))
                 continue;
@@ -51,7 +51,7 @@ internal static class EyeCalibrationMeasurement
     private static RgbImage Pad(RgbImage image, int pad)
     {
         int width = image.Width + (2 * pad), height = image.Height + (2 * pad);
-        var pixels = new byte[width * height * 3];
+        byte[] pixels = new byte[width * height * 3];
         for (int y = 0; y < height; y++)
         {
             int sourceY = Math.Clamp(y - pad, 0, image.Height - 1);

@@ -3,7 +3,6 @@ using System.Globalization;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Photos;
-using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 
 namespace Keypoints.Benchmarks;
@@ -26,8 +25,8 @@ internal static class PhotoThroughput
             Console.Error.WriteLine($"error: {(File.Exists(csvPath) ? modelPath : csvPath)} not found.");
             return 1;
         }
-        var folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
-        var files = File.ReadLines(csvPath).Skip(1)
+        string folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
+        string[] files = File.ReadLines(csvPath).Skip(1)
             .Select(line => Path.Combine(folder, line[..line.IndexOf(',', StringComparison.Ordinal)]))
             .Distinct(StringComparer.Ordinal).ToArray();
         var ml = new MLContext(seed: 1);
@@ -58,11 +57,17 @@ internal static class PhotoThroughput
         Console.WriteLine();
         Console.WriteLine($"{"benchmark",-34} {"unit",-9} {"library",10} {"baseline",10} {"ratio",7}");
         foreach (var (threads, library, baseline, _) in rows)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{$"Photos end to end, {threads} thread{(threads > 1 ? "s" : "")}",-34} {"photos/s",-9} {library,10:F1} {baseline,10:F1} {library / baseline,7:F3}"));
+        }
+
         foreach (var (threads, library, baseline) in chainRows)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{$"ML.NET photo model, {threads} thread{(threads > 1 ? "s" : "")}",-34} {"photos/s",-9} {library,10:F1} {baseline,10:F1} {library / baseline,7:F3}"));
+        }
+
         Console.WriteLine("baseline: decoding the same JPEGs to RGB (RgbImage.Load) alone, with as many threads.");
         Console.WriteLine("ML.NET photo model: ml.Keypoints.PhotoModel (the saveable chain, one ONNX graph), a PredictionEngine per thread, ONNX Runtime's default threads.");
         Console.WriteLine();
@@ -133,7 +138,7 @@ internal static class PhotoThroughput
 
     private static double Median(List<double> values)
     {
-        var sorted = values.Order().ToArray();
+        double[] sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 

@@ -1,7 +1,5 @@
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Keypoints.Benchmarks;
@@ -33,11 +31,11 @@ internal static class PlainTorchLoop
         var random = new Random(seed);
         int rows = (int)images.shape[0];
         network.train();
-        var rates = new double[epochs];
+        double[] rates = new double[epochs];
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+            long[] order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
             random.Shuffle(order);
             for (int start = 0; start < rows; start += batchSize)
             {

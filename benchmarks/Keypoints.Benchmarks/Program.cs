@@ -24,10 +24,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.Benchmarks;
-using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet;
-using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -52,8 +51,8 @@ if (args.Contains("--serve"))
         Console.Error.WriteLine("error: --serve needs --model MODEL (a keypoint model zip).");
         return 1;
     }
-    var cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Cli", "bin", "Release", "net10.0", "Keypoints.Cli.dll");
-    var scenes = Argument("--scenes") ?? Path.Combine("..", "shared", "data", "photos", "scenes");
+    string cli = Argument("--cli") ?? Path.Combine("src", "Keypoints.Cli", "bin", "Release", "net10.0", "Keypoints.Cli.dll");
+    string scenes = Argument("--scenes") ?? Path.Combine("..", "shared", "data", "photos", "scenes");
     return ServeLoad.Run(cli, serveModel, scenes, int.Parse(Argument("--clients") ?? "8", CultureInfo.InvariantCulture),
         int.Parse(Argument("--seconds") ?? "60", CultureInfo.InvariantCulture), int.Parse(Argument("--max-seconds") ?? "300", CultureInfo.InvariantCulture),
         int.Parse(Argument("--requests") ?? "10000", CultureInfo.InvariantCulture));
@@ -84,11 +83,11 @@ if (args.Contains("--cold-start"))
         Argument("--model") ?? "face68", Argument("--image") ?? Path.Combine("samples", "astronaut-640x480.jpg"),
         int.Parse(Argument("--runs") ?? "10", CultureInfo.InvariantCulture));
 }
-var dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
-var imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");
+string dataFolder = Argument("--data") ?? Path.Combine("..", "shared", "data", "fkd");
+string imagesFolder = Argument("--images-data") ?? Path.Combine("..", "shared", "data", "landmarks68");
 int epochs = int.Parse(Argument("--epochs") ?? "3", CultureInfo.InvariantCulture);
 int trainingRows = int.Parse(Argument("--images") ?? "512", CultureInfo.InvariantCulture);
-var networkNames = (Argument("--networks") ?? string.Join(',', Enum.GetNames<KeypointArchitecture>()))
+string[] networkNames = (Argument("--networks") ?? string.Join(',', Enum.GetNames<KeypointArchitecture>()))
     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
     .Where(n => !n.Equals("none", StringComparison.OrdinalIgnoreCase)).ToArray();
 var networks = Enum.GetValues<KeypointArchitecture>().Where(a => networkNames.Contains(a.ToString(), StringComparer.OrdinalIgnoreCase)).ToArray();
@@ -102,8 +101,8 @@ if (epochs < 2 || trainingRows < TrainingThroughput.BatchSize)
     Console.Error.WriteLine($"error: --epochs must be at least 2 (the first is a warm-up) and --images at least {TrainingThroughput.BatchSize} (one batch).");
     return 1;
 }
-var trainingCsv = Path.Combine(dataFolder, "training.csv");
-var validationCsv = Path.Combine(dataFolder, "validation.csv");
+string trainingCsv = Path.Combine(dataFolder, "training.csv");
+string validationCsv = Path.Combine(dataFolder, "validation.csv");
 if (!File.Exists(trainingCsv))
 {
     Console.Error.WriteLine($"error: {trainingCsv} not found; run from the repository root or pass --data FOLDER.");
@@ -116,7 +115,7 @@ var results = new List<(string Name, string Unit, double Library, double Baselin
 
 // 1. CSV load: the library's streaming cursor (both columns parsed) vs reading the file's lines without parsing.
 double megabytes = new FileInfo(trainingCsv).Length / 1e6;
-double baselineLoad = Best(3, () => { foreach (var _ in File.ReadLines(trainingCsv)) { } }, megabytes);
+double baselineLoad = Best(3, () => { foreach (string _ in File.ReadLines(trainingCsv)) { } }, megabytes);
 double libraryLoad = Best(3, () => Drain(ml.Data.Keypoints.LoadFkdCsv(trainingCsv)), megabytes);
 results.Add(("CSV load, training.csv", "MB/s", libraryLoad, baselineLoad));
 
@@ -141,7 +140,7 @@ var images = ReadImages(validation);
 using var session = new InferenceSession(scorer.OnnxGraph.ToArray());
 double direct = Best(3, () =>
 {
-    foreach (var image in images)
+    foreach (float[] image in images)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(image, [1, image.Length]);
         using var runOptions = new RunOptions();
@@ -152,7 +151,7 @@ results.Add(("Scoring validation.csv via Transform", "images/s", transform, dire
 
 // 4. Scoring image files: Transform of a model trained on landmarks68 image files (decoding, resize, network, mapping back to
 // the original pixels) vs decoding the same JPEGs alone, so the ratio is the share of the time that is decoding.
-var imageCsv = Path.Combine(imagesFolder, "validation.csv");
+string imageCsv = Path.Combine(imagesFolder, "validation.csv");
 if (File.Exists(imageCsv))
 {
     var imageFaces = ml.Data.Keypoints.LoadImageCsv(imageCsv);
@@ -165,11 +164,11 @@ if (File.Exists(imageCsv))
     imageOptions.Network.ValidationFraction = 0;
     imageOptions.Network.Seed = 1;
     using var imageScorer = ml.Keypoints.Trainers.CnnOnImages(imageOptions).Fit(ml.Data.TakeRows(ml.Data.Keypoints.LoadImageCsv(Path.Combine(imagesFolder, "train.csv")), 256));
-    var files = File.ReadLines(imageCsv).Skip(1).Select(line => Path.Combine(imagesFolder, line[..line.IndexOf(',', StringComparison.Ordinal)])).ToArray();
+    string[] files = File.ReadLines(imageCsv).Skip(1).Select(line => Path.Combine(imagesFolder, line[..line.IndexOf(',', StringComparison.Ordinal)])).ToArray();
     double fromFiles = Best(3, () => DrainColumn(imageScorer.Transform(imageFaces), "PredictedKeypoints"), files.Length);
     double decodeOnly = Best(3, () =>
     {
-        foreach (var file in files)
+        foreach (string? file in files)
             SkiaSharp.SKBitmap.Decode(file).Dispose();
     }, files.Length);
     results.Add(("Scoring image files via Transform", "images/s", fromFiles, decodeOnly));

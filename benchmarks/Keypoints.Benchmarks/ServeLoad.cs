@@ -23,7 +23,7 @@ internal static class ServeLoad
     public static int Run(string cliPath, string modelPath, string scenesFolder, int clients, int minimumSeconds, int maximumSeconds,
         int requestTarget)
     {
-        var photos = Directory.GetFiles(scenesFolder, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        byte[][] photos = Directory.GetFiles(scenesFolder, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
         int port = FreePort();
         // The server's own output (one line, and any error) goes to this console: an unread pipe could fill and stall it.
         using var server = Process.Start("dotnet", ["exec", cliPath, "serve", "--model", modelPath, "--port", port.ToString(CultureInfo.InvariantCulture)]);
@@ -35,20 +35,23 @@ internal static class ServeLoad
             };
             WaitForHealth(client, server);
             long startRss = ResidentBytes(server.Id);
-            var expected = photos.Select(p => Post(client, p).Body).ToArray();
+            string[] expected = photos.Select(p => Post(client, p).Body).ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"server pid {server.Id} on 127.0.0.1:{port}; {photos.Length} scene photos ({photos.Sum(p => p.Length) / 1e6:F1} MB); {clients} clients; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server resident memory at the start (after one request per photo): {startRss / 1e6:F1} MB"));
 
             var good = Phase("good photos only", client, server.Id, photos, expected, [], clients, minimumSeconds, maximumSeconds, requestTarget);
-            var bad = BadUploads(photos[0]);
+            byte[][] bad = BadUploads(photos[0]);
             var mixed = Phase("1 in 10 uploads bad", client, server.Id, photos, expected, bad, clients, minimumSeconds, minimumSeconds, 0);
 
             Console.WriteLine();
             Console.WriteLine($"{"phase",-22} {"seconds",8} {"requests",9} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"good ok",8} {"bad 4xx",8} {"errors",7}");
             foreach (var phase in new[] { good, mixed })
+            {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{phase.Name,-22} {phase.Seconds,8:F1} {phase.Requests,9} {phase.Requests / phase.Seconds,7:F1} {phase.P50,7:F1} {phase.P99,7:F1} {phase.GoodOk,8} {phase.BadRefused,8} {phase.Errors,7}"));
+            }
+
             Console.WriteLine();
             Console.WriteLine("server resident memory (VmRSS) by requests served in the phase:");
             foreach (var phase in new[] { good, mixed })
@@ -103,7 +106,7 @@ internal static class ServeLoad
         })).ToArray();
         Task.WaitAll(workers);
         double seconds = clock.Elapsed.TotalSeconds;
-        var sorted = latencies.Order().ToArray();
+        double[] sorted = latencies.Order().ToArray();
         memory.Add((requests, ResidentBytes(serverPid)));
         return new PhaseResult(name, seconds, requests, Percentile(sorted, 0.5), Percentile(sorted, 0.99), goodOk, badRefused, errors,
             [.. memory.OrderBy(m => m.Requests)]);
@@ -160,7 +163,7 @@ internal static class ServeLoad
     /// <summary>The process's resident set (VmRSS of /proc/PID/status), in bytes.</summary>
     private static long ResidentBytes(int pid)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 

@@ -1,5 +1,5 @@
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Training;

@@ -40,7 +40,10 @@ internal sealed record CliError(string Message, int ExitCode)
         var error = exception;
         while (error.InnerException is { } inner
             && (error is AggregateException or TargetInvocationException or TypeInitializationException || ThrownByMLNet(error)))
+        {
             error = inner;
+        }
+
         return error;
     }
 
@@ -50,7 +53,7 @@ internal sealed record CliError(string Message, int ExitCode)
 
     private static string FirstLine(string message)
     {
-        var trimmed = message.TrimStart();
+        string trimmed = message.TrimStart();
         int end = trimmed.IndexOfAny(['\r', '\n']);
         return end < 0 ? trimmed : trimmed[..end];
     }

@@ -19,7 +19,7 @@ internal static class ModelArgument
     /// <param name="description">What the option takes as a file.</param>
     /// <param name="helpName">The file placeholder of the help, for example <c>model.zip</c>.</param>
     /// <param name="defaultName">A shipped model's name to use when the option is absent; required when null.</param>
-    public static Option<string> Create(string description, string helpName = "model.zip", string? defaultName = null)
+    public static Option<string> Create(string description, string helpName = "model.zip|model.onnx", string? defaultName = null)
     {
         var option = new Option<string>("--model")
         {
@@ -31,6 +31,24 @@ internal static class ModelArgument
             option.DefaultValueFactory = _ => defaultName;
         return option;
     }
+
+    /// <summary>A <c>--model</c> option that, when absent, means the shipped model that fits the command's data
+    /// (<see cref="ResolveFittingData"/>).</summary>
+    /// <param name="description">What the option takes as a file.</param>
+    public static Option<string?> CreateFittingData(string description) => new("--model")
+    {
+        Description = description + Help + $"; default: {PretrainedModelsCatalog.Kaggle15Name} for a Kaggle CSV, "
+            + $"{PretrainedModelsCatalog.Face68Name} for a CSV of image files",
+        HelpName = $"model.zip|model.onnx|{string.Join('|', Pretrained.Names)}",
+    };
+
+    /// <summary>The model file for <paramref name="value"/> as <see cref="Resolve"/> gives it; when null, the shipped model
+    /// that fits <paramref name="dataPath"/>: <c>kaggle15</c> for a Kaggle CSV, <c>face68</c> for a CSV of image files
+    /// (and when there is no such file, so that loading the data reports it).</summary>
+    public static string ResolveFittingData(string? value, string? dataPath) => Resolve(value
+        ?? (dataPath is not null && File.Exists(dataPath) && !Keypoints.MLNet.Data.KeypointImageCsv.HasImageHeader(dataPath)
+            ? PretrainedModelsCatalog.Kaggle15Name
+            : PretrainedModelsCatalog.Face68Name));
 
     /// <summary>The model file that <paramref name="value"/> stands for: the file itself when it exists; else the shipped model
     /// of that name (its file in the user's cache); else <paramref name="value"/> unchanged, so that loading it reports the

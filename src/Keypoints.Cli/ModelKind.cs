@@ -12,8 +12,10 @@ internal static class ModelKind
     public static void RequireMatch(IKeypointModel model, KeypointDataFile data, string modelPath, string dataPath)
     {
         if (ReadsImageFiles(model) != data.IsImageFiles)
+        {
             throw new UsageException(ReadsImageFiles(model)
                 ? $"Model '{modelPath}' was trained on image files, but '{dataPath}' is a Kaggle CSV with an Image column."
                 : $"Model '{modelPath}' was trained on a Kaggle CSV, but '{dataPath}' lists image files.");
+        }
     }
 }

@@ -21,25 +21,25 @@ internal sealed record PhotoCsv(string Folder, IReadOnlyList<string> Images, IRe
         if (!File.Exists(path))
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
         using var reader = new StreamReader(path);
-        var header = (reader.ReadLine() ?? "").Split(',');
+        string[] header = (reader.ReadLine() ?? "").Split(',');
         if (header[0].Trim() != "image")
             throw new InvalidDataException($"{path}:1: the first column must be 'image' (a path relative to the CSV); found '{header[0]}'.");
         var images = new List<string>();
         var labels = new Dictionary<string, List<float[]>>(StringComparer.Ordinal);
         int lineNumber = 1;
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             lineNumber++;
             if (line.Length == 0)
                 continue;
-            var fields = line.Split(',');
+            string[] fields = line.Split(',');
             if (fields.Length != header.Length)
                 throw new InvalidDataException($"{path}:{lineNumber}: {fields.Length} fields, but the header has {header.Length}.");
-            var coordinates = new float[fields.Length - 1];
+            float[] coordinates = new float[fields.Length - 1];
             for (int c = 1; c < fields.Length; c++)
             {
                 coordinates[c - 1] = fields[c].Length == 0 ? float.NaN
-                    : float.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value
+                    : float.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) ? value
                     : throw new InvalidDataException($"{path}:{lineNumber}:{c + 1}: column '{header[c]}' holds '{fields[c]}', not a number.");
             }
             if (!labels.TryGetValue(fields[0], out var faces))

@@ -39,7 +39,7 @@ var parsed = root.Parse(args);
 if (parsed.Action is ParseErrorAction)
 {
     // One line, like every other error of the CLI; `--help` on the command lists what it takes.
-    var message = CliError.From(new UsageException(string.Join(' ', parsed.Errors.Select(e => e.Message).Distinct())))!.Message;
+    string message = CliError.From(new UsageException(string.Join(' ', parsed.Errors.Select(e => e.Message).Distinct())))!.Message;
     Console.Error.WriteLine($"error: {message}");
     return 2;
 }

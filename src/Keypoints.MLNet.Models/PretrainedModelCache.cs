@@ -27,9 +27,9 @@ internal static class PretrainedModelCache
     /// <exception cref="UnauthorizedAccessException">A cache folder is open to other users and cannot be made owner-only.</exception>
     public static string Extract(string name, string cacheRoot)
     {
-        var canonical = CanonicalName(name);
-        var bytes = EmbeddedBytes(canonical);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
+        string canonical = CanonicalName(name);
+        byte[] bytes = EmbeddedBytes(canonical);
+        string hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         return UserCacheFile.Write(cacheRoot, "models", $"{canonical}-{hash}.onnx", bytes);
     }
 
@@ -48,10 +48,10 @@ internal static class PretrainedModelCache
 
     private static byte[] EmbeddedBytes(string name)
     {
-        var resource = ResourcePrefix + name + ".onnx";
+        string resource = ResourcePrefix + name + ".onnx";
         using var stream = typeof(PretrainedModelCache).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The assembly {typeof(PretrainedModelCache).Assembly.GetName().Name} lacks its resource '{resource}'.");
-        var bytes = new byte[stream.Length];
+        byte[] bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return bytes;
     }

@@ -40,7 +40,7 @@ public sealed class PretrainedModelsCatalog
     public IKeypointModel Load(string name)
     {
         // From the embedded bytes themselves, never through a file that could change between a check and the load.
-        var canonical = PretrainedModelCache.CanonicalName(name);
+        string canonical = PretrainedModelCache.CanonicalName(name);
         return keypoints.LoadModel(PretrainedModelCache.Bytes(canonical), Source(canonical));
     }
 

@@ -1,5 +1,5 @@
-using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet;

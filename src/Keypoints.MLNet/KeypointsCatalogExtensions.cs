@@ -1,5 +1,4 @@
 using Keypoints.MLNet.Data;
-using Keypoints.MLNet.Training;
 using Keypoints.MLNet.Transforms;
 using Microsoft.ML;
 

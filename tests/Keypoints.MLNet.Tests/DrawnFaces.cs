@@ -42,11 +42,11 @@ internal static class DrawnFaces
     /// <summary>The keypoints (pixel coordinates, Kaggle's order) and grey levels of one drawn face.</summary>
     public static (float[] Keypoints, byte[] Pixels) Face(Random random)
     {
-        var keypoints = Place(random);
+        float[] keypoints = Place(random);
         using var bitmap = new SKBitmap(new SKImageInfo(Side, Side, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
             Draw(canvas, keypoints, random);
-        var pixels = new byte[Side * Side];
+        byte[] pixels = new byte[Side * Side];
         for (int y = 0; y < Side; y++)
         {
             for (int x = 0; x < Side; x++)
@@ -69,7 +69,7 @@ internal static class DrawnFaces
             text.Append(string.Join(",", keypoints.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))))
                 .Append(',').AppendLine(string.Join(" ", pixels));
         }
-        var path = Path.Combine(Folder.Value, name);
+        string path = Path.Combine(Folder.Value, name);
         File.WriteAllText(path, text.ToString());
         return path;
     }
@@ -80,7 +80,7 @@ internal static class DrawnFaces
         double angle = (random.NextDouble() - 0.5) * 24 * Math.PI / 180;
         double scale = 0.85 + (random.NextDouble() * 0.25);
         double dx = (random.NextDouble() - 0.5) * 12, dy = (random.NextDouble() - 0.5) * 12;
-        var placed = new float[Typical.Length];
+        float[] placed = new float[Typical.Length];
         for (int k = 0; k < Typical.Length; k += 2)
         {
             double x = Typical[k] - 48, y = Typical[k + 1] - 48;

@@ -16,7 +16,7 @@ internal static class ProcessRunner
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var argument in arguments)
+        foreach (string argument in arguments)
             startInfo.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             startInfo.Environment[name] = value;
@@ -39,7 +39,7 @@ internal static class ProcessRunner
     /// <summary>The built output (same configuration as the tests) of a project in this repository.</summary>
     public static string BuiltAssembly(string projectFolder, string assemblyName)
     {
-        var path = Path.Combine(SharedData.RepositoryRoot, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        string path = Path.Combine(SharedData.RepositoryRoot, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} was not built; the test project references it so that it is.", path);
         return path;

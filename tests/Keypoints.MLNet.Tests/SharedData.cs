@@ -11,7 +11,7 @@ internal static class SharedData
     /// <summary>Path of a file below the data folder, for example <c>Path("fkd", "training.csv")</c>.</summary>
     public static string Path(params string[] parts)
     {
-        var path = System.IO.Path.Combine([Folder, .. parts]);
+        string path = System.IO.Path.Combine([Folder, .. parts]);
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new FileNotFoundException($"Test data '{path}' is missing; see ../shared/data/README.md.", path);
         return path;
@@ -27,11 +27,14 @@ internal static class SharedData
 
     private static string Find()
     {
-        var folder = ExpectedFolder;
+        string folder = ExpectedFolder;
         if (!Directory.Exists(folder))
+        {
             throw new DirectoryNotFoundException(
                 $"The face data folder '{folder}' does not exist. Tests read the shared data set from ../shared/data beside the repository, " +
                 "or from the folder named by the KEYPOINTS_DATA environment variable.");
+        }
+
         return folder;
     }
 

@@ -18,7 +18,7 @@ internal sealed class TempFolder : IDisposable
     /// <summary>Writes <paramref name="text"/> to a file in the folder, exactly as given, and returns its path.</summary>
     public string Write(string name, string text)
     {
-        var path = File(name);
+        string path = File(name);
         System.IO.File.WriteAllText(path, text);
         return path;
     }

@@ -28,14 +28,14 @@ internal static class JupyterKernel
     /// has the end of nbconvert's log).</exception>
     public static NotebookRun Execute(string notebookPath, string outputFolder, IReadOnlyDictionary<string, string> environment, TimeSpan cellTimeout)
     {
-        var name = Path.GetFileName(notebookPath);
+        string name = Path.GetFileName(notebookPath);
         var variables = new Dictionary<string, string>(environment)
         {
             // dotnet finds the global tool "dotnet-interactive", which the kernel spec starts, on PATH.
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") + Path.PathSeparator +
                 Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools"),
         };
-        var seconds = ((int)cellTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        string seconds = ((int)cellTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         string[] arguments =
         [
             "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
@@ -55,11 +55,11 @@ internal static class JupyterKernel
         {
             throw new InvalidOperationException($"{name}: could not start jupyter ({e.Message}). {Installation}", e);
         }
-        var executed = Path.Combine(outputFolder, name);
+        string executed = Path.Combine(outputFolder, name);
         if (result.ExitCode != 0 || !File.Exists(executed))
         {
-            var log = (result.StandardOutput + result.StandardError).Trim();
-            var hint = log.Contains("No such kernel", StringComparison.Ordinal) ? " " + Installation : "";
+            string log = (result.StandardOutput + result.StandardError).Trim();
+            string hint = log.Contains("No such kernel", StringComparison.Ordinal) ? " " + Installation : "";
             throw new InvalidOperationException(
                 $"{name}: jupyter nbconvert exited with {result.ExitCode} (the kernel failed or a cell passed {seconds} s).{hint}\n{log[Math.Max(0, log.Length - 4000)..]}");
         }

@@ -30,10 +30,10 @@ public sealed class LocalFeed : IDisposable
         machineLock = Lock(Folder.TrimEnd('/', '\\') + ".lock");
         try
         {
-            foreach (var id in PackageIds)
+            foreach (string id in PackageIds)
             {
                 Pack(id);
-                var cached = NuGetCache.Package(id, Version);
+                string cached = NuGetCache.Package(id, Version);
                 if (Directory.Exists(cached))
                     Directory.Delete(cached, recursive: true);
             }
@@ -57,22 +57,24 @@ public sealed class LocalFeed : IDisposable
     private void Pack(string id)
     {
         using var temp = new TempFolder();
-        var project = Path.Combine(SharedData.RepositoryRoot, "src", id, id + ".csproj");
+        string project = Path.Combine(SharedData.RepositoryRoot, "src", id, id + ".csproj");
         // No build: the test project's references built the projects already; the nuspec goes to a temp folder, not obj/.
         var result = ProcessRunner.Run("dotnet",
             ["pack", project, "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", Folder,
              $"-p:NuspecOutputPath={temp.Folder}{Path.DirectorySeparatorChar}"],
             TimeSpan.FromMinutes(15), SharedData.RepositoryRoot);
-        var package = Path.Combine(Folder, $"{id}.{Version}.nupkg");
+        string package = Path.Combine(Folder, $"{id}.{Version}.nupkg");
         if (result.ExitCode != 0 || !File.Exists(package))
+        {
             throw new InvalidOperationException(
                 $"dotnet pack of {project} into {Folder} exited with {result.ExitCode} and wrote no {package} (the version the notebooks reference):\n" +
                 result.StandardOutput + result.StandardError);
+        }
     }
 
     private static string Single(IEnumerable<string?> values, string what)
     {
-        var distinct = values.Distinct().ToArray();
+        string?[] distinct = values.Distinct().ToArray();
         return distinct is [{ } value]
             ? value
             : throw new InvalidOperationException($"Every notebook in {NotebookFile.Folder} must have the same {what} line; found: {string.Join(", ", distinct.Select(v => v ?? "(none)"))}.");

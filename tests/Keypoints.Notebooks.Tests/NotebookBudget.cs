@@ -38,5 +38,5 @@ internal static class NotebookBudget
     /// <summary>The budget in force for a kernel given <paramref name="added"/>, for the test log.</summary>
     public static string Describe(IReadOnlyDictionary<string, string> added) => string.Join(", ",
         new[] { MinutesVariable, RowsVariable }.Select(name =>
-            string.Create(CultureInfo.InvariantCulture, $"{name}={(added.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name) ?? "(notebook default)")}")));
+            string.Create(CultureInfo.InvariantCulture, $"{name}={(added.TryGetValue(name, out string? v) ? v : Environment.GetEnvironmentVariable(name) ?? "(notebook default)")}")));
 }

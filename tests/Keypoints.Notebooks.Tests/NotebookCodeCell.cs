@@ -17,7 +17,7 @@ internal sealed record NotebookCodeCell(int Index, string Source, int? Execution
     {
         get
         {
-            var stderr = string.Concat(Outputs
+            string stderr = string.Concat(Outputs
                 .Where(o => o["output_type"]?.GetValue<string>() == "stream" && o["name"]?.GetValue<string>() == "stderr")
                 .Select(o => NotebookFile.Text(o["text"]))).Trim();
             return [.. Outputs
@@ -33,7 +33,7 @@ internal sealed record NotebookCodeCell(int Index, string Source, int? Execution
     public static NotebookCodeCell Read(JsonObject cell, int index)
     {
         var timing = cell["metadata"]?["execution"];
-        TimeSpan? elapsed = Time(timing?["shell.execute_reply"]) - Time(timing?["iopub.execute_input"]);
+        var elapsed = Time(timing?["shell.execute_reply"]) - Time(timing?["iopub.execute_input"]);
         return new NotebookCodeCell(index, NotebookFile.Text(cell["source"]), cell["execution_count"]?.GetValue<int>(),
             [.. (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>()], elapsed);
     }

@@ -30,7 +30,7 @@ public sealed class NotebookFileTests
     [MemberData(nameof(Notebooks))]
     public void Notebook_IsACSharpNotebookWithTheOutputsOfARun(string name)
     {
-        var path = Path.Combine(NotebookFile.Folder, name);
+        string path = Path.Combine(NotebookFile.Folder, name);
         var notebook = NotebookFile.Load(path);
         Assert.Equal(JupyterKernel.Name, notebook.KernelName);
         var code = notebook.CodeCells;
@@ -39,7 +39,7 @@ public sealed class NotebookFileTests
         Assert.Equal(Enumerable.Range(1, code.Count).Cast<int?>(), code.Select(c => c.ExecutionCount));
         Assert.All(code, c => Assert.True(c.Errors.Count == 0, $"{name}, cell {c.Index}: {string.Join("\n", c.Errors)}"));
         Assert.Contains(code.SelectMany(c => c.DataTypes), type => type.StartsWith("image/", StringComparison.Ordinal));
-        var bytes = new FileInfo(path).Length;
+        long bytes = new FileInfo(path).Length;
         Assert.True(bytes <= MaxFileBytes, $"{name} is {bytes} bytes; keep committed outputs under {MaxFileBytes} (smaller pictures).");
     }
 }

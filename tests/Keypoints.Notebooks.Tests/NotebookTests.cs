@@ -18,7 +18,7 @@ public sealed class NotebookTests(LocalFeed feed, ITestOutputHelper log) : IClas
     [MemberData(nameof(Notebooks))]
     public void Notebook_RunsInTheKernelWithoutAnErrorOutput(string name)
     {
-        var path = Path.Combine(NotebookFile.Folder, name);
+        string path = Path.Combine(NotebookFile.Folder, name);
         var environment = new Dictionary<string, string>(NotebookBudget.KernelEnvironment()) { ["KEYPOINTS_DATA"] = SharedData.Folder };
         using var output = new TempFolder();
         var run = JupyterKernel.Execute(path, output.Folder, environment, CellTimeout);
@@ -29,7 +29,7 @@ public sealed class NotebookTests(LocalFeed feed, ITestOutputHelper log) : IClas
         foreach (var cell in run.Executed.CodeCells)
             log.WriteLine(string.Create(c, $"  cell {cell.Index}: {cell.Elapsed?.TotalSeconds:F1} s, {cell.Outputs.Count} outputs"));
 
-        var errors = run.Executed.CodeCells
+        string[] errors = run.Executed.CodeCells
             .SelectMany(cell => cell.Errors.Select(e => $"{name}, cell {cell.Index} (execution {cell.ExecutionCount}): {e}"))
             .ToArray();
         Assert.True(errors.Length == 0, string.Join("\n\n", errors));

@@ -7,7 +7,6 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 if (args.Length >= 3 && args[0] == "photos")
     return ScorePhotos(args[1], args[2..]);
@@ -18,14 +17,14 @@ if (args.Length != 3)
 }
 int rows = int.Parse(args[2], CultureInfo.InvariantCulture);
 using var reader = new StreamReader(args[1]);
-var header = reader.ReadLine()!.Split(',');
+string[] header = reader.ReadLine()!.Split(',');
 int imageField = Array.IndexOf(header, "Image");
 var ml = new MLContext();
 var model = ml.Model.Load(args[0], out _);
 var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(model);
 for (int r = 0; r < rows && reader.ReadLine() is { } line; r++)
 {
-    var image = line.Split(',')[imageField].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+    float[] image = line.Split(',')[imageField].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
     var prediction = engine.Predict(new Face { Image = image });
     Console.WriteLine(Join(prediction.PredictedKeypoints));
 }
@@ -38,7 +37,7 @@ static int ScorePhotos(string modelPath, string[] photos)
     ml.ComponentCatalog.RegisterAssembly(typeof(ImageLoadingTransformer).Assembly);
     var model = ml.Model.Load(modelPath, out _);
     var engine = ml.Model.CreatePredictionEngine<Photo, PhotoFaces>(model);
-    foreach (var photo in photos)
+    foreach (string photo in photos)
     {
         var faces = engine.Predict(new Photo { ImagePath = photo });
         int count = (int)faces.FaceCount[0];

@@ -23,7 +23,7 @@ internal sealed class EvaluateCommand : Command
     public const string FalseSheetFileName = "false.png";
     private const int MaxSheetFaces = 16;
 
-    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train");
+    private readonly Option<string?> model = ModelArgument.CreateFittingData("A model saved by train or exported");
     private readonly Option<string> data = new("--data") { Description = "A labelled CSV, Kaggle layout or image files", HelpName = "validation.csv", Required = true };
     private readonly Option<string?> sheet = new("--sheet")
     {
@@ -42,7 +42,10 @@ internal sealed class EvaluateCommand : Command
     };
 
     public EvaluateCommand()
-        : base("evaluate", "Score a labelled CSV with a saved model; print RMSE and NME in pixels, then every keypoint's error")
+        : base("evaluate", CommandHelp.With(
+            "Score a labelled CSV with a model; print the RMSE in pixels and the NME (the error over the distance between "
+            + "the eye centres), then every keypoint's error",
+            "keypoints evaluate --data validation.csv", "keypoints evaluate --model mine.zip --data faces.csv --sheet sheets", "keypoints evaluate --data photos.csv --faces"))
     {
         Options.Add(model);
         Options.Add(data);
@@ -50,10 +53,10 @@ internal sealed class EvaluateCommand : Command
         Options.Add(faces);
         Options.Add(photoModel);
         SetAction(result => result.GetValue(faces)
-            ? RunFaces(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(data), result.GetValue(sheet), result.GetValue(photoModel))
+            ? RunFaces(ModelArgument.Resolve(result.GetValue(model) ?? PretrainedModelsCatalog.Face68Name), result.GetRequiredValue(data), result.GetValue(sheet), result.GetValue(photoModel))
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
-                : Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetRequiredValue(data), result.GetValue(sheet)));
+                : Run(ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)), result.GetRequiredValue(data), result.GetValue(sheet)));
     }
 
     private static int RunFaces(string modelPath, string dataPath, string? sheets, bool throughPhotoModel)
@@ -82,11 +85,11 @@ internal sealed class EvaluateCommand : Command
         var c = CultureInfo.InvariantCulture;
         ContactSheetFace Face(PhotoFaceOutcome o)
         {
-            var image = photos.Images[o.Photo];
+            string image = photos.Images[o.Photo];
             var (labels, predicted) = scored[o.Photo];
-            var truth = o.Label >= 0 ? labels[o.Label] : null;
-            var points = o.Predicted >= 0 ? predicted[o.Predicted].ToArray() : [];
-            var caption = o.IsMissed ? "missed" : o.IsFalseDetection ? "false detection" : string.Create(c, $"NME {o.Nme:F3}");
+            float[]? truth = o.Label >= 0 ? labels[o.Label] : null;
+            float[] points = o.Predicted >= 0 ? predicted[o.Predicted].ToArray() : [];
+            string caption = o.IsMissed ? "missed" : o.IsFalseDetection ? "false detection" : string.Create(c, $"NME {o.Nme:F3}");
             return new ContactSheetFace(photos.FullPath(image), points, truth, $"{caption} {Path.GetFileNameWithoutExtension(image)}",
                 RegionAround(truth ?? points));
         }
@@ -100,7 +103,7 @@ internal sealed class EvaluateCommand : Command
         foreach (var (file, title, faces) in sheets)
         {
             var shown = faces.Take(MaxSheetFaces).Select(Face).ToArray();
-            var path = Path.Combine(folder, file);
+            string path = Path.Combine(folder, file);
             ContactSheet.SavePng(shown, title, path);
             Console.WriteLine($"wrote {path}: {shown.Length} faces");
         }
@@ -109,8 +112,8 @@ internal sealed class EvaluateCommand : Command
     /// <summary>A square around the points, a quarter wider on each side, in whole pixels.</summary>
     private static RectangleF RegionAround(float[] points)
     {
-        var xs = points.Where((v, i) => i % 2 == 0 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
-        var ys = points.Where((v, i) => i % 2 == 1 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
+        float[] xs = points.Where((v, i) => i % 2 == 0 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
+        float[] ys = points.Where((v, i) => i % 2 == 1 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
         float centreX = (xs.Min() + xs.Max()) / 2, centreY = (ys.Min() + ys.Max()) / 2;
         float side = MathF.Ceiling(1.5f * Math.Max(Math.Max(xs.Max() - xs.Min(), ys.Max() - ys.Min()), 8));
         return new RectangleF(MathF.Round(centreX - (side / 2)), MathF.Round(centreY - (side / 2)), side, side);
@@ -131,7 +134,7 @@ internal sealed class EvaluateCommand : Command
         using var engine = ml.Keypoints.CreatePredictionEngine<PhotoPath, PhotoFaceColumns>(photoModel);
         int coordinates = keypointModel.Layout.CoordinateCount;
         var scored = new List<(IReadOnlyList<float[]>, IReadOnlyList<IReadOnlyList<float>>)>();
-        foreach (var image in photos.Images)
+        foreach (string image in photos.Images)
         {
             var row = engine.Predict(new PhotoPath { ImagePath = photos.FullPath(image) });
             var faces = Enumerable.Range(0, (int)row.FaceCount[0])
@@ -163,15 +166,15 @@ internal sealed class EvaluateCommand : Command
             Console.WriteLine(string.Create(c, $"{k.Name,-26} {k.Rmse,8:F3} {k.MeanDistance,8:F3} {k.Count,6}"));
         if (sheets is not null)
         {
-            var predicted = scored.GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
-            var truth = scored.GetColumn<VBuffer<float>>("Keypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+            float[][] predicted = scored.GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+            float[][] truth = scored.GetColumn<VBuffer<float>>("Keypoints").Select(v => v.DenseValues().ToArray()).ToArray();
             var paths = file.ImagePaths!;
             ContactSheetFace Face(RowError row) => new(paths[(int)row.RowIndex], predicted[row.RowIndex], truth[row.RowIndex],
                 string.Create(c, $"#{row.RowIndex} {row.Rmse:F2} px {Path.GetFileNameWithoutExtension(paths[(int)row.RowIndex])}"));
-            var name = Path.GetFileName(dataPath);
-            var best = Path.Combine(sheets, BestSheetFileName);
+            string name = Path.GetFileName(dataPath);
+            string best = Path.Combine(sheets, BestSheetFileName);
             ContactSheet.SavePng(metrics.Best.Select(Face).ToArray(), $"{name}: best {metrics.Best.Count} faces by RMSE (red predicted, green true)", best);
-            var worst = Path.Combine(sheets, WorstSheetFileName);
+            string worst = Path.Combine(sheets, WorstSheetFileName);
             ContactSheet.SavePng(metrics.Worst.Select(Face).ToArray(), $"{name}: worst {metrics.Worst.Count} faces by RMSE (red predicted, green true)", worst);
             Console.WriteLine($"wrote {best} and {worst}");
         }

@@ -17,7 +17,7 @@ internal sealed class ExportCommand : Command
         ["int8"] = OnnxWeightFormat.Int8,
     };
 
-    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train or exported", defaultName: PretrainedModelsCatalog.Face68Name);
     private readonly Option<string> output = new("--out") { Description = "The .onnx file to write", HelpName = "model.onnx", Required = true };
     private readonly Option<string> weights = new("--weights")
     {
@@ -29,8 +29,10 @@ internal sealed class ExportCommand : Command
     };
 
     public ExportCommand()
-        : base("export", "Write the model's standalone ONNX graph (pixels in, pixel coordinates out, the metadata record inside), " +
-            "with float32, float16 or int8 weights; it loads back with every command's --model and scores in any ONNX runtime")
+        : base("export", CommandHelp.With(
+            "Write the model's standalone ONNX graph (pixels in, pixel coordinates out, the metadata record inside), " +
+            "with float32, float16 or int8 weights; it loads back with every command's --model and scores in any ONNX runtime",
+            "keypoints export --model mine.zip --out mine.onnx", "keypoints export --model mine.zip --out mine-int8.onnx --weights int8"))
     {
         weights.AcceptOnlyFromAmong([.. Formats.Keys]);
         Options.Add(model);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet;
-using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 
@@ -16,7 +15,7 @@ internal sealed class FacesCommand : Command
     /// <summary>The columns before the model's coordinate columns in the <c>--data</c> output.</summary>
     public const string LeadingColumns = "image,face,score,left,top,width,height";
 
-    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)", defaultName: PretrainedModelsCatalog.Face68Name);
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train (either kind) or exported", defaultName: PretrainedModelsCatalog.Face68Name);
     private readonly Option<string?> image = new("--image") { Description = "Draw every face's box and keypoints on this photo", HelpName = "photo.jpg" };
     private readonly Option<string?> data = new("--data")
     {
@@ -26,7 +25,9 @@ internal sealed class FacesCommand : Command
     private readonly Option<string> output = new("--out") { Description = "The PNG (with --image) or CSV (with --data) to write", HelpName = "overlay.png|faces.csv", Required = true };
 
     public FacesCommand()
-        : base("faces", "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV for many (--data)")
+        : base("faces", CommandHelp.With(
+            "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV for many (--data)",
+            "keypoints faces --image photo.jpg --out faces.png", "keypoints faces --model mine.zip --data photos.csv --out faces.csv"))
     {
         Options.Add(model);
         Options.Add(image);
@@ -46,7 +47,7 @@ internal sealed class FacesCommand : Command
         {
             var found = faces.Predict(image);
             KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
-            Console.WriteLine($"wrote {output}: {found.Count} faces on {image}");
+            Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
             return 0;
         }
         var photos = PhotoCsv.Load(dataPath!);
@@ -55,7 +56,7 @@ internal sealed class FacesCommand : Command
         csv.Append(LeadingColumns).Append(',').AppendJoin(',', keypointModel.Layout.CoordinateNames).Append('\n');
         int total = 0;
         var clock = Stopwatch.StartNew();
-        foreach (var photo in photos.Images)
+        foreach (string photo in photos.Images)
         {
             var found = faces.Predict(photos.FullPath(photo));
             for (int f = 0; f < found.Count; f++)
@@ -65,7 +66,7 @@ internal sealed class FacesCommand : Command
                     .Append(',').Append(face.Score.ToString("0.####", c))
                     .Append(',').Append(face.Box.Left.ToString("0.##", c)).Append(',').Append(face.Box.Top.ToString("0.##", c))
                     .Append(',').Append(face.Box.Width.ToString("0.##", c)).Append(',').Append(face.Box.Height.ToString("0.##", c));
-                foreach (var value in face.Keypoints)
+                foreach (float value in face.Keypoints)
                     csv.Append(',').Append(value.ToString("0.##", c));
                 csv.Append('\n');
             }
@@ -73,7 +74,10 @@ internal sealed class FacesCommand : Command
         }
         double seconds = clock.Elapsed.TotalSeconds;
         File.WriteAllText(output, csv.ToString());
-        Console.WriteLine(string.Create(c, $"wrote {output}: {total} faces in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one photo at a time)"));
+        Console.WriteLine(string.Create(c, $"wrote {output}: {Faces(total)} in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one photo at a time)"));
         return 0;
     }
+
+    /// <summary>"1 face", "2 faces".</summary>
+    internal static string Faces(int count) => count == 1 ? "1 face" : $"{count} faces";
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Keypoints.MLNet;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 
@@ -17,10 +18,12 @@ internal sealed class InfoCommand : Command
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train or exported", defaultName: PretrainedModelsCatalog.Face68Name);
 
     public InfoCommand()
-        : base("info", "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) as one JSON object")
+        : base("info", CommandHelp.With(
+            "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) as one JSON object",
+            "keypoints info", "keypoints info --model mine.zip"))
     {
         Options.Add(model);
         SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model))));

@@ -9,7 +9,7 @@ namespace Keypoints.Cli.Commands;
 /// (<see cref="KeypointPhotoModel"/>), for an application that scores it with ML.NET and ONNX Runtime alone.</summary>
 internal sealed class PhotoModelCommand : Command
 {
-    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)");
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train (either kind) or exported", defaultName: PretrainedModelsCatalog.Face68Name);
     private readonly Option<string> output = new("--out") { Description = "The ML.NET model zip to write", HelpName = "photos.zip", Required = true };
     private readonly Option<int> maxFaces = new("--max-faces") { Description = "Faces each output column holds, highest scores first", DefaultValueFactory = _ => new KeypointPhotoModelOptions().MaxFaces };
     private readonly Option<int> workingSize = new("--working-size")
@@ -19,7 +19,9 @@ internal sealed class PhotoModelCommand : Command
     };
 
     public PhotoModelCommand()
-        : base("photo-model", "Save an ML.NET model from image paths to every face's score, box and keypoints in photo pixels; apps score it with ML.NET and ONNX Runtime only")
+        : base("photo-model", CommandHelp.With(
+            "Save an ML.NET model from image paths to every face's score, box and keypoints in photo pixels; apps score it with ML.NET and ONNX Runtime only",
+            "keypoints photo-model --out photos.zip", "keypoints photo-model --model mine.zip --out photos.zip"))
     {
         Options.Add(model);
         Options.Add(output);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Keypoints.MLNet;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Visualization;
 
@@ -11,12 +12,14 @@ internal sealed class PlotCommand : Command
     public const string LearningCurvesFileName = "learning-curves.png";
     public const string KernelsFileName = "kernels.png";
 
-    private readonly Option<string> model = ModelArgument.Create("A model zip saved by train, or an exported .onnx", "model.zip|model.onnx");
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train or exported", defaultName: PretrainedModelsCatalog.Face68Name);
     private readonly Option<string> output = new("--out") { Description = "The folder to write the PNG files to (created if absent)", HelpName = "DIR", Required = true };
 
     public PlotCommand()
-        : base("plot", "Write DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png (the first " +
-            "convolution layer's kernels; not for the mlp, which has none)")
+        : base("plot", CommandHelp.With(
+            "Write DIR/learning-curves.png (train loss and validation RMSE per epoch) and DIR/kernels.png (the first " +
+            "convolution layer's kernels; not for the mlp, which has none)",
+            "keypoints plot --model mine.zip --out plots"))
     {
         Options.Add(model);
         Options.Add(output);
@@ -28,16 +31,16 @@ internal sealed class PlotCommand : Command
 
         var info = KeypointModelInfo.Load(modelPath);
         Directory.CreateDirectory(output);
-        var name = Path.GetFileName(modelPath);
+        string name = Path.GetFileName(modelPath);
 
-        var curves = Path.Combine(output, LearningCurvesFileName);
+        string curves = Path.Combine(output, LearningCurvesFileName);
         LearningCurvesChart.SavePng(info.History, string.Create(CultureInfo.InvariantCulture,
             $"{name}: {info.History.Count} epochs, {info.LayoutName} ({info.KeypointNames.Count} keypoints)"), curves);
         Console.WriteLine($"wrote {curves}");
 
         if (info.FirstLayerKernels is { } kernels)
         {
-            var grid = Path.Combine(output, KernelsFileName);
+            string grid = Path.Combine(output, KernelsFileName);
             KernelGrid.SavePng(kernels, string.Create(CultureInfo.InvariantCulture,
                 $"{name}: first-layer kernels, {kernels.Count} x {kernels.Height}x{kernels.Width}"), grid);
             Console.WriteLine($"wrote {grid}");

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet;
-using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -13,7 +12,7 @@ namespace Keypoints.Cli.Commands;
 /// <c>--data</c>, writes the predicted keypoints of every row of a CSV (Kaggle or image files) to a CSV.</summary>
 internal sealed class PredictCommand : Command
 {
-    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train");
+    private readonly Option<string?> model = ModelArgument.CreateFittingData("A model saved by train or exported");
     private readonly Option<string?> image = new("--image")
     {
         Description = "Draw the predicted points on this picture (a model trained on image files)",
@@ -28,14 +27,16 @@ internal sealed class PredictCommand : Command
     private readonly Option<bool> names = new("--names") { Description = "With --image, also draw the keypoints' names" };
 
     public PredictCommand()
-        : base("predict", "Predict keypoints with a saved model: on one picture (--image, a PNG overlay) or on every row of a CSV (--data)")
+        : base("predict", CommandHelp.With(
+            "Predict keypoints with a saved model: on one picture (--image, a PNG overlay) or on every row of a CSV (--data)",
+            "keypoints predict --model mine.zip --image face.jpg --out face.png --names", "keypoints predict --data faces.csv --out predictions.csv"))
     {
         Options.Add(model);
         Options.Add(image);
         Options.Add(data);
         Options.Add(output);
         Options.Add(names);
-        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(image), result.GetValue(data),
+        SetAction(result => Run(ModelArgument.ResolveFittingData(result.GetValue(model), result.GetValue(data)), result.GetValue(image), result.GetValue(data),
             result.GetRequiredValue(output), result.GetValue(names)));
     }
 
@@ -52,11 +53,11 @@ internal sealed class PredictCommand : Command
         {
             if (!ModelKind.ReadsImageFiles(model))
                 throw new UsageException($"Model '{modelPath}' was trained on a Kaggle CSV; --image needs a model trained on image files.");
-            var fullPath = Path.GetFullPath(image);
+            string fullPath = Path.GetFullPath(image);
             if (!File.Exists(fullPath))
                 throw new FileNotFoundException($"Image file '{image}' does not exist.", image);
             var row = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = fullPath }]);
-            var predicted = model.Transform(row).GetColumn<VBuffer<float>>("PredictedKeypoints").Single().DenseValues().ToArray();
+            float[] predicted = model.Transform(row).GetColumn<VBuffer<float>>("PredictedKeypoints").Single().DenseValues().ToArray();
             var keypointNames = names ? model.Layout.KeypointNames : null;
             KeypointOverlay.SavePng(fullPath, predicted, output, names: keypointNames);
             Console.WriteLine($"wrote {output}: {predicted.Length / 2} keypoints on {image}");
@@ -66,13 +67,13 @@ internal sealed class PredictCommand : Command
             throw new UsageException("Option --names draws names on an --image overlay; it does not apply to --data.");
         var file = KeypointDataFile.Load(ml, dataPath!);
         ModelKind.RequireMatch(model, file, modelPath, dataPath!);
-        var predictions = model.Transform(file.Data).GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+        float[][] predictions = model.Transform(file.Data).GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
         var csv = new StringBuilder();
         csv.Append(file.IsImageFiles ? "image," : "row,").AppendJoin(',', file.Layout.CoordinateNames).Append('\n');
         for (int r = 0; r < predictions.Length; r++)
         {
             csv.Append(file.IsImageFiles ? file.ImagePaths![r] : (r + 1).ToString(CultureInfo.InvariantCulture));
-            foreach (var value in predictions[r])
+            foreach (float value in predictions[r])
                 csv.Append(',').Append(value.ToString("0.##", CultureInfo.InvariantCulture));
             csv.Append('\n');
         }

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Net;
+using Keypoints.Cli.Serving;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Photos;
-using Keypoints.Cli.Serving;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.ML;
@@ -15,7 +14,7 @@ namespace Keypoints.Cli.Commands;
 /// saved model, until Ctrl+C.</summary>
 internal sealed class ServeCommand : Command
 {
-    private readonly Option<string> model = ModelArgument.Create("The model zip saved by train (either kind)");
+    private readonly Option<string> model = ModelArgument.Create("A model saved by train (either kind) or exported", defaultName: PretrainedModelsCatalog.Face68Name);
     private readonly Option<int> port = new("--port") { Description = "The TCP port", DefaultValueFactory = _ => 5000 };
     private readonly Option<string> host = new("--host")
     {
@@ -45,7 +44,9 @@ internal sealed class ServeCommand : Command
     };
 
     public ServeCommand()
-        : base("serve", "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints as JSON; GET / is a page that draws them; GET /health")
+        : base("serve", CommandHelp.With(
+            "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints as JSON; GET / is a page that draws them; GET /health",
+            "keypoints serve", "keypoints serve --model mine.zip --port 8080"))
     {
         Options.Add(model);
         Options.Add(port);

@@ -10,13 +10,15 @@ namespace Keypoints.Cli.Commands;
 /// <summary><c>submit</c>: predicts test.csv with a saved model and writes a Kaggle submission from IdLookupTable.csv.</summary>
 internal sealed class SubmitCommand : Command
 {
-    private readonly Option<string> model = ModelArgument.Create("A model zip trained on a Kaggle CSV");
+    private readonly Option<string> model = ModelArgument.Create("A model trained on a Kaggle CSV", defaultName: PretrainedModelsCatalog.Kaggle15Name);
     private readonly Option<string> test = new("--test") { Description = "Kaggle's test.csv (ImageId, Image)", HelpName = "test.csv", Required = true };
     private readonly Option<string> lookup = new("--lookup") { Description = "Kaggle's IdLookupTable.csv", HelpName = "IdLookupTable.csv", Required = true };
     private readonly Option<string> output = new("--out") { Description = "The submission CSV to write (RowId,Location)", HelpName = "submission.csv", Required = true };
 
     public SubmitCommand()
-        : base("submit", "Predict Kaggle's test.csv with a saved model and write a submission from IdLookupTable.csv")
+        : base("submit", CommandHelp.With(
+            "Predict Kaggle's test.csv with a saved model and write a submission from IdLookupTable.csv",
+            "keypoints submit --test test.csv --lookup IdLookupTable.csv --out submission.csv"))
     {
         Options.Add(model);
         Options.Add(test);

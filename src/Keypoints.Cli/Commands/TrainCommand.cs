@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -118,8 +118,10 @@ internal sealed class TrainCommand : Command
     };
 
     public TrainCommand()
-        : base("train", "Train a keypoint CNN on a Kaggle CSV or a CSV of image files and save an ML.NET model zip. Prints one line " +
-            "per epoch; with validation data it ends with the saved model's validation RMSE and NME.")
+        : base("train", CommandHelp.With(
+            "Train a keypoint CNN on a Kaggle CSV or a CSV of image files and save an ML.NET model zip. Prints one line " +
+            "per epoch; with validation data it ends with the saved model's validation RMSE and NME.",
+            "keypoints train --data mine.csv --out mine.zip", "keypoints train --data mine.csv --from face68 --out tuned.zip", "keypoints train --data training.csv --validation validation.csv --max-minutes 60 --out kaggle.zip"))
     {
         architecture.AcceptOnlyFromAmong(Architectures);
         optimizer.AcceptOnlyFromAmong("adam", "nesterov");
@@ -131,7 +133,10 @@ internal sealed class TrainCommand : Command
             specialistMinutes, specialistLearningRate, noTestTimeFlip, noFlip, pretrainEpochs, pretrainNoise, noAugment, rotate, scale,
             shift, brightness, contrast, blur, augmentProbability,
         })
+        {
             Options.Add(option);
+        }
+
         SetAction(Run);
     }
 
@@ -139,7 +144,7 @@ internal sealed class TrainCommand : Command
     {
         var (dataPaths, validationPath) = DataArguments(options);
         var trainerOptions = TrainerOptions(options);
-        var outputPath = options.GetRequiredValue(output);
+        string outputPath = options.GetRequiredValue(output);
         trainerOptions.Checkpoints.Folder = options.GetValue(checkpoints) ?? Path.GetFullPath(outputPath) + ".checkpoints";
         var ml = new MLContext(trainerOptions.Seed);
         using var startFrom = LoadStartingModel(ml, options);
@@ -153,8 +158,10 @@ internal sealed class TrainCommand : Command
         trainerOptions.Pretraining.Progress = progress;
         PrintPlan(options, trainerOptions, startFrom, string.Join(" + ", dataPaths), validationPath, input);
         if (trainingData.IsImageFiles)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"image files: {trainingData.Layout.KeypointCount} keypoints ({trainingData.Layout.Name}), resized to {input.Size} x {input.Size}, {(input.Color ? "color" : "grey")}"));
+        }
 
         var (model, network) = progress.Run(() => Fit(ml, trainerOptions, trainingData, input.Size));
         using var disposeModel = (IDisposable)model;
@@ -176,12 +183,15 @@ internal sealed class TrainCommand : Command
     /// <summary>The training files (<c>--data</c>, required) and the validation file, if any.</summary>
     private (string[] Data, string? Validation) DataArguments(ParseResult options)
     {
-        var validationPath = options.GetValue(validation);
+        string? validationPath = options.GetValue(validation);
         if (validationPath is not null && options.GetValue(validationFraction) is not null)
             throw new UsageException("Options --validation and --validation-fraction exclude each other: validate on a file or on held-out rows.");
         if (options.GetValue(data) is not { Length: > 0 } dataPaths)
+        {
             throw new UsageException("Option --data is required: train --data training.csv --out model.zip. For the Kaggle faces, " +
                 "download training.csv from https://www.kaggle.com/c/facial-keypoints-detection/data.");
+        }
+
         return (dataPaths, validationPath);
     }
 
@@ -244,15 +254,21 @@ internal sealed class TrainCommand : Command
         if (startFrom is not null)
         {
             if ((startFrom is KeypointImageModel) != trainingData.IsImageFiles)
+            {
                 throw new UsageException(startFrom is KeypointImageModel
                     ? $"The model in '{options.GetValue(from)}' was trained on image files; fine-tune it on a CSV of image files (first column 'image')."
                     : $"The model in '{options.GetValue(from)}' was trained on a Kaggle CSV; fine-tune it on a Kaggle CSV.");
+            }
+
             trainerOptions.StartFrom = startFrom;
             trainerOptions.TestTimeFlip = startFrom.Metadata.TestTimeFlip && !options.GetValue(noTestTimeFlip);
             input = new ImageInput(startFrom.Metadata.Layout.ImageWidth, startFrom.Metadata.Channels == 3);
         }
         else if (!trainingData.IsImageFiles && (input.RequestedSize is not null || input.Color))
+        {
             throw new UsageException("Options --input-size and --color apply to CSVs of image files (first column 'image').");
+        }
+
         trainerOptions.ValidationData = validationData?.Data;
         trainerOptions.Channels = input.Color ? 3 : 1;
         return input;
@@ -262,10 +278,13 @@ internal sealed class TrainCommand : Command
         string? validationPath, ImageInput input)
     {
         if (startFrom is not null)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"fine-tuning {options.GetValue(from)}: its network, {startFrom.Layout.KeypointCount} keypoints ({startFrom.Layout.Name}), " +
                 $"{startFrom.Metadata.Layout.ImageWidth} x {startFrom.Metadata.Layout.ImageHeight} {(input.Color ? "color" : "grey")} input" +
                 $"{(trainerOptions.TestTimeFlip ? ", test-time flip" : "")}, learning rate {trainerOptions.Schedule.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "a tenth of the optimizer's default"}"));
+        }
+
         if (trainerOptions.Checkpoints.Resume)
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.Checkpoints.Folder} when there is one");
         Console.WriteLine($"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with {trainerOptions.Schedule.Optimizer} on {dataPath}" +
@@ -285,11 +304,16 @@ internal sealed class TrainCommand : Command
             : string.Create(CultureInfo.InvariantCulture,
                 $"saved {outputPath}: best validation RMSE {best.ValidationRmse:F3} px (network input frame) at epoch {best.Epoch} of {network.History.Count}, {network.History[^1].Elapsed.TotalMinutes:F1} min"));
         if (trainerOptions.FlipAugmentation && trainerOptions.CalibrateFlipAxis)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"the labels' mirror axis lies {network.FlipAxisOffset:+0.00;-0.00} px from the image's center line (flips and the test-time flip mirror about it)"));
+        }
+
         foreach (var (group, history) in network.SpecialistHistories)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"specialist {group}: {history.Count} epochs, {(history.Count > 0 ? history[^1].Elapsed.TotalMinutes : 0):F1} min"));
+        }
     }
 
     /// <summary>Trains on a Kaggle CSV, or on image files resized to <paramref name="inputSize"/> pixels square.</summary>
@@ -318,10 +342,12 @@ internal sealed class TrainCommand : Command
         foreach (var decided in new Option[] { architecture, inputSize, color, pretrainEpochs, pretrainNoise })
         {
             if (options.GetResult(decided) is { Implicit: false })
+            {
                 throw new UsageException($"Option {decided.Name} does not go with --from: the model decides its network, input size " +
                     "and channels, and fine-tuning starts from its weights instead of pre-training.");
+            }
         }
-        var file = ModelArgument.Resolve(path);
+        string file = ModelArgument.Resolve(path);
         if (!File.Exists(file))
             throw new UsageException($"Model '{path}' (--from) does not exist.");
         return ml.Keypoints.LoadModel(file);
@@ -335,9 +361,9 @@ internal sealed class TrainCommand : Command
 
     private static void SaveAtomically(MLContext ml, ITransformer model, DataViewSchema schema, string path)
     {
-        var full = Path.GetFullPath(path);
+        string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
+        string temp = full + ".tmp";
         ml.Model.Save(model, schema, temp);
         File.Move(temp, full, overwrite: true);
     }
@@ -420,13 +446,16 @@ internal sealed class TrainCommand : Command
     /// <summary>Reads <c>MIN,MAX</c>: two numbers separated by a comma.</summary>
     private static (double Min, double Max)? ParseRange(ArgumentResult result)
     {
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        var parts = text.Split(',');
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        string[] parts = text.Split(',');
         if (parts.Length == 2
-            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
-            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max))
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double min)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double max))
+        {
             return (min, max);
-        var name = result.Parent is OptionResult option ? option.Option.Name : "the option";
+        }
+
+        string name = result.Parent is OptionResult option ? option.Option.Name : "the option";
         result.AddError($"Option {name} expects MIN,MAX, got '{text}'.");
         return null;
     }

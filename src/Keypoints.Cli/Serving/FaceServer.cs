@@ -129,7 +129,7 @@ internal sealed class FaceServer
     private async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellation)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
+        byte[] chunk = new byte[81920];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellation)) > 0)
         {

@@ -65,7 +65,7 @@ public static class FkdCsv
     {
         var (fullPath, header, headerLine) = ReadHeader(path, imageWidth, imageHeight);
         int imageField = FindColumn(fullPath, header, headerLine, ImageColumnName);
-        var keypointFields = Enumerable.Range(0, header.Length).Where(f => f != imageField).ToArray();
+        int[] keypointFields = Enumerable.Range(0, header.Length).Where(f => f != imageField).ToArray();
         if (keypointFields.Length == 0)
             throw new KeypointDataException(fullPath, headerLine, null, null, "the header has no keypoint columns, only Image.");
         // FromCoordinateColumns checks the pairs too, but only knows positions among the keypoint
@@ -79,9 +79,11 @@ public static class FkdCsv
             string y = header[keypointFields[i + 1]];
             if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
                 || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
+            {
                 throw new KeypointDataException(fullPath, headerLine, xField + 1, x, $"expected a '<name>_x,<name>_y' column pair, found '{x}', '{y}'.");
+            }
         }
-        var coordinateNames = keypointFields.Select(f => header[f]).ToArray();
+        string[] coordinateNames = keypointFields.Select(f => header[f]).ToArray();
         var layout = KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(fullPath), coordinateNames, imageWidth, imageHeight);
         RequireRows(fullPath);
         var view = FkdCsvView.ForTraining(fullPath, header, imageField, keypointFields, imageWidth, imageHeight);
@@ -166,8 +168,8 @@ public static class FkdCsv
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)imageWidth * imageHeight, Array.MaxLength, nameof(imageHeight));
-        var fullPath = Path.GetFullPath(path);
-        using var reader = OpenWithHeader(fullPath, out var header, out var headerLine);
+        string fullPath = Path.GetFullPath(path);
+        using var reader = OpenWithHeader(fullPath, out string[]? header, out long headerLine);
         for (int f = 0; f < header.Length; f++)
         {
             int first = Array.IndexOf(header, header[f]);
@@ -184,7 +186,7 @@ public static class FkdCsv
     /// evaluate to NaN metrics and make an empty submission.</summary>
     private static void RequireRows(string fullPath)
     {
-        using var reader = OpenWithHeader(fullPath, out _, out var headerLine);
+        using var reader = OpenWithHeader(fullPath, out _, out long headerLine);
         if (!Read(reader, fullPath))
             throw new KeypointDataException(fullPath, headerLine, null, null, NoRowsProblem);
     }

@@ -14,12 +14,12 @@ internal sealed class FkdCsvView : IDataView
     // SchemaAnnotationsExtensions.GetSlotNames and the built-in transforms read.
     private const string SlotNamesKind = "SlotNames";
 
-    private readonly string[] _header;
+    private readonly string[] header;
 
     private FkdCsvView(string path, string[] header, int imageField, int pixelCount, int imageIdField, int[] keypointFields)
     {
         Path = path;
-        _header = header;
+        this.header = header;
         ImageField = imageField;
         PixelCount = pixelCount;
         ImageIdField = imageIdField;
@@ -58,7 +58,7 @@ internal sealed class FkdCsvView : IDataView
     public int[] KeypointFields { get; }
 
     /// <summary>The number of fields of every record.</summary>
-    public int FieldCount => _header.Length;
+    public int FieldCount => this.header.Length;
 
     /// <summary>The schema index of <c>ImageId</c>, or -1.</summary>
     public int ImageIdColumn { get; } = -1;
@@ -90,7 +90,7 @@ internal sealed class FkdCsvView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
-        var active = new bool[Schema.Count];
+        bool[] active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
         {
             if (column.Index < 0 || column.Index >= Schema.Count || !string.Equals(Schema[column.Index].Name, column.Name, StringComparison.Ordinal))
@@ -106,13 +106,13 @@ internal sealed class FkdCsvView : IDataView
 
     /// <summary>An exception for a problem with field <paramref name="field"/> (0-based) of the record at <paramref name="line"/>.</summary>
     public KeypointDataException FieldError(long line, int field, string problem) =>
-        new(Path, line, field + 1, field < _header.Length ? _header[field] : null, problem);
+        new(Path, line, field + 1, field < this.header.Length ? this.header[field] : null, problem);
 
     /// <summary>Opens the file and reads past the header, which must still be the one that was checked at load.</summary>
     private CsvReader OpenReader()
     {
-        var reader = FkdCsv.OpenWithHeader(Path, out var header, out var headerLine);
-        if (!header.AsSpan().SequenceEqual(_header))
+        var reader = FkdCsv.OpenWithHeader(Path, out string[]? header, out long headerLine);
+        if (!header.AsSpan().SequenceEqual(this.header))
         {
             reader.Dispose();
             throw new KeypointDataException(Path, headerLine, null, null, "the header has changed since the file was loaded.");

@@ -16,16 +16,16 @@ namespace Keypoints.MLNet.Data;
 /// </remarks>
 public sealed class FkdDataView : IDataView
 {
-    private readonly FkdCsvView _file;
+    private readonly FkdCsvView file;
 
     internal FkdDataView(FkdCsvView file, KeypointLayout layout)
     {
-        _file = file;
+        this.file = file;
         Layout = layout;
     }
 
     /// <summary>The full path of the file.</summary>
-    public string Path => _file.Path;
+    public string Path => this.file.Path;
 
     /// <summary>The keypoints of the header's <c>_x</c>/<c>_y</c> columns, in their order, with the image size
     /// given at load; <see cref="KeypointLayout.Kaggle15"/> for the competition's 30 columns and 96 x 96 images.</summary>
@@ -33,21 +33,21 @@ public sealed class FkdDataView : IDataView
 
     /// <summary>The schema: <c>Image</c>, <c>Vector&lt;Single, width * height&gt;</c> of grey levels 0-255, and
     /// <c>Keypoints</c>, <c>Vector&lt;Single, 2K&gt;</c> of pixel coordinates with NaN for missing labels.</summary>
-    public DataViewSchema Schema => _file.Schema;
+    public DataViewSchema Schema => this.file.Schema;
 
     /// <summary>Always <see langword="false"/>: rows are read in file order.</summary>
-    public bool CanShuffle => _file.CanShuffle;
+    public bool CanShuffle => this.file.CanShuffle;
 
     /// <summary>Always <see langword="null"/>: the file is not read ahead to count its rows.</summary>
     /// <returns><see langword="null"/>.</returns>
-    public long? GetRowCount() => _file.GetRowCount();
+    public long? GetRowCount() => this.file.GetRowCount();
 
     /// <summary>Opens the file and returns a cursor that parses only the columns in <paramref name="columnsNeeded"/>.</summary>
     /// <param name="columnsNeeded">The columns whose getters will be used; leave <c>Image</c> out for a fast pass over the labels.</param>
     /// <param name="rand">Ignored: the view cannot shuffle.</param>
     /// <returns>A cursor positioned before the first row; dispose it to close the file.</returns>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        _file.GetRowCursor(columnsNeeded, rand);
+        this.file.GetRowCursor(columnsNeeded, rand);
 
     /// <summary>Returns one cursor, as <see cref="GetRowCursor"/> does: a file is read sequentially.</summary>
     /// <param name="columnsNeeded">The columns whose getters will be used.</param>
@@ -55,5 +55,5 @@ public sealed class FkdDataView : IDataView
     /// <param name="rand">Ignored: the view cannot shuffle.</param>
     /// <returns>An array of one cursor.</returns>
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        _file.GetRowCursorSet(columnsNeeded, n, rand);
+        this.file.GetRowCursorSet(columnsNeeded, n, rand);
 }

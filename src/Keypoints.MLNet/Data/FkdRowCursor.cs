@@ -12,24 +12,24 @@ namespace Keypoints.MLNet.Data;
 /// </summary>
 internal sealed class FkdRowCursor : DataViewRowCursor
 {
-    private readonly FkdCsvView _view;
-    private readonly CsvReader _reader;
-    private readonly bool[] _active;
-    private long _position = -1;
-    private bool _done;
+    private readonly FkdCsvView view;
+    private readonly CsvReader reader;
+    private readonly bool[] active;
+    private long position = -1;
+    private bool done;
 
     public FkdRowCursor(FkdCsvView view, CsvReader reader, bool[] active)
     {
-        _view = view;
-        _reader = reader;
-        _active = active;
+        this.view = view;
+        this.reader = reader;
+        this.active = active;
     }
 
     /// <inheritdoc/>
-    public override DataViewSchema Schema => _view.Schema;
+    public override DataViewSchema Schema => this.view.Schema;
 
     /// <inheritdoc/>
-    public override long Position => _position;
+    public override long Position => this.position;
 
     /// <inheritdoc/>
     public override long Batch => 0;
@@ -37,21 +37,21 @@ internal sealed class FkdRowCursor : DataViewRowCursor
     /// <inheritdoc/>
     public override bool MoveNext()
     {
-        if (_done)
+        if (done)
             return false;
-        if (!FkdCsv.Read(_reader, _view.Path))
+        if (!FkdCsv.Read(this.reader, this.view.Path))
         {
             // As ML.NET's own cursors do: at the end the cursor releases its resources and has no position.
             Dispose();
             return false;
         }
-        if (_reader.FieldCount != _view.FieldCount)
+        if (this.reader.FieldCount != this.view.FieldCount)
         {
             // Name the first field that is missing, or the first one too many.
-            int field = Math.Min(_reader.FieldCount, _view.FieldCount);
-            throw _view.FieldError(_reader.LineNumber, field, $"expected {_view.FieldCount} fields, found {_reader.FieldCount}.");
+            int field = Math.Min(this.reader.FieldCount, this.view.FieldCount);
+            throw this.view.FieldError(this.reader.LineNumber, field, $"expected {this.view.FieldCount} fields, found {this.reader.FieldCount}.");
         }
-        _position++;
+        this.position++;
         return true;
     }
 
@@ -60,14 +60,14 @@ internal sealed class FkdRowCursor : DataViewRowCursor
         (ref DataViewRowId value) =>
         {
             CheckOnRow();
-            value = new DataViewRowId((ulong)_position, 0);
+            value = new DataViewRowId((ulong)this.position, 0);
         };
 
     /// <inheritdoc/>
     public override bool IsColumnActive(DataViewSchema.Column column)
     {
         CheckColumn(column);
-        return _active[column.Index];
+        return this.active[column.Index];
     }
 
     /// <inheritdoc/>
@@ -75,8 +75,8 @@ internal sealed class FkdRowCursor : DataViewRowCursor
     {
         if (!IsColumnActive(column))
             throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; ask for it when creating the cursor.");
-        Delegate getter = column.Index == _view.ImageColumn ? (ValueGetter<VBuffer<float>>)GetImage
-            : column.Index == _view.KeypointsColumn ? (ValueGetter<VBuffer<float>>)GetKeypoints
+        Delegate getter = column.Index == this.view.ImageColumn ? (ValueGetter<VBuffer<float>>)GetImage
+            : column.Index == this.view.KeypointsColumn ? (ValueGetter<VBuffer<float>>)GetKeypoints
             : (ValueGetter<int>)GetImageId;
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}; it has no getter of {typeof(TValue).Name}.");
@@ -85,44 +85,44 @@ internal sealed class FkdRowCursor : DataViewRowCursor
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (_done)
+        if (done)
             return;
-        _done = true;
-        _position = -1;
+        done = true;
+        this.position = -1;
         if (disposing)
-            _reader.Dispose();
+            this.reader.Dispose();
         base.Dispose(disposing);
     }
 
     private void GetImage(ref VBuffer<float> value)
     {
         CheckOnRow();
-        var editor = VBufferEditor.Create(ref value, _view.PixelCount);
-        if (!GreyLevelParser.TryParse(_reader.GetSpan(_view.ImageField), editor.Values, out var problem))
-            throw _view.FieldError(_reader.LineNumber, _view.ImageField, problem);
+        var editor = VBufferEditor.Create(ref value, this.view.PixelCount);
+        if (!GreyLevelParser.TryParse(this.reader.GetSpan(this.view.ImageField), editor.Values, out string? problem))
+            throw this.view.FieldError(this.reader.LineNumber, this.view.ImageField, problem);
         value = editor.Commit();
     }
 
     private void GetKeypoints(ref VBuffer<float> value)
     {
         CheckOnRow();
-        var fields = _view.KeypointFields;
+        int[] fields = this.view.KeypointFields;
         var editor = VBufferEditor.Create(ref value, fields.Length);
         for (int i = 0; i < fields.Length; i++)
         {
-            var text = _reader.GetSpan(fields[i]);
+            var text = this.reader.GetSpan(fields[i]);
             if (text.IsEmpty)
             {
                 editor.Values[i] = float.NaN;
             }
-            else if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var coordinate) && float.IsFinite(coordinate))
+            else if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float coordinate) && float.IsFinite(coordinate))
             {
                 editor.Values[i] = coordinate;
             }
             else
             {
-                throw _view.FieldError(_reader.LineNumber, fields[i],
-                    $"'{_reader.GetString(fields[i])}' is not a coordinate: expected a finite decimal number, or an empty field for a missing label.");
+                throw this.view.FieldError(this.reader.LineNumber, fields[i],
+                    $"'{this.reader.GetString(fields[i])}' is not a coordinate: expected a finite decimal number, or an empty field for a missing label.");
             }
         }
         value = editor.Commit();
@@ -131,14 +131,14 @@ internal sealed class FkdRowCursor : DataViewRowCursor
     private void GetImageId(ref int value)
     {
         CheckOnRow();
-        var text = _reader.GetSpan(_view.ImageIdField);
+        var text = this.reader.GetSpan(this.view.ImageIdField);
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
-            throw _view.FieldError(_reader.LineNumber, _view.ImageIdField, $"'{_reader.GetString(_view.ImageIdField)}' is not an integer image id.");
+            throw this.view.FieldError(this.reader.LineNumber, this.view.ImageIdField, $"'{this.reader.GetString(this.view.ImageIdField)}' is not an integer image id.");
     }
 
     private void CheckOnRow()
     {
-        if (_position < 0)
+        if (this.position < 0)
             throw new InvalidOperationException("The cursor is not on a row: call MoveNext first, and read values only while it returns true.");
     }
 

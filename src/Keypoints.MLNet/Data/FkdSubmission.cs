@@ -82,8 +82,8 @@ public static class FkdSubmission
     /// when <paramref name="write"/> throws, removes the temporary file and leaves <paramref name="path"/> as it was.</summary>
     private static void WriteReplacing(string path, Action<StreamWriter> write)
     {
-        var fullPath = Path.GetFullPath(path);
-        var temporaryPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string fullPath = Path.GetFullPath(path);
+        string temporaryPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -106,16 +106,22 @@ public static class FkdSubmission
     private static float Location(IdLookupEntry entry, IReadOnlyDictionary<int, float[]> predictionsByImageId, KeypointLayout layout,
         Dictionary<string, int> coordinateIndex)
     {
-        if (!predictionsByImageId.TryGetValue(entry.ImageId, out var prediction))
+        if (!predictionsByImageId.TryGetValue(entry.ImageId, out float[]? prediction))
             throw new ArgumentException($"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.", nameof(predictionsByImageId));
         if (prediction.Length != layout.CoordinateCount)
+        {
             throw new ArgumentException(
                 $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; layout '{layout.Name}' has {layout.CoordinateCount}.",
                 nameof(predictionsByImageId));
+        }
+
         if (!coordinateIndex.TryGetValue(entry.FeatureName, out int index))
+        {
             throw new ArgumentException(
                 $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout '{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
                 "lookup");
+        }
+
         float value = prediction[index];
         if (!float.IsFinite(value))
             throw new ArgumentException($"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, not a finite number.", nameof(predictionsByImageId));
@@ -127,8 +133,11 @@ public static class FkdSubmission
     {
         var imageId = scored.Schema.GetColumnOrNull(FkdCsv.ImageIdColumnName);
         if (imageId is not { Type: var type } || type != NumberDataViewType.Int32)
+        {
             throw new ArgumentException($"The scored rows need an {FkdCsv.ImageIdColumnName} column of Int32, as LoadFkdTestCsv gives; found " +
                 (imageId is null ? "none." : $"{imageId.Value.Type}."), nameof(scored));
+        }
+
         var predicted = SchemaChecks.RequireSingleVector(scored.Schema, predictedColumnName, "prediction", layout.CoordinateCount,
             $"coordinates of layout '{layout.Name}'");
         var predictions = new Dictionary<int, float[]>();

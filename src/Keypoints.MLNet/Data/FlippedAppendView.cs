@@ -136,7 +136,7 @@ internal sealed class FlippedAppendView : IDataView
                 }
                 else
                 {
-                    var original = editor.Values.ToArray();
+                    float[] original = editor.Values.ToArray();
                     FlipCoordinates(original, editor.Values, view.layout, view.axisOffset);
                 }
                 value = editor.Commit();

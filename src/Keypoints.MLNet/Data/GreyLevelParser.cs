@@ -74,7 +74,7 @@ internal static class GreyLevelParser
 
     private static bool NotAnInteger(ReadOnlySpan<byte> field, int index, int count, out string problem)
     {
-        var token = TokenAt(field, index);
+        string token = TokenAt(field, index);
         // A negative number is a number, only out of range; say so rather than "not an integer".
         bool negative = token.Length > 1 && token[0] == '-' && !token.AsSpan(1).ContainsAnyExceptInRange('0', '9');
         problem = negative

@@ -43,8 +43,8 @@ public sealed class IdLookupTable
     public static IdLookupTable Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        using var reader = FkdCsv.OpenWithHeader(fullPath, out var header, out var headerLine);
+        string fullPath = Path.GetFullPath(path);
+        using var reader = FkdCsv.OpenWithHeader(fullPath, out string[]? header, out long headerLine);
         int rowIdField = FkdCsv.FindColumn(fullPath, header, headerLine, RowIdColumnName);
         int imageIdField = FkdCsv.FindColumn(fullPath, header, headerLine, FkdCsv.ImageIdColumnName);
         int featureField = FkdCsv.FindColumn(fullPath, header, headerLine, FeatureNameColumnName);
@@ -53,7 +53,7 @@ public sealed class IdLookupTable
             new(fullPath, reader.LineNumber, field + 1, field < header.Length ? header[field] : null, problem);
         int ParseInteger(int field)
         {
-            if (!int.TryParse(reader.GetSpan(field), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            if (!int.TryParse(reader.GetSpan(field), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
                 throw Error(field, $"'{reader.GetString(field)}' is not an integer.");
             return value;
         }

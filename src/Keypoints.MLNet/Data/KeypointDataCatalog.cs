@@ -63,9 +63,11 @@ public sealed class KeypointDataCatalog
             int k = Enumerable.Range(0, Math.Max(names.Count, layout.KeypointCount))
                 .FirstOrDefault(j => j >= names.Count || j >= layout.KeypointCount || names[j] != layout.KeypointNames[j], -1);
             if (k >= 0)
+            {
                 throw new ArgumentException($"{Describe(views[i], i)} cannot follow {Describe(views[0], 0)}: keypoint {k + 1} is " +
                     $"'{(k < names.Count ? names[k] : "missing")}' there and '{(k < layout.KeypointCount ? layout.KeypointNames[k] : "missing")}' in the first.",
                     nameof(parts));
+            }
         }
         return new ConcatenatedView(views, layout);
     }
@@ -103,8 +105,8 @@ public sealed class KeypointDataCatalog
         ArgumentNullException.ThrowIfNull(data);
         layout = KeypointLayoutResolver.Resolve(data, layout, labelColumnName, nameof(layout));
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
-        var names = keypointNames?.ToArray() is { Length: > 0 } given ? given : layout.KeypointNames.ToArray();
-        var coordinates = names.Select(layout.IndexOf).SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
+        string[] names = keypointNames?.ToArray() is { Length: > 0 } given ? given : layout.KeypointNames.ToArray();
+        int[] coordinates = names.Select(layout.IndexOf).SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
         return new MissingKeypointFilter(data, label, coordinates);
     }
 
@@ -127,8 +129,11 @@ public sealed class KeypointDataCatalog
         var label = SchemaChecks.RequireSingleVector(data.Schema, labelColumnName, "label", layout.CoordinateCount, $"coordinates of layout '{layout.Name}'");
         var image = SchemaChecks.RequireSingleVector(data.Schema, imageColumnName, "image");
         if (((VectorDataViewType)image.Type).Size % (layout.ImageWidth * layout.ImageHeight) != 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(imageColumnName),
                 $"The image column '{imageColumnName}' must hold whole {layout.ImageWidth} x {layout.ImageHeight} channels; found {image.Type}.");
+        }
+
         return new FlippedAppendView(data, image, label, layout, flipAxisOffset);
     }
 

@@ -38,7 +38,7 @@ public sealed class KeypointDataException : FormatException
 
     private static string FormatMessage(string filePath, long line, int? column, string? columnName, string problem)
     {
-        var place = $"{Path.GetFileName(filePath)} line {line}";
+        string place = $"{Path.GetFileName(filePath)} line {line}";
         if (column is not null)
             place += columnName is null ? $", column {column}" : $", column {column} ({columnName})";
         else if (columnName is not null)

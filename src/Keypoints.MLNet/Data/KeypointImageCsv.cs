@@ -1,5 +1,5 @@
-using CsvHelper;
 using System.Globalization;
+using CsvHelper;
 using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
@@ -31,7 +31,7 @@ public static class KeypointImageCsv
     /// <summary>Whether the CSV at <paramref name="path"/> is of this format: its first header field is <c>image</c>.</summary>
     public static bool HasImageHeader(string path)
     {
-        using var reader = FkdCsv.OpenWithHeader(Path.GetFullPath(path), out var header, out _);
+        using var reader = FkdCsv.OpenWithHeader(Path.GetFullPath(path), out string[]? header, out _);
         return header[0] == ImageFieldName;
     }
 
@@ -45,8 +45,8 @@ public static class KeypointImageCsv
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        using var reader = FkdCsv.OpenWithHeader(fullPath, out var header, out var headerLine);
+        string fullPath = Path.GetFullPath(path);
+        using var reader = FkdCsv.OpenWithHeader(fullPath, out string[]? header, out long headerLine);
         if (header[0] != ImageFieldName)
             throw new KeypointDataException(fullPath, headerLine, 1, header[0], $"the first column of an image-file CSV must be '{ImageFieldName}'.");
         var file = new CsvFile(fullPath, Path.GetDirectoryName(fullPath)!, header);
@@ -61,7 +61,7 @@ public static class KeypointImageCsv
         if (rows.Count == 0)
             throw new KeypointDataException(fullPath, headerLine, null, null, FkdCsv.NoRowsProblem);
 
-        var coordinateNames = header[1..];
+        string[] coordinateNames = header[1..];
         var layout = CreateLayout(file, headerLine, firstSize!.Value);
         var view = catalog.LoadFromEnumerable(rows, CreateSchema(coordinateNames));
         return new KeypointImageDataView(view, layout, fullPath, rows.Select(r => r.ImagePath).ToArray());
@@ -72,8 +72,8 @@ public static class KeypointImageCsv
         long line = reader.LineNumber;
         if (reader.FieldCount != file.Header.Length)
             throw new KeypointDataException(file.FullPath, line, null, null, $"expected {file.Header.Length} fields, found {reader.FieldCount}.");
-        var relative = reader.GetString(0) ?? "";
-        var imagePath = Path.GetFullPath(Path.Combine(file.Folder, relative));
+        string relative = reader.GetString(0) ?? "";
+        string imagePath = Path.GetFullPath(Path.Combine(file.Folder, relative));
         var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
         if (problem is not null)
             throw new KeypointDataException(file.FullPath, line, 1, ImageFieldName, problem);
@@ -84,21 +84,24 @@ public static class KeypointImageCsv
     private static float[] ReadCoordinates(CsvReader reader, CsvFile file, RowImage image)
     {
         long line = reader.LineNumber;
-        var values = new float[file.Header.Length - 1];
+        float[] values = new float[file.Header.Length - 1];
         for (int c = 0; c < values.Length; c++)
         {
-            var field = reader.GetString(c + 1);
+            string field = reader.GetString(c + 1);
             if (string.IsNullOrWhiteSpace(field))
             {
                 values[c] = float.NaN;
                 continue;
             }
-            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
                 throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1], $"'{field}' is not a number.");
             float limit = (c % 2 == 0 ? image.Width : image.Height) - 0.5f;
             if (value < -0.5f || value > limit)
+            {
                 throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1],
                     string.Create(CultureInfo.InvariantCulture, $"{value} lies outside the {image.Width} x {image.Height} image '{image.Relative}' (allowed -0.5 to {limit})."));
+            }
+
             values[c] = value;
         }
         return values;

@@ -48,12 +48,15 @@ internal static class KeypointLayoutResolver
             ?? throw new ArgumentException(
                 $"The label column '{labelColumnName}' was not found, so its keypoint layout is unknown. " +
                 $"Columns: {string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", parameterName);
-        var coordinates = SlotNames(label);
+        string[]? coordinates = SlotNames(label);
         if (coordinates is null)
+        {
             throw new ArgumentException(
                 $"The keypoint layout of the label column '{labelColumnName}' is unknown: the column has no slot names " +
                 $"('<name>_x', '<name>_y' or 'x0', 'y0', ...) and the data view is not one of the library's loaders. Set {parameterName} " +
                 "(for example KeypointLayout.Kaggle15), or load the data with LoadFkdCsv or LoadImageCsv.", parameterName);
+        }
+
         var (width, height) = imageSize switch
         {
             null => (UnknownSize, UnknownSize),
@@ -85,7 +88,7 @@ internal static class KeypointLayoutResolver
             return null;
         VBuffer<ReadOnlyMemory<char>> names = default;
         label.GetSlotNames(ref names);
-        var coordinates = names.DenseValues().Select(n => n.ToString()).ToArray();
+        string[] coordinates = names.DenseValues().Select(n => n.ToString()).ToArray();
         return coordinates.All(n => n.Length > 0) ? coordinates : null;
     }
 
@@ -94,10 +97,13 @@ internal static class KeypointLayoutResolver
     {
         var column = schema.GetColumnOrNull(imageColumnName);
         if (column?.Type is not VectorDataViewType { Size: > 0 } vector)
+        {
             throw new ArgumentException(
                 $"The image column '{imageColumnName}' must be a known-size vector of pixels to tell the image size of a layout found " +
                 $"from slot names; found {column?.Type.ToString() ?? "no such column"}. Set {parameterName}.", parameterName);
-        foreach (var c in channels is int given ? [given] : new[] { 1, 3 })
+        }
+
+        foreach (int c in channels is int given ? [given] : new[] { 1, 3 })
         {
             if (vector.Size % c != 0)
                 continue;

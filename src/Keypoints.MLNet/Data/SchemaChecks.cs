@@ -24,9 +24,12 @@ internal static class SchemaChecks
         bool fits = column.Type is VectorDataViewType { ItemType: NumberDataViewType item } vector && item == NumberDataViewType.Single
             && (size is int expected ? vector.Size == expected : vector.Size > 0);
         if (!fits)
+        {
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"The {role} column '{name}' must be {(size is int s ? $"Vector<Single, {s}>" : "a known-size vector of Single")}" +
                 $"{(meaning is null ? "" : $" ({meaning})")}; found {column.Type}.");
+        }
+
         return column;
     }
 
@@ -39,7 +42,9 @@ internal static class SchemaChecks
             throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' was not found.");
         var column = matches[^1];
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+        {
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"The {role} column '{name}' must be a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
+        }
     }
 }

@@ -20,15 +20,15 @@ public sealed class FaceDetector : IDisposable
     private static readonly (string Scores, string Regressors)[] OutputNames =
         [("Identity:0", "Identity_2:0"), ("Identity_1:0", "Identity_3:0")];
 
-    private readonly InferenceSession _session;
-    private readonly FaceDetectorOptions _options;
+    private readonly InferenceSession session;
+    private readonly FaceDetectorOptions options;
 
     /// <summary>Creates a detector with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
     public FaceDetector(FaceDetectorOptions? options = null)
     {
-        _options = options ?? new FaceDetectorOptions();
-        _options.Validate();
+        this.options = options ?? new FaceDetectorOptions();
+        this.options.Validate();
         // The converted model carries two unused constants; at ONNX Runtime's default (warning) level every process that
         // detects faces would print a warning about them on stderr, which a CLI user reads as a problem.
         using var sessionOptions = new SessionOptions
@@ -36,9 +36,9 @@ public sealed class FaceDetector : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        if (_options.IntraOpThreads > 0)
-            sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
-        _session = new InferenceSession(ReadModel(), sessionOptions);
+        if (this.options.IntraOpThreads > 0)
+            sessionOptions.IntraOpNumThreads = this.options.IntraOpThreads;
+        this.session = new InferenceSession(ReadModel(), sessionOptions);
     }
 
     /// <summary>The faces in an image file (any format SkiaSharp decodes), highest score first.</summary>
@@ -53,9 +53,9 @@ public sealed class FaceDetector : IDisposable
     public IReadOnlyList<DetectedFace> Detect(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         var candidates = new List<FaceCandidate>();
-        var tensor = new float[BlazeFaceAnchors.InputSize * BlazeFaceAnchors.InputSize * 3];
+        float[] tensor = new float[BlazeFaceAnchors.InputSize * BlazeFaceAnchors.InputSize * 3];
         foreach (var frame in Frames(image.Width, image.Height))
         {
             LetterboxSampler.Fill(image, frame, tensor);
@@ -65,19 +65,19 @@ public sealed class FaceDetector : IDisposable
                     candidates.Add(candidate);
             }
         }
-        return [.. WeightedNonMaxSuppression.Apply(candidates, _options.IouThreshold, _options.MaxFaces).Select(ToFace)];
+        return [.. WeightedNonMaxSuppression.Apply(candidates, this.options.IouThreshold, this.options.MaxFaces).Select(ToFace)];
     }
 
     /// <summary>The regions the detector looks at: the whole image, and when it is big, overlapping square tiles.</summary>
     internal IEnumerable<LetterboxFrame> Frames(int width, int height)
     {
         yield return LetterboxFrame.Whole(width, height, BlazeFaceAnchors.InputSize);
-        int tile = _options.TileSize;
-        if (tile == 0 || Math.Max(width, height) <= tile * _options.TilingFactor)
+        int tile = this.options.TileSize;
+        if (tile == 0 || Math.Max(width, height) <= tile * this.options.TilingFactor)
             yield break;
-        foreach (var top in TileStarts(height, tile))
+        foreach (int top in TileStarts(height, tile))
         {
-            foreach (var left in TileStarts(width, tile))
+            foreach (int left in TileStarts(width, tile))
                 yield return new LetterboxFrame(left, top, Math.Min(tile, width), Math.Min(tile, height), BlazeFaceAnchors.InputSize);
         }
     }
@@ -116,10 +116,10 @@ public sealed class FaceDetector : IDisposable
         using var input = OrtValue.CreateTensorValueFromMemory(tensor, [1, size, size, 3]);
         string[] outputNames = [OutputNames[0].Scores, OutputNames[0].Regressors, OutputNames[1].Scores, OutputNames[1].Regressors];
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, [InputName], [input], outputNames);
+        using var outputs = this.session.Run(runOptions, [InputName], [input], outputNames);
         var candidates = new List<FaceCandidate>();
-        var centres = BlazeFaceAnchors.Centres;
-        float minLogit = Logit(_options.MinScore);
+        float[] centres = BlazeFaceAnchors.Centres;
+        float minLogit = Logit(this.options.MinScore);
         int anchorBase = 0;
         for (int map = 0; map < OutputNames.Length; map++)
         {
@@ -133,7 +133,7 @@ public sealed class FaceDetector : IDisposable
                 int anchor = anchorBase + i;
                 float anchorX = centres[2 * anchor] * size, anchorY = centres[(2 * anchor) + 1] * size;
                 var r = regressors.Slice(i * FaceCandidate.GeometryLength, FaceCandidate.GeometryLength);
-                var geometry = new float[FaceCandidate.GeometryLength];
+                float[] geometry = new float[FaceCandidate.GeometryLength];
                 geometry[0] = frame.ImageX(anchorX + r[0]);
                 geometry[1] = frame.ImageY(anchorY + r[1]);
                 geometry[2] = r[2] / frame.Scale;
@@ -158,7 +158,7 @@ public sealed class FaceDetector : IDisposable
 
     private static DetectedFace ToFace(FaceCandidate c)
     {
-        var g = c.Geometry;
+        float[] g = c.Geometry;
         return new DetectedFace(
             c.Score,
             new RectangleF(c.Left, c.Top, g[2], g[3]),
@@ -180,14 +180,14 @@ public sealed class FaceDetector : IDisposable
         return memory.ToArray();
     }
 
-    private bool _disposed;
+    private bool disposed;
 
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
             return;
-        _disposed = true;
-        _session.Dispose();
+        disposed = true;
+        this.session.Dispose();
     }
 }

@@ -21,8 +21,8 @@ internal sealed record FilterTaps(int Width, int FirstOutput, int LastOutput, in
     {
         float radius = Math.Max(1f, 1f / scale);
         int width = (2 * (int)MathF.Ceiling(radius)) + 1;
-        var indices = new int[size * width];
-        var weights = new float[size * width];
+        int[] indices = new int[size * width];
+        float[] weights = new float[size * width];
         int firstOutput = size, lastOutput = -1;
         for (int i = 0; i < size; i++)
         {

@@ -15,7 +15,7 @@ internal static class LetterboxSampler
         var columns = FilterTaps.Along(size, image.Width, frame.Scale, frame.PadLeft, frame.RegionLeft, frame.RegionWidth);
         var rows = FilterTaps.Along(size, image.Height, frame.Scale, frame.PadTop, frame.RegionTop, frame.RegionHeight);
         tensor[..(size * size * 3)].Fill(PadValue);
-        var region = TentResampler.Resample(image, columns, rows);
+        float[] region = TentResampler.Resample(image, columns, rows);
         if (region.Length == 0)
             return;
 

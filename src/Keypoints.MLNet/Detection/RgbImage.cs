@@ -19,8 +19,11 @@ public sealed class RgbImage
         if (width < 1 || height < 1)
             throw new ArgumentException($"An image needs at least one pixel; got {width} x {height}.", nameof(width));
         if (pixels.LongLength != (long)width * height * 3)
+        {
             throw new ArgumentException(
                 $"A {width} x {height} RGB image has {(long)width * height * 3} bytes; got {pixels.LongLength}.", nameof(pixels));
+        }
+
         Width = width;
         Height = height;
         Pixels = pixels;
@@ -81,9 +84,12 @@ public sealed class RgbImage
         using var bitmap = new SKBitmap(info);
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
         if (decoded != SKCodecResult.Success)
+        {
             throw new InvalidDataException(decoded == SKCodecResult.IncompleteInput
                 ? $"The {info.Width} x {info.Height} image ends before its last pixel (a truncated file)."
                 : $"The {info.Width} x {info.Height} image cannot be decoded ({decoded}).");
+        }
+
         return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
     }
 
@@ -112,7 +118,7 @@ public sealed class RgbImage
 
     private static RgbImage FromBgra(int width, int height, ReadOnlySpan<byte> bgra)
     {
-        var rgb = new byte[width * height * 3];
+        byte[] rgb = new byte[width * height * 3];
         for (int pixel = 0, source = 0, target = 0; pixel < width * height; pixel++, source += 4, target += 3)
         {
             rgb[target] = bgra[source + 2];
@@ -125,7 +131,7 @@ public sealed class RgbImage
     /// <summary>Copies RGBA pixels (4 bytes per pixel, no row padding), dropping alpha.</summary>
     internal static RgbImage FromRgba(int width, int height, ReadOnlySpan<byte> rgba)
     {
-        var rgb = new byte[width * height * 3];
+        byte[] rgb = new byte[width * height * 3];
         for (int pixel = 0, source = 0, target = 0; pixel < width * height; pixel++, source += 4, target += 3)
         {
             rgb[target] = rgba[source];

@@ -13,14 +13,14 @@ internal static class TentResampler
             return [];
         int firstRow = rows.Indices[rows.FirstOutput * rows.Width];
         int lastRow = rows.Indices[(rows.LastOutput * rows.Width) + rows.Width - 1];
-        var horizontal = FilterRows(image, columns, firstRow, lastRow);
+        float[] horizontal = FilterRows(image, columns, firstRow, lastRow);
         return FilterColumns(horizontal, rows, firstRow, (columns.LastOutput - columns.FirstOutput + 1) * 3);
     }
 
     private static float[] FilterRows(RgbImage image, FilterTaps columns, int firstRow, int lastRow)
     {
         int length = (columns.LastOutput - columns.FirstOutput + 1) * 3;
-        var horizontal = new float[(lastRow - firstRow + 1) * length];
+        float[] horizontal = new float[(lastRow - firstRow + 1) * length];
         int sourceStride = image.Width * 3;
         for (int y = firstRow; y <= lastRow; y++)
         {
@@ -51,7 +51,7 @@ internal static class TentResampler
     /// <summary>The vertical pass: each output row a weighted sum of whole filtered rows, which vectorises well.</summary>
     private static float[] FilterColumns(float[] horizontal, FilterTaps rows, int firstRow, int length)
     {
-        var result = new float[(rows.LastOutput - rows.FirstOutput + 1) * length];
+        float[] result = new float[(rows.LastOutput - rows.FirstOutput + 1) * length];
         for (int y = rows.FirstOutput; y <= rows.LastOutput; y++)
         {
             var sum = result.AsSpan((y - rows.FirstOutput) * length, length);

@@ -14,7 +14,7 @@ internal static class WeightedNonMaxSuppression
         while (remaining.Count > 0 && kept.Count < maxFaces)
         {
             var best = remaining[0];
-            var blended = new double[FaceCandidate.GeometryLength];
+            double[] blended = new double[FaceCandidate.GeometryLength];
             double totalWeight = 0;
             var rest = new List<FaceCandidate>(remaining.Count);
             foreach (var candidate in remaining)
@@ -30,7 +30,7 @@ internal static class WeightedNonMaxSuppression
                     rest.Add(candidate);
                 }
             }
-            var geometry = new float[FaceCandidate.GeometryLength];
+            float[] geometry = new float[FaceCandidate.GeometryLength];
             for (int i = 0; i < geometry.Length; i++)
                 geometry[i] = totalWeight > 0 ? (float)(blended[i] / totalWeight) : best.Geometry[i];
             kept.Add(new FaceCandidate(best.Score, geometry));

@@ -58,7 +58,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         SchemaChecks.RequireSingleVector(inputSchema, options.FeatureColumnName, "feature");
         // A SchemaShape carries no vector sizes, so any layout gives the probe graph the right output type.
         var layout = options.Layout ?? KeypointLayout.Kaggle15;
-        var probe = SchemaProbeGraph.Create(options.FeatureColumnName, options.Channels * layout.ImageWidth * layout.ImageHeight,
+        byte[] probe = SchemaProbeGraph.Create(options.FeatureColumnName, options.Channels * layout.ImageWidth * layout.ImageHeight,
             options.PredictedColumnName, layout.CoordinateCount);
         using var stream = new MemoryStream(probe, writable: false);
         return mlContext.Transforms.ApplyOnnxModel(options.PredictedColumnName, options.FeatureColumnName, stream)
@@ -138,10 +138,13 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         // test-time flip wraps either under its own scope (see KeypointEnsemble.ExportOnnx and TestTimeFlipGraph).
         const string baseMember = "base";
         if (metadata.Networks.Count > 1 && !metadata.Networks.Contains(baseMember))
+        {
             throw new ArgumentException(
                 $"The model's specialists ({string.Join(", ", metadata.Networks)}) cover every keypoint, so its graph keeps no base network " +
                 "to fine-tune; start from a model trained without specialists.", nameof(Options.StartFrom));
-        var prefix = (metadata.TestTimeFlip ? TestTimeFlipGraph.Scope + "/" : "") + (metadata.Networks.Count > 1 ? baseMember + "/" : "");
+        }
+
+        string prefix = (metadata.TestTimeFlip ? TestTimeFlipGraph.Scope + "/" : "") + (metadata.Networks.Count > 1 ? baseMember + "/" : "");
         var weights = new NetworkWeights(network.OnnxGraph.ToArray(), prefix, $"the model ({metadata.Layout.Name}, {metadata.Layout.ImageWidth} x {metadata.Layout.ImageHeight})");
         var input = new NetworkInput(metadata.Channels, metadata.Layout.ImageHeight, metadata.Layout.ImageWidth);
         var tuning = options.Clone();

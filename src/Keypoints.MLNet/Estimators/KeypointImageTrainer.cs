@@ -78,15 +78,17 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InputHeight);
             ArgumentNullException.ThrowIfNull(Network);
             var defaults = new KeypointTrainingOptions();
-            var changed = new[]
+            string[] changed = new[]
             {
                 (nameof(Network.FeatureColumnName), Network.FeatureColumnName, defaults.FeatureColumnName),
                 (nameof(Network.LabelColumnName), Network.LabelColumnName, defaults.LabelColumnName),
                 (nameof(Network.PredictedColumnName), Network.PredictedColumnName, defaults.PredictedColumnName),
             }.Where(c => c.Item2 != c.Item3).Select(c => $"Network.{c.Item1} ('{c.Item2}')").ToArray();
             if (changed.Length > 0)
+            {
                 throw new ArgumentException($"{string.Join(", ", changed)}: the image trainer names the network's columns itself. " +
                     "Set KeypointImageTrainer.Options.ImagePathColumnName, LabelColumnName or PredictedColumnName instead.", nameof(Network));
+            }
         }
     }
 
@@ -151,7 +153,7 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
 
     private IEstimator<ITransformer> FrameMap(KeypointLayout layout, string inputColumn, string outputColumn, bool toFrame)
     {
-        var graph = ImageFrameGraph.Create(inputColumn, ImageFeaturizer.ImageSizeColumnName, outputColumn,
+        byte[] graph = ImageFrameGraph.Create(inputColumn, ImageFeaturizer.ImageSizeColumnName, outputColumn,
             layout.WithImageSize(options.InputWidth, options.InputHeight), toFrame);
         using var stream = new MemoryStream(graph, writable: false);
         return mlContext.Transforms.ApplyOnnxModel([outputColumn], [inputColumn, ImageFeaturizer.ImageSizeColumnName], stream);
@@ -161,8 +163,11 @@ public sealed class KeypointImageTrainer : IEstimator<KeypointImageModel>
     {
         var path = rows.Schema.GetColumnOrNull(options.ImagePathColumnName);
         if (path?.Type is not TextDataViewType)
+        {
             throw new ArgumentOutOfRangeException(nameof(rows),
                 $"The image path column '{options.ImagePathColumnName}' of the {which} rows must be text; found {path?.Type.ToString() ?? "no such column"}.");
+        }
+
         SchemaChecks.RequireSingleVector(rows.Schema, options.LabelColumnName, "label", layout.CoordinateCount,
             $"x and y of the {layout.KeypointCount} keypoints of layout '{layout.Name}' in the {which} rows");
     }

@@ -30,8 +30,8 @@ internal static class KeypointEvaluator
         var getLabel = cursor.GetGetter<VBuffer<float>>(label);
         var getScore = cursor.GetGetter<VBuffer<float>>(score);
         VBuffer<float> labelBuffer = default, scoreBuffer = default;
-        var truth = new float[n];
-        var predicted = new float[n];
+        float[] truth = new float[n];
+        float[] predicted = new float[n];
         while (cursor.MoveNext())
         {
             getLabel(ref labelBuffer);

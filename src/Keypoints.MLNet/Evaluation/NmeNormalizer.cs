@@ -64,7 +64,7 @@ internal sealed class NmeNormalizer
     private static (double X, double Y) Mean(float[] truth, int[] keypoints)
     {
         double x = 0, y = 0;
-        foreach (var k in keypoints)
+        foreach (int k in keypoints)
         {
             x += truth[2 * k];
             y += truth[2 * k + 1];

@@ -25,20 +25,20 @@ internal static class ImageFrameGraph
         var graph = new OnnxGraphBuilder(toFrame ? "keypoints_to_frame" : "keypoints_from_frame");
         graph.AddInput(coordinatesName, -1, 2 * keypoints);
         graph.AddInput(sizeName, -1, 2);
-        var frameSize = new float[2 * keypoints];
+        float[] frameSize = new float[2 * keypoints];
         for (int i = 0; i < frameSize.Length; i += 2)
         {
             frameSize[i] = frame.ImageWidth;
             frameSize[i + 1] = frame.ImageHeight;
         }
-        var sizes = graph.AddNode("Tile", [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)], [graph.UniqueName("sizes")]);
-        var frameSizes = graph.AddInitializer("frame_size", frameSize, frameSize.Length);
-        var factor = toFrame
+        string sizes = graph.AddNode("Tile", [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)], [graph.UniqueName("sizes")]);
+        string frameSizes = graph.AddInitializer("frame_size", frameSize, frameSize.Length);
+        string factor = toFrame
             ? graph.AddNode("Div", [frameSizes, sizes], [graph.UniqueName("factor")])
             : graph.AddNode("Div", [sizes, frameSizes], [graph.UniqueName("factor")]);
-        var half = graph.AddInitializer("half", [0.5f], 1);
-        var shifted = graph.AddNode("Add", [coordinatesName, half], [graph.UniqueName("shifted")]);
-        var scaled = graph.AddNode("Mul", [shifted, factor], [graph.UniqueName("scaled")]);
+        string half = graph.AddInitializer("half", [0.5f], 1);
+        string shifted = graph.AddNode("Add", [coordinatesName, half], [graph.UniqueName("shifted")]);
+        string scaled = graph.AddNode("Mul", [shifted, factor], [graph.UniqueName("scaled")]);
         graph.AddNode("Sub", [scaled, half], [outputName]);
         graph.AddOutput(outputName, -1, 2 * keypoints);
         return graph.ToModelBytes();

@@ -26,19 +26,19 @@ internal static class KeypointGraphExporter
         var input = ensemble.Input;
         var graph = new OnnxGraphBuilder("keypoints");
         graph.AddInput(settings.InputColumnName, -1, input.Size);
-        var shape = graph.AddInitializer("image_shape", new long[] { -1, input.Channels, input.Height, input.Width }, 4);
-        var x = graph.AddNode("Reshape", [settings.InputColumnName, shape], [graph.UniqueName("nchw")]);
+        string shape = graph.AddInitializer("image_shape", new long[] { -1, input.Channels, input.Height, input.Width }, 4);
+        string x = graph.AddNode("Reshape", [settings.InputColumnName, shape], [graph.UniqueName("nchw")]);
         if (settings.PixelOffset != 0)
             x = graph.AddNode("Sub", [x, graph.AddInitializer("pixel_offset", [settings.PixelOffset], 1)], [graph.UniqueName("centered")]);
         if (settings.PixelScale != 1)
             x = graph.AddNode("Mul", [x, graph.AddInitializer("pixel_scale", [settings.PixelScale], 1)], [graph.UniqueName("normalized")]);
-        var scaled = ensemble.ExportOnnx(graph, x);
-        var pixels = graph.AddNode("Mul", [scaled, graph.AddInitializer("half_size", scaling.HalfSize, scaling.HalfSize.Length)],
+        string scaled = ensemble.ExportOnnx(graph, x);
+        string pixels = graph.AddNode("Mul", [scaled, graph.AddInitializer("half_size", scaling.HalfSize, scaling.HalfSize.Length)],
             [graph.UniqueName("unscaled")]);
         graph.AddNode("Add", [pixels, graph.AddInitializer("center", scaling.Center, scaling.Center.Length)], [settings.OutputColumnName]);
         graph.AddOutput(settings.OutputColumnName, -1, layout.CoordinateCount);
         graph.AddMetadata(KeypointModelMetadata.Key, settings.ToJson());
-        var plain = graph.ToModelBytes();
+        byte[] plain = graph.ToModelBytes();
         return metadata.TestTimeFlip ? TestTimeFlipGraph.Add(plain, settings with { TestTimeFlip = true }) : plain;
     }
 }

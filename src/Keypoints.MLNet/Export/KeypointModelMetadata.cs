@@ -116,8 +116,11 @@ public sealed record KeypointModelMetadata
             throw new InvalidDataException($"Metadata '{Key}' is not a keypoint model record: {e.Message}", e);
         }
         if (document.FormatVersion is < 1 or > CurrentFormatVersion)
+        {
             throw new InvalidDataException($"Metadata '{Key}' has formatVersion {document.FormatVersion} (written by Keypoints.MLNet " +
                 $"{document.LibraryVersion ?? "unknown"}); this library ({CurrentLibraryVersion}) reads formats 1 to {CurrentFormatVersion}.");
+        }
+
         try
         {
             return FromDocument(document);
@@ -134,7 +137,7 @@ public sealed record KeypointModelMetadata
     /// <exception cref="InvalidDataException">No record (the message says when the graph is a 0.1.0 keypoint model), or a bad one.</exception>
     internal static KeypointModelMetadata FromGraphMetadata(IReadOnlyDictionary<string, string> metadata, string source)
     {
-        if (metadata.TryGetValue(Key, out var json))
+        if (metadata.TryGetValue(Key, out string? json))
         {
             try
             {
@@ -146,9 +149,12 @@ public sealed record KeypointModelMetadata
             }
         }
         if (metadata.ContainsKey(LegacyLayoutKey))
+        {
             throw new InvalidDataException($"'{source}' is a keypoint model written by Keypoints.MLNet 0.1.0 (metadata " +
                 $"'{LegacyLayoutKey}' without '{Key}'), which recorded too little to load it typed (no pixel scaling, flip pairs or " +
                 $"groups); train it again with Keypoints.MLNet {CurrentLibraryVersion}, or load it with mlContext.Model.Load.");
+        }
+
         throw new InvalidDataException($"'{source}' is an ONNX graph without '{Key}' metadata, so it is not a keypoint model.");
     }
 

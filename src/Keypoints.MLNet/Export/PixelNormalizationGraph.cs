@@ -10,7 +10,7 @@ internal static class PixelNormalizationGraph
     {
         var graph = new OnnxGraphBuilder("normalize_pixels");
         graph.AddInput(inputName, -1, size);
-        var centered = graph.AddNode("Sub", [inputName, graph.AddInitializer("offset", [offset], 1)], [graph.UniqueName("centered")]);
+        string centered = graph.AddNode("Sub", [inputName, graph.AddInitializer("offset", [offset], 1)], [graph.UniqueName("centered")]);
         graph.AddNode("Mul", [centered, graph.AddInitializer("scale", [scale], 1)], [outputName]);
         graph.AddOutput(outputName, -1, size);
         return graph.ToModelBytes();

@@ -13,9 +13,9 @@ internal static class SchemaProbeGraph
     {
         var graph = new OnnxGraphBuilder("schema_probe");
         graph.AddInput(inputName, -1, inputSize);
-        var mean = graph.AddNode("ReduceMean", [inputName], [graph.UniqueName("mean")],
+        string mean = graph.AddNode("ReduceMean", [inputName], [graph.UniqueName("mean")],
             OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 1));
-        var repeats = graph.AddInitializer("repeats", new long[] { 1, outputSize }, 2);
+        string repeats = graph.AddInitializer("repeats", new long[] { 1, outputSize }, 2);
         graph.AddNode("Tile", [mean, repeats], [outputName]);
         graph.AddOutput(outputName, -1, outputSize);
         return graph.ToModelBytes();

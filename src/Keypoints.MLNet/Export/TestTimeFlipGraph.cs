@@ -51,12 +51,12 @@ internal static class TestTimeFlipGraph
         var layout = metadata.Layout;
         int channels = metadata.Channels, height = layout.ImageHeight, width = layout.ImageWidth;
         long size = (long)channels * height * width;
-        var input = metadata.InputColumnName;
+        string input = metadata.InputColumnName;
         graph.AddInput(input, -1, size);
-        var images = graph.AddNode("Reshape", [input, graph.AddInitializer("flip_image_shape", new long[] { -1, channels, height, width }, 4)],
+        string images = graph.AddNode("Reshape", [input, graph.AddInitializer("flip_image_shape", new long[] { -1, channels, height, width }, 4)],
             [graph.UniqueName("flip_nchw")]);
         // Slice with step -1 from the last column through the first (an end below -W clamps to "before column 0").
-        var mirrored = graph.AddNode("Slice",
+        string mirrored = graph.AddNode("Slice",
             [
                 images,
                 graph.AddInitializer("flip_starts", [-1L], 1),
@@ -65,7 +65,7 @@ internal static class TestTimeFlipGraph
                 graph.AddInitializer("flip_steps", [-1L], 1),
             ],
             [graph.UniqueName("flip_mirrored")]);
-        var mirroredRows = graph.AddNode("Reshape", [mirrored, graph.AddInitializer("flip_row_shape", new long[] { -1, size }, 2)],
+        string mirroredRows = graph.AddNode("Reshape", [mirrored, graph.AddInitializer("flip_row_shape", new long[] { -1, size }, 2)],
             [graph.UniqueName("flip_mirrored_rows")]);
         graph.AddNode("Concat", [input, mirroredRows], [BatchName], OnnxAttribute.Int("axis", 0));
     }
@@ -74,18 +74,18 @@ internal static class TestTimeFlipGraph
     private static void AddUnmirroredAverage(OnnxGraphBuilder graph, KeypointModelMetadata metadata)
     {
         int coordinates = metadata.Layout.CoordinateCount;
-        var halves = graph.AddNode("Reshape", [InnerOutputName, graph.AddInitializer("flip_halves_shape", [2L, -1L, coordinates], 3)],
+        string halves = graph.AddNode("Reshape", [InnerOutputName, graph.AddInitializer("flip_halves_shape", [2L, -1L, coordinates], 3)],
             [graph.UniqueName("flip_halves")]);
-        var direct = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_direct_half", [0L])],
+        string direct = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_direct_half", [0L])],
             [graph.UniqueName("flip_direct")], OnnxAttribute.Int("axis", 0));
-        var mirroredPrediction = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_mirrored_half", [1L])],
+        string mirroredPrediction = graph.AddNode("Gather", [halves, graph.AddInitializer("flip_mirrored_half", [1L])],
             [graph.UniqueName("flip_mirrored_prediction")], OnnxAttribute.Int("axis", 0));
         var (permutation, sign, shift) = UnmirrorCoefficients(metadata);
-        var swapped = graph.AddNode("Gather", [mirroredPrediction, graph.AddInitializer("flip_permutation", permutation, coordinates)],
+        string swapped = graph.AddNode("Gather", [mirroredPrediction, graph.AddInitializer("flip_permutation", permutation, coordinates)],
             [graph.UniqueName("flip_swapped")], OnnxAttribute.Int("axis", 1));
-        var reflected = graph.AddNode("Mul", [swapped, graph.AddInitializer("flip_sign", sign, coordinates)], [graph.UniqueName("flip_reflected")]);
-        var unmirrored = graph.AddNode("Add", [reflected, graph.AddInitializer("flip_shift", shift, coordinates)], [graph.UniqueName("flip_unmirrored")]);
-        var sum = graph.AddNode("Add", [direct, unmirrored], [graph.UniqueName("flip_sum")]);
+        string reflected = graph.AddNode("Mul", [swapped, graph.AddInitializer("flip_sign", sign, coordinates)], [graph.UniqueName("flip_reflected")]);
+        string unmirrored = graph.AddNode("Add", [reflected, graph.AddInitializer("flip_shift", shift, coordinates)], [graph.UniqueName("flip_unmirrored")]);
+        string sum = graph.AddNode("Add", [direct, unmirrored], [graph.UniqueName("flip_sum")]);
         graph.AddNode("Mul", [sum, graph.AddInitializer("flip_half", [0.5f])], [metadata.OutputColumnName]);
         graph.AddOutput(metadata.OutputColumnName, -1, coordinates);
     }
@@ -96,9 +96,9 @@ internal static class TestTimeFlipGraph
     {
         var layout = metadata.Layout;
         int coordinates = layout.CoordinateCount;
-        var permutation = new long[coordinates];
-        var sign = new float[coordinates];
-        var shift = new float[coordinates];
+        long[] permutation = new long[coordinates];
+        float[] sign = new float[coordinates];
+        float[] shift = new float[coordinates];
         for (int k = 0; k < layout.KeypointCount; k++)
         {
             int source = layout.FlipPermutation[k];

@@ -41,15 +41,15 @@ internal static class ImageFileSizeGraph
         var (pngWidth, pngHeight) = (reader.BigEndian(16, 4), reader.BigEndian(20, 4));
         var (gifWidth, gifHeight) = (reader.LittleEndian(6, 2), reader.LittleEndian(8, 2));
         var (bmpWidth, bmpHeight) = (reader.LittleEndian(18, 4), reader.AbsoluteInt32(reader.LittleEndian(22, 4)));
-        var webp = graph.Apply("Mul", reader.Is(0, "RIFF"u8), reader.Is(8, "WEBP"u8));
-        var vp8 = graph.Apply("Mul", webp, reader.Is(12, "VP8 "u8));
-        var vp8Lossless = graph.Apply("Mul", webp, reader.Is(12, "VP8L"u8));
-        var vp8Extended = graph.Apply("Mul", webp, reader.Is(12, "VP8X"u8));
+        string webp = graph.Apply("Mul", reader.Is(0, "RIFF"u8), reader.Is(8, "WEBP"u8));
+        string vp8 = graph.Apply("Mul", webp, reader.Is(12, "VP8 "u8));
+        string vp8Lossless = graph.Apply("Mul", webp, reader.Is(12, "VP8L"u8));
+        string vp8Extended = graph.Apply("Mul", webp, reader.Is(12, "VP8X"u8));
         var (jpegWidth, jpegHeight) = reader.JpegFrameSize();
-        var isJpeg = reader.Is(0, [0xFF, 0xD8]);
-        var isPng = reader.Is(0, [0x89, (byte)'P', (byte)'N', (byte)'G']);
-        var isGif = reader.Is(0, "GIF"u8);
-        var isBmp = reader.Is(0, "BM"u8);
+        string isJpeg = reader.Is(0, [0xFF, 0xD8]);
+        string isPng = reader.Is(0, [0x89, (byte)'P', (byte)'N', (byte)'G']);
+        string isGif = reader.Is(0, "GIF"u8);
+        string isBmp = reader.Is(0, "BM"u8);
         string width = reader.Sum(
             (isPng, pngWidth), (isGif, gifWidth), (isBmp, bmpWidth), (isJpeg, jpegWidth),
             (vp8, reader.Modulo(reader.LittleEndian(26, 2), 1 << 14)),
@@ -81,8 +81,8 @@ internal static class ImageFileSizeGraph
             this.graph = graph;
             // The file stays bytes: only the few values read are widened to int64 (a camera JPEG is megabytes). Zeros after it
             // keep every read of a short or broken file inside the tensor.
-            var flat = graph.Apply("Reshape", fileBytes, graph.Constant([-1L], 1));
-            var zeros = graph.Apply("Cast", [graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)],
+            string flat = graph.Apply("Reshape", fileBytes, graph.Constant([-1L], 1));
+            string zeros = graph.Apply("Cast", [graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)],
                 OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Uint8));
             padded = graph.Apply("Concat", [flat, zeros], OnnxAttribute.Int("axis", 0));
             header = Widen(graph.Apply("Slice", padded, graph.Constant([0L], 1), graph.Constant([(long)HeaderLength], 1)));
@@ -93,14 +93,14 @@ internal static class ImageFileSizeGraph
 
         public string Constant(long value)
         {
-            if (!constants.TryGetValue(value, out var name))
+            if (!constants.TryGetValue(value, out string? name))
                 constants[value] = name = graph.Constant([value], 1);
             return name;
         }
 
         public string Byte(int offset)
         {
-            if (!bytes.TryGetValue(offset, out var name))
+            if (!bytes.TryGetValue(offset, out string? name))
                 bytes[offset] = name = graph.Apply("Gather", header, Constant(offset));
             return name;
         }
@@ -133,9 +133,9 @@ internal static class ImageFileSizeGraph
         /// <summary>|v| of an unsigned 32-bit value read as a signed one.</summary>
         public string AbsoluteInt32(string unsigned)
         {
-            var negative = graph.Apply("Cast", [graph.Apply("Greater", unsigned, Constant(int.MaxValue))],
+            string negative = graph.Apply("Cast", [graph.Apply("Greater", unsigned, Constant(int.MaxValue))],
                 OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
-            var signed = graph.Apply("Sub", unsigned, graph.Apply("Mul", negative, Constant(1L << 32)));
+            string signed = graph.Apply("Sub", unsigned, graph.Apply("Mul", negative, Constant(1L << 32)));
             return graph.Apply("Abs", signed);
         }
 
@@ -155,20 +155,20 @@ internal static class ImageFileSizeGraph
         /// <summary>The width and height of the first start-of-frame segment, 0 when none is found.</summary>
         public (string Width, string Height) JpegFrameSize()
         {
-            var startOfFrame = new long[256];
+            long[] startOfFrame = new long[256];
             for (int marker = 0xC0; marker <= 0xCF; marker++)
                 startOfFrame[marker] = marker is 0xC4 or 0xC8 or 0xCC ? 0 : 1;
-            var isFrameMarker = graph.Constant(startOfFrame, 256);
-            var offsets = graph.Constant([0L, 1, 2, 3, 4, 5, 6, 7, 8], 9);
-            var last = graph.Apply("Sub", graph.Apply("Shape", padded), One);
+            string isFrameMarker = graph.Constant(startOfFrame, 256);
+            string offsets = graph.Constant([0L, 1, 2, 3, 4, 5, 6, 7, 8], 9);
+            string last = graph.Apply("Sub", graph.Apply("Shape", padded), One);
             string position = Constant(2), found = Constant(0), width = found, height = found;
             for (int segment = 0; segment < JpegSegments; segment++)
             {
-                var indices = graph.Apply("Min", graph.Apply("Add", position, offsets), last);
-                var segmentStart = Widen(graph.Apply("Gather", padded, indices));
+                string indices = graph.Apply("Min", graph.Apply("Add", position, offsets), last);
+                string segmentStart = Widen(graph.Apply("Gather", padded, indices));
                 string At(int i) => graph.Apply("Gather", segmentStart, Constant(i));
-                var marker = At(1);
-                var isFrame = graph.Apply("Mul",
+                string marker = At(1);
+                string isFrame = graph.Apply("Mul",
                     graph.Apply("Mul", graph.Apply("Gather", isFrameMarker, marker), Equal(At(0), Constant(0xFF))),
                     graph.Apply("Sub", One, found));
                 height = Select(isFrame, Word(At(5), At(6)), height);
@@ -176,8 +176,8 @@ internal static class ImageFileSizeGraph
                 found = graph.Apply("Add", found, isFrame);
                 // A marker may be preceded by any number of 0xFF fill bytes: at FF FF the walk steps one byte, else over
                 // the segment (its length counts itself but not the marker).
-                var isFill = Equal(marker, Constant(0xFF));
-                var step = Select(isFill, One, graph.Apply("Add", Word(At(2), At(3)), Constant(2)));
+                string isFill = Equal(marker, Constant(0xFF));
+                string step = Select(isFill, One, graph.Apply("Add", Word(At(2), At(3)), Constant(2)));
                 position = graph.Apply("Add", position, graph.Apply("Mul", step, graph.Apply("Sub", One, found)));
             }
             return (width, height);

@@ -10,7 +10,7 @@ internal static class Ibug68Layout
 {
     public static KeypointLayout Create()
     {
-        var names = new string[68];
+        string[] names = new string[68];
         void Name(string part, int first, int last)
         {
             for (int i = first; i <= last; i++)

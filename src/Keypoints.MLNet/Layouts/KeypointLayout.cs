@@ -12,7 +12,7 @@ namespace Keypoints.MLNet.Layouts;
 /// </remarks>
 public sealed class KeypointLayout
 {
-    private readonly int[] _flipPermutation;
+    private readonly int[] flipPermutation;
 
     /// <summary>Creates a layout and checks that names are unique and pairs and groups are in range.</summary>
     /// <param name="name">A name for the layout, used in messages and model metadata.</param>
@@ -45,22 +45,22 @@ public sealed class KeypointLayout
         KeypointNames = keypointNames.ToArray();
         ImageWidth = imageWidth;
         ImageHeight = imageHeight;
-        _flipPermutation = Enumerable.Range(0, keypointNames.Count).ToArray();
+        flipPermutation = Enumerable.Range(0, keypointNames.Count).ToArray();
         foreach (var (left, right) in flipPairs)
         {
             CheckIndex(left, nameof(flipPairs));
             CheckIndex(right, nameof(flipPairs));
-            if (_flipPermutation[left] != left || _flipPermutation[right] != right || left == right)
+            if (flipPermutation[left] != left || flipPermutation[right] != right || left == right)
                 throw new ArgumentException($"Flip pair ({left}, {right}) overlaps another pair or pairs a keypoint with itself.", nameof(flipPairs));
-            _flipPermutation[left] = right;
-            _flipPermutation[right] = left;
+            flipPermutation[left] = right;
+            flipPermutation[right] = left;
         }
         FlipPairs = flipPairs.ToArray();
         foreach (var group in groups)
         {
             if (group.KeypointIndices.Count == 0)
                 throw new ArgumentException($"Group '{group.Name}' has no keypoints.", nameof(groups));
-            foreach (var index in group.KeypointIndices)
+            foreach (int index in group.KeypointIndices)
                 CheckIndex(index, nameof(groups));
         }
         Groups = groups.ToArray();
@@ -123,7 +123,7 @@ public sealed class KeypointLayout
     private static (double X, double Y) Mean(ReadOnlySpan<float> coordinates, IReadOnlyList<int> keypoints)
     {
         double x = 0, y = 0;
-        foreach (var k in keypoints)
+        foreach (int k in keypoints)
         {
             x += coordinates[2 * k];
             y += coordinates[2 * k + 1];
@@ -140,8 +140,8 @@ public sealed class KeypointLayout
             .Where(i => names[i].StartsWith(prefix, StringComparison.Ordinal) && names[i].Length > prefix.Length
                 && names[i].AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0)
             .ToArray();
-        var left = Numbered("left_eye_");
-        var right = Numbered("right_eye_");
+        int[] left = Numbered("left_eye_");
+        int[] right = Numbered("right_eye_");
         return left.Length > 0 && right.Length > 0 ? (left, right) : null;
     }
 
@@ -161,7 +161,7 @@ public sealed class KeypointLayout
 
     /// <summary>For each keypoint index, the index of the keypoint it becomes in a mirrored image
     /// (itself for keypoints on the vertical mid-line).</summary>
-    public IReadOnlyList<int> FlipPermutation => _flipPermutation;
+    public IReadOnlyList<int> FlipPermutation => flipPermutation;
 
     /// <summary>The same keypoints, flip pairs and groups with coordinates that refer to an image of another size
     /// (for example the network's input after a resize).</summary>
@@ -193,7 +193,7 @@ public sealed class KeypointLayout
     {
         ArgumentNullException.ThrowIfNull(group);
         var indices = group.KeypointIndices;
-        foreach (var index in indices)
+        foreach (int index in indices)
             CheckIndex(index, nameof(group));
         var position = indices.Select((keypoint, i) => (keypoint, i)).ToDictionary(p => p.keypoint, p => p.i);
         var pairs = FlipPairs
@@ -209,7 +209,7 @@ public sealed class KeypointLayout
     public bool IsMirrorClosed(KeypointGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return group.KeypointIndices.All(k => group.KeypointIndices.Contains(_flipPermutation[k]));
+        return group.KeypointIndices.All(k => group.KeypointIndices.Contains(flipPermutation[k]));
     }
 
     /// <summary>Builds a layout from coordinate column names: <c>&lt;name&gt;_x,&lt;name&gt;_y</c> pairs (flip pairs found
@@ -241,7 +241,10 @@ public sealed class KeypointLayout
             string x = coordinateColumns[i], y = coordinateColumns[i + 1];
             if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
                 || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
+            {
                 throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair (nor 'x{i / 2},y{i / 2}').");
+            }
+
             names.Add(x[..^2]);
         }
         // The competition's columns mean its keypoints, flip pairs and specialist groups at any image size (a 128 x 128 crop too).
@@ -255,7 +258,7 @@ public sealed class KeypointLayout
     {
         for (int i = 0; i < columns.Count; i += 2)
         {
-            var k = (i / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string k = (i / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!string.Equals(columns[i], "x" + k, StringComparison.Ordinal) || !string.Equals(columns[i + 1], "y" + k, StringComparison.Ordinal))
                 return false;
         }
@@ -268,7 +271,7 @@ public sealed class KeypointLayout
         var pairs = new List<(int, int)>();
         for (int i = 0; i < names.Count; i++)
         {
-            var mirrored = MirrorName(names[i]);
+            string? mirrored = MirrorName(names[i]);
             if (mirrored is null || !names[i].Contains("left", StringComparison.OrdinalIgnoreCase))
                 continue;
             for (int j = 0; j < names.Count; j++)

@@ -52,10 +52,10 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
     /// and returns the output tensor's name.</summary>
     public string ExportOnnx(OnnxGraphBuilder graph, string name, string input)
     {
-        var x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, name + ".bn1", bn1,
+        string x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, name + ".bn1", bn1,
             OnnxLayerWriter.Conv(graph, name + ".conv1", conv1, input)));
         x = OnnxLayerWriter.BatchNorm(graph, name + ".bn2", bn2, OnnxLayerWriter.Conv(graph, name + ".conv2", conv2, x));
-        var shortcut = downsample is null
+        string shortcut = downsample is null
             ? input
             : OnnxLayerWriter.BatchNorm(graph, name + ".downsample_bn", downsampleBn!,
                 OnnxLayerWriter.Conv(graph, name + ".downsample", downsample, input));

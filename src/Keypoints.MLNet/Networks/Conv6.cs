@@ -50,7 +50,7 @@ internal sealed class Conv6 : DenseHeadNetwork
     /// <inheritdoc/>
     protected override string ExportFeatures(OnnxGraphBuilder graph, string input)
     {
-        var x = input;
+        string x = input;
         for (int i = 0; i < convs.Count; i++)
         {
             x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Conv(graph, $"convs.{i}", convs[i], x));

@@ -47,7 +47,7 @@ internal abstract class DenseHeadNetwork : KeypointNetwork
     /// <remarks>Dropout, the identity when scoring, writes no node.</remarks>
     public sealed override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var x = OnnxLayerWriter.Flatten(graph, ExportFeatures(graph, input));
+        string x = OnnxLayerWriter.Flatten(graph, ExportFeatures(graph, input));
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense1", dense1, x));
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "dense2", dense2, x));
         return OnnxLayerWriter.Linear(graph, "output", output, x);

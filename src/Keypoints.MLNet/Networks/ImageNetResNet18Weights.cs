@@ -47,7 +47,7 @@ internal sealed class ImageNetResNet18Weights
     /// <exception cref="InvalidDataException">The graphs do not have the expected structure.</exception>
     public static ImageNetResNet18Weights Load(string? modelsFolder = null)
     {
-        var folder = modelsFolder ?? Path.Combine(AppContext.BaseDirectory, ModelsFolder);
+        string folder = modelsFolder ?? Path.Combine(AppContext.BaseDirectory, ModelsFolder);
         var network = ReadModel(Path.Combine(folder, "ResNet18Onnx", "ResNet18.onnx"));
         var preprocessing = ReadModel(Path.Combine(folder, "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
         var (order, channelMeans) = ReadPreprocessing(preprocessing);
@@ -58,9 +58,12 @@ internal sealed class ImageNetResNet18Weights
     private static OnnxModelReader ReadModel(string path)
     {
         if (!File.Exists(path))
+        {
             throw new FileNotFoundException(
                 $"The ImageNet ResNet-18 is not at '{path}'. Add the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (0.23.1) to the " +
                 $"app: it copies its '{ModelsFolder}' folder (64 MB) into the app's output folder. Keypoints.MLNet does not bring it itself.", path);
+        }
+
         return new OnnxModelReader(File.ReadAllBytes(path));
     }
 
@@ -71,7 +74,7 @@ internal sealed class ImageNetResNet18Weights
         var split = Single(model, "Split");
         var concat = Single(model, "Concat");
         var sub = Single(model, "Sub");
-        var order = concat.Inputs.Select(plane => IndexOf(split.Outputs, plane)).ToArray();
+        int[] order = concat.Inputs.Select(plane => IndexOf(split.Outputs, plane)).ToArray();
         if (order.Length != 3 || order.Distinct().Count() != 3 || order.Any(o => o < 0) || sub.Inputs[0] != concat.Outputs[0])
             throw new InvalidDataException("The ResNet-18 preprocessing graph does not reorder three colour planes and then subtract a mean.");
         var (dims, values) = model.ReadFloatConstant(sub.Inputs[1])
@@ -79,7 +82,7 @@ internal sealed class ImageNetResNet18Weights
         if (dims is not [1, 3, _, _])
             throw new InvalidDataException($"The mean image of the ResNet-18 preprocessing graph has shape [{string.Join(", ", dims)}]; expected [1, 3, H, W].");
         int plane = (int)(dims[2] * dims[3]);
-        var means = new float[3];
+        float[] means = new float[3];
         for (int channel = 0; channel < 3; channel++)
             means[order[channel]] = (float)values.AsSpan(channel * plane, plane).ToArray().Average(v => (double)v);
         return (order, means);
@@ -116,10 +119,13 @@ internal sealed class ImageNetResNet18Weights
         if (dims is not [_, 3, _, _])
             throw new InvalidDataException($"The ResNet-18 stem has weights of shape [{string.Join(", ", dims)}]; expected 3 input channels.");
         int kernel = (int)(dims[2] * dims[3]);
-        var rgb = new float[values.Length];
+        float[] rgb = new float[values.Length];
         for (int o = 0; o < dims[0]; o++)
+        {
             for (int c = 0; c < 3; c++)
                 values.AsSpan((o * 3 + c) * kernel, kernel).CopyTo(rgb.AsSpan((o * 3 + order[c]) * kernel, kernel));
+        }
+
         return (dims, rgb);
     }
 
@@ -145,8 +151,10 @@ internal sealed class ImageNetResNet18Weights
         {
             this.model = model;
             foreach (var node in model.Nodes)
-                foreach (var output in node.Outputs)
+            {
+                foreach (string output in node.Outputs)
                     producers[output] = node;
+            }
         }
 
         public Dictionary<string, (long[] Dims, float[] Values)> Tensors { get; } = new(StringComparer.Ordinal);
@@ -158,13 +166,13 @@ internal sealed class ImageNetResNet18Weights
         /// block's input and whether its shortcut is a 1x1 convolution (a stage's first block).</summary>
         public (string Input, bool Downsamples) ReadBlock(Node add, int block)
         {
-            var prefix = $"blocks.{block}.";
-            var branches = Enumerable.Range(0, add.Inputs.Count).Where(i => Branch(add.Inputs[i], prefix, store: false) is not null).ToArray();
+            string prefix = $"blocks.{block}.";
+            int[] branches = Enumerable.Range(0, add.Inputs.Count).Where(i => Branch(add.Inputs[i], prefix, store: false) is not null).ToArray();
             if (add.Inputs.Count != 2 || branches.Length != 1)
                 throw new InvalidDataException($"Residual addition {block} of the ResNet-18 graph does not add one conv-BN-ReLU-conv-BN branch to a shortcut.");
             int main = branches[0];
-            var input = Branch(add.Inputs[main], prefix, store: true)!;
-            var shortcut = add.Inputs[1 - main];
+            string input = Branch(add.Inputs[main], prefix, store: true)!;
+            string shortcut = add.Inputs[1 - main];
             bool downsamples = shortcut != input;
             if (downsamples && ConvBn(shortcut, prefix + "downsample", prefix + "downsampleBn", store: true) != input)
                 throw new InvalidDataException($"The shortcut of residual block {block} of the ResNet-18 graph is neither its input nor a convolution of it.");
@@ -174,7 +182,7 @@ internal sealed class ImageNetResNet18Weights
         /// <summary>Reads the stem (conv-BN-ReLU-max pooling of the graph input) that the first block reads as <paramref name="input"/>.</summary>
         public void ReadStem(string input)
         {
-            var pooled = Producer(input, "MaxPool") is { } pool && Producer(pool.Inputs[0], "Relu") is { } relu
+            string? pooled = Producer(input, "MaxPool") is { } pool && Producer(pool.Inputs[0], "Relu") is { } relu
                 ? ConvBn(relu.Inputs[0], "stem", "stemBn", store: true)
                 : null;
             if (pooled is null || producers.ContainsKey(pooled))
@@ -188,7 +196,10 @@ internal sealed class ImageNetResNet18Weights
         {
             if (Producer(output, "BatchNormalization") is not { } bn || Producer(bn.Inputs[0], "Conv") is not { } convolution
                 || bn.Inputs.Count != 5 || convolution.Inputs.Count != 2)
+            {
                 return null;
+            }
+
             if (store)
             {
                 Tensors[conv + ".weight"] = Read(model, convolution.Inputs[1]);

@@ -17,14 +17,14 @@ internal sealed class KeypointEnsemble : IDisposable
     {
         if (members.Count == 0)
             throw new ArgumentException("An ensemble needs at least one network.", nameof(members));
-        var provider = new int[coordinateCount];
+        int[] provider = new int[coordinateCount];
         Array.Fill(provider, -1);
         for (int m = 0; m < members.Count; m++)
         {
             var member = members[m];
             if (member.OutputColumns.Length != member.Coordinates.Length)
                 throw new ArgumentException($"Member '{member.Name}' uses {member.OutputColumns.Length} outputs for {member.Coordinates.Length} coordinates.", nameof(members));
-            foreach (var c in member.Coordinates)
+            foreach (int c in member.Coordinates)
             {
                 if (c < 0 || c >= coordinateCount || provider[c] >= 0)
                     throw new ArgumentException($"Coordinate {c} is out of range or provided twice (by member '{member.Name}').", nameof(members));
@@ -49,7 +49,7 @@ internal sealed class KeypointEnsemble : IDisposable
     /// <summary>An ensemble of one network that predicts every coordinate in order.</summary>
     public static KeypointEnsemble Single(KeypointNetwork network)
     {
-        var all = Enumerable.Range(0, network.Outputs).ToArray();
+        int[] all = Enumerable.Range(0, network.Outputs).ToArray();
         return new KeypointEnsemble([new EnsembleMember("base", network, all, all)], network.Outputs);
     }
 
@@ -91,16 +91,16 @@ internal sealed class KeypointEnsemble : IDisposable
                 output = member.Network.ExportOnnx(graph, input);
                 if (!IsIdentity(member.OutputColumns, member.Network.Outputs))
                 {
-                    var columns = graph.AddInitializer("used_columns", member.OutputColumns.Select(c => (long)c).ToArray(), member.OutputColumns.Length);
+                    string columns = graph.AddInitializer("used_columns", member.OutputColumns.Select(c => (long)c).ToArray(), member.OutputColumns.Length);
                     output = graph.AddNode("Gather", [output, columns], [graph.UniqueName(member.Name + "_used")], OnnxAttribute.Int("axis", 1));
                 }
             }
             parts.Add(output);
             order.AddRange(member.Coordinates);
         }
-        var joined = graph.AddNode("Concat", parts.ToArray(), [graph.UniqueName("ensemble")], OnnxAttribute.Int("axis", 1));
+        string joined = graph.AddNode("Concat", parts.ToArray(), [graph.UniqueName("ensemble")], OnnxAttribute.Int("axis", 1));
         // joined[:, j] holds coordinate order[j]; the layout wants coordinate c at column c.
-        var positions = new long[CoordinateCount];
+        long[] positions = new long[CoordinateCount];
         for (int j = 0; j < order.Count; j++)
             positions[order[j]] = j;
         return graph.AddNode("Gather", [joined, graph.AddInitializer("layout_order", positions, positions.Length)],

@@ -1,5 +1,4 @@
 using Keypoints.MLNet.Onnx;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -30,7 +30,7 @@ internal sealed class Mlp : KeypointNetwork
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var x = OnnxLayerWriter.Flatten(graph, input);
+        string x = OnnxLayerWriter.Flatten(graph, input);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Linear(graph, "hidden", hidden, x));
         return OnnxLayerWriter.Linear(graph, "output", output, x);
     }

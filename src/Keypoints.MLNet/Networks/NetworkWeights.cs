@@ -107,9 +107,12 @@ internal sealed class NetworkWeights
                 reasons.Add($"{architecture}: {mismatch}");
         }
         if (fitting.Count == 0)
+        {
             throw new InvalidDataException(
                 $"The weights in {Source} (initializers '{Prefix}...') fit no architecture for {input.Channels} x {input.Height} x {input.Width} " +
                 $"images and {outputs} outputs: {string.Join(" ", reasons)}");
+        }
+
         return fitting.Contains(preferred) ? preferred : fitting[0];
     }
 
@@ -120,8 +123,11 @@ internal sealed class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(network);
         if (Mismatch(network) is { } mismatch)
+        {
             throw new InvalidDataException($"The weights in {Source} do not fit a {network.GetName()} network for " +
                 $"{network.Input.Channels} x {network.Input.Height} x {network.Input.Width} images and {network.Outputs} outputs: {mismatch}");
+        }
+
         using var noGrad = no_grad();
         foreach (var (key, target) in network.state_dict())
         {
@@ -140,7 +146,7 @@ internal sealed class NetworkWeights
         {
             if (key.EndsWith(BatchCounterSuffix, StringComparison.Ordinal))
                 continue;
-            var name = Prefix + InitializerName(key);
+            string name = Prefix + InitializerName(key);
             if (Read(key) is not var (dims, _))
                 return $"weight '{key}' {Shape(target.shape)} has no initializer '{name}'.";
             if (!dims.SequenceEqual(target.shape))

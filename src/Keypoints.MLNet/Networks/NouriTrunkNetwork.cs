@@ -1,6 +1,5 @@
 using Keypoints.MLNet.Onnx;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Keypoints.MLNet.Networks;
@@ -28,7 +27,7 @@ internal abstract class NouriTrunkNetwork : DenseHeadNetwork
     /// <inheritdoc/>
     protected override string ExportFeatures(OnnxGraphBuilder graph, string input)
     {
-        var x = input;
+        string x = input;
         foreach (var (name, conv) in new[] { ("conv1", conv1), ("conv2", conv2), ("conv3", conv3) })
             x = ExportConvReluPool(graph, name, conv, x);
         return x;

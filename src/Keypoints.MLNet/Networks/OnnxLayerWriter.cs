@@ -14,11 +14,14 @@ internal static class OnnxLayerWriter
     {
         // ONNX Conv pads with zeros only, and a Padding.Same module may pad its two sides unequally.
         if (conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros || conv.padding is not { } padding)
+        {
             throw new NotSupportedException($"Layer {name} pads with {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}; " +
                 "the ONNX export writes only explicit zero padding.");
+        }
+
         var weight = conv.weight ?? throw new InvalidOperationException($"Layer {name} has no weight.");
-        var w = graph.AddInitializer(name + ".weight", ToArray(weight), weight.shape);
-        var inputs = conv.bias is { } bias
+        string w = graph.AddInitializer(name + ".weight", ToArray(weight), weight.shape);
+        string[] inputs = conv.bias is { } bias
             ? new[] { input, w, graph.AddInitializer(name + ".bias", ToArray(bias), bias.shape) }
             : new[] { input, w };
         return graph.AddNode("Conv", inputs, [graph.UniqueName(name)],
@@ -51,8 +54,8 @@ internal static class OnnxLayerWriter
     /// <summary>Gemm with <c>transB = 1</c>, matching <c>torch.nn.Linear</c>'s <c>[out, in]</c> weight.</summary>
     public static string Linear(OnnxGraphBuilder graph, string name, Linear linear, string input)
     {
-        var w = graph.AddInitializer(name + ".weight", ToArray(linear.weight!), linear.weight!.shape);
-        var b = graph.AddInitializer(name + ".bias", ToArray(linear.bias!), linear.bias!.shape);
+        string w = graph.AddInitializer(name + ".weight", ToArray(linear.weight!), linear.weight!.shape);
+        string b = graph.AddInitializer(name + ".bias", ToArray(linear.bias!), linear.bias!.shape);
         return graph.AddNode("Gemm", [input, w, b], [graph.UniqueName(name)], OnnxAttribute.Int("transB", 1));
     }
 

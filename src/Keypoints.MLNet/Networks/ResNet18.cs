@@ -69,7 +69,7 @@ internal sealed class ResNet18 : KeypointNetwork
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, input)));
+        string x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, input)));
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
         for (int i = 0; i < blocks.Count; i++)
             x = blocks[i].ExportOnnx(graph, $"blocks.{i}", x);

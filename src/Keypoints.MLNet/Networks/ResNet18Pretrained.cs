@@ -61,13 +61,15 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
         output = Linear(channels, outputs);
         RegisterComponents();
 
-        var means = weights.ChannelMeans.Select(m => m / 255f).ToArray();
+        float[] means = weights.ChannelMeans.Select(m => m / 255f).ToArray();
         pixelMeans = grey ? [means.Average()] : means;
         Load(weights, grey);
         frozen = frozenStages == 0 ? [] : [stem, stemBn, .. blocks.Take(weights.StageBlocks.Take(frozenStages).Sum())];
         foreach (var module in frozen)
+        {
             foreach (var parameter in module.parameters())
                 parameter.requires_grad = false;
+        }
     }
 
     /// <inheritdoc/>
@@ -108,9 +110,9 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        var centered = graph.AddNode("Sub", [input, graph.AddInitializer(PixelMeanInitializer, pixelMeans, 1, pixelMeans.Length, 1, 1)],
+        string centered = graph.AddNode("Sub", [input, graph.AddInitializer(PixelMeanInitializer, pixelMeans, 1, pixelMeans.Length, 1, 1)],
             [graph.UniqueName("centered")]);
-        var x = graph.AddNode("Mul", [centered, graph.AddInitializer("imagenet_pixel_scale", [255f], 1)], [graph.UniqueName("scaled")]);
+        string x = graph.AddNode("Mul", [centered, graph.AddInitializer("imagenet_pixel_scale", [255f], 1)], [graph.UniqueName("scaled")]);
         x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, x)));
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
         for (int i = 0; i < blocks.Count; i++)
@@ -129,7 +131,10 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
         {
             if (name.StartsWith("output.", StringComparison.Ordinal) || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)
                 || (grey && name == "stem.bias"))
+            {
                 continue;
+            }
+
             if (!weights.Tensors.TryGetValue(name, out var source))
                 throw new InvalidDataException($"The ImageNet ResNet-18 has no weights for layer '{name}'.");
             var values = tensor(source.Values, source.Dims);
@@ -141,8 +146,11 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
                 values = values.sum(1, keepdim: true);
             }
             if (!values.shape.SequenceEqual(destination.shape))
+            {
                 throw new InvalidDataException($"The ImageNet ResNet-18's weights for layer '{name}' have shape [{string.Join(", ", values.shape)}]; " +
                     $"the layer has [{string.Join(", ", destination.shape)}].");
+            }
+
             destination.copy_(values);
         }
     }

@@ -27,26 +27,26 @@ internal sealed class OnnxGraphBuilder
     private const long SymbolicDimension = -1;
     private const string BatchDimensionName = "batch";
 
-    private readonly string _graphName;
-    private readonly List<(string Name, TensorProto.Types.DataType Type, long[] Dims)> _inputs = [];
-    private readonly List<(string Name, long[] Dims)> _outputs = [];
-    private readonly List<TensorProto> _initializers = [];
-    private readonly List<NodeProto> _nodes = [];
-    private readonly List<(string Key, string Value)> _metadata = [];
+    private readonly string graphName;
+    private readonly List<(string Name, TensorProto.Types.DataType Type, long[] Dims)> inputs = [];
+    private readonly List<(string Name, long[] Dims)> outputs = [];
+    private readonly List<TensorProto> initializers = [];
+    private readonly List<NodeProto> nodes = [];
+    private readonly List<(string Key, string Value)> metadata = [];
 
     // Names of the tensors that exist so far (inputs, initializers, node outputs), and names handed
     // out by UniqueName that no node has written yet; UniqueName avoids both.
-    private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _reservedNames = new(StringComparer.Ordinal);
-    private int _nextNameNumber;
-    private string _initializerPrefix = "";
+    private readonly HashSet<string> tensorNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> reservedNames = new(StringComparer.Ordinal);
+    private int nextNameNumber;
+    private string initializerPrefix = "";
 
     /// <summary>Starts an empty graph.</summary>
     /// <param name="graphName">The graph name written into the model, for example the network's name.</param>
     public OnnxGraphBuilder(string graphName)
     {
         ArgumentException.ThrowIfNullOrEmpty(graphName);
-        _graphName = graphName;
+        this.graphName = graphName;
     }
 
     /// <summary>Declares a float32 graph input.</summary>
@@ -64,7 +64,7 @@ internal sealed class OnnxGraphBuilder
     {
         ValidateShape(name, dims);
         Define(name, nameof(name));
-        _inputs.Add((name, elementType, (long[])dims.Clone()));
+        this.inputs.Add((name, elementType, (long[])dims.Clone()));
     }
 
     /// <summary>Declares a float32 graph output; a node, input or initializer must produce it before <see cref="ToModelBytes"/>.</summary>
@@ -74,9 +74,9 @@ internal sealed class OnnxGraphBuilder
     public void AddOutput(string name, params long[] dims)
     {
         ValidateShape(name, dims);
-        if (_outputs.Exists(o => o.Name == name))
-            throw new ArgumentException($"Graph '{_graphName}' already has output '{name}'.", nameof(name));
-        _outputs.Add((name, (long[])dims.Clone()));
+        if (this.outputs.Exists(o => o.Name == name))
+            throw new ArgumentException($"Graph '{this.graphName}' already has output '{name}'.", nameof(name));
+        this.outputs.Add((name, (long[])dims.Clone()));
     }
 
     /// <summary>Adds a constant float32 tensor, such as a weight or a scale. The array is kept, not copied.</summary>
@@ -85,7 +85,7 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(OnnxTensor.Float(_initializerPrefix + name, data, dims));
+    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(OnnxTensor.Float(initializerPrefix + name, data, dims));
 
     /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.
     /// The array is kept, not copied.</summary>
@@ -94,7 +94,7 @@ internal sealed class OnnxGraphBuilder
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
     /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(OnnxTensor.Int64(_initializerPrefix + name, data, dims));
+    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(OnnxTensor.Int64(initializerPrefix + name, data, dims));
 
     /// <summary>Until the returned object is disposed, prefixes every initializer name with <c>{prefix}/</c>, so the same
     /// network code can write several networks (an ensemble of specialists) into one graph without name clashes.</summary>
@@ -103,9 +103,9 @@ internal sealed class OnnxGraphBuilder
     public IDisposable BeginInitializerScope(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        if (_initializerPrefix.Length > 0)
-            throw new InvalidOperationException($"Initializer scope '{_initializerPrefix}' is still open; scopes do not nest.");
-        _initializerPrefix = prefix + "/";
+        if (initializerPrefix.Length > 0)
+            throw new InvalidOperationException($"Initializer scope '{initializerPrefix}' is still open; scopes do not nest.");
+        initializerPrefix = prefix + "/";
         return new InitializerScope(this);
     }
 
@@ -124,22 +124,24 @@ internal sealed class OnnxGraphBuilder
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(attributes);
-        var nodeName = $"{opType}_{_nodes.Count}";
-        foreach (var input in inputs)
+        string nodeName = $"{opType}_{this.nodes.Count}";
+        foreach (string input in inputs)
         {
             ArgumentNullException.ThrowIfNull(input, nameof(inputs));
-            if (input.Length > 0 && !_tensorNames.Contains(input))
+            if (input.Length > 0 && !tensorNames.Contains(input))
+            {
                 throw new ArgumentException(
                     $"Node '{nodeName}' ({opType}) reads '{input}', which is not a graph input, an initializer or an output of an earlier node.",
                     nameof(inputs));
+            }
         }
         if (outputs.Length == 0 || string.IsNullOrEmpty(outputs[0]))
             throw new ArgumentException($"Node '{nodeName}' ({opType}) needs a name for its first output.", nameof(outputs));
         var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var output in outputs)
+        foreach (string output in outputs)
         {
             ArgumentNullException.ThrowIfNull(output, nameof(outputs));
-            if (output.Length > 0 && (_tensorNames.Contains(output) || !written.Add(output)))
+            if (output.Length > 0 && (tensorNames.Contains(output) || !written.Add(output)))
                 throw new ArgumentException($"Node '{nodeName}' ({opType}) writes '{output}', but a tensor of that name already exists.", nameof(outputs));
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -153,9 +155,9 @@ internal sealed class OnnxGraphBuilder
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes.Select(a => a.Proto));
-        _nodes.Add(node);
-        foreach (var output in written)
-            _tensorNames.Add(output);
+        this.nodes.Add(node);
+        foreach (string output in written)
+            tensorNames.Add(output);
         return outputs[0];
     }
 
@@ -208,17 +210,17 @@ internal sealed class OnnxGraphBuilder
         var rename = new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = string.Empty };
         foreach (var input in graph.Input.Where(i => !graph.Initializer.Any(t => t.Name == i.Name)))
         {
-            if (!inputs.TryGetValue(input.Name, out var outer) || !_tensorNames.Contains(outer))
-                throw new ArgumentException($"Input '{input.Name}' of the model is not mapped to a tensor of graph '{_graphName}'.", nameof(inputs));
+            if (!inputs.TryGetValue(input.Name, out string? outer) || !tensorNames.Contains(outer))
+                throw new ArgumentException($"Input '{input.Name}' of the model is not mapped to a tensor of graph '{this.graphName}'.", nameof(inputs));
             rename[input.Name] = outer;
         }
         foreach (var output in graph.Output)
         {
-            if (!outputs.TryGetValue(output.Name, out var outer))
+            if (!outputs.TryGetValue(output.Name, out string? outer))
                 throw new ArgumentException($"Output '{output.Name}' of the model is not mapped.", nameof(outputs));
             rename[output.Name] = outer;
         }
-        string Renamed(string name) => rename.TryGetValue(name, out var outer) ? outer : $"{scope}/{name}";
+        string Renamed(string name) => rename.TryGetValue(name, out string? outer) ? outer : $"{scope}/{name}";
         // Initializers no node reads (the converted detector has two) are left out: ONNX Runtime warns about each.
         var read = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var initializer in graph.Initializer.Where(i => read.Contains(i.Name)))
@@ -231,14 +233,14 @@ internal sealed class OnnxGraphBuilder
         {
             var copy = node.Clone();
             // Node names are optional in ONNX (the converted detector has none), but must be unique once present.
-            copy.Name = node.Name.Length > 0 ? $"{scope}/{node.Name}" : $"{scope}/{node.OpType}_{_nodes.Count}";
+            copy.Name = node.Name.Length > 0 ? $"{scope}/{node.Name}" : $"{scope}/{node.OpType}_{this.nodes.Count}";
             copy.Input.Clear();
             copy.Input.AddRange(node.Input.Select(Renamed));
             copy.Output.Clear();
             copy.Output.AddRange(node.Output.Select(Renamed));
-            foreach (var output in copy.Output.Where(o => o.Length > 0))
+            foreach (string? output in copy.Output.Where(o => o.Length > 0))
                 Define(output, nameof(model));
-            _nodes.Add(copy);
+            this.nodes.Add(copy);
         }
     }
 
@@ -250,9 +252,9 @@ internal sealed class OnnxGraphBuilder
         string name;
         do
         {
-            name = $"{prefix}_{_nextNameNumber++}";
+            name = $"{prefix}_{nextNameNumber++}";
         }
-        while (_tensorNames.Contains(name) || !_reservedNames.Add(name));
+        while (tensorNames.Contains(name) || !reservedNames.Add(name));
         return name;
     }
 
@@ -265,9 +267,9 @@ internal sealed class OnnxGraphBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (_metadata.Exists(m => m.Key == key))
+        if (this.metadata.Exists(m => m.Key == key))
             throw new ArgumentException($"Model metadata already has key '{key}'.", nameof(key));
-        _metadata.Add((key, value));
+        this.metadata.Add((key, value));
     }
 
     /// <summary>Serializes the model: an <c>onnx.ModelProto</c> of IR version 7 importing the default domain.</summary>
@@ -281,39 +283,41 @@ internal sealed class OnnxGraphBuilder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(opsetVersion);
         ArgumentNullException.ThrowIfNull(producerName);
         ArgumentNullException.ThrowIfNull(producerVersion);
-        if (_outputs.Count == 0)
-            throw new InvalidOperationException($"Graph '{_graphName}' has no output; declare one with AddOutput.");
-        foreach (var (name, _) in _outputs)
+        if (this.outputs.Count == 0)
+            throw new InvalidOperationException($"Graph '{this.graphName}' has no output; declare one with AddOutput.");
+        foreach (var (name, _) in this.outputs)
         {
-            if (!_tensorNames.Contains(name))
+            if (!tensorNames.Contains(name))
+            {
                 throw new InvalidOperationException(
-                    $"Graph '{_graphName}' declares output '{name}', but no node, input or initializer produces a tensor of that name.");
+                    $"Graph '{this.graphName}' declares output '{name}', but no node, input or initializer produces a tensor of that name.");
+            }
         }
 
-        var graph = new GraphProto { Name = _graphName };
-        graph.Node.AddRange(_nodes);
-        graph.Initializer.AddRange(_initializers);
-        graph.Input.AddRange(_inputs.Select(i => ValueInfo(i.Name, i.Type, i.Dims)));
-        graph.Output.AddRange(_outputs.Select(o => FloatValueInfo(o.Name, o.Dims)));
+        var graph = new GraphProto { Name = this.graphName };
+        graph.Node.AddRange(this.nodes);
+        graph.Initializer.AddRange(this.initializers);
+        graph.Input.AddRange(this.inputs.Select(i => ValueInfo(i.Name, i.Type, i.Dims)));
+        graph.Output.AddRange(this.outputs.Select(o => FloatValueInfo(o.Name, o.Dims)));
         var model = new ModelProto { IrVersion = IrVersion, ProducerName = producerName, ProducerVersion = producerVersion, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = opsetVersion });
-        model.MetadataProps.AddRange(_metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
+        model.MetadataProps.AddRange(this.metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
         return model.ToByteArray();
     }
 
     private string AddInitializer(TensorProto tensor)
     {
         if (tensor.Name.Length == 0)
-            throw new ArgumentException($"Graph '{_graphName}' got an initializer without a name.", "name");
+            throw new ArgumentException($"Graph '{this.graphName}' got an initializer without a name.", "name");
         Define(tensor.Name, "name");
-        _initializers.Add(tensor);
+        this.initializers.Add(tensor);
         return tensor.Name;
     }
 
     private void Define(string name, string paramName)
     {
-        if (!_tensorNames.Add(name))
-            throw new ArgumentException($"Graph '{_graphName}' already has a tensor named '{name}'.", paramName);
+        if (!tensorNames.Add(name))
+            throw new ArgumentException($"Graph '{this.graphName}' already has a tensor named '{name}'.", paramName);
     }
 
     private static void ValidateShape(string name, long[] dims)
@@ -321,8 +325,10 @@ internal sealed class OnnxGraphBuilder
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(dims);
         if (Array.Exists(dims, d => d < SymbolicDimension))
+        {
             throw new ArgumentException(
                 $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 for the batch.", nameof(dims));
+        }
     }
 
     /// <summary>A float32 tensor declaration; -1 is the symbolic batch dimension.</summary>
@@ -343,6 +349,6 @@ internal sealed class OnnxGraphBuilder
 
     private sealed class InitializerScope(OnnxGraphBuilder builder) : IDisposable
     {
-        public void Dispose() => builder._initializerPrefix = "";
+        public void Dispose() => builder.initializerPrefix = "";
     }
 }

@@ -13,24 +13,24 @@ namespace Keypoints.MLNet.Onnx;
 /// </remarks>
 internal sealed class OnnxModelReader
 {
-    private readonly ModelProto _model;
-    private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
+    private readonly ModelProto model;
+    private readonly Dictionary<string, TensorProto> initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> producers = new(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="model"/>.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
     public OnnxModelReader(ReadOnlyMemory<byte> model)
     {
-        _model = Parse(model);
-        Metadata = _model.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        Nodes = (_model.Graph?.Node ?? [])
+        this.model = Parse(model);
+        Metadata = this.model.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        Nodes = (this.model.Graph?.Node ?? [])
             .Select(n => (n.OpType, (IReadOnlyList<string>)n.Input.ToArray(), (IReadOnlyList<string>)n.Output.ToArray())).ToArray();
-        foreach (var tensor in _model.Graph?.Initializer ?? [])
-            _initializers[tensor.Name] = tensor;
-        foreach (var node in _model.Graph?.Node ?? [])
+        foreach (var tensor in this.model.Graph?.Initializer ?? [])
+            this.initializers[tensor.Name] = tensor;
+        foreach (var node in this.model.Graph?.Node ?? [])
         {
-            foreach (var output in node.Output.Where(o => o.Length > 0))
-                _producers[output] = node;
+            foreach (string? output in node.Output.Where(o => o.Length > 0))
+                producers[output] = node;
         }
     }
 
@@ -50,17 +50,20 @@ internal sealed class OnnxModelReader
     public (long[] Dims, float[] Values)? ReadFloatConstant(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_initializers.TryGetValue(name, out var tensor))
+        if (this.initializers.TryGetValue(name, out var tensor))
         {
             if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
                 throw new InvalidDataException($"Initializer '{name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}).");
             return OnnxTensorValues.Decode(tensor);
         }
-        if (!_producers.TryGetValue(name, out var node))
+        if (!producers.TryGetValue(name, out var node))
             return null;
         if (node.OpType == "Cast" && node.Input.Count == 1 && IntAttribute(node, "to", 0) == (int)TensorProto.Types.DataType.Float
             && StoredTensor(node.Input[0]) is { } stored)
+        {
             return OnnxTensorValues.Decode(stored);
+        }
+
         if (node.OpType == "Mul" && node.Input.Count == 2 && ReadFloatConstant(node.Input[0]) is { } left && ReadFloatConstant(node.Input[1]) is { } right)
             return Multiply(node, left, right);
         return null;
@@ -79,8 +82,8 @@ internal sealed class OnnxModelReader
         IReadOnlyDictionary<string, OnnxFloatValue> outputs, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(scope);
-        var prefix = scope + "/";
-        var nodes = (_model.Graph?.Node ?? []).Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+        string prefix = scope + "/";
+        var nodes = (this.model.Graph?.Node ?? []).Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
         if (nodes.Length == 0)
             return null;
         string Renamed(string name)
@@ -105,7 +108,7 @@ internal sealed class OnnxModelReader
     /// their names and their tensors renamed by <paramref name="renamed"/>.</summary>
     private GraphProto ScopedGraph(string prefix, NodeProto[] nodes, Func<string, string> renamed)
     {
-        var graph = new GraphProto { Name = _model.Graph!.Name };
+        var graph = new GraphProto { Name = this.model.Graph!.Name };
         foreach (var node in nodes)
         {
             var copy = node.Clone();
@@ -116,7 +119,7 @@ internal sealed class OnnxModelReader
             copy.Output.AddRange(node.Output.Select(renamed));
             graph.Node.Add(copy);
         }
-        foreach (var initializer in _model.Graph.Initializer.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var initializer in this.model.Graph.Initializer.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
         {
             var copy = initializer.Clone();
             copy.Name = initializer.Name[prefix.Length..];
@@ -129,12 +132,12 @@ internal sealed class OnnxModelReader
     {
         var model = new ModelProto
         {
-            IrVersion = _model.IrVersion,
-            ProducerName = _model.ProducerName,
-            ProducerVersion = _model.ProducerVersion,
+            IrVersion = this.model.IrVersion,
+            ProducerName = this.model.ProducerName,
+            ProducerVersion = this.model.ProducerVersion,
             Graph = graph,
         };
-        model.OpsetImport.AddRange(_model.OpsetImport);
+        model.OpsetImport.AddRange(this.model.OpsetImport);
         model.MetadataProps.AddRange(metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
         return model;
     }
@@ -162,14 +165,14 @@ internal sealed class OnnxModelReader
                 "neither shape broadcasts to the other.");
         int rank = full.Dims.Length;
         // How far the small operand's offset moves per step along each dimension of the result: 0 where it is broadcast.
-        var strides = new long[rank];
+        long[] strides = new long[rank];
         long stride = 1;
         for (int d = rank - 1, e = small.Dims.Length - 1; e >= 0; d--, e--)
         {
             strides[d] = small.Dims[e] == 1 ? 0 : stride;
             stride *= small.Dims[e];
         }
-        var product = new float[full.Values.Length];
+        float[] product = new float[full.Values.Length];
         for (long i = 0; i < product.Length; i++)
         {
             long rest = i, offset = 0;
@@ -188,8 +191,8 @@ internal sealed class OnnxModelReader
 
     /// <summary>The constant tensor <paramref name="name"/>: an initializer, or the <c>value</c> of a <c>Constant</c> node.</summary>
     private TensorProto? StoredTensor(string name) =>
-        _initializers.TryGetValue(name, out var tensor) ? tensor
-        : _producers.TryGetValue(name, out var node) && node.OpType == "Constant" ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
+        this.initializers.TryGetValue(name, out var tensor) ? tensor
+        : producers.TryGetValue(name, out var node) && node.OpType == "Constant" ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
         : null;
 
     private static long IntAttribute(NodeProto node, string name, long defaultValue) =>

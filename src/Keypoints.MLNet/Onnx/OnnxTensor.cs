@@ -21,9 +21,11 @@ internal static class OnnxTensor
     {
         ArgumentNullException.ThrowIfNull(data);
         var tensor = Create(name, data.Length, dims, TensorProto.Types.DataType.Float);
-        var bytes = new byte[data.Length * sizeof(float)];
+        byte[] bytes = new byte[data.Length * sizeof(float)];
         if (BitConverter.IsLittleEndian)
+        {
             MemoryMarshal.AsBytes(data.AsSpan()).CopyTo(bytes);
+        }
         else
         {
             for (int i = 0; i < data.Length; i++)
@@ -42,7 +44,7 @@ internal static class OnnxTensor
     {
         ArgumentNullException.ThrowIfNull(data);
         var tensor = Create(name, data.Length, dims, TensorProto.Types.DataType.Int64);
-        var bytes = new byte[data.Length * sizeof(long)];
+        byte[] bytes = new byte[data.Length * sizeof(long)];
         for (int i = 0; i < data.Length; i++)
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), data[i]);
         tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
@@ -58,7 +60,7 @@ internal static class OnnxTensor
     {
         ArgumentNullException.ThrowIfNull(data);
         var tensor = Create(name, data.Length, dims, TensorProto.Types.DataType.Float16);
-        var bytes = new byte[data.Length * 2];
+        byte[] bytes = new byte[data.Length * 2];
         for (int i = 0; i < data.Length; i++)
             BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), data[i]);
         tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);

@@ -20,7 +20,7 @@ internal static class OnnxTensorValues
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
             throw new InvalidDataException($"Initializer '{tensor.Name}' keeps its data in an external file, which is not supported.");
         var raw = tensor.RawData.Span;
-        var values = (TensorProto.Types.DataType)tensor.DataType switch
+        float[] values = (TensorProto.Types.DataType)tensor.DataType switch
         {
             TensorProto.Types.DataType.Float => raw.IsEmpty ? tensor.FloatData.ToArray() : Widen(raw, sizeof(float), b => BinaryPrimitives.ReadSingleLittleEndian(b)),
             TensorProto.Types.DataType.Float16 => raw.IsEmpty
@@ -32,7 +32,7 @@ internal static class OnnxTensorValues
                 $"Initializer '{tensor.Name}' has ONNX data type {tensor.DataType}; expected FLOAT ({(int)TensorProto.Types.DataType.Float}), " +
                 $"FLOAT16 ({(int)TensorProto.Types.DataType.Float16}), INT8 ({(int)TensorProto.Types.DataType.Int8}) or UINT8 ({(int)TensorProto.Types.DataType.Uint8})."),
         };
-        var dims = tensor.Dims.ToArray();
+        long[] dims = tensor.Dims.ToArray();
         long expected = dims.Aggregate(1L, (product, d) => product * d);
         if (expected != values.Length)
             throw new InvalidDataException($"Initializer '{tensor.Name}' has {values.Length} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.");
@@ -43,7 +43,7 @@ internal static class OnnxTensorValues
 
     private static float[] Widen(ReadOnlySpan<byte> bytes, int size, ElementReader read)
     {
-        var values = new float[bytes.Length / size];
+        float[] values = new float[bytes.Length / size];
         for (int i = 0; i < values.Length; i++)
             values[i] = read(bytes[(i * size)..]);
         return values;

@@ -61,7 +61,7 @@ internal static class OnnxWeightCompression
                 initializers.Add(tensor);
                 continue;
             }
-            foreach (var name in compressed.Names)
+            foreach (string name in compressed.Names)
             {
                 if (!names.Add(name))
                     throw new InvalidDataException($"Cannot store weight '{tensor.Name}' as {format}: the model already has a tensor named '{name}'.");
@@ -96,7 +96,7 @@ internal static class OnnxWeightCompression
         if (Array.Exists(values, v => float.IsFinite(v) && Math.Abs(v) > (float)Half.MaxValue))
             return null;
         var halves = Array.ConvertAll(values, v => (Half)v);
-        var stored = name + ".float16";
+        string stored = name + ".float16";
         var constant = Node("Constant", stored, [], OnnxAttribute.Tensor("value", OnnxTensor.Float16("", halves, dims)));
         var cast = Node("Cast", name, [stored], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Float));
         return new Compressed([], [constant, cast], [stored]);
@@ -106,24 +106,24 @@ internal static class OnnxWeightCompression
     {
         int channels = checked((int)dims[0]);
         int perChannel = values.Length / channels;
-        var scales = new float[channels];
-        var quantized = new sbyte[values.Length];
+        float[] scales = new float[channels];
+        sbyte[] quantized = new sbyte[values.Length];
         for (int c = 0; c < channels; c++)
         {
             var slice = values.AsSpan(c * perChannel, perChannel);
             float largest = 0;
-            foreach (var v in slice)
+            foreach (float v in slice)
                 largest = Math.Max(largest, Math.Abs(v));
             scales[c] = largest > 0 ? largest / Int8Limit : 1f;
             for (int i = 0; i < perChannel; i++)
                 quantized[(c * perChannel) + i] = (sbyte)Math.Clamp(MathF.Round(slice[i] / scales[c]), -Int8Limit, Int8Limit);
         }
         var stored = OnnxTensor.Int8(name + ".int8", quantized, dims);
-        var scaleDims = new long[dims.Length];
+        long[] scaleDims = new long[dims.Length];
         Array.Fill(scaleDims, 1L);
         scaleDims[0] = channels;
         var scale = OnnxTensor.Float(name + ".scale", scales, scaleDims);
-        var unscaled = name + ".unscaled";
+        string unscaled = name + ".unscaled";
         var cast = Node("Cast", unscaled, [stored.Name], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Float));
         var mul = Node("Mul", name, [unscaled, scale.Name]);
         return new Compressed([stored, scale], [cast, mul], [stored.Name, scale.Name, unscaled]);

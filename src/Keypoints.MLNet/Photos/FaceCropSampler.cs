@@ -19,7 +19,7 @@ internal static class FaceCropSampler
         float scale = (float)(1 / frame.Scale);
         var columns = FilterTaps.Along(width, image.Width, scale, 0, (float)frame.Left, (float)(width * frame.Scale));
         var rows = FilterTaps.Along(height, image.Height, scale, 0, (float)frame.Top, (float)(height * frame.Scale));
-        var region = TentResampler.Resample(image, columns, rows);
+        float[] region = TentResampler.Resample(image, columns, rows);
 
         int plane = width * height;
         for (int y = 0; y < height; y++)

@@ -46,8 +46,11 @@ public sealed class FaceKeypointsPredictor : IDisposable
         calibration = options.EyeCalibration ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
         KeypointNames = metadata.Layout.KeypointNames;
         if (options.NetworkIntraOpThreads < 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(options), options.NetworkIntraOpThreads,
                 $"{nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.NetworkIntraOpThreads)} must be 0 or positive.");
+        }
+
         detector = new FaceDetector(options.Detector);
         try
         {
@@ -137,7 +140,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
         int size = channels * width * height;
         long start = times is null ? 0 : Stopwatch.GetTimestamp();
         var frames = new FaceFrame[faces.Count];
-        var input = new float[faces.Count * size];
+        float[] input = new float[faces.Count * size];
         for (int f = 0; f < faces.Count; f++)
         {
             frames[f] = FrameOf(faces[f]);
@@ -153,7 +156,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
         var result = new PhotoFace[faces.Count];
         for (int f = 0; f < faces.Count; f++)
         {
-            var points = new float[coordinates];
+            float[] points = new float[coordinates];
             for (int k = 0; k < coordinates; k += 2)
             {
                 points[k] = (float)frames[f].PhotoX(predicted[(f * coordinates) + k]);

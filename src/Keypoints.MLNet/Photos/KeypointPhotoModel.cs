@@ -97,7 +97,7 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
         var framing = options.Framing ?? network.Metadata.Framing ?? throw new ArgumentException(
             $"The model's layout '{network.Metadata.Layout.Name}' names no eyes, so it records no framing; set {nameof(KeypointPhotoModelOptions)}.{nameof(KeypointPhotoModelOptions.Framing)}.",
             nameof(options));
-        var graph = PhotoFacesGraph.Create(network, framing, options);
+        byte[] graph = PhotoFacesGraph.Create(network, framing, options);
         var transforms = mlContext.Transforms;
         string path = options.ImagePathColumnName;
         int side = options.WorkingSize;

@@ -49,9 +49,9 @@ public static class PhotoFaceEvaluation
                         pairs.Add((distance, l, p));
                 }
             }
-            var matchOf = Enumerable.Repeat(-1, labelled.Length).ToArray();
-            var predictedTaken = new bool[predictedMidpoints.Length];
-            var errors = new double[labelled.Length];
+            int[] matchOf = Enumerable.Repeat(-1, labelled.Length).ToArray();
+            bool[] predictedTaken = new bool[predictedMidpoints.Length];
+            double[] errors = new double[labelled.Length];
             foreach (var (_, l, p) in pairs.OrderBy(pair => pair.Distance))
             {
                 if (matchOf[l] >= 0 || predictedTaken[p])

@@ -78,18 +78,18 @@ internal sealed class PhotoFacesGraph
         graph.AddInput(FileBytesName, TensorProto.Types.DataType.Uint8, 1, -1);
         graph.AddInput(PixelsName, TensorProto.Types.DataType.Uint8, 1, (long)side * side * 3);
         var (photoWidth, photoHeight) = ImageFileSizeGraph.Add(graph, FileBytesName);
-        var rgb = Float(graph.Apply("Reshape", PixelsName, Ints(side, side, 3)));
+        string rgb = Float(graph.Apply("Reshape", PixelsName, Ints(side, side, 3)));
         var content = FindContent(photoWidth, photoHeight);
         var candidates = DetectCandidates(rgb, content);
         var faces = SuppressAndBlend(candidates, options);
         var frames = FramesOf(faces.Geometry, framing, options.EyeCalibration, width);
-        var crops = Crops(rgb, content, frames, width, height, metadata.Channels);
-        var predicted = graph.UniqueName("predicted");
-        var networkGraph = network.OnnxGraph.ToArray();
+        string crops = Crops(rgb, content, frames, width, height, metadata.Channels);
+        string predicted = graph.UniqueName("predicted");
+        byte[] networkGraph = network.OnnxGraph.ToArray();
         graph.AddModel(networkGraph, "keypoints", new Dictionary<string, string> { [metadata.InputColumnName] = crops },
             OnnxModelReader.Parse(networkGraph).Graph.Output.ToDictionary(o => o.Name,
                 o => o.Name == metadata.OutputColumnName ? predicted : graph.UniqueName("unused")));
-        var keypoints = MapBack(predicted, frames, coordinates);
+        string keypoints = MapBack(predicted, frames, coordinates);
         WriteOutputs(faces, keypoints, coordinates, options.MaxFaces, photoWidth, photoHeight);
         return graph.ToModelBytes(opsetVersion: 16);
     }
@@ -99,9 +99,9 @@ internal sealed class PhotoFacesGraph
     /// truncating the offset. Why from the file's size rather than the frame's alpha: docs/decisions.md#isopad-placement.</summary>
     private Content FindContent(string photoWidth, string photoHeight)
     {
-        var one = Scalar(1);
-        var valid = Mul(Float(graph.Apply("Greater", photoWidth, Scalar(0))), Float(graph.Apply("Greater", photoHeight, Scalar(0))));
-        var scale = Div(Scalar(side), graph.Apply("Max", graph.Apply("Max", photoWidth, photoHeight), one));
+        string one = Scalar(1);
+        string valid = Mul(Float(graph.Apply("Greater", photoWidth, Scalar(0))), Float(graph.Apply("Greater", photoHeight, Scalar(0))));
+        string scale = Div(Scalar(side), graph.Apply("Max", graph.Apply("Max", photoWidth, photoHeight), one));
         // The small epsilon keeps a side that scales to exactly S from truncating to S - 1 by float rounding.
         string Extent(string length) => graph.Apply("Floor", graph.Apply("Add", Mul(length, scale), Scalar(1e-3f)));
         string Offset(string length) => graph.Apply("Floor", graph.Apply("Add",
@@ -120,13 +120,13 @@ internal sealed class PhotoFacesGraph
         int input = BlazeFaceAnchors.InputSize;
         // The tent filter as two dense matrices: ONNX Runtime's matrix product over the frame costs less than gathering
         // each tap (seven per output pixel at S = 640) and summing them.
-        var taps = graph.Constant(TapMatrix(FilterTaps.Along(input, side, (float)input / side, 0, 0, side), input), side, input);
-        var planar = graph.Apply("Transpose", [rgb], OnnxAttribute.Ints("perm", 2, 0, 1));
-        var across = graph.Apply("MatMul", planar, taps);
-        var down = graph.Apply("MatMul", graph.Apply("Transpose", [taps], OnnxAttribute.Ints("perm", 1, 0)), across);
-        var letterboxed = graph.Apply("Transpose", [down], OnnxAttribute.Ints("perm", 1, 2, 0));
-        var unit = graph.Apply("Sub", Div(letterboxed, Scalar(127.5f)), Scalar(1));
-        var tensor = graph.Apply("Reshape", unit, Ints(1, input, input, 3));
+        string taps = graph.Constant(TapMatrix(FilterTaps.Along(input, side, (float)input / side, 0, 0, side), input), side, input);
+        string planar = graph.Apply("Transpose", [rgb], OnnxAttribute.Ints("perm", 2, 0, 1));
+        string across = graph.Apply("MatMul", planar, taps);
+        string down = graph.Apply("MatMul", graph.Apply("Transpose", [taps], OnnxAttribute.Ints("perm", 1, 0)), across);
+        string letterboxed = graph.Apply("Transpose", [down], OnnxAttribute.Ints("perm", 1, 2, 0));
+        string unit = graph.Apply("Sub", Div(letterboxed, Scalar(127.5f)), Scalar(1));
+        string tensor = graph.Apply("Reshape", unit, Ints(1, input, input, 3));
         string[] outputs = [graph.UniqueName("scores"), graph.UniqueName("scores"), graph.UniqueName("regressors"), graph.UniqueName("regressors")];
         graph.AddModel(FaceDetector.ReadModel(), "detector", new Dictionary<string, string> { ["input:0"] = tensor },
             new Dictionary<string, string>
@@ -134,26 +134,26 @@ internal sealed class PhotoFacesGraph
                 ["Identity:0"] = outputs[0], ["Identity_1:0"] = outputs[1], ["Identity_2:0"] = outputs[2], ["Identity_3:0"] = outputs[3],
             });
         int anchors = BlazeFaceAnchors.Count;
-        var logits = graph.Apply("Reshape", graph.Apply("Concat", [outputs[0], outputs[1]], OnnxAttribute.Int("axis", 1)), Ints(anchors));
-        var scores = graph.Apply("Sigmoid", graph.Apply("Clip", logits, Scalar(-100), Scalar(100)));
-        var regressors = graph.Apply("Reshape", graph.Apply("Concat", [outputs[2], outputs[3]], OnnxAttribute.Int("axis", 1)), Ints(anchors, Geometry));
-        var inputGeometry = graph.Apply("Add", regressors, graph.Constant(AnchorOffsets(), anchors, Geometry));
+        string logits = graph.Apply("Reshape", graph.Apply("Concat", [outputs[0], outputs[1]], OnnxAttribute.Int("axis", 1)), Ints(anchors));
+        string scores = graph.Apply("Sigmoid", graph.Apply("Clip", logits, Scalar(-100), Scalar(100)));
+        string regressors = graph.Apply("Reshape", graph.Apply("Concat", [outputs[2], outputs[3]], OnnxAttribute.Int("axis", 1)), Ints(anchors, Geometry));
+        string inputGeometry = graph.Apply("Add", regressors, graph.Constant(AnchorOffsets(), anchors, Geometry));
         // Input pixels to photo pixels: (x * S / 256 - Left) / ScaleX - 0.5, the letterbox being the whole frame.
         float factor = (float)side / input;
-        var xScale = Div(Scalar(factor), content.ScaleX);
-        var yScale = Div(Scalar(factor), content.ScaleY);
-        var xShift = graph.Apply("Sub", graph.Apply("Neg", Div(content.Left, content.ScaleX)), Scalar(0.5f));
-        var yShift = graph.Apply("Sub", graph.Apply("Neg", Div(content.Top, content.ScaleY)), Scalar(0.5f));
-        var scale = graph.Apply("Add", Mul(xScale, Pattern(c => c % 2 == 0)), Mul(yScale, Pattern(c => c % 2 == 1)));
-        var shift = graph.Apply("Add", Mul(xShift, Pattern(c => c % 2 == 0 && c != 2)), Mul(yShift, Pattern(c => c % 2 == 1 && c != 3)));
-        var geometry = graph.Apply("Add", Mul(inputGeometry, scale), shift);
+        string xScale = Div(Scalar(factor), content.ScaleX);
+        string yScale = Div(Scalar(factor), content.ScaleY);
+        string xShift = graph.Apply("Sub", graph.Apply("Neg", Div(content.Left, content.ScaleX)), Scalar(0.5f));
+        string yShift = graph.Apply("Sub", graph.Apply("Neg", Div(content.Top, content.ScaleY)), Scalar(0.5f));
+        string scale = graph.Apply("Add", Mul(xScale, Pattern(c => c % 2 == 0)), Mul(yScale, Pattern(c => c % 2 == 1)));
+        string shift = graph.Apply("Add", Mul(xShift, Pattern(c => c % 2 == 0 && c != 2)), Mul(yShift, Pattern(c => c % 2 == 1 && c != 3)));
+        string geometry = graph.Apply("Add", Mul(inputGeometry, scale), shift);
         return (Mul(scores, content.Valid), geometry);
     }
 
     /// <summary>The [source, output] matrix of filter taps: column j holds output j's weights.</summary>
     private float[] TapMatrix(FilterTaps taps, int outputs)
     {
-        var matrix = new float[side * outputs];
+        float[] matrix = new float[side * outputs];
         for (int j = 0; j < outputs; j++)
         {
             for (int k = 0; k < taps.Width; k++)
@@ -164,9 +164,9 @@ internal sealed class PhotoFacesGraph
 
     private static float[] AnchorOffsets()
     {
-        var centres = BlazeFaceAnchors.Centres;
+        float[] centres = BlazeFaceAnchors.Centres;
         int anchors = BlazeFaceAnchors.Count, input = BlazeFaceAnchors.InputSize;
-        var offsets = new float[anchors * Geometry];
+        float[] offsets = new float[anchors * Geometry];
         for (int a = 0; a < anchors; a++)
         {
             for (int c = 0; c < Geometry; c++)
@@ -183,25 +183,25 @@ internal sealed class PhotoFacesGraph
     private Faces SuppressAndBlend((string Scores, string Geometry) candidates, KeypointPhotoModelOptions options)
     {
         int anchors = BlazeFaceAnchors.Count;
-        var boxes = graph.Apply("Slice", candidates.Geometry, Ints(0), Ints(4), Ints(1));
-        var selected = graph.Apply("NonMaxSuppression",
+        string boxes = graph.Apply("Slice", candidates.Geometry, Ints(0), Ints(4), Ints(1));
+        string selected = graph.Apply("NonMaxSuppression",
             [graph.Apply("Reshape", boxes, Ints(1, anchors, 4)), graph.Apply("Reshape", candidates.Scores, Ints(1, 1, anchors)),
              Ints(options.MaxFaces), graph.Constant([options.IouThreshold], 1), graph.Constant([options.MinScore], 1)],
             OnnxAttribute.Int("center_point_box", 1));
-        var kept = graph.Apply("Gather", [selected, graph.Constant([2L])], OnnxAttribute.Int("axis", 1));
-        var count = graph.Apply("Shape", kept);
+        string kept = graph.Apply("Gather", [selected, graph.Constant([2L])], OnnxAttribute.Int("axis", 1));
+        string count = graph.Apply("Shape", kept);
         // At least one row goes on through the crops and the network, so that no operator sees an empty tensor; the count
         // drops it at the end.
-        var rows = graph.Apply("Slice", graph.Apply("Concat", [kept, Ints(0)], OnnxAttribute.Int("axis", 0)), Ints(0),
+        string rows = graph.Apply("Slice", graph.Apply("Concat", [kept, Ints(0)], OnnxAttribute.Int("axis", 0)), Ints(0),
             graph.Apply("Max", count, Ints(1)));
-        var keptBoxes = graph.Apply("Gather", [boxes, rows], OnnxAttribute.Int("axis", 0));
-        var overlap = IntersectionOverUnion(keptBoxes, graph.Apply("Transpose", [boxes], OnnxAttribute.Ints("perm", 1, 0)));
-        var eligible = Float(graph.Apply("GreaterOrEqual", candidates.Scores, Scalar(options.MinScore)));
-        var member = Mul(Float(graph.Apply("Greater", overlap, Scalar(options.IouThreshold))), eligible);
-        var firstOwner = Mul(member, Float(graph.Apply("Equal", graph.Apply("CumSum", member, graph.Constant([0L])), Scalar(1))));
-        var weights = Mul(firstOwner, candidates.Scores);
-        var total = graph.Apply("Max", graph.Apply("ReduceSum", [weights, Ints(1)], OnnxAttribute.Int("keepdims", 1)), Scalar(1e-12f));
-        var geometry = Div(graph.Apply("MatMul", weights, candidates.Geometry), total);
+        string keptBoxes = graph.Apply("Gather", [boxes, rows], OnnxAttribute.Int("axis", 0));
+        string overlap = IntersectionOverUnion(keptBoxes, graph.Apply("Transpose", [boxes], OnnxAttribute.Ints("perm", 1, 0)));
+        string eligible = Float(graph.Apply("GreaterOrEqual", candidates.Scores, Scalar(options.MinScore)));
+        string member = Mul(Float(graph.Apply("Greater", overlap, Scalar(options.IouThreshold))), eligible);
+        string firstOwner = Mul(member, Float(graph.Apply("Equal", graph.Apply("CumSum", member, graph.Constant([0L])), Scalar(1))));
+        string weights = Mul(firstOwner, candidates.Scores);
+        string total = graph.Apply("Max", graph.Apply("ReduceSum", [weights, Ints(1)], OnnxAttribute.Int("keepdims", 1)), Scalar(1e-12f));
+        string geometry = Div(graph.Apply("MatMul", weights, candidates.Geometry), total);
         return new Faces(count, graph.Apply("Gather", [candidates.Scores, rows], OnnxAttribute.Int("axis", 0)), geometry);
     }
 
@@ -214,14 +214,14 @@ internal sealed class PhotoFacesGraph
         var (ax, ay, aw, ah) = (Column(all, 0), Column(all, 1), Column(all, 2), Column(all, 3));
         string Overlap(string c1, string s1, string c2, string s2)
         {
-            var half1 = Mul(s1, Scalar(0.5f));
-            var half2 = Mul(s2, Scalar(0.5f));
-            var low = graph.Apply("Max", graph.Apply("Sub", c1, half1), graph.Apply("Sub", c2, half2));
-            var high = graph.Apply("Min", graph.Apply("Add", c1, half1), graph.Apply("Add", c2, half2));
+            string half1 = Mul(s1, Scalar(0.5f));
+            string half2 = Mul(s2, Scalar(0.5f));
+            string low = graph.Apply("Max", graph.Apply("Sub", c1, half1), graph.Apply("Sub", c2, half2));
+            string high = graph.Apply("Min", graph.Apply("Add", c1, half1), graph.Apply("Add", c2, half2));
             return graph.Apply("Relu", graph.Apply("Sub", high, low));
         }
-        var intersection = Mul(Overlap(kx, kw, ax, aw), Overlap(ky, kh, ay, ah));
-        var union = graph.Apply("Sub", graph.Apply("Add", Mul(kw, kh), Mul(aw, ah)), intersection);
+        string intersection = Mul(Overlap(kx, kw, ax, aw), Overlap(ky, kh, ay, ah));
+        string union = graph.Apply("Sub", graph.Apply("Add", Mul(kw, kh), Mul(aw, ah)), intersection);
         return Div(intersection, graph.Apply("Max", union, Scalar(1e-12f)));
     }
 
@@ -231,22 +231,22 @@ internal sealed class PhotoFacesGraph
     {
         string Column(int i) => graph.Apply("Slice", geometry, Ints(i), Ints(i + 1), Ints(1));
         var (rightX, rightY, leftX, leftY) = (Column(4), Column(5), Column(6), Column(7));
-        var dx = graph.Apply("Sub", leftX, rightX);
-        var dy = graph.Apply("Sub", leftY, rightY);
-        var distance = graph.Apply("Max", graph.Apply("Sqrt", graph.Apply("Add", Mul(dx, dx), Mul(dy, dy))), Scalar(1e-3f));
-        var alongX = Div(dx, distance);
-        var alongY = Div(dy, distance);
-        var midX = Mul(graph.Apply("Add", leftX, rightX), Scalar(0.5f));
-        var midY = Mul(graph.Apply("Add", leftY, rightY), Scalar(0.5f));
+        string dx = graph.Apply("Sub", leftX, rightX);
+        string dy = graph.Apply("Sub", leftY, rightY);
+        string distance = graph.Apply("Max", graph.Apply("Sqrt", graph.Apply("Add", Mul(dx, dx), Mul(dy, dy))), Scalar(1e-3f));
+        string alongX = Div(dx, distance);
+        string alongY = Div(dy, distance);
+        string midX = Mul(graph.Apply("Add", leftX, rightX), Scalar(0.5f));
+        string midY = Mul(graph.Apply("Add", leftY, rightY), Scalar(0.5f));
         float along = (float)calibration.AlongOffset, across = (float)calibration.AcrossOffset;
         // Across the eye axis is the axis turned a quarter clockwise on screen: (-alongY, alongX).
-        var labelX = graph.Apply("Add", midX, Mul(distance,
+        string labelX = graph.Apply("Add", midX, Mul(distance,
             graph.Apply("Sub", Mul(alongX, Scalar(along)), Mul(alongY, Scalar(across)))));
-        var labelY = graph.Apply("Add", midY, Mul(distance,
+        string labelY = graph.Apply("Add", midY, Mul(distance,
             graph.Apply("Add", Mul(alongY, Scalar(along)), Mul(alongX, Scalar(across)))));
-        var scale = Mul(distance, Scalar((float)(calibration.InterOcularScale / (framing.InterOcularDistance * width))));
-        var left = graph.Apply("Sub", graph.Apply("Add", labelX, Scalar(0.5f)), Mul(scale, Scalar((float)((framing.EyeMidpointX * width) + 0.5))));
-        var top = graph.Apply("Sub", graph.Apply("Add", labelY, Scalar(0.5f)), Mul(scale, Scalar((float)((framing.EyeMidpointY * width) + 0.5))));
+        string scale = Mul(distance, Scalar((float)(calibration.InterOcularScale / (framing.InterOcularDistance * width))));
+        string left = graph.Apply("Sub", graph.Apply("Add", labelX, Scalar(0.5f)), Mul(scale, Scalar((float)((framing.EyeMidpointX * width) + 0.5))));
+        string top = graph.Apply("Sub", graph.Apply("Add", labelY, Scalar(0.5f)), Mul(scale, Scalar((float)((framing.EyeMidpointY * width) + 0.5))));
         return new Frames(left, top, scale);
     }
 
@@ -255,21 +255,21 @@ internal sealed class PhotoFacesGraph
     {
         // Beyond the photo, the working frame repeats the photo's edge pixels, so that neither bilinear taps nor the
         // pyramid's averages ever read the black border.
-        var replicated = Replicate(Replicate(rgb, content.LeftIndex, content.ContentWidth, axis: 1), content.TopIndex, content.ContentHeight, axis: 0);
-        var level0 = graph.Apply("Unsqueeze", graph.Apply("Transpose", [replicated], OnnxAttribute.Ints("perm", 2, 0, 1)), Ints(0));
-        var grid = SamplingGrid(content, frames, width, height);
-        var ratio = Mul(frames.Scale, content.ScaleX);
-        var level = graph.Apply("Clip", graph.Apply("Floor", Div(graph.Apply("Log", ratio), Scalar(MathF.Log(2)))),
+        string replicated = Replicate(Replicate(rgb, content.LeftIndex, content.ContentWidth, axis: 1), content.TopIndex, content.ContentHeight, axis: 0);
+        string level0 = graph.Apply("Unsqueeze", graph.Apply("Transpose", [replicated], OnnxAttribute.Ints("perm", 2, 0, 1)), Ints(0));
+        string grid = SamplingGrid(content, frames, width, height);
+        string ratio = Mul(frames.Scale, content.ScaleX);
+        string level = graph.Apply("Clip", graph.Apply("Floor", Div(graph.Apply("Log", ratio), Scalar(MathF.Log(2)))),
             Scalar(0), Scalar(PyramidLevels - 1));
         string image = level0, crop = "";
         for (int l = 0; l < PyramidLevels; l++)
         {
             if (l > 0)
                 image = graph.Apply("AveragePool", [image], OnnxAttribute.Ints("kernel_shape", 2, 2), OnnxAttribute.Ints("strides", 2, 2));
-            var sampled = graph.Apply("GridSample", [image, grid], OnnxAttribute.String("mode", "bilinear"),
+            string sampled = graph.Apply("GridSample", [image, grid], OnnxAttribute.String("mode", "bilinear"),
                 OnnxAttribute.String("padding_mode", "border"), OnnxAttribute.Int("align_corners", 0));
-            var perFace = graph.Apply("Transpose", [graph.Apply("Reshape", sampled, Ints(3, -1, height, width))], OnnxAttribute.Ints("perm", 1, 0, 2, 3));
-            var chosen = Mul(perFace, graph.Apply("Reshape", Float(graph.Apply("Equal", level, Scalar(l))), Ints(-1, 1, 1, 1)));
+            string perFace = graph.Apply("Transpose", [graph.Apply("Reshape", sampled, Ints(3, -1, height, width))], OnnxAttribute.Ints("perm", 1, 0, 2, 3));
+            string chosen = Mul(perFace, graph.Apply("Reshape", Float(graph.Apply("Equal", level, Scalar(l))), Ints(-1, 1, 1, 1)));
             crop = l == 0 ? chosen : graph.Apply("Add", crop, chosen);
         }
         if (channels == 1)
@@ -283,9 +283,9 @@ internal sealed class PhotoFacesGraph
     /// <summary>Gathers along <paramref name="axis"/> with indices clamped to the photo's extent in the frame.</summary>
     private string Replicate(string image, string first, string length, long axis)
     {
-        var indices = graph.Constant([.. Enumerable.Range(0, side).Select(i => (long)i)], side);
-        var last = graph.Apply("Sub", graph.Apply("Add", first, graph.Apply("Max", length, Ints(1))), Ints(1));
-        var clamped = graph.Apply("Max", graph.Apply("Min", indices, last), first);
+        string indices = graph.Constant([.. Enumerable.Range(0, side).Select(i => (long)i)], side);
+        string last = graph.Apply("Sub", graph.Apply("Add", first, graph.Apply("Max", length, Ints(1))), Ints(1));
+        string clamped = graph.Apply("Max", graph.Apply("Min", indices, last), first);
         return graph.Apply("Gather", [image, clamped], OnnxAttribute.Int("axis", axis));
     }
 
@@ -295,26 +295,26 @@ internal sealed class PhotoFacesGraph
     {
         string Normalised(string start, int count, string photoLength, string scale, string offset)
         {
-            var centres = graph.Constant([.. Enumerable.Range(0, count).Select(i => i + 0.5f)], 1, count);
-            var photo = graph.Apply("Sub", graph.Apply("Add", start, Mul(centres, frames.Scale)), Scalar(0.5f));
-            var clamped = graph.Apply("Max", graph.Apply("Min", photo, graph.Apply("Sub", photoLength, Scalar(1))), Scalar(0));
-            var working = graph.Apply("Add", Mul(graph.Apply("Add", clamped, Scalar(0.5f)), scale), offset);
+            string centres = graph.Constant([.. Enumerable.Range(0, count).Select(i => i + 0.5f)], 1, count);
+            string photo = graph.Apply("Sub", graph.Apply("Add", start, Mul(centres, frames.Scale)), Scalar(0.5f));
+            string clamped = graph.Apply("Max", graph.Apply("Min", photo, graph.Apply("Sub", photoLength, Scalar(1))), Scalar(0));
+            string working = graph.Apply("Add", Mul(graph.Apply("Add", clamped, Scalar(0.5f)), scale), offset);
             return graph.Apply("Sub", Mul(working, Scalar(2f / side)), Scalar(1));
         }
-        var zeros = graph.Constant(new float[height * width], 1, height, width);
-        var x = graph.Apply("Add", graph.Apply("Reshape", Normalised(frames.Left, width, content.PhotoWidth, content.ScaleX, content.Left), Ints(-1, 1, width)), zeros);
-        var y = graph.Apply("Add", graph.Apply("Reshape", Normalised(frames.Top, height, content.PhotoHeight, content.ScaleY, content.Top), Ints(-1, height, 1)), zeros);
-        var pairs = graph.Apply("Concat", [graph.Apply("Unsqueeze", x, Ints(3)), graph.Apply("Unsqueeze", y, Ints(3))], OnnxAttribute.Int("axis", 3));
+        string zeros = graph.Constant(new float[height * width], 1, height, width);
+        string x = graph.Apply("Add", graph.Apply("Reshape", Normalised(frames.Left, width, content.PhotoWidth, content.ScaleX, content.Left), Ints(-1, 1, width)), zeros);
+        string y = graph.Apply("Add", graph.Apply("Reshape", Normalised(frames.Top, height, content.PhotoHeight, content.ScaleY, content.Top), Ints(-1, height, 1)), zeros);
+        string pairs = graph.Apply("Concat", [graph.Apply("Unsqueeze", x, Ints(3)), graph.Apply("Unsqueeze", y, Ints(3))], OnnxAttribute.Int("axis", 3));
         return graph.Apply("Reshape", pairs, Ints(1, -1, width, 2));
     }
 
     /// <summary>Network pixels to photo pixels: <c>x_photo = Left + (x + 0.5) Scale - 0.5</c>.</summary>
     private string MapBack(string predicted, Frames frames, int coordinates)
     {
-        var even = graph.Constant([.. Enumerable.Range(0, coordinates).Select(c => c % 2 == 0 ? 1f : 0f)], 1, coordinates);
-        var odd = graph.Constant([.. Enumerable.Range(0, coordinates).Select(c => c % 2 == 1 ? 1f : 0f)], 1, coordinates);
-        var origin = graph.Apply("Add", Mul(frames.Left, even), Mul(frames.Top, odd));
-        var shifted = Mul(graph.Apply("Add", predicted, Scalar(0.5f)), frames.Scale);
+        string even = graph.Constant([.. Enumerable.Range(0, coordinates).Select(c => c % 2 == 0 ? 1f : 0f)], 1, coordinates);
+        string odd = graph.Constant([.. Enumerable.Range(0, coordinates).Select(c => c % 2 == 1 ? 1f : 0f)], 1, coordinates);
+        string origin = graph.Apply("Add", Mul(frames.Left, even), Mul(frames.Top, odd));
+        string shifted = Mul(graph.Apply("Add", predicted, Scalar(0.5f)), frames.Scale);
         return graph.Apply("Sub", graph.Apply("Add", origin, shifted), Scalar(0.5f));
     }
 
@@ -322,17 +322,17 @@ internal sealed class PhotoFacesGraph
     {
         string Padded(string rows, int columns, float fill, string name)
         {
-            var real = graph.Apply("Slice", rows, Ints(0), faces.Count);
-            var padding = graph.Constant(Enumerable.Repeat(fill, maxFaces * columns).ToArray(), maxFaces, columns);
-            var all = graph.Apply("Concat", [graph.Apply("Reshape", real, Ints(-1, columns)), padding], OnnxAttribute.Int("axis", 0));
-            var first = graph.Apply("Slice", all, Ints(0), Ints(maxFaces));
+            string real = graph.Apply("Slice", rows, Ints(0), faces.Count);
+            string padding = graph.Constant(Enumerable.Repeat(fill, maxFaces * columns).ToArray(), maxFaces, columns);
+            string all = graph.Apply("Concat", [graph.Apply("Reshape", real, Ints(-1, columns)), padding], OnnxAttribute.Int("axis", 0));
+            string first = graph.Apply("Slice", all, Ints(0), Ints(maxFaces));
             graph.AddNode("Reshape", [first, Ints(1, (long)maxFaces * columns)], [name]);
             graph.AddOutput(name, 1, (long)maxFaces * columns);
             return name;
         }
         string Column(int i) => graph.Apply("Slice", faces.Geometry, Ints(i), Ints(i + 1), Ints(1));
         var (centreX, centreY, boxWidth, boxHeight) = (Column(0), Column(1), Column(2), Column(3));
-        var boxes = graph.Apply("Concat",
+        string boxes = graph.Apply("Concat",
             [graph.Apply("Sub", centreX, Mul(boxWidth, Scalar(0.5f))), graph.Apply("Sub", centreY, Mul(boxHeight, Scalar(0.5f))), boxWidth, boxHeight],
             OnnxAttribute.Int("axis", 1));
         Padded(faces.Scores, 1, 0f, FaceScoresName);

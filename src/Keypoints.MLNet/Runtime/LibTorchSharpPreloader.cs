@@ -47,7 +47,10 @@ internal static class LibTorchSharpPreloader
             || NativeLibrary.TryLoad("LibTorchSharp", torchSharp, null, out _)
             || SystemDefinesVersion()
             || ShippedLibrary(torchSharp) is not { } shipped)
+        {
             return;
+        }
+
         NativeLibrary.Load(WeakenedCopy(shipped));
     }
 
@@ -100,10 +103,10 @@ internal static class LibTorchSharpPreloader
     // (lib/net8.0/TorchSharp.dll and runtimes/linux-x64/native/).
     private static string? ShippedLibrary(Assembly torchSharp)
     {
-        var folder = Path.GetDirectoryName(torchSharp.Location);
+        string? folder = Path.GetDirectoryName(torchSharp.Location);
         if (string.IsNullOrEmpty(folder))
             return null;
-        var native = Path.Combine("runtimes", "linux-x64", "native", FileName);
+        string native = Path.Combine("runtimes", "linux-x64", "native", FileName);
         return new[] { Path.Combine(folder, native), Path.Combine(folder, FileName), Path.Combine(folder, "..", "..", native) }
             .Select(Path.GetFullPath)
             .FirstOrDefault(File.Exists);
@@ -114,8 +117,8 @@ internal static class LibTorchSharpPreloader
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string WeakenedCopy(string shipped)
     {
-        var bytes = File.ReadAllBytes(shipped);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
+        byte[] bytes = File.ReadAllBytes(shipped);
+        string hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         Weaken(bytes);
         return UserCacheFile.Write(UserCacheFile.DefaultRoot(), "libtorchsharp-" + hash, FileName, bytes);
     }

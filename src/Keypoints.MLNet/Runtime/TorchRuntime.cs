@@ -32,9 +32,12 @@ internal static partial class TorchRuntime
             if (torch.cuda.is_available() && id < torch.cuda.device_count())
                 return new torch.Device(DeviceType.CUDA, id);
             if (!fallbackToCpu)
+            {
                 throw new InvalidOperationException(
                     $"GPU {id} was requested (MLContext.GpuDeviceId) but CUDA is not available to TorchSharp; " +
                     "reference a CUDA backend package such as TorchSharp-cuda-linux, or set MLContext.FallbackToCpu = true.");
+            }
+
             return torch.CPU;
         }
         return torch.cuda.is_available() ? torch.CUDA : torch.CPU;

@@ -22,7 +22,7 @@ internal static class UserCacheFile
             return xdg;
         if (OperatingSystem.IsWindows())
             return Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (home.Length == 0)
             throw new InvalidOperationException("Neither XDG_CACHE_HOME nor a home folder is set: nowhere to write Keypoints.MLNet's cache files.");
         return Path.Combine(home, ".cache");
@@ -35,10 +35,10 @@ internal static class UserCacheFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheRoot);
         ArgumentNullException.ThrowIfNull(bytes);
-        var path = Path.Combine(OwnerOnlyFolder(OwnerOnlyFolder(cacheRoot, "Keypoints.MLNet"), folder), fileName);
+        string path = Path.Combine(OwnerOnlyFolder(OwnerOnlyFolder(cacheRoot, "Keypoints.MLNet"), folder), fileName);
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
             return path;
-        var temp = path + "." + Guid.NewGuid().ToString("N");
+        string temp = path + "." + Guid.NewGuid().ToString("N");
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
         return path;
@@ -49,7 +49,7 @@ internal static class UserCacheFile
     {
         if (OperatingSystem.IsWindows())
             return Directory.CreateDirectory(Path.Combine(parent, name)).FullName;
-        var folder = Directory.CreateDirectory(Path.Combine(parent, name), OwnerOnly).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(parent, name), OwnerOnly).FullName;
         if ((File.GetUnixFileMode(folder) & ~OwnerOnly) != 0)
         {
             try

@@ -76,9 +76,12 @@ public sealed class CropKeypointsPredictor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(pixels);
         if (pixels.Length != InputLength)
+        {
             throw new ArgumentException(
                 $"A crop for this model has {InputLength} pixel values ({network.Metadata.Channels} x {Layout.ImageHeight} x {Layout.ImageWidth}); got {pixels.Length}.",
                 nameof(pixels));
+        }
+
         inFlight.Enter(this);
         try
         {

@@ -106,8 +106,8 @@ public sealed class KeypointCnnModel : IKeypointModel
     private static void WriteAtomically(string path, byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
             File.WriteAllBytes(temp, bytes);

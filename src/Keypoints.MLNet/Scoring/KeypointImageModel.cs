@@ -92,7 +92,7 @@ public sealed class KeypointImageModel : IKeypointModel
         var paths = mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathSchema(files.ImagePathColumn));
         var featurizer = ImageFeaturizer.Create(mlContext, files.ImagePathColumn, metadata.InputColumnName,
             frame.ImageWidth, frame.ImageHeight, metadata.Channels).Fit(paths);
-        var graph = ImageFrameGraph.Create(metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName, files.PredictedColumn,
+        byte[] graph = ImageFrameGraph.Create(metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName, files.PredictedColumn,
             frame, toFrame: false);
         using var stream = new MemoryStream(graph, writable: false);
         var fromFrame = mlContext.Transforms

@@ -83,7 +83,7 @@ internal sealed class KeypointModelFile
             var onnxEntries = zip.Entries.Where(e => e.Name == OnnxEntryName).ToArray();
             foreach (var entry in onnxEntries)
             {
-                var graph = ReadLengthPrefixed(path, entry);
+                byte[] graph = ReadLengthPrefixed(path, entry);
                 var reader = new OnnxModelReader(graph);
                 if (reader.Metadata.ContainsKey(KeypointModelMetadata.Key) || reader.Metadata.ContainsKey(KeypointModelMetadata.LegacyLayoutKey))
                     return (graph, reader);

@@ -51,8 +51,8 @@ internal sealed class BatchAugmenter : IDisposable
         var forwardMaps = new List<float>();
         var blurred = new List<long>();
         var sigmas = new List<double>();
-        var contrast = new float[batch];
-        var brightness = new float[batch];
+        float[] contrast = new float[batch];
+        float[] brightness = new float[batch];
         bool photometric = false;
         for (int row = 0; row < batch; row++)
         {
@@ -112,7 +112,7 @@ internal sealed class BatchAugmenter : IDisposable
         int n = rows.Length, coordinates = (int)targets.shape[1];
         var device = images.device;
         // affine_grid maps each output pixel to the input position it samples, so the pixels need the inverse map.
-        var inverseMaps = new float[forwardMaps.Length];
+        float[] inverseMaps = new float[forwardMaps.Length];
         for (int i = 0; i < n; i++)
             Invert(forwardMaps.AsSpan(6 * i, 6), inverseMaps.AsSpan(6 * i, 6));
         var index = tensor(rows, device: device);
@@ -146,7 +146,7 @@ internal sealed class BatchAugmenter : IDisposable
     private void Blur(Tensor images, long[] rows, List<double> sigmas)
     {
         int n = rows.Length, channels = (int)images.shape[1], size = 2 * blurRadius + 1;
-        var weights = new float[n * channels * size];
+        float[] weights = new float[n * channels * size];
         for (int i = 0; i < n; i++)
         {
             var kernel = weights.AsSpan(i * channels * size, size);

@@ -47,9 +47,9 @@ internal sealed class BatchFlipper : IDisposable
         int batch = (int)images.shape[0];
         if (batch < 2)
             return [];
-        var rows = Enumerable.Range(0, batch).ToArray();
+        int[] rows = Enumerable.Range(0, batch).ToArray();
         random.Shuffle(rows);
-        var chosen = rows.Take(batch / 2).Select(r => (long)r).ToArray();
+        long[] chosen = rows.Take(batch / 2).Select(r => (long)r).ToArray();
         Flip(images, targets, mask, chosen);
         return chosen;
     }

@@ -51,7 +51,7 @@ internal sealed class DenoisingAutoencoderPretrainer
         using var optimizer = optim.Adam([.. network.TrunkParameters(), .. decoder.parameters()], LearningRate);
         var history = new List<PretrainingReport>();
         var clock = Stopwatch.StartNew();
-        var order = new int[data.Rows];
+        int[] order = new int[data.Rows];
         network.train();
         decoder.train();
         for (int epoch = 0; epoch < options.Pretraining.Epochs && !TimeUp(history, timeLimit); epoch++)

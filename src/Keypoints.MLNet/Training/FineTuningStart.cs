@@ -22,7 +22,7 @@ internal sealed record FineTuningStart(NetworkWeights Weights, KeypointLayout La
         {
             int first = Enumerable.Range(0, Math.Min(data.KeypointCount, model.KeypointCount))
                 .FirstOrDefault(i => data.KeypointNames[i] != model.KeypointNames[i], Math.Min(data.KeypointCount, model.KeypointCount));
-            var difference = first < Math.Min(data.KeypointCount, model.KeypointCount)
+            string difference = first < Math.Min(data.KeypointCount, model.KeypointCount)
                 ? $"keypoint {first} is '{data.KeypointNames[first]}' in the data and '{model.KeypointNames[first]}' in the model"
                 : $"the data has {data.KeypointCount} keypoints and the model {model.KeypointCount}";
             throw new ArgumentException(
@@ -30,8 +30,10 @@ internal sealed record FineTuningStart(NetworkWeights Weights, KeypointLayout La
                 $"'{data.Name}' differs: {difference}. Train from scratch for another set of keypoints.", parameterName);
         }
         if (data.ImageWidth != model.ImageWidth || data.ImageHeight != model.ImageHeight)
+        {
             throw new ArgumentException(
                 $"Fine-tuning needs images of the model's size, {model.ImageWidth} x {model.ImageHeight} pixels; the data's are " +
                 $"{data.ImageWidth} x {data.ImageHeight}.", parameterName);
+        }
     }
 }

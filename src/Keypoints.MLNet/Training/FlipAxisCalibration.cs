@@ -46,7 +46,7 @@ internal sealed class FlipAxisCalibration : IDisposable
     /// either kind of row had no x label), and starts a new count.</summary>
     public double TakeCorrection()
     {
-        var values = sums.cpu().data<float>().ToArray();
+        float[] values = sums.cpu().data<float>().ToArray();
         sums.zero_();
         double flippedCount = values[1], directCount = values[3] - values[1];
         return flippedCount > 0 && directCount > 0

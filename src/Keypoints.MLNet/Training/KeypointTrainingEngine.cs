@@ -3,7 +3,6 @@ using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 
@@ -78,8 +77,10 @@ internal sealed class KeypointTrainingEngine
         {
             start.CheckData(layout, nameof(options.Layout));
             if (options.Pretraining.Epochs > 0)
+            {
                 throw new ArgumentException("Fine-tuning starts from trained weights, which pre-training would overwrite; set Pretraining.Epochs to 0.",
                     nameof(options.Pretraining));
+            }
         }
         return layout;
     }
@@ -95,9 +96,12 @@ internal sealed class KeypointTrainingEngine
         var all = TrainingData.Read(input, options, NetworkInputOf(layout), scaling, dropIncomplete);
         var (train, validation) = Split(all, scaling, NetworkInputOf(layout), seed);
         if (train.Rows == 0)
+        {
             throw new InvalidOperationException(dropIncomplete
                 ? $"No training row has every keypoint of column '{options.LabelColumnName}'; use MissingLabelPolicy.Mask to train on partial labels."
                 : "The training data has no rows.");
+        }
+
         CheckNotNormalizedTwice(train);
         if (options.Checkpoints.Resume && options.Checkpoints.Folder is { } checkpoints)
             TrainingCheckpoint.CheckResumable(checkpoints, TrainingLoop.Fingerprint(options, train, seed, start?.Weights.ContentHash));
@@ -118,8 +122,11 @@ internal sealed class KeypointTrainingEngine
             start?.Weights.CopyTo(network);
             network.to(session.Device);
             if (DenoisingAutoencoderPretrainer.IsWanted(options))
+            {
                 new DenoisingAutoencoderPretrainer(network, options, session.Device, report => ReportPretraining(channel, report))
                     .Run(train, seed, session.Budget.Pretraining);
+            }
+
             var stage = new TrainingStage(layout, options, seed, session.Budget.BaseNetwork)
             {
                 FlipAxisOffset = start?.FlipAxisOffset ?? 0,
@@ -163,7 +170,7 @@ internal sealed class KeypointTrainingEngine
 
     private void ReportEpoch(IChannel channel, EpochReport report)
     {
-        var stage = report.Specialist is { } group ? $"specialist {group}, " : "";
+        string stage = report.Specialist is { } group ? $"specialist {group}, " : "";
         channel.Info(MessageSensitivity.None, $"{stage}epoch {report.Epoch}: train loss {report.TrainLoss:F6}, validation RMSE {report.ValidationRmse:F3} px, " +
             $"{report.ImagesPerSecond:F0} images/s");
         options.Progress?.Report(report);
@@ -185,7 +192,7 @@ internal sealed class KeypointTrainingEngine
         int held = (int)Math.Round(all.Rows * options.ValidationFraction);
         if (held == 0)
             return (all, null);
-        var order = Enumerable.Range(0, all.Rows).ToArray();
+        int[] order = Enumerable.Range(0, all.Rows).ToArray();
         new Random(seed).Shuffle(order);
         return (all.Subset(order[held..]), all.Subset(order[..held]));
     }
@@ -195,9 +202,11 @@ internal sealed class KeypointTrainingEngine
         // Grey levels 0-255 scaled by 1/255 reach ~1; a max of at most 1/255 means the column was
         // already in [0, 1] (for example from NormalizePixels) and has been scaled a second time.
         if (options.PixelScale < 0.1f && train.MaxPixel <= 1.5f / 255f)
+        {
             throw new InvalidOperationException(
                 $"Column '{options.FeatureColumnName}' looks normalized already (values at most 1 before scaling by {options.PixelScale}). " +
                 "Set Options.PixelScale = 1 and PixelOffset = 0 when NormalizePixels runs before the trainer.");
+        }
     }
 
     private void CheckColumns(DataViewSchema schema, KeypointLayout layout, NetworkInput input)

@@ -151,9 +151,12 @@ public class KeypointTrainingOptions
     internal void Validate(KeypointLayout layout)
     {
         if (Specialists.Enabled && layout.Groups.Count == 0)
+        {
             throw new ArgumentException(
                 $"Specialists need keypoint groups, and layout '{layout.Name}' has none. Set Layout to a layout with groups " +
                 "(KeypointLayout.Kaggle15, KeypointLayout.Ibug68 or your own) or turn Specialists.Enabled off.", nameof(Specialists));
+        }
+
         if (Checkpoints.Folder is { } folder)
             CheckWritable(folder);
     }
@@ -166,7 +169,7 @@ public class KeypointTrainingOptions
         try
         {
             Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-test-{Guid.NewGuid():N}");
+            string probe = Path.Combine(folder, $".write-test-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }

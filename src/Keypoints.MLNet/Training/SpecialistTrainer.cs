@@ -57,7 +57,7 @@ internal sealed class SpecialistTrainer
                 var (network, history) = TrainOne(baseNetwork.Network, group, stage);
                 histories[group.Group.Name] = history;
                 // A coordinate in two groups comes from the first group's specialist.
-                var used = Enumerable.Range(0, group.Coordinates.Length).Where(c => covered.Add(group.Coordinates[c])).ToArray();
+                int[] used = Enumerable.Range(0, group.Coordinates.Length).Where(c => covered.Add(group.Coordinates[c])).ToArray();
                 members.Add(new EnsembleMember("specialist_" + group.Group.Name, network, used, used.Select(c => group.Coordinates[c]).ToArray()));
             }
             return (Assemble(baseNetwork.Network, members, covered), histories);
@@ -73,7 +73,7 @@ internal sealed class SpecialistTrainer
     /// <summary>The ensemble of the specialists and, for the coordinates none covers, the base network (disposed when there are none).</summary>
     private KeypointEnsemble Assemble(KeypointNetwork baseNetwork, List<EnsembleMember> members, HashSet<int> covered)
     {
-        var rest = Enumerable.Range(0, layout.CoordinateCount).Where(c => !covered.Contains(c)).ToArray();
+        int[] rest = Enumerable.Range(0, layout.CoordinateCount).Where(c => !covered.Contains(c)).ToArray();
         baseNetwork.to(CPU);
         if (rest.Length > 0)
             members.Insert(0, new EnsembleMember("base", baseNetwork, rest, rest));
@@ -94,7 +94,7 @@ internal sealed class SpecialistTrainer
         {
             CopyWeights(baseNetwork, network, group.Coordinates);
             network.to(session.Device);
-            var name = group.Group.Name;
+            string name = group.Group.Name;
             var loop = new TrainingLoop(network, stage, session with { Report = r => session.Report(r with { Specialist = name }) });
             var history = loop.Run(group.Train, group.Validation, keepStartingWeightsUnlessBeaten: true)
                 .Select(r => r with { Specialist = name }).ToArray();
@@ -124,8 +124,11 @@ internal sealed class SpecialistTrainer
             if (!value.shape.SequenceEqual(destination.shape))
             {
                 if (value.shape[0] != source.Outputs || destination.shape[0] != coordinates.Length || !value.shape[1..].SequenceEqual(destination.shape[1..]))
+                {
                     throw new InvalidOperationException($"Tensor '{name}' has shape [{string.Join(", ", value.shape)}] in the base network " +
                         $"and [{string.Join(", ", destination.shape)}] in the specialist.");
+                }
+
                 value = value.index_select(0, rows);
             }
             destination.copy_(value);

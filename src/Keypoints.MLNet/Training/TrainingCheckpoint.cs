@@ -54,8 +54,8 @@ internal sealed class TrainingCheckpoint
     public void Write(TrainingStageState state, nn.Module network, OptimizerHelper optimizer)
     {
         Directory.CreateDirectory(Folder);
-        var path = PathIn(Folder);
-        var temp = path + ".tmp";
+        string path = PathIn(Folder);
+        string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new BinaryWriter(stream))
         {
@@ -80,7 +80,7 @@ internal sealed class TrainingCheckpoint
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public TrainingStageState? TryRead(nn.Module network, OptimizerHelper optimizer, TimeSpan unrecordedStageStart)
     {
-        var path = PathIn(Folder);
+        string path = PathIn(Folder);
         if (!File.Exists(path))
             return null;
         using var reader = OpenChecked(path, out int version);
@@ -110,7 +110,7 @@ internal sealed class TrainingCheckpoint
     /// <summary>The seed and run fingerprint of the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
     private static (int Seed, string Fingerprint)? ReadHeader(string folder)
     {
-        var path = PathIn(folder);
+        string path = PathIn(folder);
         if (!File.Exists(path))
             return null;
         using var reader = OpenChecked(path, out _);
@@ -185,8 +185,10 @@ internal sealed class TrainingCheckpoint
     private static void CheckFingerprint(string path, string stored, string fingerprint)
     {
         if (stored != fingerprint)
+        {
             throw new InvalidOperationException(
                 $"{path} was written by a different run ({stored}); this run is ({fingerprint}). Use another checkpoint folder or the same options.");
+        }
     }
 
     private static BinaryReader OpenChecked(string path, out int version)

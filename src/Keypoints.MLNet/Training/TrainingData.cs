@@ -74,7 +74,7 @@ internal sealed class TrainingData
         var getImage = cursor.GetGetter<VBuffer<float>>(features);
         var getLabel = cursor.GetGetter<VBuffer<float>>(labels);
         VBuffer<float> image = default, label = default;
-        var row = new float[coordinates];
+        float[] row = new float[coordinates];
         while (cursor.MoveNext())
         {
             getLabel(ref label);
@@ -82,7 +82,7 @@ internal sealed class TrainingData
             if (dropIncomplete && Array.Exists(row, float.IsNaN))
                 continue;
             getImage(ref image);
-            var normalized = new float[pixels];
+            float[] normalized = new float[pixels];
             image.CopyTo(normalized);
             for (int i = 0; i < pixels; i++)
             {
@@ -103,7 +103,7 @@ internal sealed class TrainingData
     /// <summary>Every row's labels back in pixels, NaN where missing: row <c>r</c> is <c>[r * 2K, (r + 1) * 2K)</c>.</summary>
     public float[] PixelLabels(CoordinateScaling scaling)
     {
-        var pixels = new float[Targets.Length];
+        float[] pixels = new float[Targets.Length];
         for (int i = 0; i < pixels.Length; i++)
         {
             int c = i % Coordinates;
@@ -115,8 +115,8 @@ internal sealed class TrainingData
     /// <summary>The rows at <paramref name="rowIndices"/>, in that order (images are shared, not copied).</summary>
     public TrainingData Subset(IReadOnlyList<int> rowIndices)
     {
-        var targets = new float[rowIndices.Count * Coordinates];
-        var mask = new float[rowIndices.Count * Coordinates];
+        float[] targets = new float[rowIndices.Count * Coordinates];
+        float[] mask = new float[rowIndices.Count * Coordinates];
         for (int i = 0; i < rowIndices.Count; i++)
         {
             Array.Copy(Targets, rowIndices[i] * Coordinates, targets, i * Coordinates, Coordinates);
@@ -129,9 +129,9 @@ internal sealed class TrainingData
     /// (in that order): the training set of a specialist.</summary>
     public TrainingData SelectCoordinates(IReadOnlyList<int> coordinates)
     {
-        var rows = Enumerable.Range(0, Rows).Where(r => coordinates.All(c => Mask[r * Coordinates + c] > 0)).ToArray();
-        var targets = new float[rows.Length * coordinates.Count];
-        var mask = new float[rows.Length * coordinates.Count];
+        int[] rows = Enumerable.Range(0, Rows).Where(r => coordinates.All(c => Mask[r * Coordinates + c] > 0)).ToArray();
+        float[] targets = new float[rows.Length * coordinates.Count];
+        float[] mask = new float[rows.Length * coordinates.Count];
         for (int i = 0; i < rows.Length; i++)
         {
             for (int j = 0; j < coordinates.Count; j++)
@@ -149,7 +149,7 @@ internal sealed class TrainingData
         var all = empty(new long[] { Rows, Input.Channels, Input.Height, Input.Width });
         var destination = all.data<float>();
         long offset = 0;
-        foreach (var row in images)
+        foreach (float[] row in images)
         {
             destination.CopyFrom(row, 0, offset);
             offset += row.Length;

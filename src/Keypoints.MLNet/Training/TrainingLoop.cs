@@ -99,7 +99,7 @@ internal sealed class TrainingLoop
         var timeLimit = stage.Allowance(state.StageStart);
         var elapsedBefore = state.Elapsed;
         var clock = Stopwatch.StartNew();
-        var order = new int[(int)train.Rows];
+        int[] order = new int[(int)train.Rows];
         bool finished = PatienceExhausted(state.EpochsSinceBest) || BudgetSpent(state.History, timeLimit);
         for (int epoch = state.EpochsCompleted; !finished && epoch < Options.Schedule.MaxEpochs; epoch++)
         {
@@ -145,7 +145,7 @@ internal sealed class TrainingLoop
     /// for a run from scratch, so that neither resumes the other's checkpoint.</param>
     internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed, string? startedFrom = null)
     {
-        var fingerprint = string.Create(CultureInfo.InvariantCulture,
+        string fingerprint = string.Create(CultureInfo.InvariantCulture,
             $"{options.Architecture}, {options.Schedule.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
             $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.Schedule.BatchSize}, seed {seed}");
         // Only runs that pre-train or freeze name it, so checkpoints written before the options existed still resume.
@@ -205,7 +205,7 @@ internal sealed class TrainingLoop
     /// the last batch holds what is left.</summary>
     internal static Tensor BatchIndex(int[] order, int start, int batchSize, Device device)
     {
-        var rows = new long[Math.Min(batchSize, order.Length - start)];
+        long[] rows = new long[Math.Min(batchSize, order.Length - start)];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = order[start + i];
         return tensor(rows, device: device);

@@ -67,7 +67,7 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     private IEstimator<ITransformer> Build(int size)
     {
         bool inPlace = OutputColumnName == InputColumnName;
-        var graphOutput = inPlace ? OutputColumnName + "__normalized" : OutputColumnName;
+        string graphOutput = inPlace ? OutputColumnName + "__normalized" : OutputColumnName;
         using var stream = new MemoryStream(PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale), writable: false);
         IEstimator<ITransformer> estimator = catalog.ApplyOnnxModel(graphOutput, InputColumnName, stream);
         if (inPlace)

@@ -59,7 +59,7 @@ public static class ContactSheet
 
     private static float[] Shift(float[] points, SKRect region)
     {
-        var shifted = new float[points.Length];
+        float[] shifted = new float[points.Length];
         for (int k = 0; k + 1 < points.Length; k += 2)
         {
             shifted[k] = points[k] - region.Left;

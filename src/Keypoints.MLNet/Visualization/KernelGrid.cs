@@ -62,7 +62,7 @@ public static class KernelGrid
                 }
             }
             canvas.DrawRect(left - 0.5f, top - 0.5f, (kernels.Width * cellSide) + 1, (kernels.Height * cellSide) + 1, frame);
-            var label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
+            string label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
             text.Draw(canvas, label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3);
         }
         SkiaImageFile.WritePng(surface, path);
@@ -71,7 +71,7 @@ public static class KernelGrid
     private static float MaxAbs(ReadOnlySpan<float> values)
     {
         float max = 0;
-        foreach (var v in values)
+        foreach (float v in values)
             max = Math.Max(max, Math.Abs(v));
         return max;
     }

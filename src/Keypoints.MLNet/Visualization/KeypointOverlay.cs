@@ -93,7 +93,7 @@ public static class KeypointOverlay
         int count = points.Count / 2;
         if (count < 2)
             return float.PositiveInfinity;
-        var nearest = new float[count];
+        float[] nearest = new float[count];
         for (int i = 0; i < count; i++)
         {
             float best = float.PositiveInfinity;

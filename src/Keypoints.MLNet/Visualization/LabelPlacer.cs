@@ -14,16 +14,16 @@ internal sealed class LabelPlacer
     private static readonly (float X, float Y)[] Directions =
         [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)];
 
-    private readonly List<SKRect> _occupied = [];
-    private readonly SKRect _bounds;
+    private readonly List<SKRect> occupied = [];
+    private readonly SKRect bounds;
 
     /// <summary>A placer for labels inside <paramref name="bounds"/> that keeps clear of dots of
     /// <paramref name="pointRadius"/> at <paramref name="points"/>.</summary>
     public LabelPlacer(SKRect bounds, IEnumerable<SKPoint> points, float pointRadius)
     {
-        _bounds = bounds;
+        this.bounds = bounds;
         foreach (var p in points)
-            _occupied.Add(new SKRect(p.X - pointRadius, p.Y - pointRadius, p.X + pointRadius, p.Y + pointRadius));
+            occupied.Add(new SKRect(p.X - pointRadius, p.Y - pointRadius, p.X + pointRadius, p.Y + pointRadius));
     }
 
     /// <summary>The rectangle for a label of <paramref name="size"/> beside <paramref name="anchor"/>, at least
@@ -36,15 +36,15 @@ internal sealed class LabelPlacer
             foreach (var (dx, dy) in Directions)
             {
                 var box = Candidate(anchor, size, gap * ring, dx, dy);
-                if (_bounds.Contains(box) && !_occupied.Exists(box.IntersectsWith))
+                if (this.bounds.Contains(box) && !occupied.Exists(box.IntersectsWith))
                 {
-                    _occupied.Add(box);
+                    occupied.Add(box);
                     return (box, ring > 1);
                 }
             }
         }
         var fallback = Candidate(anchor, size, gap, 1, 0);
-        _occupied.Add(fallback);
+        occupied.Add(fallback);
         return (fallback, false);
     }
 

@@ -64,14 +64,14 @@ public static class LearningCurvesChart
         var validated = curves.Select(ValidatedEpochs).ToArray();
         bool byTime = xAxis == LearningCurvesAxis.TrainingTime;
         double X(EpochReport e) => byTime ? e.Elapsed.TotalMinutes : e.Epoch;
-        var subtitle = string.Create(CultureInfo.InvariantCulture, $"validation RMSE of {curves.Count} trainings, best epochs circled");
+        string subtitle = string.Create(CultureInfo.InvariantCulture, $"validation RMSE of {curves.Count} trainings, best epochs circled");
         var plot = NewPlot(title + "\n" + subtitle, byTime ? "training time (minutes)" : "epoch", integerX: !byTime);
         plot.Axes.Left.Label.Text = "validation RMSE (px)";
         for (int i = 0; i < curves.Count; i++)
         {
             var epochs = validated[i];
             var best = epochs.MinBy(e => e.ValidationRmse)!;
-            var legend = string.Create(CultureInfo.InvariantCulture,
+            string legend = string.Create(CultureInfo.InvariantCulture,
                 $"{curves[i].Name}: best {best.ValidationRmse:F2} px at epoch {best.Epoch} of {epochs.Length}");
             AddCurve(plot, [.. epochs.Select(X)], [.. epochs.Select(e => e.ValidationRmse)], CurveColors[i], legend);
             AddRing(plot, X(best), best.ValidationRmse, CurveColors[i]);
@@ -131,7 +131,7 @@ public static class LearningCurvesChart
     /// <summary>A line through the finite points; dots on it where there are few enough to tell apart.</summary>
     private static ScottPlot.Plottables.Scatter AddCurve(Plot plot, double[] xs, double[] ys, Color color, string legend)
     {
-        var finite = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i])).ToArray();
+        int[] finite = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i])).ToArray();
         var curve = plot.Add.Scatter(finite.Select(i => xs[i]).ToArray(), finite.Select(i => ys[i]).ToArray(), color);
         curve.LineWidth = 2;
         curve.MarkerSize = finite.Length > 60 ? 0 : 7;

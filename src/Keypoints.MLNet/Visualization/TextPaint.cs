@@ -13,15 +13,15 @@ internal sealed class TextPaint : IDisposable
     public static SKTypeface Typeface { get; } = SansFamilies.Select(f => SKFontManager.Default.MatchFamily(f))
         .FirstOrDefault(t => t is not null) ?? SKTypeface.Default;
 
-    private readonly SKFont _font;
-    private readonly SKPaint _paint;
-    private readonly SKTextAlign _align;
+    private readonly SKFont font;
+    private readonly SKPaint paint;
+    private readonly SKTextAlign align;
 
     private TextPaint(float size, SKColor color, SKTextAlign align)
     {
-        _font = new SKFont(Typeface, size) { Edging = SKFontEdging.Antialias };
-        _paint = new SKPaint { Color = color, IsAntialias = true };
-        _align = align;
+        this.font = new SKFont(Typeface, size) { Edging = SKFontEdging.Antialias };
+        this.paint = new SKPaint { Color = color, IsAntialias = true };
+        this.align = align;
     }
 
     /// <summary>Text of <paramref name="size"/> pixels in <paramref name="color"/>, placed by
@@ -29,13 +29,13 @@ internal sealed class TextPaint : IDisposable
     public static TextPaint Create(float size, SKColor color, SKTextAlign align = SKTextAlign.Left) => new(size, color, align);
 
     /// <summary>The font's ascent (negative), descent and other metrics, in pixels.</summary>
-    public SKFontMetrics Metrics => _font.Metrics;
+    public SKFontMetrics Metrics => this.font.Metrics;
 
     /// <summary>The advance width of <paramref name="text"/> in pixels.</summary>
-    public float Measure(string text) => _font.MeasureText(text);
+    public float Measure(string text) => this.font.MeasureText(text);
 
     /// <summary>Draws <paramref name="text"/> with its baseline at <paramref name="y"/>.</summary>
-    public void Draw(SKCanvas canvas, string text, float x, float y) => canvas.DrawText(text, x, y, _align, _font, _paint);
+    public void Draw(SKCanvas canvas, string text, float x, float y) => canvas.DrawText(text, x, y, this.align, this.font, this.paint);
 
     /// <summary><paramref name="text"/>, cut short with an ellipsis where it is wider than <paramref name="maxWidth"/> pixels.</summary>
     public string Fit(string text, float maxWidth)
@@ -52,7 +52,7 @@ internal sealed class TextPaint : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _font.Dispose();
-        _paint.Dispose();
+        this.font.Dispose();
+        this.paint.Dispose();
     }
 }

@@ -18,15 +18,15 @@ public sealed partial class LayeringTests
         var rules = LayerRules.Read(Path.Combine(SharedData.RepositoryRoot, "docs", "architecture.md"));
         var rootTypes = RootNamespaceTypes();
         var violations = new List<string>();
-        foreach (var file in SourceFiles())
+        foreach (string file in SourceFiles())
         {
-            var folder = FolderOf(file);
+            string folder = FolderOf(file);
             if (!rules.Allowed.TryGetValue(folder, out var allowed))
             {
                 violations.Add($"{Relative(file)}: folder '{folder}' has no row in docs/architecture.md");
                 continue;
             }
-            foreach (var used in UsedFolders(File.ReadAllText(file), rules.Allowed.Keys, rootTypes))
+            foreach (string used in UsedFolders(File.ReadAllText(file), rules.Allowed.Keys, rootTypes))
             {
                 if (used != folder && !allowed.Contains(used))
                     violations.Add($"{Relative(file)}: {folder} uses {used}");
@@ -44,7 +44,7 @@ public sealed partial class LayeringTests
         Assert.Empty(rules.Allowed["Runtime"]);
         foreach (var (folder, allowed) in rules.Allowed)
         {
-            foreach (var used in allowed)
+            foreach (string used in allowed)
                 Assert.True(rules.Row[used] <= rules.Row[folder], $"{folder} (row {rules.Row[folder]}) may use {used} (row {rules.Row[used]})");
         }
         Assert.DoesNotContain("Scoring", rules.Allowed["Training"]);
@@ -78,13 +78,13 @@ public sealed partial class LayeringTests
 
     private static bool IsBuildOutput(string relative)
     {
-        var first = relative.Split(Path.DirectorySeparatorChar)[0];
+        string first = relative.Split(Path.DirectorySeparatorChar)[0];
         return first is "bin" or "obj";
     }
 
     private static string FolderOf(string file)
     {
-        var parts = Path.GetRelativePath(SourceRoot, file).Split(Path.DirectorySeparatorChar);
+        string[] parts = Path.GetRelativePath(SourceRoot, file).Split(Path.DirectorySeparatorChar);
         return parts.Length == 1 ? RootFolder : parts[0];
     }
 
@@ -102,7 +102,7 @@ public sealed partial class LayeringTests
         var known = folders.Where(f => f != RootFolder).ToHashSet(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         // Strings are text, not references; XML doc comments are references (a cref needs the namespace in scope).
-        var withoutStrings = string.Join('\n', code.Split('\n')
+        string withoutStrings = string.Join('\n', code.Split('\n')
             .Select(line => line.TrimStart().StartsWith("//", StringComparison.Ordinal) ? line : StringLiteral().Replace(line, "\"\"")));
         foreach (Match m in QualifiedReference().Matches(withoutStrings))
         {
@@ -153,16 +153,16 @@ public sealed partial class LayeringTests
         public static LayerRules Read(string path)
         {
             Assert.True(File.Exists(path), $"'{path}' does not exist; it holds the layer table.");
-            var lines = File.ReadAllLines(path);
+            string[] lines = File.ReadAllLines(path);
             int begin = Array.FindIndex(lines, l => l.Contains("<!-- layers: begin -->", StringComparison.Ordinal));
             int end = Array.FindIndex(lines, l => l.Contains("<!-- layers: end -->", StringComparison.Ordinal));
             Assert.True(begin >= 0 && end > begin, $"'{path}' has no '<!-- layers: begin -->' ... '<!-- layers: end -->' table.");
             var rows = new Dictionary<string, int>(StringComparer.Ordinal);
             var uses = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var line in lines[(begin + 1)..end])
+            foreach (string line in lines[(begin + 1)..end])
             {
-                var cells = line.Split('|', StringSplitOptions.TrimEntries);
-                if (cells.Length < 4 || !int.TryParse(cells[1], out var row))
+                string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
+                if (cells.Length < 4 || !int.TryParse(cells[1], out int row))
                     continue;
                 rows.Add(cells[2], row);
                 uses.Add(cells[2], cells[3]);
@@ -174,10 +174,10 @@ public sealed partial class LayeringTests
                 var set = new HashSet<string>(StringComparer.Ordinal);
                 if (text != "nothing")
                 {
-                    var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                     Assert.True(parts[0] == "rows below", $"'{path}': {folder} may use '{text}'; expected 'nothing' or 'rows below[, Sibling...]'.");
                     set.UnionWith(rows.Where(r => r.Value < rows[folder]).Select(r => r.Key));
-                    foreach (var sibling in parts[1..])
+                    foreach (string sibling in parts[1..])
                     {
                         Assert.True(rows.ContainsKey(sibling), $"'{path}': {folder} may use '{sibling}', which has no row.");
                         set.Add(sibling);

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Keypoints.MLNet.Data;
 using Keypoints.Cli;
+using Keypoints.MLNet.Data;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Keypoints.MLNet.Tests.Cli;

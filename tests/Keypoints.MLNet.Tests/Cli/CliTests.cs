@@ -21,13 +21,13 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     {
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", SmallFaces.ValidationCsv);
         Assert.Equal(0, result.ExitCode);
-        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
-        var nme = double.Parse(Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture);
+        string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        double rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
+        double nme = double.Parse(Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture);
         // The briefly trained net (about 5.3 px) must beat an untrained one, which stays near the image center (about 20 px).
         Assert.InRange(rmse, 0.5, 8);
         Assert.InRange(nme, 0.01, 0.3);
-        foreach (var name in KeypointLayout.Kaggle15.KeypointNames)
+        foreach (string name in KeypointLayout.Kaggle15.KeypointNames)
             Assert.Contains(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
     }
 
@@ -40,9 +40,12 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         using var json = JsonDocument.Parse(result.StandardOutput);
         var info = json.RootElement;
         Assert.Equal(JsonValueKind.Object, info.ValueKind);
-        foreach (var key in new[] { "layout", "keypoints", "flipPairs", "groups", "inputWidth", "inputHeight", "channels", "framing",
+        foreach (string? key in new[] { "layout", "keypoints", "flipPairs", "groups", "inputWidth", "inputHeight", "channels", "framing",
             "testTimeFlip", "flipAxisOffset", "epochs", "bestValidationRmse", "libraryVersion" })
+        {
             Assert.True(info.TryGetProperty(key, out _), $"no '{key}' in {result.StandardOutput}");
+        }
+
         Assert.Equal("Kaggle15", info.GetProperty("layout").GetString());
         Assert.Equal(KeypointLayout.Kaggle15.KeypointNames, info.GetProperty("keypoints").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains(info.GetProperty("flipPairs").EnumerateArray(),
@@ -61,11 +64,11 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [TierFact(Needs.FaceData)]
     public void Submit_WritesOneLocationPerLookupRow()
     {
-        var output = Path.Combine(fixture.Folder, "submission.csv");
+        string output = Path.Combine(fixture.Folder, "submission.csv");
         var result = Cli.Run("submit", "--model", fixture.ModelPath, "--test", SharedData.Path("fkd", "test.csv"),
             "--lookup", SharedData.Path("fkd", "IdLookupTable.csv"), "--out", output);
         Assert.True(result.ExitCode == 0, result.StandardError);
-        var lines = File.ReadAllLines(output);
+        string[] lines = File.ReadAllLines(output);
         Assert.Equal("RowId,Location", lines[0]);
         Assert.Equal(9153, lines.Length);
         Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture), 0, 96));
@@ -84,7 +87,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     {
         var result = Cli.Run(arguments);
         Assert.NotEqual(0, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
 
@@ -95,8 +98,8 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [InlineData("submit", "no keypoint graph", "holds no ONNX model")]
     public void BrokenModelFile_PrintsOneLineNamingIt(string verb, string kind, string expected)
     {
-        var path = Path.Combine(fixture.Folder, $"broken-{kind.Replace(' ', '-')}.zip");
-        var model = File.ReadAllBytes(fixture.ModelPath);
+        string path = Path.Combine(fixture.Folder, $"broken-{kind.Replace(' ', '-')}.zip");
+        byte[] model = File.ReadAllBytes(fixture.ModelPath);
         switch (kind)
         {
             case "empty": File.WriteAllBytes(path, []); break;
@@ -119,7 +122,7 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         var result = Cli.Run(arguments);
 
         Assert.Equal(1, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: Model file '{path}'", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
@@ -146,8 +149,8 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [TierFact(Needs.FaceData)]
     public void Train_NamesFileLineAndColumn_ForAMalformedCsv()
     {
-        var bad = Path.Combine(fixture.Folder, "bad.csv");
-        var lines = File.ReadLines(SmallFaces.ValidationCsv).Take(3).ToArray();
+        string bad = Path.Combine(fixture.Folder, "bad.csv");
+        string[] lines = File.ReadLines(SmallFaces.ValidationCsv).Take(3).ToArray();
         lines[2] = lines[2].Replace(" 17 ", " 17x ", StringComparison.Ordinal);
         if (!lines[2].Contains("17x", StringComparison.Ordinal))
             lines[2] = lines[2][..^4] + " 300";

@@ -25,7 +25,7 @@ public sealed class CommandLineTests
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Equal("", result.StandardError);
         Assert.Contains($"keypoints {verb} [options]", result.StandardOutput, StringComparison.Ordinal);
-        foreach (var option in options)
+        foreach (string option in options)
             Assert.Contains(option + " ", result.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -35,7 +35,7 @@ public sealed class CommandLineTests
         var result = Cli.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info", "export" })
+        foreach (string? verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info", "export" })
             Assert.Matches($@"(?m)^\s+{verb}\s", result.StandardOutput);
     }
 
@@ -46,7 +46,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, result.ExitCode);
         // The library and the tool share one version (Directory.Build.props); the part after '+' is the commit.
-        var library = typeof(KeypointLayout).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        string library = typeof(KeypointLayout).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
         Assert.Equal(library.Split('+')[0], result.StandardOutput.Trim().Split('+')[0]);
     }
 
@@ -67,7 +67,7 @@ public sealed class CommandLineTests
         var result = Cli.Run(arguments);
 
         Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
 

@@ -15,8 +15,8 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
     public void Export_WritesTheGraphWithTheWeightsAsked_PrintsItsSize_AndTheFileLoadsInOtherCommands(string weights, double smallest, double largest)
     {
         using var temp = new TempFolder();
-        var model = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
-        var output = temp.File("model.onnx");
+        string model = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
+        string output = temp.File("model.onnx");
 
         var result = Cli.Run("export", "--model", model, "--out", output, "--weights", weights);
 
@@ -40,7 +40,7 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
         var result = Cli.Run("export", "--model", temp.File("model.zip"), "--out", temp.File("model.onnx"), "--weights", "float8");
 
         Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains("float8", line, StringComparison.Ordinal);
     }

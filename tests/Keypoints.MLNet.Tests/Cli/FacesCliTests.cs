@@ -1,7 +1,7 @@
 using System.Globalization;
 using Keypoints.MLNet.Layouts;
-using SkiaSharp;
 using Keypoints.MLNet.Tests.Tiers;
+using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -13,15 +13,15 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     [TierFact(Needs.FaceData)]
     public void FacesData_WritesOneRowPerFace_WithTheExactHeader_ScoringRepeatedPathsOnce()
     {
-        var csv = ScenesSubset("faces-input.csv", 3);
-        var output = fixture.File("faces.csv");
+        string csv = ScenesSubset("faces-input.csv", 3);
+        string output = fixture.File("faces.csv");
 
         var result = Cli.Run("faces", "--model", fixture.ModelPath, "--data", csv, "--out", output);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        var lines = File.ReadAllLines(output);
+        string[] lines = File.ReadAllLines(output);
         Assert.Equal("image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Ibug68.CoordinateNames), lines[0]);
-        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        string[][] rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.All(rows, r => Assert.Equal(7 + 136, r.Length));
         // Three pictures of 2-4 faces each, each picture's faces numbered from 0 in a row.
         var perImage = rows.GroupBy(r => r[0]).ToArray();
@@ -33,9 +33,9 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     [TierFact(Needs.FaceData)]
     public void FacesImage_DrawsTheFacesOnAPng()
     {
-        var csv = ScenesSubset("faces-one.csv", 1);
-        var image = Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
-        var output = fixture.File("faces.png");
+        string csv = ScenesSubset("faces-one.csv", 1);
+        string image = Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
+        string output = fixture.File("faces.png");
 
         var result = Cli.Run("faces", "--model", fixture.ModelPath, "--image", image, "--out", output);
 
@@ -48,13 +48,13 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     [TierFact(Needs.FaceData)]
     public void EvaluateFaces_PrintsFacesFoundRecallFalseAndNme_EachAloneOnALine()
     {
-        var csv = ScenesSubset("evaluate-faces.csv", 3);
+        string csv = ScenesSubset("evaluate-faces.csv", 3);
         int labelled = File.ReadLines(csv).Count() - 1;
 
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", csv, "--faces");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"faces {labelled}", lines[0]);
         Assert.Matches(@"^found \d+$", lines[1]);
         Assert.Matches(@"^recall [01]\.\d{4}$", lines[2]);
@@ -67,9 +67,9 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     [TierFact(Needs.FaceData)]
     public void PhotoModel_SavesAChainThatPlainMLNetLoads_AndThatFindsTheFacesOfAScene()
     {
-        var csv = ScenesSubset("photo-model.csv", 1);
-        var image = Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
-        var output = fixture.File("photos.zip");
+        string csv = ScenesSubset("photo-model.csv", 1);
+        string image = Path.Combine(Path.GetDirectoryName(csv)!, File.ReadLines(csv).Skip(1).First().Split(',')[0]);
+        string output = fixture.File("photos.zip");
 
         var result = Cli.Run("photo-model", "--model", fixture.ModelPath, "--out", output, "--max-faces", "5");
 
@@ -99,14 +99,14 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     /// <summary>As <see cref="ScenesSubset(string, int)"/>, written to <paramref name="target"/>.</summary>
     internal static string WriteScenesSubset(string target, int pictures)
     {
-        var scenes = SharedData.Path("photos", "scenes.csv");
-        var folder = Path.GetDirectoryName(scenes)!;
-        var lines = File.ReadLines(scenes).ToArray();
+        string scenes = SharedData.Path("photos", "scenes.csv");
+        string folder = Path.GetDirectoryName(scenes)!;
+        string[] lines = File.ReadLines(scenes).ToArray();
         var images = lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Take(pictures).ToHashSet();
         var rows = lines.Skip(1).Where(l => images.Contains(l.Split(',')[0])).Select(l =>
         {
             int comma = l.IndexOf(',', StringComparison.Ordinal);
-            var relative = Path.GetRelativePath(Path.GetDirectoryName(target)!, Path.Combine(folder, l[..comma]));
+            string relative = Path.GetRelativePath(Path.GetDirectoryName(target)!, Path.Combine(folder, l[..comma]));
             return relative + l[comma..];
         });
         File.WriteAllLines(target, [lines[0], .. rows]);

@@ -11,10 +11,10 @@ public sealed class FineTuningCliTests
     public void TrainFrom_FineTunesASavedModel_OnASmallCsv_WithTheModelsNetwork()
     {
         using var folder = new TempFolder();
-        var training = folder.Write("mine.csv", string.Join('\n', File.ReadLines(SmallFaces.TrainingCsv).Take(121)));
-        var validation = folder.Write("mine-validation.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Take(61)));
-        var basePath = folder.File("base.zip");
-        var tunedPath = folder.File("tuned.zip");
+        string training = folder.Write("mine.csv", string.Join('\n', File.ReadLines(SmallFaces.TrainingCsv).Take(121)));
+        string validation = folder.Write("mine-validation.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Take(61)));
+        string basePath = folder.File("base.zip");
+        string tunedPath = folder.File("tuned.zip");
         var trained = Cli.Run("train", "--data", training, "--validation", validation, "--arch", "mlp", "--epochs", "3", "--seed", "2",
             "--out", basePath); // test-time flip is on by default
         Assert.True(trained.ExitCode == 0, trained.StandardOutput + trained.StandardError);

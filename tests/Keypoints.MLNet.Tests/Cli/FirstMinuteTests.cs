@@ -15,10 +15,10 @@ public sealed class FirstMinuteTests
     {
         var (command, printed) = ReadmeFirstMinute();
         Assert.StartsWith(DotnetRun, command, StringComparison.Ordinal);
-        var arguments = command[DotnetRun.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] arguments = command[DotnetRun.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         using var folder = new TempFolder();
         int output = Array.IndexOf(arguments, "--out") + 1;
-        var overlay = arguments[output];
+        string overlay = arguments[output];
         // The repository's root is the working folder, as in the README; the overlay goes to a temporary folder instead.
         arguments[output] = folder.File(overlay);
 
@@ -56,7 +56,7 @@ public sealed class FirstMinuteTests
     /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block after it.</summary>
     private static (string Command, string Printed) ReadmeFirstMinute()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
+        string[] lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
         int heading = Array.FindIndex(lines, l => l.TrimEnd() == "## First minute");
         Assert.True(heading >= 0, "README.md has no '## First minute' heading");
         int commands = Array.FindIndex(lines, heading, l => l.TrimEnd() == "```bash");

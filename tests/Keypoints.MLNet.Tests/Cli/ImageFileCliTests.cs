@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using SkiaSharp;
 using Keypoints.MLNet.Tests.Tiers;
+using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -23,8 +23,8 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", fixture.ValidationCsv);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
+        string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        double rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
         // One epoch on 64 faces learns little more than the mean face; a wrong mapping back to the original image's
         // pixels would be off by tens of pixels or more.
         Assert.InRange(rmse, 1, 60);
@@ -48,12 +48,12 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     [TierFact(Needs.FaceData)]
     public void Evaluate_WithSheet_WritesBestAndWorstPngs()
     {
-        var sheets = fixture.File("sheets");
+        string sheets = fixture.File("sheets");
 
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", fixture.ValidationCsv, "--sheet", sheets);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        foreach (var name in new[] { "best.png", "worst.png" })
+        foreach (string? name in new[] { "best.png", "worst.png" })
         {
             var (width, height) = PngSize(Path.Combine(sheets, name));
             Assert.True(width >= 800 && height >= 800, $"{name} is {width}x{height}; 16 faces in 4 rows of 200-pixel tiles expected");
@@ -63,7 +63,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     [TierFact(Needs.FaceData)]
     public void Predict_WithImage_WritesAPngOfThatImageAtLeast320PixelsHigh()
     {
-        var output = fixture.File("overlay/face.png");
+        string output = fixture.File("overlay/face.png");
 
         var result = Cli.Run("predict", "--model", fixture.ModelPath, "--image", fixture.FirstValidationImage(), "--out", output, "--names");
 
@@ -79,9 +79,9 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     [InlineData("empty", "is empty")]
     public void Predict_WithAnImageThatCannotBeDecoded_PrintsOneLineNamingTheFile(string kind, string expected)
     {
-        var path = fixture.File($"broken/{kind}.jpg");
+        string path = fixture.File($"broken/{kind}.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var jpeg = File.ReadAllBytes(fixture.FirstValidationImage());
+        byte[] jpeg = File.ReadAllBytes(fixture.FirstValidationImage());
         File.WriteAllBytes(path, kind switch
         {
             "truncated" => jpeg[..(jpeg.Length / 2)],
@@ -92,7 +92,7 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         var result = Cli.Run("predict", "--model", fixture.ModelPath, "--image", path, "--out", fixture.File($"broken/{kind}.png"));
 
         Assert.Equal(1, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(path, line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);

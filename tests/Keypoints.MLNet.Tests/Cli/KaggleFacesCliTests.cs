@@ -11,13 +11,13 @@ public sealed class KaggleFacesCliTests(CliModelFixture fixture) : IClassFixture
     [TierFact(Needs.FaceData)]
     public void FacesData_WithAKaggleModel_WritesTheFifteenKeypointColumns()
     {
-        var csv = FacesCliTests.WriteScenesSubset(Path.Combine(fixture.Folder, "scenes-two.csv"), 2);
-        var output = Path.Combine(fixture.Folder, "kaggle-faces.csv");
+        string csv = FacesCliTests.WriteScenesSubset(Path.Combine(fixture.Folder, "scenes-two.csv"), 2);
+        string output = Path.Combine(fixture.Folder, "kaggle-faces.csv");
 
         var result = Cli.Run("faces", "--model", fixture.ModelPath, "--data", csv, "--out", output);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        var lines = File.ReadAllLines(output);
+        string[] lines = File.ReadAllLines(output);
         Assert.Equal("image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Kaggle15.CoordinateNames), lines[0]);
         Assert.True(lines.Length >= 5, string.Join('\n', lines));
         Assert.All(lines.Skip(1), l => Assert.Equal(7 + 30, l.Split(',').Length));

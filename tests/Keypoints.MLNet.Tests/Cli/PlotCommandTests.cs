@@ -13,17 +13,17 @@ public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixtur
     public void Plot_WritesLearningCurvesAndKernelPngs_IntoANewFolder_AndPrintsTheirPaths()
     {
         using var temp = new TempFolder();
-        var model = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
-        var output = temp.File("plots/new");
+        string model = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
+        string output = temp.File("plots/new");
 
         var result = Cli.Run("plot", "--model", model, "--out", output);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        foreach (var name in new[] { "learning-curves.png", "kernels.png" })
+        foreach (string? name in new[] { "learning-curves.png", "kernels.png" })
         {
-            var path = Path.Combine(output, name);
+            string path = Path.Combine(output, name);
             Assert.Contains($"wrote {path}", result.StandardOutput, StringComparison.Ordinal);
-            var bytes = File.ReadAllBytes(path);
+            byte[] bytes = File.ReadAllBytes(path);
             Assert.True(bytes.Length > 2_000, $"{name} has only {bytes.Length} bytes");
             Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{name} is not a PNG");
         }
@@ -33,12 +33,12 @@ public sealed class PlotCommandTests(TrainedModelFixture fixture) : IClassFixtur
     public void Plot_ExitsWithOneErrorLine_ForAVersion010Model()
     {
         using var temp = new TempFolder();
-        var model = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
+        string model = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
 
         var result = Cli.Run("plot", "--model", model, "--out", temp.File("plots"));
 
         Assert.Equal(1, result.ExitCode);
-        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains("0.1.0", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(temp.File("plots")));

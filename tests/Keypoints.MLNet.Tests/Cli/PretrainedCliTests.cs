@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Keypoints.Cli;
-using SkiaSharp;
 using Keypoints.MLNet.Tests.Tiers;
+using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -16,12 +16,12 @@ public sealed class PretrainedCliTests
     public void Faces_WithoutAModel_DrawsFace68OnTheSamplePicture()
     {
         using var folder = new TempFolder();
-        var output = folder.File("astronaut-keypoints.png");
+        string output = folder.File("astronaut-keypoints.png");
 
         var result = Cli.Run("faces", "--image", Astronaut, "--out", output);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        Assert.Equal($"wrote {output}: 1 faces on {Astronaut}", result.StandardOutput.Trim());
+        Assert.Equal($"wrote {output}: 1 face on {Astronaut}", result.StandardOutput.Trim());
         using var png = SKBitmap.Decode(output);
         Assert.Equal((512, 512), (png.Width, png.Height));
     }
@@ -54,11 +54,11 @@ public sealed class PretrainedCliTests
     public void TrainFrom_Face68_FineTunesOnImageFilesOfItsLayout()
     {
         using var folder = new TempFolder();
-        var source = SharedData.Path("landmarks68", "validation.csv");
-        var lines = File.ReadLines(source).Take(33).ToArray();
+        string source = SharedData.Path("landmarks68", "validation.csv");
+        string[] lines = File.ReadLines(source).Take(33).ToArray();
         // Paths made absolute, so the CSV can lie elsewhere.
-        var data = folder.Write("mine.csv", string.Join('\n', [lines[0], .. lines.Skip(1).Select(l => Path.Combine(Path.GetDirectoryName(source)!, l))]) + "\n");
-        var output = folder.File("tuned.zip");
+        string data = folder.Write("mine.csv", string.Join('\n', [lines[0], .. lines.Skip(1).Select(l => Path.Combine(Path.GetDirectoryName(source)!, l))]) + "\n");
+        string output = folder.File("tuned.zip");
 
         var result = Cli.Run("train", "--data", data, "--from", "face68", "--epochs", "1", "--validation-fraction", "0", "--seed", "1", "--out", output);
 
@@ -70,7 +70,7 @@ public sealed class PretrainedCliTests
     [Fact]
     public void Resolve_GivesAShippedModelsFile_ForItsName()
     {
-        var path = ModelArgument.Resolve("kaggle15");
+        string path = ModelArgument.Resolve("kaggle15");
 
         Assert.Matches(@"kaggle15-[0-9a-f]{16}\.onnx$", path);
         Assert.True(File.Exists(path));
@@ -80,7 +80,7 @@ public sealed class PretrainedCliTests
     public void Resolve_PrefersAnExistingFile_AndLeavesAMissingPathToTheLoader()
     {
         using var folder = new TempFolder();
-        var file = folder.Write("face68", "not a model");
+        string file = folder.Write("face68", "not a model");
 
         Assert.Equal(file, ModelArgument.Resolve(file));
         Assert.Equal("/nonexistent/model.zip", ModelArgument.Resolve("/nonexistent/model.zip"));

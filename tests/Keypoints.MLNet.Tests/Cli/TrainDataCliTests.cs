@@ -8,7 +8,7 @@ public sealed class TrainDataCliTests
     [Fact]
     public void Help_StatesTheRecommendedRecipe_AsTheDefaults()
     {
-        var help = Cli.Run("train", "--help").StandardOutput;
+        string help = Cli.Run("train", "--help").StandardOutput;
 
         Assert.Contains("[default: resnet18]", help, StringComparison.Ordinal);
         Assert.Contains("--no-augment", help, StringComparison.Ordinal);
@@ -20,9 +20,9 @@ public sealed class TrainDataCliTests
     public void RepeatedData_TrainsOnEveryFile_AndMismatchedFilesFailNamingTheFile()
     {
         using var folder = new TempFolder();
-        var first = folder.Write("first.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Take(41)));
-        var second = folder.Write("second.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Skip(41).Take(40).Prepend(File.ReadLines(SmallFaces.ValidationCsv).First())));
-        var model = folder.File("both.zip");
+        string first = folder.Write("first.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Take(41)));
+        string second = folder.Write("second.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Skip(41).Take(40).Prepend(File.ReadLines(SmallFaces.ValidationCsv).First())));
+        string model = folder.File("both.zip");
 
         var trained = Cli.Run("train", "--data", first, "--data", second, "--validation-fraction", "0", "--arch", "mlp", "--no-augment",
             "--no-tta", "--epochs", "1", "--seed", "3", "--out", model);
@@ -33,7 +33,7 @@ public sealed class TrainDataCliTests
         Assert.DoesNotContain("NaN", trained.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
 
-        var images = Images.ImageFiles.WriteCsv(folder, "images.csv", "validation", 3);
+        string images = Images.ImageFiles.WriteCsv(folder, "images.csv", "validation", 3);
         var mixed = Cli.Run("train", "--data", first, "--data", images, "--epochs", "1", "--out", folder.File("never.zip"));
         Assert.Equal(2, mixed.ExitCode);
         Assert.Contains("must all be Kaggle CSVs or all CSVs of image files", mixed.StandardError, StringComparison.Ordinal);

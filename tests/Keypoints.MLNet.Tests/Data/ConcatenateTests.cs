@@ -1,8 +1,7 @@
-using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Tests.Scoring;
-using Microsoft.ML;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -19,8 +18,8 @@ public sealed class ConcatenateTests
 
         var both = ml.Data.Keypoints.Concatenate([ml.Data.TakeRows(training, 30), validation]);
 
-        var expected = Columns.Vectors(ml.Data.TakeRows(training, 30), "Keypoints").Concat(Columns.Vectors(validation, "Keypoints")).ToArray();
-        var rows = Columns.Vectors(both, "Keypoints");
+        float[][] expected = Columns.Vectors(ml.Data.TakeRows(training, 30), "Keypoints").Concat(Columns.Vectors(validation, "Keypoints")).ToArray();
+        float[][] rows = Columns.Vectors(both, "Keypoints");
         Assert.Equal(expected.Length, rows.Length);
         Assert.Equal(expected, rows);
         Assert.Equal(9216, Columns.Vectors(both, "Image")[^1].Length);
@@ -38,7 +37,7 @@ public sealed class ConcatenateTests
 
         var both = ml.Data.Keypoints.Concatenate([first, second]);
 
-        var paths = ml.Data.CreateEnumerable<PathRow>(both, reuseRowObject: false).Select(r => r.ImagePath).ToArray();
+        string[] paths = ml.Data.CreateEnumerable<PathRow>(both, reuseRowObject: false).Select(r => r.ImagePath).ToArray();
         Assert.Equal(first.ImagePaths.Concat(second.ImagePaths), paths);
     }
 
@@ -47,7 +46,7 @@ public sealed class ConcatenateTests
     {
         using var folder = new TempFolder();
         var all = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "all.csv", "train", 3));
-        var fewer = ImageFiles.WriteCsv(folder, "fewer.csv", "train", 3, keypoints: Enumerable.Range(0, 68).Where(k => k != 5).ToArray());
+        string fewer = ImageFiles.WriteCsv(folder, "fewer.csv", "train", 3, keypoints: Enumerable.Range(0, 68).Where(k => k != 5).ToArray());
 
         var error = Assert.Throws<ArgumentException>(() => ml.Data.Keypoints.Concatenate([all, ml.Data.Keypoints.LoadImageCsv(fewer)]));
 
@@ -67,7 +66,7 @@ public sealed class ConcatenateTests
     {
         using var folder = new TempFolder();
         var eyes = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "eyes.csv", "train", 2, [36, 45], ["left_eye", "right_eye"]));
-        var swapped = ImageFiles.WriteCsv(folder, "swapped.csv", "train", 2, [45, 36], ["right_eye", "left_eye"]);
+        string swapped = ImageFiles.WriteCsv(folder, "swapped.csv", "train", 2, [45, 36], ["right_eye", "left_eye"]);
 
         var error = Assert.Throws<ArgumentException>(() => ml.Data.Keypoints.Concatenate([eyes, ml.Data.Keypoints.LoadImageCsv(swapped)]));
 

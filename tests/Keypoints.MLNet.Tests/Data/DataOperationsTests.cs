@@ -1,8 +1,7 @@
-using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Scoring;
-using Microsoft.ML;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -15,7 +14,7 @@ public sealed class DataOperationsTests
     public void FilterMissing_KeepsOnlyCompleteRows_ByDefault()
     {
         var data = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
-        var labels = Columns.Vectors(ml.Data.Keypoints.FilterMissing(data), "Keypoints");
+        float[][] labels = Columns.Vectors(ml.Data.Keypoints.FilterMissing(data), "Keypoints");
         Assert.Equal(898, labels.Length); // the data README: 898 of 2946 rows are complete
         Assert.All(labels, row => Assert.DoesNotContain(row, float.IsNaN));
     }
@@ -24,9 +23,9 @@ public sealed class DataOperationsTests
     public void FilterMissing_ForChosenKeypoints_KeepsRowsWhereThoseArePresent()
     {
         var data = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
-        var all = Columns.Vectors(data, "Keypoints");
-        var nose = KeypointLayout.Kaggle15.IndexOf("nose_tip");
-        var kept = Columns.Vectors(ml.Data.Keypoints.FilterMissing(data, keypointNames: ["nose_tip"]), "Keypoints");
+        float[][] all = Columns.Vectors(data, "Keypoints");
+        int nose = KeypointLayout.Kaggle15.IndexOf("nose_tip");
+        float[][] kept = Columns.Vectors(ml.Data.Keypoints.FilterMissing(data, keypointNames: ["nose_tip"]), "Keypoints");
         Assert.Equal(all.Count(r => !float.IsNaN(r[2 * nose])), kept.Length);
         Assert.True(kept.Length > 898 && kept.Length < 2946);
         Assert.Throws<ArgumentException>(() => ml.Data.Keypoints.FilterMissing(data, keypointNames: ["chin"]));
@@ -37,8 +36,8 @@ public sealed class DataOperationsTests
     {
         var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 3);
         var doubled = ml.Data.Keypoints.AppendFlipped(data);
-        var images = Columns.Vectors(doubled, "Image");
-        var labels = Columns.Vectors(doubled, "Keypoints");
+        float[][] images = Columns.Vectors(doubled, "Image");
+        float[][] labels = Columns.Vectors(doubled, "Keypoints");
         Assert.Equal(6, images.Length);
         var layout = KeypointLayout.Kaggle15;
         int left = layout.IndexOf("left_eye_center"), right = layout.IndexOf("right_eye_center");
@@ -48,17 +47,19 @@ public sealed class DataOperationsTests
             Assert.Equal(95 - labels[r][2 * right], labels[r + 3][2 * left], 4);
             Assert.Equal(labels[r][2 * right + 1], labels[r + 3][2 * left + 1]);
         }
-        var twice = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(ml.Data.TakeRows(ml.Data.SkipRows(doubled, 3), 3)), "Keypoints");
+        float[][] twice = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(ml.Data.TakeRows(ml.Data.SkipRows(doubled, 3), 3)), "Keypoints");
         for (int r = 0; r < 3; r++)
+        {
             for (int c = 0; c < 30; c++)
                 Assert.Equal(labels[r][c], twice[r + 3][c], 3); // flipping twice gives the original back
+        }
     }
 
     [TierFact(Needs.FaceData)]
     public void AppendFlipped_WithAnAxisOffset_MirrorsTheLabelsAboutTheMovedAxis()
     {
         var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(SmallFaces.ValidationCsv), 2);
-        var labels = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(data, flipAxisOffset: 1.25), "Keypoints");
+        float[][] labels = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(data, flipAxisOffset: 1.25), "Keypoints");
         int nose = KeypointLayout.Kaggle15.IndexOf("nose_tip");
         for (int r = 0; r < 2; r++)
         {

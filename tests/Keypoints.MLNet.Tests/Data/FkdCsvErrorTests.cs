@@ -7,9 +7,9 @@ public sealed class FkdCsvErrorTests : IDisposable
 {
     private const string Header = "left_eye_x,left_eye_y,nose_x,nose_y,Image\n";
     private const string GoodRow = "1,2,3,4,0 10 20 30\n";
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Load_ReportsLineAndColumn_WhenImageHasTooFewPixels()
@@ -105,7 +105,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void Load_Fails_WhenTheImageColumnIsMissing()
     {
-        var path = _temp.Write("bad.csv", "left_eye_x,left_eye_y\n1,2\n");
+        string path = temp.Write("bad.csv", "left_eye_x,left_eye_y\n1,2\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -116,7 +116,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void Load_Fails_WhenTheFileIsEmpty()
     {
-        var path = _temp.Write("bad.csv", "");
+        string path = temp.Write("bad.csv", "");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -130,7 +130,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [InlineData("left_eye_x,left_eye_y,nose_x,Image", 3, "nose_x")]
     public void Load_Fails_WhenKeypointColumnsAreNotXYPairs(string header, int column, string columnName)
     {
-        var path = _temp.Write("bad.csv", header + "\n");
+        string path = temp.Write("bad.csv", header + "\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -140,7 +140,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void Load_Fails_WhenAColumnNameRepeats()
     {
-        var path = _temp.Write("bad.csv", "a_x,a_y,Image,a_x,a_y\n");
+        string path = temp.Write("bad.csv", "a_x,a_y,Image,a_x,a_y\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -150,7 +150,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void Load_Fails_WhenThereAreNoKeypointColumns()
     {
-        var path = _temp.Write("bad.csv", "Image\n0 0 0 0\n");
+        string path = temp.Write("bad.csv", "Image\n0 0 0 0\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -160,7 +160,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void Cursor_Fails_WhenTheHeaderChangedAfterLoad()
     {
-        var path = _temp.Write("bad.csv", Header + GoodRow);
+        string path = temp.Write("bad.csv", Header + GoodRow);
         var view = FkdCsv.LoadTraining(path, 2, 2);
         File.WriteAllText(path, "nose_x,nose_y,left_eye_x,left_eye_y,Image\n" + GoodRow);
 
@@ -174,7 +174,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [InlineData(Header + "\n\n")]
     public void LoadTraining_NamesTheFile_WhenItHasAHeaderButNoRows(string text)
     {
-        var path = _temp.Write("bad.csv", text);
+        string path = temp.Write("bad.csv", text);
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
@@ -185,7 +185,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void LoadTest_NamesTheFile_WhenItHasAHeaderButNoRows()
     {
-        var path = _temp.Write("bad.csv", "ImageId,Image\n");
+        string path = temp.Write("bad.csv", "ImageId,Image\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
 
@@ -196,7 +196,7 @@ public sealed class FkdCsvErrorTests : IDisposable
     [Fact]
     public void LoadTest_NamesTheFile_WhenItIsEmpty()
     {
-        var path = _temp.Write("bad.csv", "");
+        string path = temp.Write("bad.csv", "");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
 
@@ -205,7 +205,7 @@ public sealed class FkdCsvErrorTests : IDisposable
 
     private KeypointDataException ReadAll(string text)
     {
-        var view = FkdCsv.LoadTraining(_temp.Write("bad.csv", text), 2, 2);
+        var view = FkdCsv.LoadTraining(temp.Write("bad.csv", text), 2, 2);
         return Assert.Throws<KeypointDataException>(() =>
         {
             FkdRows.Vectors(view, FkdCsv.KeypointsColumnName);
@@ -215,7 +215,7 @@ public sealed class FkdCsvErrorTests : IDisposable
 
     private void AssertPlace(KeypointDataException error, long line, int? column, string? columnName)
     {
-        Assert.Equal(_temp.File("bad.csv"), error.FilePath);
+        Assert.Equal(temp.File("bad.csv"), error.FilePath);
         Assert.Equal(line, error.Line);
         Assert.Equal(column, error.Column);
         Assert.Equal(columnName, error.ColumnName);

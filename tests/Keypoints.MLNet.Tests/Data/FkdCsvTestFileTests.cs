@@ -1,16 +1,16 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
 /// <summary><see cref="FkdCsv.LoadTest"/>: the unlabelled <c>test.csv</c>.</summary>
 public sealed class FkdCsvTestFileTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [TierFact(Needs.FaceData)]
     public void LoadTest_ReadsImageIdsAndImagesOfTestCsv()
@@ -38,7 +38,7 @@ public sealed class FkdCsvTestFileTests : IDisposable
     [Fact]
     public void LoadTest_ReportsLineAndColumn_WhenAnImageIdIsNotAnInteger()
     {
-        var view = FkdCsv.LoadTest(_temp.Write("bad.csv", "ImageId,Image\n1,0 0 0 0\nx2,0 0 0 0\n"), 2, 2);
+        var view = FkdCsv.LoadTest(temp.Write("bad.csv", "ImageId,Image\n1,0 0 0 0\nx2,0 0 0 0\n"), 2, 2);
 
         var error = Assert.Throws<KeypointDataException>(() => ImageIds(view));
 
@@ -50,7 +50,7 @@ public sealed class FkdCsvTestFileTests : IDisposable
     [Fact]
     public void LoadTest_Fails_WhenImageIdIsMissing()
     {
-        var path = _temp.Write("bad.csv", "Image\n0 0 0 0\n");
+        string path = temp.Write("bad.csv", "Image\n0 0 0 0\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
 
@@ -60,7 +60,7 @@ public sealed class FkdCsvTestFileTests : IDisposable
     [Fact]
     public void LoadTest_Fails_ForALabelledFile()
     {
-        var path = _temp.Write("bad.csv", "ImageId,a_x,a_y,Image\n");
+        string path = temp.Write("bad.csv", "ImageId,a_x,a_y,Image\n");
 
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTest(path, 2, 2));
 

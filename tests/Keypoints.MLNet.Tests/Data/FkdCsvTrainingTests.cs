@@ -1,9 +1,9 @@
 using System.Globalization;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -11,9 +11,9 @@ namespace Keypoints.MLNet.Tests.Data;
 public sealed class FkdCsvTrainingTests : IDisposable
 {
     private const string SmallHeader = "left_eye_x,left_eye_y,nose_x,nose_y,Image\n";
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [TierFact(Needs.FaceData)]
     public void LoadTraining_ReadsAllRowsOfTrainingCsv_WithNaNForMissingLabels()
@@ -43,10 +43,10 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void LoadTraining_FirstRowMatchesTheFileText()
     {
-        var path = SharedData.Path("fkd", "training.csv");
-        var fields = File.ReadLines(path).Skip(1).First().Split(',');
-        var expectedKeypoints = fields[..30].Select(f => f.Length == 0 ? float.NaN : float.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var expectedImage = fields[30].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        string path = SharedData.Path("fkd", "training.csv");
+        string[] fields = File.ReadLines(path).Skip(1).First().Split(',');
+        float[] expectedKeypoints = fields[..30].Select(f => f.Length == 0 ? float.NaN : float.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        float[] expectedImage = fields[30].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         var view = FkdCsv.LoadTraining(path);
 
         using var cursor = view.GetRowCursor(view.Schema);
@@ -109,13 +109,13 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void LoadTraining_TakesKeypointColumnsInHeaderOrder_WithImageAnywhere()
     {
-        var path = _temp.Write("small.csv", "nose_x,nose_y,Image,left_eye_x,left_eye_y\n1.5,2,0 1 2 255,,4e1\n");
+        string path = temp.Write("small.csv", "nose_x,nose_y,Image,left_eye_x,left_eye_y\n1.5,2,0 1 2 255,,4e1\n");
 
         var view = FkdCsv.LoadTraining(path, 2, 2);
 
         Assert.Equal(["nose", "left_eye"], view.Layout.KeypointNames);
         Assert.Equal(2, view.Layout.ImageWidth);
-        var keypoints = Assert.Single(FkdRows.Vectors(view, FkdCsv.KeypointsColumnName));
+        float[] keypoints = Assert.Single(FkdRows.Vectors(view, FkdCsv.KeypointsColumnName));
         Assert.Equal([1.5f, 2f, float.NaN, 40f], keypoints);
         Assert.Equal([0f, 1f, 2f, 255f], Assert.Single(FkdRows.Vectors(view, FkdCsv.ImageColumnName)));
     }
@@ -123,7 +123,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void LoadTraining_ReadsRowsLazily_SoABadRowFailsOnlyWhenReached()
     {
-        var path = _temp.Write("bad.csv", SmallHeader + "1,2,3,4,0 0 0 0\n1,2,3,4,0 0 0\n");
+        string path = temp.Write("bad.csv", SmallHeader + "1,2,3,4,0 0 0 0\n1,2,3,4,0 0 0\n");
         var view = FkdCsv.LoadTraining(path, 2, 2);
         var image = view.Schema[FkdCsv.ImageColumnName];
 
@@ -140,7 +140,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
     public void Cursor_DoesNotParseInactiveImage()
     {
         // The image is malformed, but a pass over the labels never looks at it.
-        var path = _temp.Write("labels.csv", SmallHeader + "1,2,3,4,not pixels\n");
+        string path = temp.Write("labels.csv", SmallHeader + "1,2,3,4,not pixels\n");
         var view = FkdCsv.LoadTraining(path, 2, 2);
 
         Assert.Equal([1f, 2f, 3f, 4f], Assert.Single(FkdRows.Vectors(view, FkdCsv.KeypointsColumnName)));
@@ -149,7 +149,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void Cursor_ReportsActiveColumns_AndRefusesGettersOfInactiveOnes()
     {
-        var view = FkdCsv.LoadTraining(_temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n"), 2, 2);
         var image = view.Schema[FkdCsv.ImageColumnName];
         var keypoints = view.Schema[FkdCsv.KeypointsColumnName];
 
@@ -164,7 +164,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void Cursor_NumbersRows_AndEndsWithNoPosition()
     {
-        var view = FkdCsv.LoadTraining(_temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
         using var cursor = view.GetRowCursor([]);
         var id = cursor.GetIdGetter();
         DataViewRowId value = default;
@@ -185,11 +185,11 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void Cursor_ReusesTheCallersBuffer()
     {
-        var view = FkdCsv.LoadTraining(_temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
         var image = view.Schema[FkdCsv.ImageColumnName];
         using var cursor = view.GetRowCursor([image]);
         var getter = cursor.GetGetter<VBuffer<float>>(image);
-        var array = new float[4];
+        float[] array = new float[4];
         var value = new VBuffer<float>(4, array);
 
         cursor.MoveNext();
@@ -204,7 +204,7 @@ public sealed class FkdCsvTrainingTests : IDisposable
     public void LoadTraining_WorksWithMLContextDataOperations()
     {
         var ml = new MLContext(seed: 1);
-        var view = FkdCsv.LoadTraining(_temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,,7,8,9 8 7 6\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,,7,8,9 8 7 6\n"), 2, 2);
 
         var rows = ml.Data.CreateEnumerable<SmallRow>(ml.Data.Cache(view), reuseRowObject: false).ToArray();
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
-using Microsoft.ML;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Data;
 
@@ -10,16 +10,16 @@ namespace Keypoints.MLNet.Tests.Data;
 public sealed class FkdSubmissionTests : IDisposable
 {
     private static readonly KeypointLayout TwoPoints = KeypointLayout.FromCoordinateColumns("two", ["a_x", "a_y", "b_x", "b_y"], 96, 96);
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Write_WritesRowsInLookupOrder_ClippedToTheImage()
     {
         var lookup = new IdLookupTable([new(2, 10, "b_y"), new(1, 10, "a_x"), new(3, 11, "a_x"), new(4, 11, "a_y"), new(5, 11, "b_x"), new(6, 11, "b_y")]);
         var predictions = new Dictionary<int, float[]> { [10] = [1.5f, 2f, 3f, 4.25f], [11] = [-3f, 100f, 96.5f, 0.1f] };
-        var path = _temp.File("submission.csv");
+        string path = temp.File("submission.csv");
 
         FkdSubmission.Write(path, lookup, predictions, TwoPoints);
 
@@ -30,8 +30,8 @@ public sealed class FkdSubmissionTests : IDisposable
     public void Write_OfScoredRows_WritesTheirPredictions()
     {
         var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 11, "b_y")]);
-        var test = FkdCsv.LoadTest(_temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7 8\n"), 2, 2);
-        var path = _temp.File("submission.csv");
+        var test = FkdCsv.LoadTest(temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7 8\n"), 2, 2);
+        string path = temp.File("submission.csv");
 
         FkdSubmission.Write(path, lookup, PixelsAsPredictions(test), TwoPoints);
 
@@ -42,10 +42,10 @@ public sealed class FkdSubmissionTests : IDisposable
     public void Write_OfScoredRows_ReportsTheTestFilesError_WhenMLNetWrapsIt()
     {
         var lookup = new IdLookupTable([new(1, 10, "a_x")]);
-        var test = FkdCsv.LoadTest(_temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7\n"), 2, 2);
+        var test = FkdCsv.LoadTest(temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7\n"), 2, 2);
 
         var error = Assert.Throws<KeypointDataException>(() =>
-            FkdSubmission.Write(_temp.File("submission.csv"), lookup, PixelsAsPredictions(test), TwoPoints));
+            FkdSubmission.Write(temp.File("submission.csv"), lookup, PixelsAsPredictions(test), TwoPoints));
 
         Assert.Equal("test.csv line 3, column 2 (Image): expected 4 grey levels, found 3.", error.Message);
     }
@@ -53,7 +53,7 @@ public sealed class FkdSubmissionTests : IDisposable
     [Fact]
     public void Write_Fails_WhenAnImageHasNoPrediction_AndLeavesTheFileAsItWas()
     {
-        var path = _temp.Write("submission.csv", "previous");
+        string path = temp.Write("submission.csv", "previous");
         var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 12, "a_y")]);
         var predictions = new Dictionary<int, float[]> { [10] = [1f, 2f, 3f, 4f] };
 
@@ -62,7 +62,7 @@ public sealed class FkdSubmissionTests : IDisposable
         Assert.Contains("RowId 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("image 12", error.Message, StringComparison.Ordinal);
         Assert.Equal("previous", File.ReadAllText(path));
-        Assert.Equal([path], Directory.GetFiles(_temp.Folder));
+        Assert.Equal([path], Directory.GetFiles(temp.Folder));
     }
 
     [Fact]
@@ -70,13 +70,13 @@ public sealed class FkdSubmissionTests : IDisposable
     {
         var lookup = new IdLookupTable([new(1, 10, "a_x"), new(2, 10, "nose_tip_x")]);
         var predictions = new Dictionary<int, float[]> { [10] = [1f, 2f, 3f, 4f] };
-        var path = _temp.File("submission.csv");
+        string path = temp.File("submission.csv");
 
         var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(path, lookup, predictions, TwoPoints));
 
         Assert.Contains("RowId 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("nose_tip_x", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(_temp.Folder));
+        Assert.Empty(Directory.GetFiles(temp.Folder));
     }
 
     [Theory]
@@ -87,7 +87,7 @@ public sealed class FkdSubmissionTests : IDisposable
         var lookup = new IdLookupTable([new(7, 10, "a_x")]);
         var predictions = new Dictionary<int, float[]> { [10] = Enumerable.Repeat(value, length).ToArray() };
 
-        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(_temp.File("submission.csv"), lookup, predictions, TwoPoints));
+        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(temp.File("submission.csv"), lookup, predictions, TwoPoints));
 
         Assert.Contains("RowId 7", error.Message, StringComparison.Ordinal);
     }
@@ -99,18 +99,18 @@ public sealed class FkdSubmissionTests : IDisposable
         var lookup = IdLookupTable.Load(SharedData.Path("fkd", "IdLookupTable.csv"));
         var answers = FkdRows.Vectors(FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")), FkdCsv.KeypointsColumnName);
         var predictions = answers.Select((keypoints, i) => (Id: i + 1, keypoints)).ToDictionary(p => p.Id, p => p.keypoints);
-        var path = _temp.File("submission.csv");
+        string path = temp.File("submission.csv");
 
         FkdSubmission.Write(path, lookup, predictions, KeypointLayout.Kaggle15);
 
-        var lines = File.ReadAllLines(path);
+        string[] lines = File.ReadAllLines(path);
         Assert.Equal(lookup.Entries.Count + 1, lines.Length);
         Assert.Equal("RowId,Location", lines[0]);
         for (int i = 0; i < lookup.Entries.Count; i++)
         {
             var entry = lookup.Entries[i];
-            var fields = lines[i + 1].Split(',');
-            var expected = answers[entry.ImageId - 1][KeypointLayout.Kaggle15.CoordinateNames.ToList().IndexOf(entry.FeatureName)];
+            string[] fields = lines[i + 1].Split(',');
+            float expected = answers[entry.ImageId - 1][KeypointLayout.Kaggle15.CoordinateNames.ToList().IndexOf(entry.FeatureName)];
             Assert.Equal(entry.RowId.ToString(CultureInfo.InvariantCulture), fields[0]);
             Assert.Equal(expected, float.Parse(fields[1], CultureInfo.InvariantCulture));
         }

@@ -6,9 +6,9 @@ namespace Keypoints.MLNet.Tests.Data;
 /// <summary><see cref="IdLookupTable"/>: reading <c>IdLookupTable.csv</c>.</summary>
 public sealed class IdLookupTableTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempFolder temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [TierFact(Needs.FaceData)]
     public void Load_ReadsTheSharedLookupTable()
@@ -24,7 +24,7 @@ public sealed class IdLookupTableTests : IDisposable
     [Fact]
     public void Load_AcceptsColumnsInAnyOrder_WithoutLocation()
     {
-        var table = IdLookupTable.Load(_temp.Write("lookup.csv", "FeatureName,ImageId,RowId\nnose_tip_y,7,3\n"));
+        var table = IdLookupTable.Load(temp.Write("lookup.csv", "FeatureName,ImageId,RowId\nnose_tip_y,7,3\n"));
 
         Assert.Equal([new IdLookupEntry(3, 7, "nose_tip_y")], table.Entries);
     }
@@ -32,7 +32,7 @@ public sealed class IdLookupTableTests : IDisposable
     [Fact]
     public void Load_ReportsLineAndColumn_WhenAnImageIdIsNotAnInteger()
     {
-        var path = _temp.Write("bad.csv", "RowId,ImageId,FeatureName,Location\n1,1,nose_tip_x,\n2,one,nose_tip_y,\n");
+        string path = temp.Write("bad.csv", "RowId,ImageId,FeatureName,Location\n1,1,nose_tip_x,\n2,one,nose_tip_y,\n");
 
         var error = Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(path));
 
@@ -45,7 +45,7 @@ public sealed class IdLookupTableTests : IDisposable
     [Fact]
     public void Load_ReportsLine_WhenARowHasTheWrongNumberOfFields()
     {
-        var path = _temp.Write("bad.csv", "RowId,ImageId,FeatureName,Location\n1,1,nose_tip_x\n");
+        string path = temp.Write("bad.csv", "RowId,ImageId,FeatureName,Location\n1,1,nose_tip_x\n");
 
         var error = Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(path));
 
@@ -56,7 +56,7 @@ public sealed class IdLookupTableTests : IDisposable
     [Fact]
     public void Load_ReportsBothLines_WhenARowIdRepeats()
     {
-        var path = _temp.Write("bad.csv", "RowId,ImageId,FeatureName\n1,1,nose_tip_x\n1,1,nose_tip_y\n");
+        string path = temp.Write("bad.csv", "RowId,ImageId,FeatureName\n1,1,nose_tip_x\n1,1,nose_tip_y\n");
 
         var error = Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(path));
 
@@ -67,8 +67,8 @@ public sealed class IdLookupTableTests : IDisposable
     [Fact]
     public void Load_Fails_WhenFeatureNameIsEmptyOrMissing()
     {
-        var empty = _temp.Write("empty.csv", "RowId,ImageId,FeatureName\n1,1,\n");
-        var missing = _temp.Write("missing.csv", "RowId,ImageId\n1,1\n");
+        string empty = temp.Write("empty.csv", "RowId,ImageId,FeatureName\n1,1,\n");
+        string missing = temp.Write("missing.csv", "RowId,ImageId\n1,1\n");
 
         Assert.Equal(3, Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(empty)).Column);
         Assert.Equal("FeatureName", Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(missing)).ColumnName);
@@ -79,7 +79,7 @@ public sealed class IdLookupTableTests : IDisposable
     [InlineData("RowId,ImageId,FeatureName,Location\n")]
     public void Load_NamesTheFile_WhenItIsEmptyOrHasOnlyAHeader(string text)
     {
-        var path = _temp.Write("lookup.csv", text);
+        string path = temp.Write("lookup.csv", text);
 
         var error = Assert.Throws<KeypointDataException>(() => IdLookupTable.Load(path));
 

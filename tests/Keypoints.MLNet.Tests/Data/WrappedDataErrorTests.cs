@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;

@@ -14,7 +14,7 @@ public sealed class BlazeFaceAnchorsTests
     [Fact]
     public void Anchors_FirstAndLastCentres_AreCellCentresOfEachMap()
     {
-        var c = BlazeFaceAnchors.Centres;
+        float[] c = BlazeFaceAnchors.Centres;
         // Both anchors of the first 16x16 cell sit at its centre, half a cell (1/32) from the corner.
         Assert.Equal(1f / 32, c[0], 6);
         Assert.Equal(1f / 32, c[1], 6);

@@ -10,11 +10,11 @@ public sealed partial class BlazeFaceModelTests
     [Fact]
     public void EmbeddedModel_Sha256_MatchesProvenance()
     {
-        var provenance = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "PROVENANCE.md"));
+        string provenance = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "PROVENANCE.md"));
         var recorded = Sha256Row().Match(provenance);
         Assert.True(recorded.Success, "models/PROVENANCE.md has no '| SHA-256 | <hex> |' row.");
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(FaceDetector.ReadModel()));
+        string actual = Convert.ToHexStringLower(SHA256.HashData(FaceDetector.ReadModel()));
 
         Assert.Equal(recorded.Groups[1].Value, actual);
     }
@@ -22,7 +22,7 @@ public sealed partial class BlazeFaceModelTests
     [Fact]
     public void ModelsFolder_HoldsTheApacheLicence()
     {
-        var licence = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "LICENSE"));
+        string licence = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "LICENSE"));
         Assert.Contains("Apache License", licence, StringComparison.Ordinal);
         Assert.Contains("Version 2.0", licence, StringComparison.Ordinal);
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Keypoints.MLNet.Detection;
-using Xunit.Abstractions;
 using Keypoints.MLNet.Tests.Tiers;
+using Xunit.Abstractions;
 
 namespace Keypoints.MLNet.Tests.Detection;
 

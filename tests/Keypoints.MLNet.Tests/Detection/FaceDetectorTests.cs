@@ -1,7 +1,7 @@
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Tests.Photos;
-using Microsoft.ML.Data;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Detection;
 
@@ -29,7 +29,7 @@ public sealed class FaceDetectorTests
     [Fact]
     public void Detect_MLImage_GivesTheSameFacesAsTheFile()
     {
-        var image = SamplePhotos.Scenes[0];
+        string image = SamplePhotos.Scenes[0];
         using var detector = new FaceDetector();
         using var mlImage = MLImage.CreateFromFile(image);
 
@@ -63,7 +63,7 @@ public sealed class FaceDetectorTests
     [InlineData(200, 300, 200)]
     public void Detect_UniformImage_FindsNoFace(int width, int height, byte grey)
     {
-        var pixels = Enumerable.Repeat(grey, width * height * 3).ToArray();
+        byte[] pixels = Enumerable.Repeat(grey, width * height * 3).ToArray();
         using var detector = new FaceDetector();
 
         Assert.Empty(detector.Detect(new RgbImage(width, height, pixels)));

@@ -23,13 +23,13 @@ internal static class LabelledPhotos
     /// <summary>The images of a CSV in <c>photos/</c> (absolute paths, in file order) with their labelled faces.</summary>
     public static List<(string Image, List<Face> Faces)> Read(string csvName)
     {
-        var csv = SharedData.Path("photos", csvName);
-        var folder = Path.GetDirectoryName(csv)!;
+        string csv = SharedData.Path("photos", csvName);
+        string folder = Path.GetDirectoryName(csv)!;
         var images = new List<(string Image, List<Face> Faces)>();
-        foreach (var line in File.ReadLines(csv).Skip(1))
+        foreach (string? line in File.ReadLines(csv).Skip(1))
         {
-            var fields = line.Split(',');
-            var image = Path.Combine(folder, fields[0]);
+            string[] fields = line.Split(',');
+            string image = Path.Combine(folder, fields[0]);
             if (images.Count == 0 || images[^1].Image != image)
                 images.Add((image, []));
             images[^1].Faces.Add(new Face(Mean(fields, 36), MeanY(fields, 36), Mean(fields, 42), MeanY(fields, 42)));

@@ -32,8 +32,8 @@ public sealed class LetterboxFrameTests
     [Fact]
     public void Sampler_UniformImage_FillsTheRegionWithItsValueAndThePaddingWithBlack()
     {
-        var pixels = Enumerable.Repeat((byte)255, 40 * 20 * 3).ToArray();
-        var tensor = new float[256 * 256 * 3];
+        byte[] pixels = Enumerable.Repeat((byte)255, 40 * 20 * 3).ToArray();
+        float[] tensor = new float[256 * 256 * 3];
         LetterboxSampler.Fill(new RgbImage(40, 20, pixels), LetterboxFrame.Whole(40, 20, 256), tensor);
         // 40x20 scaled by 6.4 is 256x128, padded by 64 rows above and below.
         Assert.Equal(-1f, tensor[(10 * 256 * 3) + (100 * 3)]);

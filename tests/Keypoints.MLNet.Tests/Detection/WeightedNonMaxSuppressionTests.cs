@@ -6,7 +6,7 @@ public sealed class WeightedNonMaxSuppressionTests
 {
     private static FaceCandidate Box(float score, float centreX, float centreY, float size)
     {
-        var geometry = new float[FaceCandidate.GeometryLength];
+        float[] geometry = new float[FaceCandidate.GeometryLength];
         geometry[0] = centreX;
         geometry[1] = centreY;
         geometry[2] = size;

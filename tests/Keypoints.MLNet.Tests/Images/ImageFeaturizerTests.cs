@@ -1,8 +1,8 @@
 using Keypoints.MLNet.Data;
 using Keypoints.MLNet.Images;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -21,10 +21,10 @@ public sealed class ImageFeaturizerTests : IDisposable
     [InlineData("empty.jpg", "is empty.")]
     public void Transform_NamesTheFile_WhenTheImageDoesNotDecodeCompletely_AfterSaveAndLoad(string name, string problem)
     {
-        var good = Directory.GetFiles(SharedData.Path("landmarks68", "images", "validation"), "*.jpg").Order(StringComparer.Ordinal).First();
-        var bad = WriteBadImage(good, name);
+        string good = Directory.GetFiles(SharedData.Path("landmarks68", "images", "validation"), "*.jpg").Order(StringComparer.Ordinal).First();
+        string bad = WriteBadImage(good, name);
         var chain = ImageFeaturizer.Create(ml, "ImagePath", "Pixels", 32, 32, channels: 1).Fit(Paths(good));
-        var zip = folder.File("featurizer.zip");
+        string zip = folder.File("featurizer.zip");
         ml.Model.Save(chain, Paths(good).Schema, zip);
         var loaded = ml.Model.Load(zip, out _);
         Assert.Equal(32 * 32, Pixels(loaded, good).Length);
@@ -37,11 +37,11 @@ public sealed class ImageFeaturizerTests : IDisposable
 
     private string WriteBadImage(string good, string name)
     {
-        var path = folder.File(name);
+        string path = folder.File(name);
         switch (name)
         {
             case "truncated.jpg":
-                var bytes = File.ReadAllBytes(good);
+                byte[] bytes = File.ReadAllBytes(good);
                 File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
                 break;
             case "text.jpg":

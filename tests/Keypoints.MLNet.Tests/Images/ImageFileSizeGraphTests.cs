@@ -32,7 +32,7 @@ public sealed class ImageFileSizeGraphTests
     [Fact]
     public void Size_OfAJpegWithAThumbnailInItsExifSegment_IsTheMainFramesSize()
     {
-        var jpeg = Encode(SKEncodedImageFormat.Jpeg);
+        byte[] jpeg = Encode(SKEncodedImageFormat.Jpeg);
         // An APP1 segment whose payload holds a thumbnail's start-of-frame marker (8 x 8) before the main frame's.
         byte[] thumbnailFrame = [0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03];
         byte[] app1 = [0xFF, 0xE1, 0x00, (byte)(2 + 6 + thumbnailFrame.Length), .. "Exif\0\0"u8.ToArray(), .. thumbnailFrame];
@@ -44,7 +44,7 @@ public sealed class ImageFileSizeGraphTests
     [Fact]
     public void Size_OfAJpegWithFillBytesBeforeAMarker_IsTheFramesSize()
     {
-        var jpeg = Encode(SKEncodedImageFormat.Jpeg);
+        byte[] jpeg = Encode(SKEncodedImageFormat.Jpeg);
         // An empty APP0-like comment segment, then three 0xFF fill bytes before the next marker.
         byte[] comment = [0xFF, 0xFE, 0x00, 0x04, (byte)'h', (byte)'i', 0xFF, 0xFF, 0xFF];
         byte[] withFill = [.. jpeg[..2], .. comment, .. jpeg[2..]];
@@ -55,7 +55,7 @@ public sealed class ImageFileSizeGraphTests
     [Fact]
     public void Size_OfABmp_IsReadFromItsHeader_EvenWhenItsRowsRunTopDown()
     {
-        var header = new byte[54];
+        byte[] header = new byte[54];
         "BM"u8.CopyTo(header);
         BitConverter.GetBytes(Width).CopyTo(header, 18);
         BitConverter.GetBytes(-Height).CopyTo(header, 22);

@@ -1,6 +1,5 @@
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -32,7 +31,7 @@ public sealed class ImageFrameGraphTests
     public void ToFrame_MapsPixelCentersWithTheResizeOfThePixels()
     {
         // x' = (x + 0.5) * 96 / 192 - 0.5, y' = (y + 0.5) * 48 / 100 - 0.5
-        var mapped = Map([-0.5f, 99.5f, 191.5f, 49.5f], 192, 100, toFrame: true);
+        float[] mapped = Map([-0.5f, 99.5f, 191.5f, 49.5f], 192, 100, toFrame: true);
         Assert.Equal([-0.5f, 47.5f, 95.5f, 23.5f], mapped, (a, b) => Math.Abs(a - b) < 1e-4f);
     }
 
@@ -40,8 +39,8 @@ public sealed class ImageFrameGraphTests
     public void FromFrame_UndoesToFrame_AndKeepsMissingLabelsMissing()
     {
         float[] points = [12.25f, float.NaN, 150f, 77.5f];
-        var frame = Map(points, 160, 130, toFrame: true);
-        var back = Map(frame, 160, 130, toFrame: false);
+        float[] frame = Map(points, 160, 130, toFrame: true);
+        float[] back = Map(frame, 160, 130, toFrame: false);
         Assert.True(float.IsNaN(back[1]));
         Assert.Equal(points.Where(p => !float.IsNaN(p)), back.Where(p => !float.IsNaN(p)), (a, b) => Math.Abs(a - b) < 1e-3f);
     }

@@ -1,6 +1,6 @@
 using Keypoints.MLNet.Data;
-using Microsoft.ML;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -25,8 +25,8 @@ public sealed class KeypointImageCsvTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void Load_NamesFileLineAndImage_WhenARowNamesAMissingImage()
     {
-        var csv = ImageFiles.WriteCsv(folder, "missing.csv", "validation", 3);
-        var lines = File.ReadAllLines(csv);
+        string csv = ImageFiles.WriteCsv(folder, "missing.csv", "validation", 3);
+        string[] lines = File.ReadAllLines(csv);
         lines[2] = "no/such/face.jpg" + lines[2][lines[2].IndexOf(',', StringComparison.Ordinal)..];
         File.WriteAllLines(csv, lines);
         var error = Assert.Throws<KeypointDataException>(() => ml.Data.Keypoints.LoadImageCsv(csv));
@@ -40,7 +40,7 @@ public sealed class KeypointImageCsvTests : IDisposable
     [InlineData("image,x0,y0\n")]
     public void Load_NamesTheFile_WhenItIsEmptyOrHasOnlyAHeader(string text)
     {
-        var csv = folder.Write("bad.csv", text);
+        string csv = folder.Write("bad.csv", text);
 
         var error = Assert.Throws<KeypointDataException>(() => ml.Data.Keypoints.LoadImageCsv(csv));
 
@@ -52,8 +52,8 @@ public sealed class KeypointImageCsvTests : IDisposable
     public void Load_NamesTheImage_WhenItIsCorruptOrNotAnImage()
     {
         folder.Write("corrupt.jpg", "this is not a JPEG");
-        var csv = ImageFiles.WriteCsv(folder, "corrupt.csv", "validation", 2);
-        var lines = File.ReadAllLines(csv);
+        string csv = ImageFiles.WriteCsv(folder, "corrupt.csv", "validation", 2);
+        string[] lines = File.ReadAllLines(csv);
         lines[1] = "corrupt.jpg" + lines[1][lines[1].IndexOf(',', StringComparison.Ordinal)..];
         File.WriteAllLines(csv, lines);
         var error = Assert.Throws<KeypointDataException>(() => ml.Data.Keypoints.LoadImageCsv(csv));
@@ -64,10 +64,10 @@ public sealed class KeypointImageCsvTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void Load_NamesTheImage_WhenItIsTruncated()
     {
-        var csv = ImageFiles.WriteCsv(folder, "truncated.csv", "validation", 2);
-        var lines = File.ReadAllLines(csv);
-        var original = Path.Combine(folder.Folder, lines[2][..lines[2].IndexOf(',', StringComparison.Ordinal)]);
-        var bytes = File.ReadAllBytes(original);
+        string csv = ImageFiles.WriteCsv(folder, "truncated.csv", "validation", 2);
+        string[] lines = File.ReadAllLines(csv);
+        string original = Path.Combine(folder.Folder, lines[2][..lines[2].IndexOf(',', StringComparison.Ordinal)]);
+        byte[] bytes = File.ReadAllBytes(original);
         File.WriteAllBytes(Path.Combine(folder.Folder, "truncated.jpg"), bytes[..(bytes.Length / 2)]);
         lines[2] = "truncated.jpg" + lines[2][lines[2].IndexOf(',', StringComparison.Ordinal)..];
         File.WriteAllLines(csv, lines);
@@ -81,9 +81,9 @@ public sealed class KeypointImageCsvTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void Load_NamesTheColumn_WhenAKeypointLiesOutsideTheImage()
     {
-        var csv = ImageFiles.WriteCsv(folder, "outside.csv", "validation", 2, [30, 36]);
-        var lines = File.ReadAllLines(csv);
-        var fields = lines[1].Split(',');
+        string csv = ImageFiles.WriteCsv(folder, "outside.csv", "validation", 2, [30, 36]);
+        string[] lines = File.ReadAllLines(csv);
+        string[] fields = lines[1].Split(',');
         fields[4] = "171.5";
         lines[1] = string.Join(",", fields);
         File.WriteAllLines(csv, lines);
@@ -95,8 +95,8 @@ public sealed class KeypointImageCsvTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void Load_FindsFlipPairs_FromNamedColumns()
     {
-        var csv = ImageFiles.WriteCsv(folder, "named.csv", "validation", 2, [36, 45, 30]);
-        var lines = File.ReadAllLines(csv);
+        string csv = ImageFiles.WriteCsv(folder, "named.csv", "validation", 2, [36, 45, 30]);
+        string[] lines = File.ReadAllLines(csv);
         lines[0] = "image,right_eye_outer_x,right_eye_outer_y,left_eye_outer_x,left_eye_outer_y,nose_tip_x,nose_tip_y";
         File.WriteAllLines(csv, lines);
         var data = ml.Data.Keypoints.LoadImageCsv(csv);

@@ -1,10 +1,10 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -32,13 +32,13 @@ public sealed class KeypointImageTrainerTests : IDisposable
         using var model = Trainer(channels: 3).Fit(data);
         Assert.Equal(3, model.Network.Metadata.Channels);
         Assert.Equal((48, 48), (model.Network.Layout.ImageWidth, model.Network.Layout.ImageHeight));
-        var path = folder.File("model.zip");
+        string path = folder.File("model.zip");
         ml.Model.Save(model, data.Schema, path);
         var loaded = new MLContext().Model.Load(path, out var inputSchema);
         Assert.NotNull(inputSchema.GetColumnOrNull("ImagePath"));
 
-        var expected = Predictions(model.Transform(data));
-        var actual = Predictions(loaded.Transform(data));
+        float[][] expected = Predictions(model.Transform(data));
+        float[][] actual = Predictions(loaded.Transform(data));
         Assert.Equal(expected.Length, actual.Length);
         for (int r = 0; r < expected.Length; r++)
             Assert.Equal(expected[r], actual[r], (a, b) => Math.Abs(a - b) < 1e-3f);
@@ -52,9 +52,9 @@ public sealed class KeypointImageTrainerTests : IDisposable
     {
         var data = ml.Data.Keypoints.LoadImageCsv(ImageFiles.WriteCsv(folder, "train.csv", "train", 32));
         using var model = Trainer(channels: 1).Fit(data);
-        var zip = folder.File("image-model.zip");
+        string zip = folder.File("image-model.zip");
         ml.Model.Save(model, data.Schema, zip);
-        var onnx = folder.File("image-model.onnx");
+        string onnx = folder.File("image-model.onnx");
         model.ExportOnnx(onnx);
 
         using var loaded = new MLContext().Keypoints.LoadModel<KeypointImageModel>(zip);
@@ -64,7 +64,7 @@ public sealed class KeypointImageTrainerTests : IDisposable
         Assert.Equal((160, 160), (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight));
         Assert.Equal(model.PredictedColumnName, loaded.PredictedColumnName);
         Assert.Equal(Predictions(model.Transform(data)), Predictions(loaded.Transform(data)));
-        var again = folder.File("again.onnx");
+        string again = folder.File("again.onnx");
         loaded.ExportOnnx(again);
         Assert.Equal(File.ReadAllBytes(onnx), File.ReadAllBytes(again));
         // The bare graph holds the image-file record too, so it loads as the image model.

@@ -13,7 +13,7 @@ public sealed class FaceFramingTests
         var labels = new List<float>();
         labels.AddRange(Face(layout, (66, 40), (30, 40)));
         labels.AddRange(Face(layout, (62, 44), (34, 44)));
-        var third = Face(layout, (60, 40), (30, 40));
+        float[] third = Face(layout, (60, 40), (30, 40));
         third[2 * layout.IndexOf("left_eye_center")] = float.NaN;
         labels.AddRange(third);
 
@@ -36,7 +36,7 @@ public sealed class FaceFramingTests
         Assert.Equal(Enumerable.Range(42, 6), eyes.Left);
         Assert.Equal(Enumerable.Range(36, 6), eyes.Right);
 
-        var coordinates = new float[layout.CoordinateCount];
+        float[] coordinates = new float[layout.CoordinateCount];
         for (int k = 36; k < 48; k++)
         {
             coordinates[2 * k] = k < 42 ? 50 + k - 36 : 100 + k - 42;
@@ -62,7 +62,7 @@ public sealed class FaceFramingTests
 
     private static float[] Face(KeypointLayout layout, (float X, float Y) leftEye, (float X, float Y) rightEye)
     {
-        var row = Enumerable.Repeat(float.NaN, layout.CoordinateCount).ToArray();
+        float[] row = Enumerable.Repeat(float.NaN, layout.CoordinateCount).ToArray();
         int left = layout.IndexOf("left_eye_center"), right = layout.IndexOf("right_eye_center");
         (row[2 * left], row[2 * left + 1]) = leftEye;
         (row[2 * right], row[2 * right + 1]) = rightEye;

@@ -24,9 +24,9 @@ public sealed class Ibug68LayoutTests
     [TierFact(Needs.FaceData)]
     public void MirroredMeanShape_LandsOnTheMeanShape_OfTheRealTrainingSet()
     {
-        var rows = File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1)
+        double[][] rows = File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1)
             .Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var mean = Enumerable.Range(0, 136).Select(c => rows.Average(r => r[c])).ToArray();
+        double[] mean = Enumerable.Range(0, 136).Select(c => rows.Average(r => r[c])).ToArray();
         // Mirror about the mean face's own vertical axis: the average chin sits 2 px right of the image center.
         double axis = 2 * Enumerable.Range(0, 68).Average(k => mean[2 * k]);
         double worst = 0;
@@ -55,7 +55,7 @@ public sealed class Ibug68LayoutTests
     [Fact]
     public void FromCoordinateColumns_Gives_Ibug68_ForSixtyEightNumberedPairs()
     {
-        var columns = Enumerable.Range(0, 68).SelectMany(i => new[] { $"x{i}", $"y{i}" }).ToArray();
+        string[] columns = Enumerable.Range(0, 68).SelectMany(i => new[] { $"x{i}", $"y{i}" }).ToArray();
         var layout = KeypointLayout.FromCoordinateColumns("train", columns, 200, 180);
         Assert.Equal("Ibug68", layout.Name);
         Assert.Equal((200, 180), (layout.ImageWidth, layout.ImageHeight));

@@ -12,13 +12,13 @@ public sealed class PretrainedModelCacheTests
     {
         using var cache = new TempFolder();
 
-        var path = PretrainedModelCache.Extract("face68", cache.Folder);
+        string path = PretrainedModelCache.Extract("face68", cache.Folder);
         var written = File.GetLastWriteTimeUtc(path);
-        var again = PretrainedModelCache.Extract("FACE68", cache.Folder);
+        string again = PretrainedModelCache.Extract("FACE68", cache.Folder);
 
         Assert.Equal(path, again);
         Assert.Equal(Path.Combine(cache.Folder, "Keypoints.MLNet", "models"), Path.GetDirectoryName(path));
-        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        string hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
         Assert.Equal($"face68-{hash[..16]}.onnx", Path.GetFileName(path));
         Assert.Equal(written, File.GetLastWriteTimeUtc(again));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
@@ -28,8 +28,8 @@ public sealed class PretrainedModelCacheTests
     public void Extract_RewritesAFileWhoseBytesAreNotTheEmbeddedOnes()
     {
         using var cache = new TempFolder();
-        var path = PretrainedModelCache.Extract("kaggle15", cache.Folder);
-        var bytes = File.ReadAllBytes(path);
+        string path = PretrainedModelCache.Extract("kaggle15", cache.Folder);
+        byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, [.. bytes.Take(1000)]);
 
         Assert.Equal(path, PretrainedModelCache.Extract("kaggle15", cache.Folder));
@@ -42,10 +42,10 @@ public sealed class PretrainedModelCacheTests
         if (OperatingSystem.IsWindows())
             return;
         using var cache = new TempFolder();
-        var root = Directory.CreateDirectory(Path.Combine(cache.Folder, "Keypoints.MLNet")).FullName;
+        string root = Directory.CreateDirectory(Path.Combine(cache.Folder, "Keypoints.MLNet")).FullName;
         File.SetUnixFileMode(root, OwnerOnly | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherRead);
 
-        var path = PretrainedModelCache.Extract("face68", cache.Folder);
+        string path = PretrainedModelCache.Extract("face68", cache.Folder);
 
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(root));
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
@@ -67,11 +67,11 @@ public sealed class PretrainedModelCacheTests
     [InlineData("kaggle15")]
     public void EachModelFile_HasTheSha256ThatProvenanceRecords(string name)
     {
-        var folder = Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet.Models", "models");
-        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name + ".onnx"))));
-        var provenance = File.ReadAllText(Path.Combine(folder, "PROVENANCE.md"));
+        string folder = Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet.Models", "models");
+        string hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name + ".onnx"))));
+        string provenance = File.ReadAllText(Path.Combine(folder, "PROVENANCE.md"));
 
-        var section = provenance[provenance.IndexOf($"## {name}.onnx", StringComparison.Ordinal)..];
+        string section = provenance[provenance.IndexOf($"## {name}.onnx", StringComparison.Ordinal)..];
         Assert.Contains($"| SHA-256 | {hash}", section, StringComparison.Ordinal);
     }
 }

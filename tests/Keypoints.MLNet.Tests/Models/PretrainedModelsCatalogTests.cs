@@ -2,8 +2,8 @@ using System.Globalization;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Photos;
-using Microsoft.ML;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Models;
 
@@ -59,7 +59,7 @@ public sealed class PretrainedModelsCatalogTests
     [Fact]
     public void FilePath_IsTheBareOnnxFile_ThatLoadModelReads()
     {
-        var path = ml.Keypoints.Pretrained.FilePath("kaggle15");
+        string path = ml.Keypoints.Pretrained.FilePath("kaggle15");
 
         Assert.Matches(@"kaggle15-[0-9a-f]{16}\.onnx$", path);
         Assert.Equal("Kaggle15", KeypointModelInfo.Load(path).LayoutName);
@@ -74,7 +74,7 @@ public sealed class PretrainedModelsCatalogTests
         var found = faces.Predict(photo);
 
         Assert.Equal(labels.Count, found.Count);
-        foreach (var truth in labels)
+        foreach (float[] truth in labels)
         {
             var face = found.MinBy(f => Distance(EyeMidpoint(f.Keypoints), EyeMidpoint(truth)))!;
             Assert.Equal(136, face.Keypoints.Count);
@@ -111,10 +111,10 @@ public sealed class PretrainedModelsCatalogTests
     /// <summary>The first picture of photos/scenes.csv and its faces' 68 labelled points (one CSV row per face).</summary>
     private static (string Photo, IReadOnlyList<float[]> Labels) FirstScene()
     {
-        var csv = SharedData.Path("photos", "scenes.csv");
-        var rows = File.ReadLines(csv).Skip(1).Select(l => l.Split(',')).ToArray();
-        var image = rows[0][0];
-        var labels = rows.Where(r => r[0] == image)
+        string csv = SharedData.Path("photos", "scenes.csv");
+        string[][] rows = File.ReadLines(csv).Skip(1).Select(l => l.Split(',')).ToArray();
+        string image = rows[0][0];
+        float[][] labels = rows.Where(r => r[0] == image)
             .Select(r => r.Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         return (Path.Combine(Path.GetDirectoryName(csv)!, image), labels);
     }

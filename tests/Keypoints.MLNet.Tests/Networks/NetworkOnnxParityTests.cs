@@ -1,16 +1,15 @@
-using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Runtime;
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
@@ -41,15 +40,15 @@ public sealed class NetworkOnnxParityTests
         GiveBatchNormsTrainedState(network);
         network.eval();
 
-        var images = Faces.Value;
-        var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
-        var onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
-        var expected = ForwardInPixels(network, scaling, images);
+        float[] images = Faces.Value;
+        byte[] graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
+        float[] onnx = RunOnnxRuntime(graph, images, layout.CoordinateCount);
+        float[] expected = ForwardInPixels(network, scaling, images);
 
-        var maxDifference = expected.Zip(onnx, (e, o) => Math.Abs(e - o)).Max();
+        float maxDifference = expected.Zip(onnx, (e, o) => Math.Abs(e - o)).Max();
         Assert.True(maxDifference <= TolerancePixels, $"{architecture}: max |ONNX - TorchSharp| = {maxDifference} px");
         // A graph that ignored the image would pass on one face; these faces must get different answers.
-        var firstX = Enumerable.Range(0, Batch).Select(r => onnx[r * layout.CoordinateCount]).ToArray();
+        float[] firstX = Enumerable.Range(0, Batch).Select(r => onnx[r * layout.CoordinateCount]).ToArray();
         Assert.True(firstX.Max() - firstX.Min() > 1e-3, $"{architecture}: the first coordinate is {firstX[0]} px for every face");
         OnnxChecker.Check(graph);
     }
@@ -70,13 +69,13 @@ public sealed class NetworkOnnxParityTests
         using var network = NetworkFactory.Create(architecture, new NetworkInput(1, Side, Side), layout.CoordinateCount);
         GiveBatchNormsTrainedState(network);
         network.eval();
-        var graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
+        byte[] graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
 
-        var compressed = OnnxWeightCompression.Apply(graph, format);
-        var expected = RunOnnxRuntime(graph, Faces.Value, layout.CoordinateCount);
-        var actual = RunOnnxRuntime(compressed, Faces.Value, layout.CoordinateCount);
+        byte[] compressed = OnnxWeightCompression.Apply(graph, format);
+        float[] expected = RunOnnxRuntime(graph, Faces.Value, layout.CoordinateCount);
+        float[] actual = RunOnnxRuntime(compressed, Faces.Value, layout.CoordinateCount);
 
-        var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        float maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         double spread = expected.Max() - expected.Min();
         double tolerance = spread * (format == OnnxWeightFormat.Float16 ? Float16TolerancePerSpread : Int8TolerancePerSpread);
         Assert.True(maxDifference <= tolerance,
@@ -128,7 +127,7 @@ public sealed class NetworkOnnxParityTests
 
     private static float[] ReadFaces()
     {
-        var faces = Columns.Vectors(DrawnFaces.Validation(new MLContext(1), Batch), "Image");
+        float[][] faces = Columns.Vectors(DrawnFaces.Validation(new MLContext(1), Batch), "Image");
         Assert.Equal(Batch, faces.Length);
         return faces.SelectMany(f => f).ToArray();
     }

@@ -27,7 +27,7 @@ public sealed class NetworkWeightsTests
         manual_seed(1);
         using var trained = Create(architecture);
         using var ensemble = KeypointEnsemble.Single(trained);
-        var graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true));
+        byte[] graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true));
 
         var weights = new NetworkWeights(graph, TestTimeFlipGraph.Scope + "/", "the test graph");
         var found = weights.FindArchitecture(Input, Layout.CoordinateCount, architecture);
@@ -49,7 +49,7 @@ public sealed class NetworkWeightsTests
         manual_seed(1);
         using var trained = Create(architecture);
         using var ensemble = KeypointEnsemble.Single(trained);
-        var graph = OnnxWeightCompression.Apply(KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true)), format);
+        byte[] graph = OnnxWeightCompression.Apply(KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true)), format);
 
         var weights = new NetworkWeights(graph, TestTimeFlipGraph.Scope + "/", "the test graph");
         Assert.Equal(architecture, weights.FindArchitecture(Input, Layout.CoordinateCount, architecture));
@@ -60,19 +60,23 @@ public sealed class NetworkWeightsTests
         var got = fresh.state_dict();
         foreach (var (key, tensor) in trained.state_dict().Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
         {
-            var want = tensor.data<float>().ToArray();
-            var read = got[key].data<float>().ToArray();
+            float[] want = tensor.data<float>().ToArray();
+            float[] read = got[key].data<float>().ToArray();
             bool compressed = tensor.shape.Length >= 2 && want.Length >= OnnxWeightCompression.MinimumElements;
             if (!compressed)
+            {
                 Assert.Equal(want, read);
+            }
             else if (format == OnnxWeightFormat.Float16)
+            {
                 Assert.Equal(want.Select(w => (float)(Half)w), read);
+            }
             else
             {
                 int perChannel = want.Length / (int)tensor.shape[0];
                 for (int c = 0; c < tensor.shape[0]; c++)
                 {
-                    var channel = want.AsSpan(c * perChannel, perChannel).ToArray();
+                    float[] channel = want.AsSpan(c * perChannel, perChannel).ToArray();
                     float halfStep = channel.Max(Math.Abs) / 254 * 1.0001f;
                     float error = channel.Zip(read.AsSpan(c * perChannel, perChannel).ToArray(), (w, r) => Math.Abs(w - r)).Max();
                     Assert.True(error <= halfStep, $"{architecture}: weight '{key}' channel {c} is off by {error}, more than half a step {halfStep}.");
@@ -89,11 +93,11 @@ public sealed class NetworkWeightsTests
         var baseNetwork = Create(KeypointArchitecture.ConvNet3);
         var specialist = Create(KeypointArchitecture.ConvNet3);
         int[] eyes = [0, 1, 2, 3];
-        var rest = Enumerable.Range(4, Layout.CoordinateCount - 4).ToArray();
+        int[] rest = Enumerable.Range(4, Layout.CoordinateCount - 4).ToArray();
         using var ensemble = new KeypointEnsemble(
             [new EnsembleMember("base", baseNetwork, rest, rest), new EnsembleMember("specialist_eyes", specialist, eyes, eyes)],
             Layout.CoordinateCount);
-        var graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout));
+        byte[] graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout));
 
         using var fresh = Create(KeypointArchitecture.ConvNet3);
         new NetworkWeights(graph, "base/", "the test graph").CopyTo(fresh);

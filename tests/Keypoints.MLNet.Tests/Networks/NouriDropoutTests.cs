@@ -1,6 +1,5 @@
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
-using Keypoints.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Networks;

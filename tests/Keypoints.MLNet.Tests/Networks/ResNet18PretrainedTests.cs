@@ -1,14 +1,14 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
@@ -39,11 +39,11 @@ public sealed class ResNet18PretrainedTests
         float[] features;
         using (no_grad())
             features = network.Features(face).mean([2, 3]).data<float>().ToArray();
-        var onnx = RunImageNetOnnx(face, weights.ChannelMeans);
+        float[] onnx = RunImageNetOnnx(face, weights.ChannelMeans);
 
         Assert.Equal(512, onnx.Length);
-        var largest = onnx.Max(v => Math.Abs(v));
-        var difference = features.Zip(onnx, (t, o) => Math.Abs(t - o)).Max();
+        float largest = onnx.Max(v => Math.Abs(v));
+        float difference = features.Zip(onnx, (t, o) => Math.Abs(t - o)).Max();
         Assert.True(largest > 0.1, $"the ONNX features are all near zero (largest {largest})");
         Assert.True(difference <= 1e-4 * largest, $"max |TorchSharp - ONNX| = {difference}, largest feature {largest}");
     }
@@ -69,7 +69,7 @@ public sealed class ResNet18PretrainedTests
         var fromGrey = nn.functional.conv2d((image - means.mean()) * 255f, greyFilters, grey.state_dict()["stem.bias"], [2, 2], [3, 3]);
         // Away from the zero padding, whose value differs between the two, the stems agree.
         static Tensor Inner(Tensor x) => x.narrow(2, 2, x.shape[2] - 4).narrow(3, 2, x.shape[3] - 4);
-        var difference = (Inner(fromColour) - Inner(fromGrey)).abs().max().item<float>();
+        float difference = (Inner(fromColour) - Inner(fromGrey)).abs().max().item<float>();
         Assert.True(difference <= 1e-3f * fromColour.abs().max().item<float>(), $"max |grey - colour| = {difference}");
     }
 
@@ -109,7 +109,7 @@ public sealed class ResNet18PretrainedTests
     public void TrainerOptions_RefuseFrozenStages_OutsideZeroToFour_OrWithAnotherArchitecture()
     {
         var ml = new MLContext();
-        var data = SmallFaces.Training(ml, 8);
+        var data = DrawnFaces.Training(ml, 8);
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ResNet18Pretrained, FrozenStages = 5 }).Fit(data));
         var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Conv2, FrozenStages = 1 }).Fit(data));
         Assert.Contains("FrozenStages", error.Message, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public sealed class ResNet18PretrainedTests
     /// <summary>A Kaggle face scaled to 224 x 224, its three planes scaled differently so that a swapped channel order shows.</summary>
     private static Tensor ColourFace()
     {
-        var pixels = Columns.Vectors(SmallFaces.Validation(new MLContext(1), 1), FkdCsv.ImageColumnName)[0];
+        float[] pixels = Columns.Vectors(SmallFaces.Validation(new MLContext(1), 1), FkdCsv.ImageColumnName)[0];
         var grey = nn.functional.interpolate(tensor(pixels, [1, 1, 96, 96]) / 255f, [Side, Side], mode: InterpolationMode.Bilinear);
         return cat([grey, grey * 0.8f, grey * 0.6f + 0.3f], 1);
     }
@@ -153,7 +153,7 @@ public sealed class ResNet18PretrainedTests
     private static float[] RunImageNetOnnx(Tensor face, IReadOnlyList<float> rgbMeans)
     {
         var bgr = face.flip(1) * 255f - tensor(rgbMeans.Reverse().ToArray()).reshape(1, 3, 1, 1);
-        var input = bgr.contiguous().data<float>().ToArray();
+        float[] input = bgr.contiguous().data<float>().ToArray();
         using var session = new InferenceSession(Path.Combine(ModelsFolder, "ResNet18Onnx", "ResNet18.onnx"));
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, Side, Side]);
         using var runOptions = new RunOptions();

@@ -7,7 +7,7 @@ internal static class OnnxChecker
 
     public static void Check(byte[] model)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keypoints-onnx-test-{Guid.NewGuid():N}.onnx");
+        string path = Path.Combine(Path.GetTempPath(), $"keypoints-onnx-test-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, model);
         try
         {

@@ -1,13 +1,12 @@
-using System.Diagnostics;
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Runtime;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit.Abstractions;
 using F = TorchSharp.torch.nn.functional;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Onnx;
 
@@ -33,17 +32,17 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     {
         var builder = new OnnxGraphBuilder("attribute_kinds");
         builder.AddInput("x", -1, 4);
-        var weights = builder.AddNode("Constant", [], [builder.UniqueName("weights")], OnnxAttribute.Tensor("value", [1f, 2f, 3f, 4f], [4]));
-        var offsets = builder.AddNode("Constant", [], [builder.UniqueName("offsets")], OnnxAttribute.Floats("value_floats", 0.5f, -0.5f, 0.25f, -4f));
-        var factor = builder.AddNode("Constant", [], [builder.UniqueName("factor")], OnnxAttribute.Float("value_float", 2f));
-        var pads = builder.AddNode("Constant", [], [builder.UniqueName("pads")], OnnxAttribute.Ints("value_ints", 0, 1, 0, 1));
-        var y = builder.AddNode("Mul", ["x", weights], [builder.UniqueName("weighted")]);
+        string weights = builder.AddNode("Constant", [], [builder.UniqueName("weights")], OnnxAttribute.Tensor("value", [1f, 2f, 3f, 4f], [4]));
+        string offsets = builder.AddNode("Constant", [], [builder.UniqueName("offsets")], OnnxAttribute.Floats("value_floats", 0.5f, -0.5f, 0.25f, -4f));
+        string factor = builder.AddNode("Constant", [], [builder.UniqueName("factor")], OnnxAttribute.Float("value_float", 2f));
+        string pads = builder.AddNode("Constant", [], [builder.UniqueName("pads")], OnnxAttribute.Ints("value_ints", 0, 1, 0, 1));
+        string y = builder.AddNode("Mul", ["x", weights], [builder.UniqueName("weighted")]);
         y = builder.AddNode("Add", [y, offsets], [builder.UniqueName("offset")]);
         y = builder.AddNode("LeakyRelu", [y], [builder.UniqueName("leaky")], OnnxAttribute.Float("alpha", 0.125f));
         y = builder.AddNode("Mul", [y, factor], [builder.UniqueName("doubled")]);
         builder.AddNode("Pad", [y, pads], ["y"], OnnxAttribute.String("mode", "reflect"));
         builder.AddOutput("y", -1, 6);
-        var bytes = builder.ToModelBytes();
+        byte[] bytes = builder.ToModelBytes();
 
         OnnxChecker.Check(bytes);
         using var session = new InferenceSession(bytes);
@@ -61,9 +60,9 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     public void OnnxRuntime_MatchesTorchSharp_ForSmallCnnWithSymbolicBatch()
     {
         var network = new SmallKeypointCnn();
-        var images = RandomImages(Batch);
+        float[] images = RandomImages(Batch);
 
-        var actual = RunOnnxRuntime(network.Build().ToModelBytes(), images, Batch);
+        float[] actual = RunOnnxRuntime(network.Build().ToModelBytes(), images, Batch);
 
         AssertClose(network.ComputeWithTorchSharp(images, Batch), actual);
     }
@@ -72,9 +71,9 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     public void OnnxTransformer_ScoresModel_WithVectorOfFourSinglesAndOnnxRuntimeValues()
     {
         var network = new SmallKeypointCnn();
-        var bytes = network.Build().ToModelBytes();
-        var images = RandomImages(Batch);
-        var path = WriteTempModel(bytes);
+        byte[] bytes = network.Build().ToModelBytes();
+        float[] images = RandomImages(Batch);
+        string path = WriteTempModel(bytes);
         try
         {
             var mlContext = new MLContext(seed: 1);
@@ -92,7 +91,7 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
             Assert.Equal(NumberDataViewType.Single, vectorType.ItemType);
             Assert.Equal(Outputs, vectorType.Size);
 
-            var predicted = scored.GetColumn<float[]>("PredictedKeypoints").SelectMany(v => v).ToArray();
+            float[] predicted = scored.GetColumn<float[]>("PredictedKeypoints").SelectMany(v => v).ToArray();
             AssertClose(RunOnnxRuntime(bytes, images, Batch), predicted);
         }
         finally
@@ -178,8 +177,8 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
         var builder = new OnnxGraphBuilder("g");
         builder.AddInput("x_1", 1);
 
-        var first = builder.UniqueName("x");
-        var second = builder.UniqueName("x");
+        string first = builder.UniqueName("x");
+        string second = builder.UniqueName("x");
         builder.AddNode("Relu", ["x_1"], [first]);
 
         Assert.Equal("x_0", first);
@@ -204,7 +203,7 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
 
     private static string WriteTempModel(byte[] bytes)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keypoints-onnx-test-{Guid.NewGuid():N}.onnx");
+        string path = Path.Combine(Path.GetTempPath(), $"keypoints-onnx-test-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -212,7 +211,7 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     private static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
-        var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        float maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(maxDifference < Tolerance, $"Largest difference {maxDifference} is not below {Tolerance}.");
     }
 
@@ -234,33 +233,33 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
         private const int Kernel = 3;
         private const int Flattened = Channels * (Side / 2) * (Side / 2);
 
-        private readonly float[] _convWeight;
-        private readonly float[] _convBias;
-        private readonly float[] _linearWeight;
-        private readonly float[] _linearBias;
-        private readonly float[] _outputScale = [Side / 2f, Side / 2f, Side / 2f, Side / 2f];
-        private readonly float[] _outputOffset = [Side / 2f, Side / 2f - 0.5f, Side / 2f, Side / 2f - 0.5f];
+        private readonly float[] convWeight;
+        private readonly float[] convBias;
+        private readonly float[] linearWeight;
+        private readonly float[] linearBias;
+        private readonly float[] outputScale = [Side / 2f, Side / 2f, Side / 2f, Side / 2f];
+        private readonly float[] outputOffset = [Side / 2f, Side / 2f - 0.5f, Side / 2f, Side / 2f - 0.5f];
 
         public SmallKeypointCnn()
         {
             var random = new Random(42);
             float[] Weights(int count) => Enumerable.Range(0, count).Select(_ => (random.NextSingle() * 2) - 1).ToArray();
-            _convWeight = Weights(Channels * Kernel * Kernel);
-            _convBias = Weights(Channels);
-            _linearWeight = Weights(Outputs * Flattened);
-            _linearBias = Weights(Outputs);
+            this.convWeight = Weights(Channels * Kernel * Kernel);
+            this.convBias = Weights(Channels);
+            this.linearWeight = Weights(Outputs * Flattened);
+            this.linearBias = Weights(Outputs);
         }
 
         public OnnxGraphBuilder Build()
         {
             var builder = new OnnxGraphBuilder("small_keypoint_cnn");
             builder.AddInput("Image", -1, Pixels);
-            var shape = builder.AddInitializer("image_shape", new long[] { -1, 1, Side, Side }, 4);
-            var x = builder.AddNode("Reshape", ["Image", shape], [builder.UniqueName("image_4d")]);
-            var pixelScale = builder.AddInitializer("pixel_scale", [PixelScale]);
+            string shape = builder.AddInitializer("image_shape", new long[] { -1, 1, Side, Side }, 4);
+            string x = builder.AddNode("Reshape", ["Image", shape], [builder.UniqueName("image_4d")]);
+            string pixelScale = builder.AddInitializer("pixel_scale", [PixelScale]);
             x = builder.AddNode("Mul", [x, pixelScale], [builder.UniqueName("scaled")]);
-            var convWeight = builder.AddInitializer("conv1.weight", _convWeight, Channels, 1, Kernel, Kernel);
-            var convBias = builder.AddInitializer("conv1.bias", _convBias, Channels);
+            string convWeight = builder.AddInitializer("conv1.weight", this.convWeight, Channels, 1, Kernel, Kernel);
+            string convBias = builder.AddInitializer("conv1.bias", this.convBias, Channels);
             x = builder.AddNode("Conv", [x, convWeight, convBias], [builder.UniqueName("conv1_out")],
                 OnnxAttribute.Ints("kernel_shape", Kernel, Kernel),
                 OnnxAttribute.Ints("strides", 1, 1),
@@ -270,12 +269,12 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
                 OnnxAttribute.Ints("kernel_shape", 2, 2),
                 OnnxAttribute.Ints("strides", 2, 2));
             x = builder.AddNode("Flatten", [x], [builder.UniqueName("flat")], OnnxAttribute.Int("axis", 1));
-            var linearWeight = builder.AddInitializer("fc.weight", _linearWeight, Outputs, Flattened);
-            var linearBias = builder.AddInitializer("fc.bias", _linearBias, Outputs);
+            string linearWeight = builder.AddInitializer("fc.weight", this.linearWeight, Outputs, Flattened);
+            string linearBias = builder.AddInitializer("fc.bias", this.linearBias, Outputs);
             x = builder.AddNode("Gemm", [x, linearWeight, linearBias], [builder.UniqueName("fc_out")], OnnxAttribute.Int("transB", 1));
-            var outputScale = builder.AddInitializer("output_scale", _outputScale, Outputs);
+            string outputScale = builder.AddInitializer("output_scale", this.outputScale, Outputs);
             x = builder.AddNode("Mul", [x, outputScale], [builder.UniqueName("descaled")]);
-            var outputOffset = builder.AddInitializer("output_offset", _outputOffset, Outputs);
+            string outputOffset = builder.AddInitializer("output_offset", this.outputOffset, Outputs);
             builder.AddNode("Add", [x, outputOffset], ["PredictedKeypoints"]);
             builder.AddOutput("PredictedKeypoints", -1, Outputs);
             return builder;
@@ -286,13 +285,13 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
             TorchRuntime.EnsureInitialized();
             using var scope = torch.NewDisposeScope();
             var x = torch.tensor(images, [batch, 1, Side, Side]) * PixelScale;
-            x = F.conv2d(x, torch.tensor(_convWeight, [Channels, 1, Kernel, Kernel]), torch.tensor(_convBias),
+            x = F.conv2d(x, torch.tensor(this.convWeight, [Channels, 1, Kernel, Kernel]), torch.tensor(this.convBias),
                 strides: [1, 1], padding: [1, 1]);
             x = F.relu(x);
             x = F.max_pool2d(x, kernel_size: [2, 2], strides: [2, 2]);
             x = x.flatten(1);
-            x = F.linear(x, torch.tensor(_linearWeight, [Outputs, Flattened]), torch.tensor(_linearBias));
-            x = (x * torch.tensor(_outputScale)) + torch.tensor(_outputOffset);
+            x = F.linear(x, torch.tensor(this.linearWeight, [Outputs, Flattened]), torch.tensor(this.linearBias));
+            x = (x * torch.tensor(this.outputScale)) + torch.tensor(this.outputOffset);
             return x.data<float>().ToArray();
         }
     }

@@ -11,8 +11,8 @@ public sealed class OnnxModelReaderTests
         var builder = new OnnxGraphBuilder("probe");
         builder.AddInput("x", -1, 1, 4, 4);
         float[] weight = [1.5f, -2f, 0f, 3.25f, -0.5f, 1e-9f, 7f, 8f];
-        var w = builder.AddInitializer("conv.weight", weight, 2, 1, 2, 2);
-        var y = builder.AddNode("Relu", ["x"], ["relu_out"]);
+        string w = builder.AddInitializer("conv.weight", weight, 2, 1, 2, 2);
+        string y = builder.AddNode("Relu", ["x"], ["relu_out"]);
         builder.AddNode("Conv", [y, w], ["y"]);
         builder.AddOutput("y", -1, 2, 3, 3);
         builder.AddMetadata("a", "first");
@@ -55,7 +55,7 @@ public sealed class OnnxModelReaderTests
     {
         var builder = new OnnxGraphBuilder("probe");
         builder.AddInput("x", -1, 4);
-        var shape = builder.AddInitializer("shape", [2L, 2], 2);
+        string shape = builder.AddInitializer("shape", [2L, 2], 2);
         builder.AddNode("Reshape", ["x", shape], ["y"]);
         builder.AddOutput("y", 2, 2);
 
@@ -69,11 +69,11 @@ public sealed class OnnxModelReaderTests
     {
         var builder = new OnnxGraphBuilder("probe");
         builder.AddInput("x", 2, 3);
-        var matrix = builder.AddInitializer("matrix", [1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
-        var rows = builder.AddInitializer("rows", [10f, -1f], 2, 1);
-        var columns = builder.AddInitializer("columns", [1f, 0.5f, 2f], 3);
-        var scaledRows = builder.AddNode("Mul", [rows, matrix], ["scaled_rows"]);
-        var scaled = builder.AddNode("Mul", [scaledRows, columns], ["scaled"]);
+        string matrix = builder.AddInitializer("matrix", [1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        string rows = builder.AddInitializer("rows", [10f, -1f], 2, 1);
+        string columns = builder.AddInitializer("columns", [1f, 0.5f, 2f], 3);
+        string scaledRows = builder.AddNode("Mul", [rows, matrix], ["scaled_rows"]);
+        string scaled = builder.AddNode("Mul", [scaledRows, columns], ["scaled"]);
         builder.AddNode("Mul", ["x", scaled], ["y"]);
         builder.AddOutput("y", 2, 3);
         var reader = new OnnxModelReader(builder.ToModelBytes());

@@ -1,7 +1,7 @@
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Onnx.Proto;
-using Microsoft.ML.OnnxRuntime;
 using Keypoints.MLNet.Tests.Tiers;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Keypoints.MLNet.Tests.Onnx;
 
@@ -22,7 +22,7 @@ public sealed class OnnxWeightCompressionTests
     [TierFact(Needs.OnnxChecker)]
     public void Float16_StoresEachLargeWeightAsAFloat16Constant_BehindACastToItsOriginalName_AndKeepsTheRestFloat32()
     {
-        var compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Float16);
+        byte[] compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Float16);
 
         var graph = OnnxModelReader.Parse(compressed).Graph;
         Assert.Equal(
@@ -46,10 +46,10 @@ public sealed class OnnxWeightCompressionTests
     [Fact]
     public void Float16_ComputesWhatFloat32Computes_WithinFloat16Rounding()
     {
-        var model = Model();
+        byte[] model = Model();
 
-        var expected = Run(model);
-        var actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Float16));
+        float[] expected = Run(model);
+        float[] actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Float16));
 
         // Each weight moves by at most 2^-11 of itself; over 64 inputs of |x| < 1 and |w| < 0.2 that bounds a hidden unit's change
         // by 64 * 0.2 * 2^-11 = 0.006, and an output's by 32 * 0.3 * 0.006; measured far below.
@@ -60,7 +60,7 @@ public sealed class OnnxWeightCompressionTests
     [TierFact(Needs.OnnxChecker)]
     public void Int8_StoresEachLargeWeightWithPerChannelScales_BehindACastAndAMulToItsOriginalName()
     {
-        var compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Int8);
+        byte[] compressed = OnnxWeightCompression.Apply(Model(), OnnxWeightFormat.Int8);
 
         var graph = OnnxModelReader.Parse(compressed).Graph;
         Assert.Equal(
@@ -80,9 +80,9 @@ public sealed class OnnxWeightCompressionTests
         var (_, values) = new OnnxModelReader(compressed).ReadFloatConstant("w")!.Value;
         for (int row = 0; row < Hidden; row++)
         {
-            var original = Weight.AsSpan(row * Inputs, Inputs).ToArray();
+            float[] original = Weight.AsSpan(row * Inputs, Inputs).ToArray();
             float step = original.Max(Math.Abs) / 127;
-            var read = values.AsSpan(row * Inputs, Inputs).ToArray();
+            float[] read = values.AsSpan(row * Inputs, Inputs).ToArray();
             Assert.True(MaxDifference(original, read) <= step / 2 * 1.0001f, $"row {row}: max error {MaxDifference(original, read)}, step {step}");
             Assert.Equal(original.Max(Math.Abs), read.Max(Math.Abs), 5);
         }
@@ -91,10 +91,10 @@ public sealed class OnnxWeightCompressionTests
     [Fact]
     public void Int8_ComputesWhatFloat32Computes_WithinHalfAScaleStepPerWeight()
     {
-        var model = Model();
+        byte[] model = Model();
 
-        var expected = Run(model);
-        var actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Int8));
+        float[] expected = Run(model);
+        float[] actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Int8));
 
         // Each weight moves by at most half a step, 0.2 / 254 < 8e-4: a hidden unit by 64 * 8e-4 = 0.05 at most, an output by
         // 32 * 0.3 * 0.05 at most; errors of independent signs stay an order of magnitude below that bound.
@@ -104,7 +104,7 @@ public sealed class OnnxWeightCompressionTests
     [Fact]
     public void Float32_GivesTheSameBytes()
     {
-        var model = Model();
+        byte[] model = Model();
 
         Assert.Equal(model, OnnxWeightCompression.Apply(model, OnnxWeightFormat.Float32));
     }
@@ -117,12 +117,12 @@ public sealed class OnnxWeightCompressionTests
         // 256 output channels: the int8 scales, [256, 1], are as large as a weight but have one dimension above 1.
         var builder = new OnnxGraphBuilder("wide");
         builder.AddInput("x", -1, 2);
-        var w = builder.AddInitializer("w", Values(256 * 2, 5, 0.2f), 256, 2);
+        string w = builder.AddInitializer("w", Values(256 * 2, 5, 0.2f), 256, 2);
         builder.AddNode("Gemm", ["x", w], ["y"], OnnxAttribute.Int("transB", 1));
         builder.AddOutput("y", -1, 256);
-        var once = OnnxWeightCompression.Apply(builder.ToModelBytes(), OnnxWeightFormat.Int8);
+        byte[] once = OnnxWeightCompression.Apply(builder.ToModelBytes(), OnnxWeightFormat.Int8);
 
-        var twice = OnnxWeightCompression.Apply(once, second);
+        byte[] twice = OnnxWeightCompression.Apply(once, second);
 
         string Initializers(byte[] model) => string.Join(", ", OnnxModelReader.Parse(model).Graph.Initializer
             .Select(t => $"{t.Name} {(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"));
@@ -136,11 +136,11 @@ public sealed class OnnxWeightCompressionTests
     {
         var builder = new OnnxGraphBuilder("probe");
         builder.AddInput("x", -1, Inputs);
-        var w = builder.AddInitializer("w", Weight, Hidden, Inputs);
-        var b = builder.AddInitializer("b", Bias, Hidden);
-        var v = builder.AddInitializer("v", SmallWeight, Outputs, Hidden);
-        var h = builder.AddNode("Gemm", ["x", w, b], ["h"], OnnxAttribute.Int("transB", 1));
-        var r = builder.Apply("Relu", h);
+        string w = builder.AddInitializer("w", Weight, Hidden, Inputs);
+        string b = builder.AddInitializer("b", Bias, Hidden);
+        string v = builder.AddInitializer("v", SmallWeight, Outputs, Hidden);
+        string h = builder.AddNode("Gemm", ["x", w, b], ["h"], OnnxAttribute.Int("transB", 1));
+        string r = builder.Apply("Relu", h);
         builder.AddNode("Gemm", [r, v], ["y"], OnnxAttribute.Int("transB", 1));
         builder.AddOutput("y", -1, Outputs);
         builder.AddMetadata("note", "kept");

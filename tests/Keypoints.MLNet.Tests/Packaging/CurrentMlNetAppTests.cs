@@ -61,21 +61,21 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
     public void AppOnMlNet6_ScoresTheSamplePhoto_AndSavesAndReloadsAPhotoModelChain()
     {
         using var feed = new LocalFeed("0.1.0-mlnet6");
-        var library = feed.Pack("Keypoints.MLNet");
+        string library = feed.Pack("Keypoints.MLNet");
         feed.Pack("Keypoints.MLNet.Models");
         AssertDependency(library, "Microsoft.ML", "[6.0.0, 7.0.0)");
         AssertDependency(library, "Microsoft.ML.OnnxRuntime", "[1.32.0, 2.0.0)");
         AssertDependency(library, "SkiaSharp", "[3.119.2, 4.0.0)");
 
-        var app = feed.WriteApp("CurrentMlNet", References(feed.Version, MlNet), Program);
+        string app = feed.WriteApp("CurrentMlNet", References(feed.Version, MlNet), Program);
         LocalFeed.Dotnet(app, "build", "-c", "Release", "--disable-build-servers", "-p:CreateHardLinksForCopyLocalIfPossible=true");
-        var photo = Path.Combine(SharedData.RepositoryRoot, "samples", "astronaut.jpg");
+        string photo = Path.Combine(SharedData.RepositoryRoot, "samples", "astronaut.jpg");
         var run = ProcessRunner.Run("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "CurrentMlNet.dll"), photo],
             TimeSpan.FromMinutes(5), workingDirectory: app);
         output.WriteLine(run.StandardOutput + run.StandardError);
         Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
 
-        var lines = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.StartsWith($"versions ML.NET {MlNet}, SkiaSharp 3.", StringComparison.Ordinal)
             && l.EndsWith($"ONNX Runtime {OnnxRuntime}", StringComparison.Ordinal));
         var photos = Centres(lines, "photos");
@@ -95,7 +95,7 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
         using var feed = new LocalFeed("0.1.0-mlnet5");
         feed.Pack("Keypoints.MLNet");
         feed.Pack("Keypoints.MLNet.Models");
-        var app = feed.WriteApp("OlderMlNet", References(feed.Version, "5.0.1"), "Console.WriteLine();\n");
+        string app = feed.WriteApp("OlderMlNet", References(feed.Version, "5.0.1"), "Console.WriteLine();\n");
         var restore = ProcessRunner.Run("dotnet", ["restore", "--disable-build-servers"], TimeSpan.FromMinutes(10), app);
         output.WriteLine(restore.StandardOutput + restore.StandardError);
         Assert.NotEqual(0, restore.ExitCode);

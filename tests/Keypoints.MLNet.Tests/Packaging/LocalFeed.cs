@@ -7,14 +7,14 @@ internal sealed class LocalFeed : IDisposable
     // Generous: on a machine shared with higher-priority training, a few seconds of work can take minutes.
     private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(15);
 
-    private readonly TempFolder _temp = new();
-    private readonly List<string> _packed = [];
+    private readonly TempFolder temp = new();
+    private readonly List<string> packed = [];
 
     /// <summary>A feed whose packages get a version starting with <paramref name="versionPrefix"/>.</summary>
     public LocalFeed(string versionPrefix)
     {
         Version = versionPrefix + ".g" + Guid.NewGuid().ToString("N");
-        Folder = Directory.CreateDirectory(_temp.File("feed")).FullName;
+        Folder = Directory.CreateDirectory(this.temp.File("feed")).FullName;
     }
 
     /// <summary>The version every package of this feed has.</summary>
@@ -30,10 +30,10 @@ internal sealed class LocalFeed : IDisposable
     {
         Dotnet(SharedData.RepositoryRoot, "pack", Path.Combine(SharedData.RepositoryRoot, "src", project, project + ".csproj"),
             "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", Folder,
-            $"-p:PackageVersion={Version}", $"-p:NuspecOutputPath={_temp.File("nuspec-" + project)}{Path.DirectorySeparatorChar}");
-        var package = Path.Combine(Folder, $"{project}.{Version}.nupkg");
+            $"-p:PackageVersion={Version}", $"-p:NuspecOutputPath={this.temp.File("nuspec-" + project)}{Path.DirectorySeparatorChar}");
+        string package = Path.Combine(Folder, $"{project}.{Version}.nupkg");
         Assert.True(File.Exists(package), $"dotnet pack wrote no {package}");
-        _packed.Add(project);
+        this.packed.Add(project);
         return package;
     }
 
@@ -42,13 +42,13 @@ internal sealed class LocalFeed : IDisposable
     /// <paramref name="program"/> as its Program.cs. Returns the app's folder.</summary>
     public string WriteApp(string name, IEnumerable<(string Id, string Version)> packages, string program)
     {
-        var app = Directory.CreateDirectory(_temp.File(name)).FullName;
+        string app = Directory.CreateDirectory(this.temp.File(name)).FullName;
         for (var dir = new DirectoryInfo(app); dir is not null; dir = dir.Parent)
         {
-            foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
+            foreach (string? file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
                 Assert.False(File.Exists(Path.Combine(dir.FullName, file)), $"{Path.Combine(dir.FullName, file)} would apply to the fresh app");
         }
-        var references = string.Join("\n    ", packages.Select(p => $"<PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />"));
+        string references = string.Join("\n    ", packages.Select(p => $"<PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />"));
         File.WriteAllText(Path.Combine(app, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -86,17 +86,17 @@ internal sealed class LocalFeed : IDisposable
     }
 
     /// <summary>A path in the feed's temp folder.</summary>
-    public string TempPath(string relativePath) => _temp.File(relativePath);
+    public string TempPath(string relativePath) => this.temp.File(relativePath);
 
     /// <summary>Removes the temp folder and the packed versions from the global NuGet cache.</summary>
     public void Dispose()
     {
-        foreach (var project in _packed)
+        foreach (string project in this.packed)
         {
-            var cached = NuGetCache.Package(project, Version);
+            string cached = NuGetCache.Package(project, Version);
             if (Directory.Exists(cached))
                 Directory.Delete(cached, recursive: true);
         }
-        _temp.Dispose();
+        this.temp.Dispose();
     }
 }

@@ -17,8 +17,8 @@ public sealed class ModelsPackageTests(ITestOutputHelper output)
     public void Package_HoldsBothModels_TheCardAndTheProvenance_DependsOnTheLibrary_AndStaysUnder60MB()
     {
         using var feed = new LocalFeed("0.1.0-models");
-        var package = feed.Pack("Keypoints.MLNet.Models");
-        var version = feed.Version;
+        string package = feed.Pack("Keypoints.MLNet.Models");
+        string version = feed.Version;
         long size = new FileInfo(package).Length;
         output.WriteLine($"{Path.GetFileName(package)}: {size / 1024} KiB");
 

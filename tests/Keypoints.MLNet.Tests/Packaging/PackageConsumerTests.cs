@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Runtime;
-using Xunit.Abstractions;
 using Keypoints.MLNet.Tests.Tiers;
+using Xunit.Abstractions;
 
 namespace Keypoints.MLNet.Tests.Packaging;
 
@@ -19,12 +19,12 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
     {
         using var feed = new LocalFeed("0.1.0-consumer");
         var clock = Stopwatch.StartNew();
-        var package = feed.Pack("Keypoints.MLNet");
+        string package = feed.Pack("Keypoints.MLNet");
         output.WriteLine($"pack: {clock.Elapsed.TotalSeconds:F1} s, {new FileInfo(package).Length / 1024} KiB");
 
-        var torchSharpCpu = XDocument.Load(Path.Combine(SharedData.RepositoryRoot, "Directory.Packages.props"))
+        string torchSharpCpu = XDocument.Load(Path.Combine(SharedData.RepositoryRoot, "Directory.Packages.props"))
             .Descendants("PackageVersion").Single(e => (string?)e.Attribute("Include") == "TorchSharp-cpu").Attribute("Version")!.Value;
-        var app = feed.WriteApp("QuickStart", [("Keypoints.MLNet", feed.Version), ("TorchSharp-cpu", torchSharpCpu)], ReadmeQuickStart());
+        string app = feed.WriteApp("QuickStart", [("Keypoints.MLNet", feed.Version), ("TorchSharp-cpu", torchSharpCpu)], ReadmeQuickStart());
         clock.Restart();
         // Hard links instead of a 1.3 GB copy of the native runtimes, as the repository's own builds do; the
         // fix-up must then leave the NuGet cache's copy as it was.
@@ -32,7 +32,7 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
         output.WriteLine($"restore and build: {clock.Elapsed.TotalSeconds:F1} s");
         Assert.DoesNotMatch(@"Program\.cs\(\d+,\d+\): warning", build.StandardOutput);
 
-        var library = Path.Combine(app, "bin", "Release", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string library = Path.Combine(app, "bin", "Release", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         if (OperatingSystem.IsLinux())
         {
             Assert.Equal(GlibcxxShim.PatchesBuildOutput, GlibcxxShim.IsWeak(library));
@@ -50,7 +50,7 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
         var printed = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(line => KeypointLine().Match(line)).Where(m => m.Success)
             .ToDictionary(m => m.Groups["name"].Value, m => (X: Number(m.Groups["x"].Value), Y: Number(m.Groups["y"].Value)));
-        foreach (var name in KeypointLayout.Kaggle15.KeypointNames)
+        foreach (string name in KeypointLayout.Kaggle15.KeypointNames)
         {
             Assert.True(printed.TryGetValue(name, out var point), $"no line '{name} x y' in the output:\n{run.StandardOutput}");
             Assert.InRange(point.X, 0, 96);
@@ -61,7 +61,7 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
     /// <summary>The first C# block after docs/library.md's "## Quick start" heading, exactly as written there.</summary>
     private static string ReadmeQuickStart()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "docs", "library.md"));
+        string[] lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "docs", "library.md"));
         int heading = Array.FindIndex(lines, l => l.TrimEnd() == "## Quick start");
         Assert.True(heading >= 0, "docs/library.md has no '## Quick start' heading");
         int start = Array.FindIndex(lines, heading, l => l.TrimEnd() == "```csharp");

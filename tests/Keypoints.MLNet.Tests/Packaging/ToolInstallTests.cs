@@ -4,8 +4,8 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Runtime;
-using Xunit.Abstractions;
 using Keypoints.MLNet.Tests.Tiers;
+using Xunit.Abstractions;
 
 namespace Keypoints.MLNet.Tests.Packaging;
 
@@ -21,11 +21,11 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
     public void Tool_InstalledFromAFeed_PrintsItsVersion_Trains_AndEvaluates()
     {
         // A version no earlier run used, so no NuGet cache can serve a stale copy of the packages.
-        var version = RepositoryVersion + "-tool.g" + Guid.NewGuid().ToString("N");
+        string version = RepositoryVersion + "-tool.g" + Guid.NewGuid().ToString("N");
         using var temp = new TempFolder();
-        var feed = Directory.CreateDirectory(temp.File("feed")).FullName;
-        var tools = temp.File("tools");
-        var root = SharedData.RepositoryRoot;
+        string feed = Directory.CreateDirectory(temp.File("feed")).FullName;
+        string tools = temp.File("tools");
+        string root = SharedData.RepositoryRoot;
         var clock = Stopwatch.StartNew();
         Dotnet(root, "pack", Path.Combine(root, "src", "Keypoints.MLNet", "Keypoints.MLNet.csproj"), "-c", ProcessRunner.Configuration,
             "--no-build", "--disable-build-servers", "-o", feed, $"-p:PackageVersion={version}",
@@ -36,8 +36,8 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
             "--disable-build-servers", "-o", feed, $"-p:PackageVersion={version}",
             $"-p:ToolPackageRuntimeIdentifiers={RuntimeInformation.RuntimeIdentifier}",
             $"-p:NuspecOutputPath={temp.File("tool-nuspec")}{Path.DirectorySeparatorChar}");
-        var platformPackage = Path.Combine(feed, $"Keypoints.Cli.{RuntimeInformation.RuntimeIdentifier}.{version}.nupkg");
-        foreach (var package in new[] { $"Keypoints.MLNet.{version}.nupkg", $"Keypoints.Cli.{version}.nupkg", platformPackage })
+        string platformPackage = Path.Combine(feed, $"Keypoints.Cli.{RuntimeInformation.RuntimeIdentifier}.{version}.nupkg");
+        foreach (string? package in new[] { $"Keypoints.MLNet.{version}.nupkg", $"Keypoints.Cli.{version}.nupkg", platformPackage })
             Assert.True(File.Exists(Path.Combine(feed, package)), $"dotnet pack wrote no {package}");
         output.WriteLine($"pack: {clock.Elapsed.TotalSeconds:F1} s, {new FileInfo(platformPackage).Length / (1024 * 1024)} MiB");
 
@@ -48,10 +48,10 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
             "Keypoints.Cli"], DotnetTimeout, temp.Folder, clean);
         Assert.True(install.ExitCode == 0, install.StandardOutput + install.StandardError);
         output.WriteLine($"install: {clock.Elapsed.TotalSeconds:F1} s");
-        var keypoints = Path.Combine(tools, OperatingSystem.IsWindows() ? "keypoints.exe" : "keypoints");
+        string keypoints = Path.Combine(tools, OperatingSystem.IsWindows() ? "keypoints.exe" : "keypoints");
         if (OperatingSystem.IsLinux())
         {
-            var torchSharp = Directory.GetFiles(tools, "libLibTorchSharp.so", SearchOption.AllDirectories);
+            string[] torchSharp = Directory.GetFiles(tools, "libLibTorchSharp.so", SearchOption.AllDirectories);
             Assert.True(torchSharp.Length == 1 && GlibcxxShim.IsWeak(torchSharp[0]),
                 "the tool package must carry libLibTorchSharp.so with its GLIBCXX_3.4.32 requirement marked weak");
         }
@@ -60,8 +60,8 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
         // The assembly's informational version: the repository's version, then '+' and the commit.
         Assert.StartsWith(RepositoryVersion + "+", versionRun.StandardOutput, StringComparison.Ordinal);
 
-        var training = WriteHead(SmallFaces.TrainingCsv, temp.File("training.csv"), 256);
-        var validation = WriteHead(SmallFaces.ValidationCsv, temp.File("validation.csv"), 64);
+        string training = WriteHead(SmallFaces.TrainingCsv, temp.File("training.csv"), 256);
+        string validation = WriteHead(SmallFaces.ValidationCsv, temp.File("validation.csv"), 64);
         clock.Restart();
         var train = RunTool(keypoints, temp.Folder, "train", "--data", training, "--validation", validation, "--epochs", "2",
             "--seed", "1", "--out", "model.zip");
@@ -70,7 +70,7 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
         Assert.True(File.Exists(temp.File("model.zip")), "train saved no model.zip");
 
         var evaluate = RunTool(keypoints, temp.Folder, "evaluate", "--model", "model.zip", "--data", validation);
-        var rmse = evaluate.StandardOutput.Split('\n').Single(l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..];
+        string rmse = evaluate.StandardOutput.Split('\n').Single(l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..];
         Assert.InRange(double.Parse(rmse, CultureInfo.InvariantCulture), 0.5, 30);
     }
 

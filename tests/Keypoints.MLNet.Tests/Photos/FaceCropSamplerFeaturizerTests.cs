@@ -1,9 +1,9 @@
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Photos;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
@@ -17,13 +17,13 @@ public sealed class FaceCropSamplerFeaturizerTests
     [InlineData(3)]
     public void Fill_OfAWholeCropAtItsSize_MatchesTheImageFeaturizer(int channels)
     {
-        var path = SharedData.Path("landmarks68", File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1).First().Split(',')[0]);
+        string path = SharedData.Path("landmarks68", File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1).First().Split(',')[0]);
         var photo = RgbImage.Load(path);
         var ml = new MLContext(seed: 1);
         var rows = ml.Data.LoadFromEnumerable([new PathRow { ImagePath = path }]);
         var featurized = ImageFeaturizer.Create(ml, "ImagePath", "Pixels", photo.Width, photo.Height, channels).Fit(rows).Transform(rows);
-        var expected = featurized.GetColumn<VBuffer<float>>("Pixels").Single().DenseValues().ToArray();
-        var actual = new float[channels * photo.Width * photo.Height];
+        float[] expected = featurized.GetColumn<VBuffer<float>>("Pixels").Single().DenseValues().ToArray();
+        float[] actual = new float[channels * photo.Width * photo.Height];
 
         FaceCropSampler.Fill(photo, new FaceFrame(0, 0, 1, photo.Width, photo.Height), channels, actual);
 

@@ -11,7 +11,7 @@ public sealed class FaceCropSamplerTests
     {
         var photo = Gradient(40, 30);
         var frame = new FaceFrame(5, 7, 1, 8, 6);
-        var input = new float[3 * 8 * 6];
+        float[] input = new float[3 * 8 * 6];
 
         FaceCropSampler.Fill(photo, frame, 3, input);
 
@@ -31,7 +31,7 @@ public sealed class FaceCropSamplerTests
     {
         var photo = Gradient(20, 20);
         var frame = new FaceFrame(-4, -3, 1, 6, 6);
-        var input = new float[3 * 36];
+        float[] input = new float[3 * 36];
 
         FaceCropSampler.Fill(photo, frame, 3, input);
 
@@ -46,13 +46,13 @@ public sealed class FaceCropSamplerTests
     public void Fill_WhenShrinking_AveragesInsteadOfPickingPixels()
     {
         // A checkerboard of 0 and 255 shrunk 4 times must come out mid grey; point sampling would give 0 or 255.
-        var pixels = new byte[64 * 64 * 3];
+        byte[] pixels = new byte[64 * 64 * 3];
         for (int y = 0; y < 64; y++)
         {
             for (int x = 0; x < 64; x++)
                 pixels.AsSpan(((y * 64) + x) * 3, 3).Fill((byte)(((x + y) % 2) * 255));
         }
-        var input = new float[16 * 16];
+        float[] input = new float[16 * 16];
 
         FaceCropSampler.Fill(new RgbImage(64, 64, pixels), new FaceFrame(0, 0, 4, 16, 16), 1, input);
 
@@ -62,14 +62,14 @@ public sealed class FaceCropSamplerTests
     [Fact]
     public void Fill_Grey_WeighsTheColoursAsMLNetsConvertToGrayscale()
     {
-        var pixels = new byte[4 * 4 * 3];
+        byte[] pixels = new byte[4 * 4 * 3];
         for (int p = 0; p < 16; p++)
         {
             pixels[3 * p] = 200;
             pixels[(3 * p) + 1] = 100;
             pixels[(3 * p) + 2] = 50;
         }
-        var input = new float[4];
+        float[] input = new float[4];
 
         FaceCropSampler.Fill(new RgbImage(4, 4, pixels), new FaceFrame(1, 1, 1, 2, 2), 1, input);
 
@@ -82,7 +82,7 @@ public sealed class FaceCropSamplerTests
 
     private static RgbImage Gradient(int width, int height)
     {
-        var pixels = new byte[width * height * 3];
+        byte[] pixels = new byte[width * height * 3];
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)

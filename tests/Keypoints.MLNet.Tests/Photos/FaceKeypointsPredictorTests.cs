@@ -1,9 +1,6 @@
 using Keypoints.MLNet.Detection;
-using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Photos;
-using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Photos;
@@ -68,7 +65,7 @@ public sealed class FaceKeypointsPredictorTests
         var ml = new MLContext(seed: 1);
         using var model = FixedPointModels.Create(ml, 20, 20);
         using var predictor = ml.Keypoints.Photos(model);
-        var photo = FirstFramePhoto();
+        string photo = FirstFramePhoto();
         var expected = predictor.Predict(photo).Single().Keypoints;
 
         var results = new IReadOnlyList<float>[8];
@@ -99,7 +96,7 @@ public sealed class FaceKeypointsPredictorTests
         using var model = FixedPointModels.Create(ml, 20, 20);
         using var predictor = ml.Keypoints.Photos(model);
         using var oneThread = ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = 1 });
-        var photo = FirstFramePhoto();
+        string photo = FirstFramePhoto();
 
         Assert.Equal(predictor.Predict(photo).Single().Keypoints, oneThread.Predict(photo).Single().Keypoints);
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = -1 }));

@@ -24,8 +24,8 @@ internal static class FixedPointModels
         int inputs = Side * Side, outputs = layout.CoordinateCount;
         var graph = new OnnxGraphBuilder("fixed");
         graph.AddInput("Image", -1, inputs);
-        var weights = graph.AddInitializer("weights", new float[inputs * outputs], inputs, outputs);
-        var point = graph.AddInitializer("point", [.. Enumerable.Range(0, outputs).Select(i => i % 2 == 0 ? x : y)], outputs);
+        string weights = graph.AddInitializer("weights", new float[inputs * outputs], inputs, outputs);
+        string point = graph.AddInitializer("point", [.. Enumerable.Range(0, outputs).Select(i => i % 2 == 0 ? x : y)], outputs);
         graph.AddNode("MatMul", ["Image", weights], ["zero"]);
         graph.AddNode("Add", ["zero", point], ["PredictedKeypoints"]);
         graph.AddOutput("PredictedKeypoints", -1, outputs);

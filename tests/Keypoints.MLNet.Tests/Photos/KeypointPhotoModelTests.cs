@@ -60,7 +60,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         var ml = fixture.Ml;
         using var photos = ml.Keypoints.PhotoModel(fixture.Model);
         using var predictor = ml.Keypoints.Photos(fixture.Model);
-        var frames = SamplePhotos.Frames;
+        string[] frames = SamplePhotos.Frames;
 
         var rows = Score(ml, photos, frames);
 
@@ -88,7 +88,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         var folder = Directory.CreateTempSubdirectory("keypoints-photos-");
         try
         {
-            var path = Path.Combine(folder.FullName, "photos.zip");
+            string path = Path.Combine(folder.FullName, "photos.zip");
             var input = Paths(ml, Scenes);
             ml.Model.Save(photos, input.Schema, path);
 
@@ -126,24 +126,24 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
         var folder = Directory.CreateTempSubdirectory("keypoints-photos-app-");
         try
         {
-            var path = Path.Combine(folder.FullName, "photos.zip");
+            string path = Path.Combine(folder.FullName, "photos.zip");
             ml.Model.Save(photos, Paths(ml, Scenes).Schema, path);
-            var app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
+            string app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
             Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(app)!, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
 
             var run = ProcessRunner.Run("dotnet", [app, "photos", path, .. Scenes], TimeSpan.FromMinutes(2));
 
             Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
-            var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            string[] lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var expected = Score(ml, photos, Scenes);
             Assert.Equal(Scenes.Length, lines.Length);
             int coordinates = fixture.Model.Layout.CoordinateCount;
             for (int i = 0; i < Scenes.Length; i++)
             {
-                var parts = lines[i].Split(' ');
+                string[] parts = lines[i].Split(' ');
                 int count = (int)expected[i].FaceCount[0];
                 Assert.Equal(count, int.Parse(parts[0], CultureInfo.InvariantCulture));
-                var keypoints = parts[1].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                float[] keypoints = parts[1].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                 Assert.Equal(expected[i].FaceKeypoints.Take(count * coordinates), keypoints);
             }
         }
@@ -161,7 +161,7 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
 
         var scored = photos.Transform(Paths(ml, Scenes));
 
-        var keypoints = scored.GetColumn<VBuffer<float>>(KeypointPhotoModel.FaceKeypointsColumnName).Select(v => v.DenseValues().ToArray()).ToArray();
+        float[][] keypoints = scored.GetColumn<VBuffer<float>>(KeypointPhotoModel.FaceKeypointsColumnName).Select(v => v.DenseValues().ToArray()).ToArray();
         var expected = Score(ml, photos, Scenes);
         Assert.Equal(expected.Select(e => e.FaceKeypoints), keypoints);
         Assert.Null(scored.Schema.GetColumnOrNull("PhotoPixels"));

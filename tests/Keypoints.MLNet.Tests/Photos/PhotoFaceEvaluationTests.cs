@@ -11,7 +11,7 @@ public sealed class PhotoFaceEvaluationTests
     [Fact]
     public void Evaluate_MatchesWithinHalfTheInterOcularDistance_CountsFalseDetections_AndNormalisesTheError()
     {
-        var labelled = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
+        float[][] labelled = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
         // The first prediction is 2 px off everywhere (error 2 / 40); the second is 25 px from the second face's midpoint
         // (beyond half its inter-ocular distance, 20 px): a false detection, and that face is not found.
         var predicted = new[] { Predicted(Shift(labelled[0], 2)), Predicted(Shift(labelled[1], 25)) };
@@ -28,7 +28,7 @@ public sealed class PhotoFaceEvaluationTests
     [Fact]
     public void Evaluate_IsGreedyNearestFirst_AndOneToOne()
     {
-        var labelled = new[] { Labels(100, 100, 40) };
+        float[][] labelled = new[] { Labels(100, 100, 40) };
         var predicted = new[] { Predicted(Shift(labelled[0], 5)), Predicted(Shift(labelled[0], 1)) };
 
         var metrics = PhotoFaceEvaluation.Evaluate(Layout, [(labelled, predicted)]);
@@ -41,8 +41,8 @@ public sealed class PhotoFaceEvaluationTests
     [Fact]
     public void EvaluateKeypoints_ListsEveryFoundMissedAndFalseFace_PhotoByPhoto()
     {
-        var first = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
-        var second = new[] { Labels(50, 50, 20) };
+        float[][] first = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
+        float[][] second = new[] { Labels(50, 50, 20) };
         IReadOnlyList<float>[] firstPredicted = [Shift(first[1], 2), Shift(Labels(500, 400, 40), 0)];
 
         var metrics = PhotoFaceEvaluation.EvaluateKeypoints(Layout, [(first, firstPredicted), (second, [Shift(second[0], 1)])]);
@@ -68,7 +68,7 @@ public sealed class PhotoFaceEvaluationTests
     /// <summary>A Kaggle-15 face whose every point sits at the eye midpoint except the eye centres, <paramref name="distance"/> apart.</summary>
     private static float[] Labels(float x, float y, float distance)
     {
-        var points = new float[Layout.CoordinateCount];
+        float[] points = new float[Layout.CoordinateCount];
         for (int k = 0; k < points.Length; k += 2)
         {
             points[k] = x;

@@ -61,7 +61,7 @@ internal static class SamplePhotos
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
             draw(canvas);
-        var path = Path.Combine(Folder.Value, name);
+        string path = Path.Combine(Folder.Value, name);
         using var image = SKImage.FromBitmap(bitmap);
         using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 92);
         File.WriteAllBytes(path, jpeg.ToArray());

@@ -19,7 +19,7 @@ internal static class GlibcxxShim
     /// GLIBCXX_3.4.32 entry carries VER_FLG_WEAK.</summary>
     public static bool IsWeak(string libraryPath)
     {
-        var elf = File.ReadAllBytes(libraryPath);
+        byte[] elf = File.ReadAllBytes(libraryPath);
         long shoff = BitConverter.ToInt64(elf, 0x28);
         int size = BitConverter.ToUInt16(elf, 0x3A), count = BitConverter.ToUInt16(elf, 0x3C);
         for (int s = 0; s < count; s++)

@@ -9,15 +9,15 @@ public sealed class LibTorchSharpPreloaderTests
     [Fact]
     public void Weaken_MarksGlibcxx3432Weak_OnceAndOnlyInTheBytesGiven()
     {
-        var shipped = NuGetCache.TorchSharpNative();
+        string shipped = NuGetCache.TorchSharpNative();
         Assert.True(File.Exists(shipped), $"TorchSharp's native library is not in the NuGet cache at {shipped}");
         using var temp = new TempFolder();
-        var bytes = File.ReadAllBytes(shipped);
+        byte[] bytes = File.ReadAllBytes(shipped);
 
         Assert.Equal(1, LibTorchSharpPreloader.Weaken(bytes));
         Assert.Equal(0, LibTorchSharpPreloader.Weaken(bytes));
 
-        var weakened = temp.File("libLibTorchSharp.so");
+        string weakened = temp.File("libLibTorchSharp.so");
         File.WriteAllBytes(weakened, bytes);
         Assert.True(GlibcxxShim.IsWeak(weakened));
         Assert.False(GlibcxxShim.IsWeak(shipped), "the NuGet cache copy was modified");
@@ -27,7 +27,7 @@ public sealed class LibTorchSharpPreloaderTests
     public void Weaken_LeavesAFileThatIsNotElf64Unchanged()
     {
         byte[] text = [.. "not an ELF file, long enough to hold an ELF header of sixty-four bytes....."u8];
-        var copy = text.ToArray();
+        byte[] copy = text.ToArray();
         Assert.Equal(0, LibTorchSharpPreloader.Weaken(copy));
         Assert.Equal(text, copy);
     }

@@ -1,9 +1,9 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Runtime;
 
@@ -20,7 +20,7 @@ public sealed class MallocArenaAdviceTests
     [InlineData(false, null, "glibc.malloc.arena_max=10", true)]
     public void For_AdvisesOneArena_OnlyOffTheMainThreadWithoutIt(bool mainThread, string? arenaMax, string? tunables, bool advised)
     {
-        var advice = MallocArenaAdvice.For(mainThread, arenaMax, tunables);
+        string? advice = MallocArenaAdvice.For(mainThread, arenaMax, tunables);
         Assert.Equal(advised, advice is not null);
         if (advised)
             Assert.Contains("MALLOC_ARENA_MAX=1", advice, StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class MallocArenaAdviceTests
     public void Fit_OnATestThreadWithoutOneArena_LogsTheAdvice_OnLinux()
     {
         // The test host runs this on a worker thread; test.runsettings sets MALLOC_ARENA_MAX=1, so lift it for this Fit.
-        var saved = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
+        string? saved = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
         Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", null);
         try
         {

@@ -31,7 +31,7 @@ public sealed class NativeRuntimeTests
     {
         if (!OperatingSystem.IsLinux())
             return;
-        var cacheCopy = NuGetCache.TorchSharpNative();
+        string cacheCopy = NuGetCache.TorchSharpNative();
         Assert.Equal(GlibcxxShim.PatchesBuildOutput, GlibcxxShim.IsWeak(OutputCopy));
         if (File.Exists(cacheCopy))
             Assert.False(GlibcxxShim.IsWeak(cacheCopy), "the NuGet cache copy was modified");

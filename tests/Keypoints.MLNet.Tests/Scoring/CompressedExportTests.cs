@@ -1,12 +1,12 @@
-using Keypoints.MLNet.Training;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Onnx;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Onnx;
+using Keypoints.MLNet.Tests.Tiers;
+using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -24,15 +24,15 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         using var temp = new TempFolder();
         fixture.Model.ExportOnnx(temp.File("float32.onnx"));
 
-        var path = Exported(temp, format);
+        string path = Exported(temp, format);
 
         double ratio = (double)new FileInfo(path).Length / new FileInfo(temp.File("float32.onnx")).Length;
         Assert.InRange(ratio, 0.2, format == OnnxWeightFormat.Float16 ? 0.55 : 0.3);
         OnnxChecker.Check(path);
         using var loaded = fixture.Ml.Keypoints.LoadModel<KeypointCnnModel>(path);
         Assert.Equal(fixture.Model.Metadata.ToJson(), loaded.Metadata.ToJson());
-        var expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
-        var actual = Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] actual = Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints");
         AssertWithinRounding(format, expected, actual);
     }
 
@@ -41,15 +41,15 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
     public void CompressedFile_ScoresThroughMLNetsApplyOnnxModel_AndAPredictionEngine(OnnxWeightFormat format)
     {
         using var temp = new TempFolder();
-        var path = Exported(temp, format);
+        string path = Exported(temp, format);
         var ml = fixture.Ml;
 
         using var onnx = ml.Transforms.ApplyOnnxModel("PredictedKeypoints", "Image", path).Fit(fixture.Validation);
         using var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(onnx, new PredictionEngineOptions { OwnsTransformer = false });
 
-        var expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
-        var images = Columns.Vectors(fixture.Validation, "Image");
-        var predicted = images.Take(8).Select(i => engine.Predict(new Face { Image = i }).PredictedKeypoints).ToArray();
+        float[][] expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] images = Columns.Vectors(fixture.Validation, "Image");
+        float[][] predicted = images.Take(8).Select(i => engine.Predict(new Face { Image = i }).PredictedKeypoints).ToArray();
         AssertWithinRounding(format, expected.Take(8).ToArray(), predicted);
     }
 
@@ -58,7 +58,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
     public void LoadedCompressedModel_SwitchesTestTimeFlipOnAndOff_KeepingItsWeightsCompressed(OnnxWeightFormat format)
     {
         using var temp = new TempFolder();
-        var path = Exported(temp, format);
+        string path = Exported(temp, format);
         using var loaded = fixture.Ml.Keypoints.LoadModel<KeypointCnnModel>(path);
 
         using var flipped = loaded.WithTestTimeFlip(true);
@@ -76,7 +76,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
     public void FineTuning_StartsFromACompressedFile_WhereTheModelStopped(OnnxWeightFormat format)
     {
         using var temp = new TempFolder();
-        var path = Exported(temp, format);
+        string path = Exported(temp, format);
         using var loaded = fixture.Ml.Keypoints.LoadModel(path);
 
         using var tuned = fixture.Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
@@ -98,7 +98,7 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
 
     private string Exported(TempFolder temp, OnnxWeightFormat format)
     {
-        var path = temp.File($"{format}.onnx");
+        string path = temp.File($"{format}.onnx");
         fixture.Model.ExportOnnx(path, format);
         return path;
     }

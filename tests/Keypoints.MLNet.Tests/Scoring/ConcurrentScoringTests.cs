@@ -1,7 +1,5 @@
 using Keypoints.MLNet.Scoring;
-using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -31,9 +29,9 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     {
         using var model = IndependentCopy();
         var faces = Faces();
-        var batch = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] batch = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
 
-        var results = new float[Threads][][];
+        float[][][] results = new float[Threads][][];
         Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
         {
             for (int round = 0; round < 3; round++)
@@ -52,9 +50,9 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     [Fact]
     public void Transform_FromSeveralThreadsOnOneModel_GivesTheSameNumbersAsOneThread()
     {
-        var expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
 
-        var results = new float[Threads][][];
+        float[][][] results = new float[Threads][][];
         Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads },
             t => results[t] = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"));
 
@@ -65,12 +63,12 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     public void Crops_FromSeveralThreads_GiveTheBatchNumbers_WhateverIsDisposedFirst()
     {
         var model = IndependentCopy();
-        var pixels = Faces().Select(f => f.Image).ToArray();
-        var batch = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] pixels = Faces().Select(f => f.Image).ToArray();
+        float[][] batch = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
         var crops = fixture.Ml.Keypoints.Crops(model, maximumRetainedEngines: 2);
         model.Dispose();
 
-        var results = new float[pixels.Length][];
+        float[][] results = new float[pixels.Length][];
         Parallel.For(0, pixels.Length, new ParallelOptions { MaxDegreeOfParallelism = Threads }, i => results[i] = crops.Predict(pixels[i]));
 
         AssertClose(batch, results);
@@ -83,9 +81,9 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     [Fact]
     public async Task Crops_DisposedWhileOtherThreadsPredict_LetsTheirCallsFinish_ThenRefusesNewOnes()
     {
-        var pixels = Faces()[0].Image;
+        float[] pixels = Faces()[0].Image;
         var crops = fixture.Ml.Keypoints.Crops(fixture.Model);
-        var expected = crops.Predict(pixels);
+        float[] expected = crops.Predict(pixels);
         var (answered, refused) = await DisposeDuringScoring.Run(crops, () => Assert.Equal(expected, crops.Predict(pixels)), Threads);
 
         Assert.True(answered > 0);

@@ -1,8 +1,7 @@
-using Keypoints.MLNet.Training;
-using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -26,9 +25,9 @@ public sealed class KeypointCnnModelInputTests : IDisposable
             Schedule = { MaxEpochs = 1 },
             TimeBudget = { MaxTrainingTime = null },
         }).Fit(DrawnFaces.Training(ml, 32));
-        var rows = File.ReadLines(DrawnFaces.TrainingCsv).Take(2).ToArray();
-        var keypoints = string.Join(",", rows[1].Split(',').Take(30));
-        var csv = temp.Write("large.csv", rows[0] + "\n" + keypoints + "," + string.Join(" ", Enumerable.Repeat("100", 128 * 128)) + "\n");
+        string[] rows = File.ReadLines(DrawnFaces.TrainingCsv).Take(2).ToArray();
+        string keypoints = string.Join(",", rows[1].Split(',').Take(30));
+        string csv = temp.Write("large.csv", rows[0] + "\n" + keypoints + "," + string.Join(" ", Enumerable.Repeat("100", 128 * 128)) + "\n");
         var large = ml.Data.Keypoints.LoadFkdCsv(csv, 128, 128);
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Transform(large));

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -21,7 +20,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
     public void Load_OfAnExportedOnnxFile_GivesTheSameAsTheZip()
     {
         using var temp = new TempFolder();
-        var onnx = temp.File("model.onnx");
+        string onnx = temp.File("model.onnx");
         fixture.Model.ExportOnnx(onnx);
 
         var info = KeypointModelInfo.Load(onnx);
@@ -33,7 +32,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
     public void Load_NamesTheFile_WhenTheZipHoldsNoKeypointModel()
     {
         using var temp = new TempFolder();
-        var path = temp.File("other.zip");
+        string path = temp.File("other.zip");
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
         using (var writer = new StreamWriter(zip.CreateEntry("TransformerChain/Model.key").Open()))
             writer.Write("not an onnx model");
@@ -48,7 +47,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
     public void Load_NamesTheFileAndVersion_WhenTheModelIsFrom010()
     {
         using var temp = new TempFolder();
-        var path = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
+        string path = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
 
         var error = Assert.Throws<InvalidDataException>(() => KeypointModelInfo.Load(path));
 
@@ -60,7 +59,7 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
     public void Load_NamesTheFile_WhenItIsNotAModel()
     {
         using var temp = new TempFolder();
-        var path = temp.Write("notes.txt", "hello");
+        string path = temp.Write("notes.txt", "hello");
 
         var error = Assert.Throws<InvalidDataException>(() => KeypointModelInfo.Load(path));
 

@@ -33,7 +33,7 @@ public sealed class KeypointModelMetadataTests
     [Fact]
     public void ToJson_ThenFromJson_GivesTheSameRecord()
     {
-        var json = Record.ToJson();
+        string json = Record.ToJson();
         var read = KeypointModelMetadata.FromJson(json);
 
         Assert.Equal(json, read.ToJson());
@@ -50,7 +50,7 @@ public sealed class KeypointModelMetadataTests
     [Fact]
     public void FromJson_RefusesANewerFormat_NamingBothVersions()
     {
-        var json = Record.ToJson().Replace("\"formatVersion\":1", "\"formatVersion\":7", StringComparison.Ordinal);
+        string json = Record.ToJson().Replace("\"formatVersion\":1", "\"formatVersion\":7", StringComparison.Ordinal);
 
         var error = Assert.Throws<InvalidDataException>(() => KeypointModelMetadata.FromJson(json));
 

@@ -1,6 +1,4 @@
 using Keypoints.MLNet.Onnx;
-using Keypoints.MLNet.Scoring;
-using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 

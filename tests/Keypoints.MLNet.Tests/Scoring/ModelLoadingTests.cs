@@ -1,8 +1,7 @@
-using Keypoints.MLNet.Tests.Onnx;
 using System.IO.Compression;
-using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
@@ -15,7 +14,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     public void LoadModel_OfASavedZip_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
-        var path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
+        string path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
 
         using var loaded = fixture.Ml.Keypoints.LoadModel<KeypointCnnModel>(path);
 
@@ -26,7 +25,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     public void LoadModel_OfABareOnnx_GivesTheSamePredictionsMetadataAndGraph()
     {
         using var temp = new TempFolder();
-        var path = temp.File("model.onnx");
+        string path = temp.File("model.onnx");
         fixture.Model.ExportOnnx(path);
 
         var loaded = Assert.IsType<KeypointCnnModel>(fixture.Ml.Keypoints.LoadModel(path));
@@ -38,7 +37,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     public void LoadModel_OfBytes_GivesTheSameModel_AndNamesTheSourceWhenTheyHoldNone()
     {
         using var temp = new TempFolder();
-        var path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
+        string path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
 
         var loaded = Assert.IsType<KeypointCnnModel>(fixture.Ml.Keypoints.LoadModel(File.ReadAllBytes(path), "my resource"));
         using (loaded)
@@ -53,7 +52,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     {
         using var temp = new TempFolder();
         using var fittedFlip = fixture.Model.WithTestTimeFlip(true);
-        var path = temp.File("flip.onnx");
+        string path = temp.File("flip.onnx");
         fittedFlip.ExportOnnx(path);
         OnnxChecker.Check(path);
 
@@ -86,7 +85,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     public void LoadModel_RefusesAVersion010Model_NamingItsVersion()
     {
         using var temp = new TempFolder();
-        var path = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
+        string path = ModelFiles.WriteVersion010Graph(temp.File("old.onnx"));
 
         var error = Assert.Throws<InvalidDataException>(() => fixture.Ml.Keypoints.LoadModel(path));
 
@@ -103,7 +102,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     public void LoadModel_ThrowsOneLineNamingTheFile_ForAFileWithoutAKeypointModel(string kind)
     {
         using var temp = new TempFolder();
-        var path = temp.File("model.bin");
+        string path = temp.File("model.bin");
         switch (kind)
         {
             case "empty":
@@ -113,12 +112,12 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
                 File.WriteAllText(path, "epoch,loss\n1,0.5\n");
                 break;
             case "truncated zip":
-                var zip = File.ReadAllBytes(ModelFiles.SaveZip(fixture, temp.File("whole.zip")));
+                byte[] zip = File.ReadAllBytes(ModelFiles.SaveZip(fixture, temp.File("whole.zip")));
                 File.WriteAllBytes(path, zip[..(zip.Length / 2)]);
                 break;
             case "truncated onnx":
                 fixture.Model.ExportOnnx(temp.File("whole.onnx"));
-                var onnx = File.ReadAllBytes(temp.File("whole.onnx"));
+                byte[] onnx = File.ReadAllBytes(temp.File("whole.onnx"));
                 File.WriteAllBytes(path, onnx[..(onnx.Length / 2)]);
                 break;
             default:
@@ -136,7 +135,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
     [Fact]
     public void LoadModel_Throws_WhenTheFileDoesNotExist()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keypoints-missing-{Guid.NewGuid():N}.zip");
+        string path = Path.Combine(Path.GetTempPath(), $"keypoints-missing-{Guid.NewGuid():N}.zip");
 
         var error = Assert.Throws<FileNotFoundException>(() => fixture.Ml.Keypoints.LoadModel(path));
 
@@ -153,7 +152,7 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Equal(fixture.Model.FlipAxisOffset, loaded.FlipAxisOffset);
         Assert.Equal(Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"),
             Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
-        var exported = temp.File("exported-again.onnx");
+        string exported = temp.File("exported-again.onnx");
         loaded.ExportOnnx(exported);
         Assert.Equal(fixture.Model.OnnxGraph.ToArray(), File.ReadAllBytes(exported));
     }

@@ -1,8 +1,6 @@
 using System.Globalization;
-using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -24,19 +22,19 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
     public void SaveThenLoad_GivesIdenticalPredictions_ThroughTransformAndPredictionEngine()
     {
         var ml = fixture.Ml;
-        var before = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] before = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
         using var stream = new MemoryStream();
         ml.Model.Save(fixture.Model, fixture.Validation.Schema, stream);
         stream.Position = 0;
         var loaded = ml.Model.Load(stream, out _);
 
-        var after = Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] after = Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints");
         Assert.Equal(before.Length, after.Length);
         for (int r = 0; r < before.Length; r++)
             Assert.Equal(before[r], after[r]);
 
         var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(loaded);
-        var images = Columns.Vectors(fixture.Validation, "Image");
+        float[][] images = Columns.Vectors(fixture.Validation, "Image");
         for (int r = 0; r < 8; r++)
             Assert.Equal(before[r], engine.Predict(new Face { Image = images[r] }).PredictedKeypoints);
     }
@@ -58,24 +56,24 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         var folder = Directory.CreateTempSubdirectory("keypoints-cli-");
         try
         {
-            var model = Path.Combine(folder.FullName, "model.zip");
-            var cli = ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli");
+            string model = Path.Combine(folder.FullName, "model.zip");
+            string cli = ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli");
             var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", DrawnFaces.ValidationCsv, "--arch", "convnet3", "--epochs", "1", "--seed", "5", "--out", model],
                 TimeSpan.FromMinutes(5));
             Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
 
-            var app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
-            var appFolder = Path.GetDirectoryName(app)!;
+            string app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
+            string appFolder = Path.GetDirectoryName(app)!;
             Assert.False(File.Exists(Path.Combine(appFolder, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
             Assert.False(File.Exists(Path.Combine(appFolder, "TorchSharp.dll")), "the scoring-only app must not ship TorchSharp");
             var score = ProcessRunner.Run("dotnet", [app, model, DrawnFaces.ValidationCsv, "5"], TimeSpan.FromMinutes(2));
             Assert.True(score.ExitCode == 0, score.StandardOutput + score.StandardError);
 
-            var appPredictions = score.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            float[][] appPredictions = score.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
             var ml = new MLContext();
             var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(DrawnFaces.ValidationCsv), 5);
-            var expected = Columns.Vectors(ml.Model.Load(model, out _).Transform(data), "PredictedKeypoints");
+            float[][] expected = Columns.Vectors(ml.Model.Load(model, out _).Transform(data), "PredictedKeypoints");
             Assert.Equal(5, appPredictions.Length);
             for (int r = 0; r < 5; r++)
                 Assert.Equal(expected[r], appPredictions[r]);

@@ -1,8 +1,7 @@
-using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Training;
-using static TorchSharp.torch;
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Tests.Tiers;
+using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -13,16 +12,16 @@ public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture
     public void OnnxPredictions_MatchTorchSharpForward_On64RealFaces_Within1e3Pixels()
     {
         var model = fixture.Model;
-        var images = Columns.Vectors(fixture.Validation, "Image");
+        float[][] images = Columns.Vectors(fixture.Validation, "Image");
         Assert.Equal(64, images.Length);
-        var onnx = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] onnx = Columns.Vectors(model.Transform(fixture.Validation), "PredictedKeypoints");
 
         var scaling = new CoordinateScaling(model.Layout);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { 64, 1, 96, 96 });
         var torchPixels = fixture.Networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);
-        var expected = torchPixels.data<float>().ToArray();
+        float[] expected = torchPixels.data<float>().ToArray();
 
         double maxDifference = 0;
         for (int r = 0; r < 64; r++)
@@ -38,7 +37,7 @@ public sealed class OnnxParityTests(TrainedModelFixture fixture) : IClassFixture
     [TierFact(Needs.OnnxChecker)]
     public void ExportOnnx_WritesAGraphThatPassesTheOnnxChecker()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keypoints-{Guid.NewGuid():N}.onnx");
+        string path = Path.Combine(Path.GetTempPath(), $"keypoints-{Guid.NewGuid():N}.onnx");
         try
         {
             fixture.Model.ExportOnnx(path);

@@ -1,9 +1,7 @@
 using Keypoints.MLNet.Layouts;
-using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
@@ -17,11 +15,11 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
         Assert.True(tta.TestTimeFlip);
-        var images = Columns.Vectors(fixture.Validation, "Image");
-        var onnx = Columns.Vectors(tta.Transform(fixture.Validation), "PredictedKeypoints");
+        float[][] images = Columns.Vectors(fixture.Validation, "Image");
+        float[][] onnx = Columns.Vectors(tta.Transform(fixture.Validation), "PredictedKeypoints");
 
-        var direct = TorchPixels(images, mirror: false);
-        var mirrored = TorchPixels(images, mirror: true);
+        float[][] direct = TorchPixels(images, mirror: false);
+        float[][] mirrored = TorchPixels(images, mirror: true);
         var layout = fixture.Model.Layout;
         // The training calibrated the labels' mirror axis (a != 0), so the test also checks that the graph un-mirrors about it.
         Assert.NotEqual(0, fixture.Model.FlipAxisOffset);
@@ -48,9 +46,9 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
     public void FlipAveragedPrediction_OfMirroredFace_IsTheMirrorOfThePrediction()
     {
         using var tta = fixture.Model.WithTestTimeFlip(true);
-        var images = Columns.Vectors(fixture.Validation, "Image").Take(16).ToArray();
-        var original = Predict(tta, images);
-        var ofMirrored = Predict(tta, images.Select(Mirror).ToArray());
+        float[][] images = Columns.Vectors(fixture.Validation, "Image").Take(16).ToArray();
+        float[][] original = Predict(tta, images);
+        float[][] ofMirrored = Predict(tta, images.Select(Mirror).ToArray());
         var layout = fixture.Model.Layout;
         float axis = Side - 1 + 2 * (float)fixture.Model.FlipAxisOffset;
         for (int r = 0; r < images.Length; r++)
@@ -92,7 +90,7 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
 
     private static float[] Mirror(float[] image)
     {
-        var mirrored = new float[image.Length];
+        float[] mirrored = new float[image.Length];
         for (int y = 0; y < Side; y++)
         {
             for (int x = 0; x < Side; x++)

@@ -1,6 +1,6 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 

@@ -1,7 +1,7 @@
+using Keypoints.Cli.Serving;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Photos;
-using Keypoints.Cli.Serving;
 using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Serving;

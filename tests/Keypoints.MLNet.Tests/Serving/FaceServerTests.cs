@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Keypoints.MLNet.Layouts;
-using SkiaSharp;
 using Keypoints.MLNet.Tests.Tiers;
+using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
@@ -28,14 +28,14 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        var page = await response.Content.ReadAsStringAsync();
+        string page = await response.Content.ReadAsStringAsync();
         Assert.Contains("<input id=\"file\" type=\"file\"", page, StringComparison.Ordinal);
     }
 
     [TierFact(Needs.FaceData)]
     public async Task Faces_OfAJpegScene_AnswersEveryFaceAsThePredictorFindsIt_WithNamedKeypointsInPhotoPixels()
     {
-        var photo = FaceServerFixture.Scenes(1)[0];
+        string photo = FaceServerFixture.Scenes(1)[0];
         var expected = server.Faces.Predict(photo);
 
         using var json = await PostOk(await File.ReadAllBytesAsync(photo), "image/jpeg");
@@ -61,10 +61,10 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
     [TierFact(Needs.FaceData)]
     public async Task Faces_PostedByMoreClientsThanTheServerScoresAtOnce_AllGetTheSameAnswer()
     {
-        var body = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
+        byte[] body = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
         int clients = (2 * FaceServerFixture.Limits.MaxConcurrentScoring) + 2;
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        string[] answers = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             using var json = await PostOk(body, "image/jpeg");
             return json.RootElement.GetRawText();
@@ -76,7 +76,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
     [TierFact(Needs.FaceData)]
     public async Task Faces_OfAPng_AnswersTheSameFacesAsTheJpeg()
     {
-        var photo = FaceServerFixture.Scenes(2)[1];
+        string photo = FaceServerFixture.Scenes(2)[1];
         using var bitmap = SKBitmap.Decode(photo);
         using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
 
@@ -89,7 +89,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
     [TierFact(Needs.FaceData)]
     public async Task Faces_RefusesBadUploadsWithA4xxJsonError_AndAGoodUploadAfterThemStillScores()
     {
-        var photo = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
+        byte[] photo = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
         using var before = await PostOk(photo, "image/jpeg");
 
         await AssertRefused([], HttpStatusCode.BadRequest, "empty");
@@ -108,7 +108,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         using var response = await server.Client.PostAsync(new Uri("faces", UriKind.Relative), content);
-        var text = await response.Content.ReadAsStringAsync();
+        string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return JsonDocument.Parse(text);
@@ -119,7 +119,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         using var response = await server.Client.PostAsync(new Uri("faces", UriKind.Relative), content);
-        var text = await response.Content.ReadAsStringAsync();
+        string text = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Keypoints.MLNet.Tests.Cli;
 using Keypoints.Cli.Serving;
+using Keypoints.MLNet.Tests.Cli;
+using Keypoints.MLNet.Tests.Tiers;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
@@ -24,7 +24,7 @@ public sealed class FacesPageBrowserTests(ImageFileCliFixture cli, ITestOutputHe
         var ml = new Microsoft.ML.MLContext(seed: 1);
         using var model = ml.Keypoints.LoadModel(cli.ModelPath);
         await using var server = await RunningFaceServer.StartAsync(ml, model, ServeLimits.Default);
-        var photo = FaceServerFixture.Scenes(3)[2];
+        string photo = FaceServerFixture.Scenes(3)[2];
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(photo));
         using var answer = await server.Client.PostAsync(new Uri("faces", UriKind.Relative), content);
         using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
@@ -54,7 +54,7 @@ public sealed class FacesPageBrowserTests(ImageFileCliFixture cli, ITestOutputHe
         Assert.Matches(@"^face \d: [a-z_]+_\d+ \(\d+\.\d, \d+\.\d\)$", await page.TextContentAsync("#hover"));
         Assert.StartsWith("face 1: nose_bridge_30 (", await page.Locator("#overlay circle.keypoint[data-name='nose_bridge_30'] title").First.TextContentAsync(),
             StringComparison.Ordinal);
-        var screenshot = Path.Combine(SharedData.RepositoryRoot, "artifacts", "test-results", "screenshots", "faces-page.png");
+        string screenshot = Path.Combine(SharedData.RepositoryRoot, "artifacts", "test-results", "screenshots", "faces-page.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"screenshot: {screenshot}");

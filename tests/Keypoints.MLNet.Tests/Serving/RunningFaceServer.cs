@@ -1,7 +1,7 @@
 using System.Net;
+using Keypoints.Cli.Serving;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
-using Keypoints.Cli.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.ML;
 

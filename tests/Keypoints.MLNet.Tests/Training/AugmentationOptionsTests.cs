@@ -1,4 +1,3 @@
-using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
@@ -45,7 +44,7 @@ public sealed class AugmentationOptionsTests
         typeof(AugmentationOptions).GetProperty(property)!.SetValue(augmentation, value);
         var options = new KeypointCnnTrainer.Options { Augmentation = augmentation };
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8)));
         Assert.Equal(property, error.ParamName);
     }
 

@@ -68,7 +68,7 @@ public sealed class BatchAugmenterTests
         using var augmenter = new BatchAugmenter(new AugmentationOptions { BrightnessProbability = 1, MaxBrightnessDelta = 0.3 }, Width, Height, CPU);
         augmenter.Apply(images, targets, mask, new Random(3));
         var offsets = (images - before).view(Batch, -1);
-        var perImage = offsets.mean([1]).data<float>().ToArray();
+        float[] perImage = offsets.mean([1]).data<float>().ToArray();
         Assert.True((offsets - offsets.mean([1], keepdim: true)).abs().max().item<float>() < 1e-5f);
         Assert.All(perImage, d => Assert.InRange(d, -0.3f, 0.3f));
         Assert.True(perImage.Max() - perImage.Min() > 0.1f, "offsets should differ between images");
@@ -162,7 +162,7 @@ public sealed class BatchAugmenterTests
         };
         using var augmenter = new BatchAugmenter(options, Width, Height, CPU);
         augmenter.Apply(images, targets, mask, new Random(12));
-        var same = Enumerable.Range(0, Batch).Count(r => images[r].eq(imagesBefore[r]).all().item<bool>());
+        int same = Enumerable.Range(0, Batch).Count(r => images[r].eq(imagesBefore[r]).all().item<bool>());
         // Each row escapes all six transforms with probability 0.7^6, about 0.12.
         Assert.InRange(same, 1, Batch - 1);
     }
@@ -199,8 +199,8 @@ public sealed class BatchAugmenterTests
     /// <summary>Black images with one bright pixel each, at its image's only keypoint.</summary>
     private static (Tensor Images, Tensor Targets, Tensor Mask) Marked((int X, int Y)[] marks)
     {
-        var pixels = new float[marks.Length * Width * Height];
-        var targets = new float[marks.Length * 2];
+        float[] pixels = new float[marks.Length * Width * Height];
+        float[] targets = new float[marks.Length * 2];
         for (int i = 0; i < marks.Length; i++)
         {
             pixels[(i * Height + marks[i].Y) * Width + marks[i].X] = 1;
@@ -213,22 +213,22 @@ public sealed class BatchAugmenterTests
     private static (Tensor Images, Tensor Targets, Tensor Mask) RandomBatch(int seed)
     {
         var random = new Random(seed);
-        var pixels = Enumerable.Range(0, Batch * Width * Height).Select(_ => (float)random.NextDouble()).ToArray();
-        var targets = Enumerable.Range(0, Batch * 6).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var mask = Enumerable.Range(0, Batch * 6).Select(i => i % 6 < 2 ? 0f : 1f).ToArray();
+        float[] pixels = Enumerable.Range(0, Batch * Width * Height).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] targets = Enumerable.Range(0, Batch * 6).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] mask = Enumerable.Range(0, Batch * 6).Select(i => i % 6 < 2 ? 0f : 1f).ToArray();
         return (tensor(pixels, [Batch, 1, Height, Width]), tensor(targets, [Batch, 6]), tensor(mask, [Batch, 6]));
     }
 
     /// <summary>The keypoint of <paramref name="row"/> in pixels (pixel centers at integers).</summary>
     private static (double X, double Y) Pixel(Tensor targets, int row)
     {
-        var scaled = targets[row].data<float>().ToArray();
+        float[] scaled = targets[row].data<float>().ToArray();
         return (scaled[0] * Width / 2.0 + Width / 2.0, scaled[1] * Height / 2.0 + Height / 2.0);
     }
 
     private static (double X, double Y) Centroid(Tensor image)
     {
-        var values = image.data<float>().ToArray();
+        float[] values = image.data<float>().ToArray();
         double sum = 0, x = 0, y = 0;
         for (int i = 0; i < values.Length; i++)
         {

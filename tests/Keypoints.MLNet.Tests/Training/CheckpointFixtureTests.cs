@@ -1,6 +1,6 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -25,7 +25,7 @@ public sealed class CheckpointFixtureTests : IDisposable
         var data = ml.Data.Keypoints.LoadFkdCsv(SyntheticFaces.WriteKaggleCsv(folder, "small.csv", 16, 40, seed: 13), 16, 16);
         using var uninterrupted = ml.Keypoints.Trainers.Cnn(Options()).Fit(data);
 
-        var checkpoints = Directory.CreateDirectory(folder.File("checkpoints")).FullName;
+        string checkpoints = Directory.CreateDirectory(folder.File("checkpoints")).FullName;
         File.Copy(Fixture, Path.Combine(checkpoints, "checkpoint.kpck"));
         var resuming = Options();
         resuming.Checkpoints.Folder = checkpoints;

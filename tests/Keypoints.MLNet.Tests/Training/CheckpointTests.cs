@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Tests.Cli;
-using Keypoints.MLNet.Tests.Scoring;
 using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -127,16 +126,16 @@ public sealed class CheckpointTests : IDisposable
     [TierFact(Needs.FaceData)]
     public void CliTraining_KilledWithSigkill_ResumesAndFinishes()
     {
-        var csv = Path.Combine(folder.FullName, "faces.csv");
+        string csv = Path.Combine(folder.FullName, "faces.csv");
         File.WriteAllLines(csv, File.ReadLines(SmallFaces.TrainingCsv).Take(301));
-        var model = Path.Combine(folder.FullName, "model.zip");
-        var checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
+        string model = Path.Combine(folder.FullName, "model.zip");
+        string checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
         string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), "train", "--data", csv,
             "--arch", "convnet3", "--no-augment", "--no-tta", "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"),
             "--out", model];
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in train)
+        foreach (string argument in train)
             start.ArgumentList.Add(argument);
         using (var process = Process.Start(start)!)
         {
@@ -152,7 +151,7 @@ public sealed class CheckpointTests : IDisposable
         var resumed = ProcessRunner.Run("dotnet", [.. train, "--resume"], TimeSpan.FromMinutes(5));
         Assert.True(resumed.ExitCode == 0, resumed.StandardOutput + resumed.StandardError);
         Assert.True(File.Exists(model));
-        var firstEpoch = resumed.StandardOutput.Split('\n').First(l => l.StartsWith("epoch", StringComparison.Ordinal));
+        string firstEpoch = resumed.StandardOutput.Split('\n').First(l => l.StartsWith("epoch", StringComparison.Ordinal));
         Assert.DoesNotMatch(@"^epoch\s+1\s", firstEpoch);
         Assert.Contains("of 30", resumed.StandardOutput, StringComparison.Ordinal);
     }

@@ -1,12 +1,12 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -65,9 +65,9 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var before = Weights(network);
         new DenoisingAutoencoderPretrainer(network, Options(1), CPU, _ => { }).Run(Images(64), seed: 1);
         var after = Weights(network);
-        foreach (var name in new[] { "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias" })
+        foreach (string? name in new[] { "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias" })
             Assert.False(before[name].equal(after[name]).all().item<bool>(), $"{name} did not change");
-        foreach (var name in after.Keys.Where(n => !n.StartsWith("conv", StringComparison.Ordinal)))
+        foreach (string? name in after.Keys.Where(n => !n.StartsWith("conv", StringComparison.Ordinal)))
             Assert.True(before[name].equal(after[name]).all().item<bool>(), $"{name} changed");
     }
 
@@ -133,7 +133,7 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var options = Options(1);
         options.Architecture = KeypointArchitecture.Mlp;
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
+        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8)));
         Assert.Contains("Mlp has none", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,17 +1,17 @@
 using Keypoints.MLNet.Data;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Export;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Scoring;
-using Keypoints.MLNet.Estimators;
-using Keypoints.MLNet.Training;
 using Keypoints.MLNet.Tests.Networks;
 using Keypoints.MLNet.Tests.Scoring;
+using Keypoints.MLNet.Tests.Tiers;
+using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -48,14 +48,14 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         network.eval();
 
         using var withoutFlip = model.WithTestTimeFlip(false);
-        var expected = Columns.Vectors(withoutFlip.Transform(data), "PredictedKeypoints");
-        var images = Columns.Vectors(data, "Image");
+        float[][] expected = Columns.Vectors(withoutFlip.Transform(data), "PredictedKeypoints");
+        float[][] images = Columns.Vectors(data, "Image");
         var scaling = new CoordinateScaling(model.Layout);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var pixels = tensor(images.SelectMany(i => i).ToArray(), new long[] { images.Length, 1, side, side }) / 255f;
-        var predicted = (network.forward(pixels) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
-        var difference = expected.SelectMany(e => e).Zip(predicted, (e, p) => Math.Abs(e - p)).Max();
+        float[] predicted = (network.forward(pixels) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
+        float difference = expected.SelectMany(e => e).Zip(predicted, (e, p) => Math.Abs(e - p)).Max();
         Assert.True(difference < 1e-3, $"{architecture}: max |graph - loaded network| = {difference} px");
     }
 
@@ -153,7 +153,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
             ? KeypointEnsemble.Single(NetworkFactory.Create(KeypointArchitecture.ConvNet3, input, layout.CoordinateCount))
             : new KeypointEnsemble(members.Select((name, m) =>
                 {
-                    var coordinates = Enumerable.Range(0, layout.CoordinateCount).Where(c => c % members.Length == m).ToArray();
+                    int[] coordinates = Enumerable.Range(0, layout.CoordinateCount).Where(c => c % members.Length == m).ToArray();
                     return new EnsembleMember(name, NetworkFactory.Create(KeypointArchitecture.ConvNet3, input, layout.CoordinateCount),
                         coordinates, coordinates);
                 }).ToArray(), layout.CoordinateCount);

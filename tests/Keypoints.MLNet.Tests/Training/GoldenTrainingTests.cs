@@ -1,6 +1,6 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -55,7 +55,7 @@ public sealed class GoldenTrainingTests : IDisposable
             AssertClose(expected.Select(e => e.Rmse), model.SpecialistHistories[group].Select(h => h.ValidationRmse));
         }
         AssertClose([FlipAxisOffset], [model.FlipAxisOffset]);
-        var predictions = Columns.Vectors(model.Transform(validation), "PredictedKeypoints").SelectMany(v => v).ToArray();
+        float[] predictions = Columns.Vectors(model.Transform(validation), "PredictedKeypoints").SelectMany(v => v).ToArray();
         AssertClose([PredictionSum, PredictionSquareSum],
             [predictions.Sum(v => (double)v), predictions.Sum(v => (double)v * v)]);
         Assert.Equal(FirstPredictions, predictions.Take(FirstPredictions.Length));

@@ -1,11 +1,11 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -32,8 +32,8 @@ public sealed class KeypointCnnTrainerTests
         options.Architecture = KeypointArchitecture.ConvNet3;
         using var first = ml.Keypoints.Trainers.Cnn(options).Fit(data);
         using var second = ml.Keypoints.Trainers.Cnn(options).Fit(data);
-        var a = Columns.Vectors(first.Transform(data), "PredictedKeypoints");
-        var b = Columns.Vectors(second.Transform(data), "PredictedKeypoints");
+        float[][] a = Columns.Vectors(first.Transform(data), "PredictedKeypoints");
+        float[][] b = Columns.Vectors(second.Transform(data), "PredictedKeypoints");
         Assert.Equal(a, b);
         Assert.Equal(first.History.Select(h => h.TrainLoss), second.History.Select(h => h.TrainLoss));
     }
@@ -83,9 +83,9 @@ public sealed class KeypointCnnTrainerTests
         options.ValidationData = SmallFaces.Validation(ml, 32);
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 128));
         var best = model.History.MinBy(h => h.ValidationRmse)!;
-        var served = ml.Keypoints.Evaluate(model.Transform(options.ValidationData)).Rmse;
+        double served = ml.Keypoints.Evaluate(model.Transform(options.ValidationData)).Rmse;
         using var plain = model.WithTestTimeFlip(false);
-        var withoutFlip = ml.Keypoints.Evaluate(plain.Transform(options.ValidationData)).Rmse;
+        double withoutFlip = ml.Keypoints.Evaluate(plain.Transform(options.ValidationData)).Rmse;
         Assert.Equal(best.ValidationRmse, served, 3);
         Assert.True(Math.Abs(withoutFlip - served) > 1e-2, $"the flip changes the RMSE by only {Math.Abs(withoutFlip - served)} px, so the test tells nothing");
     }
@@ -162,11 +162,13 @@ public sealed class KeypointCnnTrainerTests
         using var alone = ml.Keypoints.Trainers.Cnn(options).Fit(data);
         var chained = new KeypointCnnTrainer.Options { Architecture = options.Architecture, Seed = 11, ValidationFraction = 0, PixelScale = 1, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1, BatchSize = 32 }, TimeBudget = { MaxTrainingTime = null } };
         var pipeline = ml.Transforms.Keypoints.NormalizePixels().Append(ml.Keypoints.Trainers.Cnn(chained)).Fit(data);
-        var a = Columns.Vectors(alone.Transform(data), "PredictedKeypoints");
-        var b = Columns.Vectors(pipeline.Transform(data), "PredictedKeypoints");
+        float[][] a = Columns.Vectors(alone.Transform(data), "PredictedKeypoints");
+        float[][] b = Columns.Vectors(pipeline.Transform(data), "PredictedKeypoints");
         for (int r = 0; r < a.Length; r++)
+        {
             for (int c = 0; c < 30; c++)
                 Assert.Equal(a[r][c], b[r][c], 2);
+        }
     }
 
     [TierFact(Needs.FaceData)]
@@ -199,7 +201,7 @@ public sealed class KeypointCnnTrainerTests
     public void Options_RejectNonsense()
     {
         var ml = new MLContext();
-        var data = SmallFaces.Training(ml, 8);
+        var data = DrawnFaces.Training(ml, 8);
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Schedule = { MaxEpochs = 0 } }).Fit(data));
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }).Fit(data));
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }).Fit(data));

@@ -1,6 +1,6 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -96,7 +96,7 @@ public sealed class LayoutResolutionTests : IDisposable
         var ml = new MLContext();
         // 12 x 12 faces: a Kaggle15 at 96 pixels would mirror x about 47.5 instead of 5.5.
         var rows = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(WriteKaggleCsv(12), 12, 12), 1);
-        var flipped = Scoring.Columns.Vectors(ml.Data.Keypoints.AppendFlipped(rows), "Keypoints");
+        float[][] flipped = Scoring.Columns.Vectors(ml.Data.Keypoints.AppendFlipped(rows), "Keypoints");
         int rightEye = KeypointLayout.Kaggle15.IndexOf("right_eye_center");
         Assert.Equal(11 - 2f, flipped[1][2 * rightEye], 3);
     }

@@ -1,14 +1,14 @@
-using Keypoints.MLNet.Tests.Onnx;
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Runtime;
 using Keypoints.MLNet.Scoring;
+using Keypoints.MLNet.Tests.Onnx;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -34,7 +34,7 @@ public sealed class SpecialistTests
     {
         var ml = new MLContext(seed: 5);
         var validation = SmallFaces.Validation(ml, 32);
-        var folder = Path.Combine(Path.GetTempPath(), $"keypoints-specialists-{Guid.NewGuid():N}");
+        string folder = Path.Combine(Path.GetTempPath(), $"keypoints-specialists-{Guid.NewGuid():N}");
         try
         {
             var options = SmallRun(validation);
@@ -44,28 +44,28 @@ public sealed class SpecialistTests
             using var disposeModel = model;
             using var disposeNetworks = networks;
 
-            var groups = KeypointLayout.Kaggle15.Groups.Select(g => g.Name).ToArray();
+            string[] groups = KeypointLayout.Kaggle15.Groups.Select(g => g.Name).ToArray();
             Assert.Equal(groups.Order(), model.SpecialistHistories.Keys.Order());
             Assert.Equal(groups.Select(g => "specialist_" + g), model.Metadata.Networks);
-            foreach (var group in groups)
+            foreach (string? group in groups)
                 Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
 
             AssertEachSpecialistChoseOnTheServedPrediction(model, validation);
             // Fine-tuning starts at the rate of the base network's kept epoch.
-            var keptRate = model.History.Last(h => h.IsBest).LearningRate;
+            double keptRate = model.History.Last(h => h.IsBest).LearningRate;
             Assert.All(model.SpecialistHistories.Values, h => Assert.Equal(keptRate, h[0].LearningRate));
 
             using var plain = model.WithTestTimeFlip(false);
-            var images = Columns.Vectors(validation, "Image");
-            var onnx = Columns.Vectors(plain.Transform(validation), "PredictedKeypoints");
+            float[][] images = Columns.Vectors(validation, "Image");
+            float[][] onnx = Columns.Vectors(plain.Transform(validation), "PredictedKeypoints");
             var scaling = new CoordinateScaling(model.Layout);
             using var scope = NewDisposeScope();
             var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, 96, 96 });
-            var expected = (networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
-            var maxDifference = onnx.SelectMany(r => r).Zip(expected, (o, e) => Math.Abs(o - e)).Max();
+            float[] expected = (networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
+            float maxDifference = onnx.SelectMany(r => r).Zip(expected, (o, e) => Math.Abs(o - e)).Max();
             Assert.True(maxDifference <= 1e-3, $"max |ONNX - TorchSharp| = {maxDifference} px");
 
-            var path = Path.Combine(folder, "specialists.onnx");
+            string path = Path.Combine(folder, "specialists.onnx");
             model.ExportOnnx(path);
             OnnxChecker.Check(path);
         }
@@ -80,17 +80,17 @@ public sealed class SpecialistTests
     /// test-time flip gets on the group's coordinates (every validation row has every keypoint).</summary>
     private static void AssertEachSpecialistChoseOnTheServedPrediction(KeypointCnnModel model, IDataView validation)
     {
-        var predicted = Columns.Vectors(model.Transform(validation), "PredictedKeypoints");
-        var labels = Columns.Vectors(validation, "Keypoints");
+        float[][] predicted = Columns.Vectors(model.Transform(validation), "PredictedKeypoints");
+        float[][] labels = Columns.Vectors(validation, "Keypoints");
         int checkedGroups = 0;
         foreach (var group in model.Layout.Groups)
         {
             var best = model.SpecialistHistories[group.Name].Where(h => h.IsBest).MinBy(h => h.ValidationRmse);
             if (best is null)
                 continue; // it kept the base weights
-            var coordinates = group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
-            var squared = predicted.Zip(labels, (p, l) => coordinates.Sum(c => Math.Pow(p[c] - l[c], 2))).Sum();
-            var rmse = Math.Sqrt(squared / (coordinates.Length * labels.Length));
+            int[] coordinates = group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
+            double squared = predicted.Zip(labels, (p, l) => coordinates.Sum(c => Math.Pow(p[c] - l[c], 2))).Sum();
+            double rmse = Math.Sqrt(squared / (coordinates.Length * labels.Length));
             Assert.True(Math.Abs(best.ValidationRmse - rmse) < 1e-3,
                 $"specialist {group.Name}: best epoch {best.ValidationRmse} px, the served model {rmse} px");
             checkedGroups++;
@@ -113,9 +113,9 @@ public sealed class SpecialistTests
         using var specialists = ml.Keypoints.Trainers.Cnn(diverging).Fit(training);
 
         Assert.Equal(6, specialists.Metadata.Networks.Count);
-        var expected = Columns.Vectors(baseModel.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
-        var actual = Columns.Vectors(specialists.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
-        var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        float[] expected = Columns.Vectors(baseModel.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
+        float[] actual = Columns.Vectors(specialists.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
+        float maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(maxDifference <= 1e-3, $"specialists moved predictions by up to {maxDifference} px although every epoch made them worse");
     }
 

@@ -1,12 +1,12 @@
+using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Layouts;
+using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Images;
 using Keypoints.MLNet.Tests.Scoring;
-using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -66,7 +66,7 @@ public sealed class TrainingAt128PixelsTests : IDisposable
     {
         // Kaggle's 15 keypoints named in a CSV of 160 x 160 image files: the competition's layout, groups included, at another size.
         int[] kaggleFromIbug = [42, 36, 42, 45, 39, 36, 22, 26, 21, 17, 30, 54, 48, 51, 57];
-        var csv = ImageFiles.WriteCsv(folder, "kaggle.csv", "train", 8, kaggleFromIbug, KeypointLayout.Kaggle15.KeypointNames);
+        string csv = ImageFiles.WriteCsv(folder, "kaggle.csv", "train", 8, kaggleFromIbug, KeypointLayout.Kaggle15.KeypointNames);
         var context = new MLContext(seed: 3);
         var data = context.Data.Keypoints.LoadImageCsv(csv);
         Assert.Equal(6, data.Layout.Groups.Count);
@@ -85,7 +85,7 @@ public sealed class TrainingAt128PixelsTests : IDisposable
 
     private static void AssertScores(MLContext ml, KeypointImageModel model, IDataView data, int keypoints)
     {
-        var predictions = Columns.Vectors(model.Transform(data), "PredictedKeypoints");
+        float[][] predictions = Columns.Vectors(model.Transform(data), "PredictedKeypoints");
         Assert.Equal(8, predictions.Length);
         Assert.All(predictions, p => Assert.Equal(2 * keypoints, p.Length));
         Assert.All(predictions.SelectMany(p => p), v => Assert.True(float.IsFinite(v)));
@@ -97,7 +97,7 @@ public sealed class TrainingAt128PixelsTests : IDisposable
     {
         Assert.Equal((128, 128), (model.Layout.ImageWidth, model.Layout.ImageHeight));
         Assert.Equal(KeypointLayout.Kaggle15.Groups.Select(g => g.Name).Order(), model.SpecialistHistories.Keys.Order());
-        var predictions = Columns.Vectors(model.Transform(data), "PredictedKeypoints");
+        float[][] predictions = Columns.Vectors(model.Transform(data), "PredictedKeypoints");
         Assert.Equal(16, predictions.Length);
         Assert.All(predictions, p => Assert.Equal(30, p.Length));
         Assert.All(predictions.SelectMany(p => p), v => Assert.True(float.IsFinite(v)));

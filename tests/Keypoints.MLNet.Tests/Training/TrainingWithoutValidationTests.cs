@@ -1,8 +1,8 @@
-using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
@@ -49,7 +49,7 @@ public sealed class TrainingWithoutValidationTests
         using var two = ml.Keypoints.Trainers.Cnn(Run(2)).Fit(data);
 
         Assert.Equal(3, three.History.Count);
-        var predictions = Scoring.Columns.Vectors(three.Transform(data), "PredictedKeypoints");
+        float[][] predictions = Scoring.Columns.Vectors(three.Transform(data), "PredictedKeypoints");
         Assert.NotEqual(Scoring.Columns.Vectors(two.Transform(data), "PredictedKeypoints"), predictions);
     }
 }

@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using Keypoints.MLNet.Networks;
 using Keypoints.MLNet.Estimators;
+using Keypoints.MLNet.Networks;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary><see cref="KeypointCnnTrainer.Options.TimeBudget.MaxTrainingTime"/> bounds the whole Fit: pre-training, base network and specialists.</summary>
+/// <summary><see cref="TimeBudgetOptions.MaxTrainingTime"/> bounds the whole Fit: pre-training, base network and specialists.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class WallClockBudgetTests
 {
@@ -63,7 +63,7 @@ public sealed class WallClockBudgetTests
         var stages = model.SpecialistHistories.Values.Append(model.History).Where(h => h.Count > 0).ToArray();
         var longestEpoch = stages.SelectMany(h => h.Select((e, i) => e.Elapsed - (i > 0 ? h[i - 1].Elapsed : TimeSpan.Zero))).Max();
         // Training stays within the budget give or take an epoch; exporting seven networks to ONNX comes on top.
-        var trained = stages.Sum(h => h[^1].Elapsed.TotalSeconds);
+        double trained = stages.Sum(h => h[^1].Elapsed.TotalSeconds);
         Assert.True(trained <= (Budget + longestEpoch).TotalSeconds, $"the stages trained {trained} s for a budget of {Budget}");
         Assert.True(fit < Budget + longestEpoch + TimeSpan.FromSeconds(3), $"Fit with specialists took {fit} for a budget of {Budget}");
         // The base network had at most BaseNetworkTimeShare of it, and the specialists trained in the rest.
@@ -150,7 +150,7 @@ public sealed class WallClockBudgetTests
         // interrupted one had used, instead of sharing the whole budget out again among the specialists.
         var stages = model.SpecialistHistories.Values.Append(model.History).Where(h => h.Count > 0).ToArray();
         var longestEpoch = stages.SelectMany(h => h.Select((e, i) => e.Elapsed - (i > 0 ? h[i - 1].Elapsed : TimeSpan.Zero))).Max();
-        var recorded = stages.Sum(h => h[^1].Elapsed.TotalSeconds);
+        double recorded = stages.Sum(h => h[^1].Elapsed.TotalSeconds);
         Assert.True(recorded <= (2 * Budget + longestEpoch).TotalSeconds, $"the stages recorded {recorded} s for a budget of {2 * Budget}");
     }
 

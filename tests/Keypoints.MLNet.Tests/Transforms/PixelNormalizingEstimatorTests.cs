@@ -1,6 +1,5 @@
 using Keypoints.MLNet.Tests.Scoring;
 using Microsoft.ML;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Transforms;
 
@@ -12,15 +11,15 @@ public sealed class PixelNormalizingEstimatorTests
         var ml = new MLContext();
         var data = DrawnFaces.Validation(ml, 4);
         var transformer = ml.Transforms.Keypoints.NormalizePixels().Fit(data);
-        var raw = Columns.Vectors(data, "Image");
-        var normalized = Columns.Vectors(transformer.Transform(data), "Image");
+        float[][] raw = Columns.Vectors(data, "Image");
+        float[][] normalized = Columns.Vectors(transformer.Transform(data), "Image");
         for (int i = 0; i < 9216; i += 97)
             Assert.Equal(raw[2][i] / 255f, normalized[2][i], 5); // x * (1/255f) and x / 255f differ by an ulp
 
         using var stream = new MemoryStream();
         ml.Model.Save(transformer, data.Schema, stream);
         stream.Position = 0;
-        var reloaded = Columns.Vectors(ml.Model.Load(stream, out _).Transform(data), "Image");
+        float[][] reloaded = Columns.Vectors(ml.Model.Load(stream, out _).Transform(data), "Image");
         Assert.Equal(normalized, reloaded);
         Assert.Equal(["Image", "Keypoints"], transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name));
     }
@@ -31,8 +30,8 @@ public sealed class PixelNormalizingEstimatorTests
         var ml = new MLContext();
         var data = DrawnFaces.Validation(ml, 2);
         var output = ml.Transforms.Keypoints.NormalizePixels("Normalized", "Image", offset: 128, scale: 1 / 128f).Fit(data).Transform(data);
-        var raw = Columns.Vectors(data, "Image");
-        var normalized = Columns.Vectors(output, "Normalized");
+        float[][] raw = Columns.Vectors(data, "Image");
+        float[][] normalized = Columns.Vectors(output, "Normalized");
         Assert.Equal((raw[1][100] - 128) / 128f, normalized[1][100], 6);
     }
 

@@ -1,8 +1,8 @@
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Tests.Images;
+using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Visualization;
 using SkiaSharp;
-using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Visualization;
 
@@ -12,7 +12,7 @@ public sealed class KeypointOverlayTests
     public void LabelPlacer_KeepsEveryNameClearOfTheOthersAndOfThePoints_OnA68PointFace()
     {
         using var folder = new TempFolder();
-        var keypoints = ImageFiles.FirstRowKeypoints(ImageFiles.WriteCsv(folder, "faces.csv", "validation", rows: 1));
+        float[] keypoints = ImageFiles.FirstRowKeypoints(ImageFiles.WriteCsv(folder, "faces.csv", "validation", rows: 1));
         float scale = 24f / KeypointOverlay.PointSpacing(keypoints);
         var points = Enumerable.Range(0, 68).Select(k => new SKPoint(keypoints[2 * k] * scale, keypoints[(2 * k) + 1] * scale)).ToArray();
         var bounds = SKRect.Create(-200, -200, (160 * scale) + 400, (160 * scale) + 400);

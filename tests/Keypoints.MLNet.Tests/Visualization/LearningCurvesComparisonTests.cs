@@ -35,7 +35,7 @@ public sealed class LearningCurvesComparisonTests
     public void SaveComparisonPng_DrawsEveryCurveInItsOwnColor_AtTheRequestedSize(LearningCurvesAxis axis)
     {
         using var temp = new TempFolder();
-        var path = temp.File("charts/compare.png");
+        string path = temp.File("charts/compare.png");
         LearningCurvesChart.SaveComparisonPng(
             [new LearningCurve("fast", History(40, 12, 0.05)), new LearningCurve("slow", History(3, 6, 1))],
             "two nets", path, axis, width: 700, height: 420);

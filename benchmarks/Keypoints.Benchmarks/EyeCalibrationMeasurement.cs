@@ -7,7 +7,8 @@ namespace Keypoints.Benchmarks;
 
 /// <summary>Measures <see cref="DetectorEyeCalibration"/> (the map from the face detector's eyes to the labels' eye
 /// centres) on a training CSV of image files with iBUG-68 labels (<c>image,x0,y0,...,x67,y67</c>). The crops are tight,
-/// so each is padded by edge replication to twice its side before detection, as a photo would surround the face.</summary>
+/// so each is padded by edge replication to twice its side before detection, as a photo would surround the
+/// face.</summary>
 internal static class EyeCalibrationMeasurement
 {
     /// <summary>Prints the faces found and the fitted map; returns the process exit code.</summary>
@@ -28,10 +29,22 @@ internal static class EyeCalibrationMeasurement
             var crop = RgbImage.Load(Path.Combine(folder, fields[0]));
             int pad = Math.Max(crop.Width, crop.Height) / 2;
             var padded = Pad(crop, pad);
-            double iod = Math.Sqrt(((left.X - right.X) * (left.X - right.X)) + ((left.Y - right.Y) * (left.Y - right.Y)));
-            double midX = ((left.X + right.X) / 2) + pad, midY = ((left.Y + right.Y) / 2) + pad;
-            var nearest = detector.Detect(padded)
-                .Select(f => (Face: f, Distance: Math.Sqrt(Square(((f.LeftEye.X + f.RightEye.X) / 2) - midX) + Square(((f.LeftEye.Y + f.RightEye.Y) / 2) - midY))))
+            double iod = Math.Sqrt(
+                ((left.X - right.X) * (left.X - right.X)) + ((left.Y - right.Y) * (left.Y - right.Y))
+            );
+            double midX = ((left.X + right.X) / 2) + pad,
+                midY = ((left.Y + right.Y) / 2) + pad;
+            var nearest = detector
+                .Detect(padded)
+                .Select(f =>
+                    (
+                        Face: f,
+                        Distance: Math.Sqrt(
+                            Square(((f.LeftEye.X + f.RightEye.X) / 2) - midX)
+                                + Square(((f.LeftEye.Y + f.RightEye.Y) / 2) - midY)
+                        )
+                    )
+                )
                 .Where(c => c.Distance < iod / 2)
                 .OrderBy(c => c.Distance)
                 .FirstOrDefault();
@@ -39,10 +52,18 @@ internal static class EyeCalibrationMeasurement
                 pairs.Add((nearest.Face, (left.X + pad, left.Y + pad), (right.X + pad, right.Y + pad)));
         }
         var calibration = DetectorEyeCalibration.Measure(pairs);
-        Console.WriteLine($"eye calibration on {csvPath}: found {pairs.Count} of {rows} faces (crops padded by edge replication to twice their side)");
+        Console.WriteLine(
+            $"eye calibration on {csvPath}: found {pairs.Count} of {rows} faces (crops padded by edge replication to "
+                + $"twice their side)"
+        );
         Console.WriteLine(calibration);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"new DetectorEyeCalibration({calibration.AlongOffset:F4}, {calibration.AcrossOffset:F4}, {calibration.InterOcularScale:F4}, {calibration.Faces})"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"new DetectorEyeCalibration({calibration.AlongOffset:F4}, {calibration.AcrossOffset:F4}, "
+                    + $"{calibration.InterOcularScale:F4}, {calibration.Faces})"
+            )
+        );
         return 0;
     }
 
@@ -50,7 +71,8 @@ internal static class EyeCalibrationMeasurement
 
     private static RgbImage Pad(RgbImage image, int pad)
     {
-        int width = image.Width + (2 * pad), height = image.Height + (2 * pad);
+        int width = image.Width + (2 * pad),
+            height = image.Height + (2 * pad);
         byte[] pixels = new byte[width * height * 3];
         for (int y = 0; y < height; y++)
         {

@@ -7,12 +7,13 @@ using Microsoft.ML;
 
 namespace Keypoints.Benchmarks;
 
-/// <summary>Photos per second end to end (<see cref="FaceKeypointsPredictor.Predict(string)"/>: decode, detect, frame and
-/// crop, keypoint network, map back) on the distinct images of a photo CSV, with one thread and with two threads scoring
-/// photos concurrently on the same predictor, against decoding the same files alone (<see cref="RgbImage.Load"/>) with as
-/// many threads, in the same run. ONNX Runtime gets one intra-op thread in both sessions, so one thread uses one core.
-/// After a warm-up pass (which creates the sessions' kernels), each figure is the median of several passes over all
-/// the images; the stage times are summed over the measured passes of the end-to-end runs.</summary>
+/// <summary>Photos per second end to end (<see cref="FaceKeypointsPredictor.Predict(string)"/>: decode, detect, frame
+/// and crop, keypoint network, map back) on the distinct images of a photo CSV, with one thread and with two threads
+/// scoring photos concurrently on the same predictor, against decoding the same files alone (<see
+/// cref="RgbImage.Load"/>) with as many threads, in the same run. ONNX Runtime gets one intra-op thread in both
+/// sessions, so one thread uses one core. After a warm-up pass (which creates the sessions' kernels), each figure is
+/// the median of several passes over all the images; the stage times are summed over the measured passes of the
+/// end-to-end runs.</summary>
 internal static class PhotoThroughput
 {
     private static readonly int[] ThreadCounts = [1, 2];
@@ -26,13 +27,22 @@ internal static class PhotoThroughput
             return 1;
         }
         string folder = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
-        string[] files = File.ReadLines(csvPath).Skip(1)
+        string[] files = File.ReadLines(csvPath)
+            .Skip(1)
             .Select(line => Path.Combine(folder, line[..line.IndexOf(',', StringComparison.Ordinal)]))
-            .Distinct(StringComparer.Ordinal).ToArray();
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
         var ml = new MLContext(seed: 1);
-        var options = new PhotoKeypointsOptions { Detector = new FaceDetectorOptions { IntraOpThreads = 1 }, NetworkIntraOpThreads = 1 };
+        var options = new PhotoKeypointsOptions
+        {
+            Detector = new FaceDetectorOptions { IntraOpThreads = 1 },
+            NetworkIntraOpThreads = 1,
+        };
         using var predictor = LoadPredictor(ml, modelPath, options);
-        Console.WriteLine($"{files.Length} photos from {csvPath}; model {modelPath}; {Environment.ProcessorCount} cores; median of {passes} passes after one warm-up pass");
+        Console.WriteLine(
+            $"{files.Length} photos from {csvPath}; model {modelPath}; {Environment.ProcessorCount} cores; median of "
+                + $"{passes} passes after one warm-up pass"
+        );
 
         var rows = new List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)>();
         foreach (int threads in ThreadCounts)
@@ -55,54 +65,99 @@ internal static class PhotoThroughput
         var chainRows = MeasurePhotoModel(ml, modelPath, files, passes, rows);
 
         Console.WriteLine();
-        Console.WriteLine($"{"benchmark",-34} {"unit",-9} {"library",10} {"baseline",10} {"ratio",7}");
+        Console.WriteLine($"{"benchmark", -34} {"unit", -9} {"library", 10} {"baseline", 10} {"ratio", 7}");
         foreach (var (threads, library, baseline, _) in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{$"Photos end to end, {threads} thread{(threads > 1 ? "s" : "")}",-34} {"photos/s",-9} {library,10:F1} {baseline,10:F1} {library / baseline,7:F3}"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{$"Photos end to end, {threads} thread{(threads > 1 ? "s" : "")}", -34} {"photos/s", -9} "
+                        + $"{library, 10:F1} {baseline, 10:F1} {library / baseline, 7:F3}"
+                )
+            );
         }
 
         foreach (var (threads, library, baseline) in chainRows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{$"ML.NET photo model, {threads} thread{(threads > 1 ? "s" : "")}",-34} {"photos/s",-9} {library,10:F1} {baseline,10:F1} {library / baseline,7:F3}"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{$"ML.NET photo model, {threads} thread{(threads > 1 ? "s" : "")}", -34} {"photos/s", -9} "
+                        + $"{library, 10:F1} {baseline, 10:F1} {library / baseline, 7:F3}"
+                )
+            );
         }
 
         Console.WriteLine("baseline: decoding the same JPEGs to RGB (RgbImage.Load) alone, with as many threads.");
-        Console.WriteLine("ML.NET photo model: ml.Keypoints.PhotoModel (the saveable chain, one ONNX graph), a PredictionEngine per thread, ONNX Runtime's default threads.");
+        Console.WriteLine(
+            "ML.NET photo model: ml.Keypoints.PhotoModel (the saveable chain, one ONNX graph), a PredictionEngine per "
+                + "thread, ONNX Runtime's default threads."
+        );
         Console.WriteLine();
-        Console.WriteLine($"{"stage (ms of one thread per photo)",-34} {string.Join(' ', rows.Select(r => $"{r.Threads + (r.Threads > 1 ? " threads" : " thread"),12}"))}");
-        foreach (var (name, ticks) in new (string, Func<PhotoStageTimes, long>)[]
+        Console.WriteLine(
+            $"{"stage (ms of one thread per photo)", -34} "
+                + $"{string.Join(' ', rows.Select(r => $"{r.Threads + (r.Threads > 1 ? " threads" : " thread"), 12}"))}"
+        );
+        foreach (
+            var (name, ticks) in new (string, Func<PhotoStageTimes, long>)[]
+            {
+                ("decode", s => s.Decode),
+                ("detect", s => s.Detect),
+                ("frame and crop", s => s.Crop),
+                ("keypoint network", s => s.Network),
+                ("map back", s => s.MapBack),
+                ("sum of stages", s => s.Decode + s.Detect + s.Crop + s.Network + s.MapBack),
+            }
+        )
         {
-            ("decode", s => s.Decode), ("detect", s => s.Detect), ("frame and crop", s => s.Crop),
-            ("keypoint network", s => s.Network), ("map back", s => s.MapBack),
-            ("sum of stages", s => s.Decode + s.Detect + s.Crop + s.Network + s.MapBack),
-        })
-        {
-            Console.WriteLine($"{name,-34} {string.Join(' ', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds(ticks(r.Stages), r.Stages.Photos),12:F3}")))}");
+            Console.WriteLine(
+                $"{name, -34} "
+                    + string.Join(' ', rows.Select(r => Cell(Milliseconds(ticks(r.Stages), r.Stages.Photos), "F3")))
+            );
         }
-        Console.WriteLine($"{"faces per photo",-34} {string.Join(' ', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{(double)r.Stages.Faces / r.Stages.Photos,12:F2}")))}");
-        Console.WriteLine("Stage times are each thread's own wall-clock time inside the stage, so with two threads they include waiting for the other's core.");
+        Console.WriteLine(
+            $"{"faces per photo", -34} "
+                + string.Join(' ', rows.Select(r => Cell((double)r.Stages.Faces / r.Stages.Photos, "F2")))
+        );
+        Console.WriteLine(
+            "Stage times are each thread's own wall-clock time inside the stage, so with two threads they include "
+                + "waiting for the other's core."
+        );
         return 0;
     }
 
-    /// <summary>Photos per second through the saveable ML.NET chain (<see cref="KeypointPhotoModel"/>), one PredictionEngine
-    /// per thread, against the decoding baselines measured above.</summary>
-    private static List<(int Threads, double Library, double Baseline)> MeasurePhotoModel(MLContext ml, string modelPath, string[] files,
-        int passes, List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)> predictorRows)
+    /// <summary>Photos per second through the saveable ML.NET chain (<see cref="KeypointPhotoModel"/>), one
+    /// PredictionEngine per thread, against the decoding baselines measured above.</summary>
+    private static List<(int Threads, double Library, double Baseline)> MeasurePhotoModel(
+        MLContext ml,
+        string modelPath,
+        string[] files,
+        int passes,
+        List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)> predictorRows
+    )
     {
         using var model = ml.Keypoints.LoadModel(modelPath);
         using var photos = ml.Keypoints.PhotoModel(model);
         var result = new List<(int, double, double)>();
-        // The engines live until the end: disposing a PredictionEngine disposes the ONNX session its model shares (issue 13).
-        var engines = Enumerable.Range(0, predictorRows.Max(r => r.Threads))
-            .Select(_ => ml.Model.CreatePredictionEngine<PhotoPath, PhotoFaceCount>(photos)).ToArray();
+        // The engines live until the end: disposing a PredictionEngine disposes the ONNX session its model shares
+        // (issue 13).
+        var engines = Enumerable
+            .Range(0, predictorRows.Max(r => r.Threads))
+            .Select(_ => ml.Model.CreatePredictionEngine<PhotoPath, PhotoFaceCount>(photos))
+            .ToArray();
         foreach (var (threads, _, baseline, _) in predictorRows)
         {
             ForEachPhoto(files, threads, (file, thread) => engines[thread].Predict(new PhotoPath { ImagePath = file }));
             var perPass = new List<double>();
             for (int pass = 0; pass < passes; pass++)
-                perPass.Add(ForEachPhoto(files, threads, (file, thread) => engines[thread].Predict(new PhotoPath { ImagePath = file })));
+            {
+                perPass.Add(
+                    ForEachPhoto(files, threads, (file, thread) =>
+                        engines[thread].Predict(new PhotoPath { ImagePath = file })
+                    )
+                );
+            }
+
             result.Add((threads, Median(perPass), baseline));
         }
         foreach (var engine in engines)
@@ -116,17 +171,20 @@ internal static class PhotoThroughput
         return ml.Keypoints.Photos(model, options);
     }
 
-    /// <summary>Runs <paramref name="score"/> on every file, the files shared out to <paramref name="threads"/> threads in
-    /// order; returns files per second.</summary>
+    /// <summary>Runs <paramref name="score"/> on every file, the files shared out to <paramref name="threads"/> threads
+    /// in order; returns files per second.</summary>
     private static double ForEachPhoto(string[] files, int threads, Action<string, int> score)
     {
         int next = -1;
         var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, threads).Select(thread => new Thread(() =>
-        {
-            for (int i = Interlocked.Increment(ref next); i < files.Length; i = Interlocked.Increment(ref next))
-                score(files[i], thread);
-        })).ToArray();
+        var workers = Enumerable
+            .Range(0, threads)
+            .Select(thread => new Thread(() =>
+            {
+                for (int i = Interlocked.Increment(ref next); i < files.Length; i = Interlocked.Increment(ref next))
+                    score(files[i], thread);
+            }))
+            .ToArray();
         foreach (var worker in workers)
             worker.Start();
         foreach (var worker in workers)
@@ -139,7 +197,9 @@ internal static class PhotoThroughput
     private static double Median(List<double> values)
     {
         double[] sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        return sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private sealed class PhotoPath
@@ -151,4 +211,8 @@ internal static class PhotoThroughput
     {
         public float[] FaceCount { get; set; } = [];
     }
+
+    /// <summary>A 12-character right-aligned table cell, invariant culture.</summary>
+    private static string Cell(double value, string format) =>
+        value.ToString(format, CultureInfo.InvariantCulture).PadLeft(12);
 }

@@ -16,16 +16,26 @@ namespace Keypoints.Benchmarks;
 internal static class PlainTorchLoop
 {
     /// <summary>Trains a fresh <paramref name="architecture"/> for <paramref name="epochs"/> epochs over
-    /// <c>[N, C, H, W]</c> images and <c>[N, 30]</c> Kaggle targets and mask, and returns each epoch's images per second.</summary>
-    public static double[] ImagesPerSecond(KeypointArchitecture architecture, Tensor images, Tensor targets, Tensor mask,
-        int batchSize, int epochs, int seed)
+    /// <c>[N, C, H, W]</c> images and <c>[N, 30]</c> Kaggle targets and mask, and returns each epoch's images per
+    /// second.</summary>
+    public static double[] ImagesPerSecond(
+        KeypointArchitecture architecture,
+        Tensor images,
+        Tensor targets,
+        Tensor mask,
+        int batchSize,
+        int epochs,
+        int seed
+    )
     {
         manual_seed(seed);
         var input = new NetworkInput((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
         using var network = NetworkFactory.Create(architecture, input, (int)targets.shape[1]);
         using var optimizer = optim.Adam(network.parameters(), 1e-3);
         var layout = KeypointLayout.Kaggle15;
-        using var permutation = tensor(Enumerable.Range(0, 30).Select(i => (long)(2 * layout.FlipPermutation[i / 2] + i % 2)).ToArray());
+        using var permutation = tensor(
+            Enumerable.Range(0, 30).Select(i => (long)(2 * layout.FlipPermutation[i / 2] + i % 2)).ToArray()
+        );
         using var sign = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f : 1f).ToArray());
         using var shift = tensor(Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? -1f / 48 : 0f).ToArray());
         var random = new Random(seed);

@@ -20,14 +20,27 @@ internal static class TrainingThroughput
 
     /// <summary>Measures <paramref name="architecture"/> on <paramref name="rows"/> (Kaggle layout, pixels 0-255) for
     /// <paramref name="epochs"/> epochs per run, <paramref name="rounds"/> runs per side.</summary>
-    public static (double Library, double Plain) Measure(MLContext ml, IDataView rows, KeypointArchitecture architecture,
-        int epochs, int rounds)
+    public static (double Library, double Plain) Measure(
+        MLContext ml,
+        IDataView rows,
+        KeypointArchitecture architecture,
+        int epochs,
+        int rounds
+    )
     {
         var layout = KeypointLayout.Kaggle15;
-        using var tensors = TrainingData.Read(rows, new KeypointTrainingOptions(), new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
-            new CoordinateScaling(layout), dropIncomplete: false).ToTensors(TorchSharp.torch.CPU);
+        using var tensors = TrainingData
+            .Read(
+                rows,
+                new KeypointTrainingOptions(),
+                new NetworkInput(1, layout.ImageHeight, layout.ImageWidth),
+                new CoordinateScaling(layout),
+                dropIncomplete: false
+            )
+            .ToTensors(TorchSharp.torch.CPU);
         var (images, targets, mask) = (tensors.Images, tensors.Targets, tensors.Mask);
-        double library = 0, plain = 0;
+        double library = 0,
+            plain = 0;
         for (int round = 0; round < rounds; round++)
         {
             var options = new KeypointCnnTrainer.Options
@@ -42,7 +55,12 @@ internal static class TrainingThroughput
             };
             using (var model = ml.Keypoints.Trainers.Cnn(options).Fit(rows))
                 library = Math.Max(library, BestAfterWarmUp(model.History.Select(h => h.ImagesPerSecond)));
-            plain = Math.Max(plain, BestAfterWarmUp(PlainTorchLoop.ImagesPerSecond(architecture, images, targets, mask, BatchSize, epochs, 1)));
+            plain = Math.Max(
+                plain,
+                BestAfterWarmUp(
+                    PlainTorchLoop.ImagesPerSecond(architecture, images, targets, mask, BatchSize, epochs, 1)
+                )
+            );
         }
         return (library, plain);
     }

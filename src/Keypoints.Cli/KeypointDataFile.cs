@@ -14,16 +14,27 @@ internal sealed record KeypointDataFile(IDataView Data, KeypointLayout Layout, I
 
     /// <summary>Loads several files of one layout as one data set, rows in file order.</summary>
     /// <exception cref="UsageException">The files mix the Kaggle layout and image files.</exception>
-    /// <exception cref="ArgumentException">Their keypoints differ (the message names the file and the first difference).</exception>
+    /// <exception cref="ArgumentException">Their keypoints differ (the message names the file and the first
+    /// difference).</exception>
     public static KeypointDataFile Load(MLContext ml, IReadOnlyList<string> paths)
     {
         var files = paths.Select(path => Load(ml, path)).ToArray();
         if (files.Length == 1)
             return files[0];
         if (files.Any(f => f.IsImageFiles != files[0].IsImageFiles))
-            throw new UsageException($"Files {string.Join(", ", paths.Select(p => $"'{p}'"))} must all be Kaggle CSVs or all CSVs of image files.");
+        {
+            throw new UsageException(
+                $"Files {string.Join(", ", paths.Select(p => $"'{p}'"))} must all be Kaggle CSVs or all CSVs of image "
+                    + $"files."
+            );
+        }
+
         var data = ml.Data.Keypoints.Concatenate(files.Select(f => f.Data));
-        return new KeypointDataFile(data, files[0].Layout, files[0].IsImageFiles ? files.SelectMany(f => f.ImagePaths!).ToArray() : null);
+        return new KeypointDataFile(
+            data,
+            files[0].Layout,
+            files[0].IsImageFiles ? files.SelectMany(f => f.ImagePaths!).ToArray() : null
+        );
     }
 
     /// <summary>Loads <paramref name="path"/>, telling the layouts apart by the first header field.</summary>

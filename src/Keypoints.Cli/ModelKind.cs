@@ -2,7 +2,8 @@ using Keypoints.MLNet.Scoring;
 
 namespace Keypoints.Cli;
 
-/// <summary>Tells a model trained on image files (<see cref="KeypointImageModel"/>) from one trained on Kaggle CSVs.</summary>
+/// <summary>Tells a model trained on image files (<see cref="KeypointImageModel"/>) from one trained on Kaggle
+/// CSVs.</summary>
 internal static class ModelKind
 {
     /// <summary>Whether the model reads image files.</summary>
@@ -13,9 +14,12 @@ internal static class ModelKind
     {
         if (ReadsImageFiles(model) != data.IsImageFiles)
         {
-            throw new UsageException(ReadsImageFiles(model)
-                ? $"Model '{modelPath}' was trained on image files, but '{dataPath}' is a Kaggle CSV with an Image column."
-                : $"Model '{modelPath}' was trained on a Kaggle CSV, but '{dataPath}' lists image files.");
+            throw new UsageException(
+                ReadsImageFiles(model)
+                    ? $"Model '{modelPath}' was trained on image files, but '{dataPath}' is a Kaggle CSV with an "
+                        + $"Image column."
+                    : $"Model '{modelPath}' was trained on a Kaggle CSV, but '{dataPath}' lists image files."
+            );
         }
     }
 }

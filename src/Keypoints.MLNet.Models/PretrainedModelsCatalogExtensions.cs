@@ -8,7 +8,8 @@ public static class PretrainedModelsCatalogExtensions
 {
     extension(KeypointsCatalog keypoints)
     {
-        /// <summary>The trained keypoint models that ship in this package (the model card is the package's README).</summary>
+        /// <summary>The trained keypoint models that ship in this package (the model card is the package's
+        /// README).</summary>
         public PretrainedModelsCatalog Pretrained => new(keypoints);
     }
 }

@@ -8,10 +8,10 @@ using SkiaSharp;
 namespace Keypoints.MLNet.Tests;
 
 /// <summary>
-/// Kaggle-layout faces that the tests draw themselves, with known keypoints: a face oval, eyes whose corners and centres
-/// are the eye keypoints, eyebrows between their ends, a nose tip and a mouth between its corners and lip centres, each
-/// face moved, scaled and turned a little at random over a noisy background. A network can learn them, so tests of
-/// training, export and scoring need no data set; the files are written once per test process.
+/// Kaggle-layout faces that the tests draw themselves, with known keypoints: a face oval, eyes whose corners and
+/// centres are the eye keypoints, eyebrows between their ends, a nose tip and a mouth between its corners and lip
+/// centres, each face moved, scaled and turned a little at random over a noisy background. A network can learn them, so
+/// tests of training, export and scoring need no data set; the files are written once per test process.
 /// </summary>
 internal static class DrawnFaces
 {
@@ -20,10 +20,41 @@ internal static class DrawnFaces
     // Typical positions of the 15 keypoints in a 96 x 96 Kaggle face, in the competition's column order.
     private static readonly float[] Typical =
     [
-        66, 37, 30, 37, 59, 38, 73, 38, 37, 38, 22, 38, 56, 29, 80, 30, 39, 29, 16, 30, 48, 62, 63, 76, 32, 76, 48, 72, 48, 82,
+        66,
+        37,
+        30,
+        37,
+        59,
+        38,
+        73,
+        38,
+        37,
+        38,
+        22,
+        38,
+        56,
+        29,
+        80,
+        30,
+        39,
+        29,
+        16,
+        30,
+        48,
+        62,
+        63,
+        76,
+        32,
+        76,
+        48,
+        72,
+        48,
+        82,
     ];
 
-    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("keypoints-drawn-faces-").FullName);
+    private static readonly Lazy<string> Folder = new(() =>
+        Directory.CreateTempSubdirectory("keypoints-drawn-faces-").FullName
+    );
     private static readonly Lazy<string> Train = new(() => Write("training.csv", 512, seed: 1));
     private static readonly Lazy<string> Held = new(() => Write("validation.csv", 128, seed: 2));
 
@@ -34,10 +65,12 @@ internal static class DrawnFaces
     public static string ValidationCsv => Held.Value;
 
     /// <summary>The first <paramref name="rows"/> (at most 512) rows of <see cref="TrainingCsv"/>.</summary>
-    public static IDataView Training(MLContext ml, int rows) => ml.Data.TakeRows(FkdCsv.LoadTraining(TrainingCsv), rows);
+    public static IDataView Training(MLContext ml, int rows) =>
+        ml.Data.TakeRows(FkdCsv.LoadTraining(TrainingCsv), rows);
 
     /// <summary>The first <paramref name="rows"/> (at most 128) rows of <see cref="ValidationCsv"/>.</summary>
-    public static IDataView Validation(MLContext ml, int rows) => ml.Data.TakeRows(FkdCsv.LoadTraining(ValidationCsv), rows);
+    public static IDataView Validation(MLContext ml, int rows) =>
+        ml.Data.TakeRows(FkdCsv.LoadTraining(ValidationCsv), rows);
 
     /// <summary>The keypoints (pixel coordinates, Kaggle's order) and grey levels of one drawn face.</summary>
     public static (float[] Keypoints, byte[] Pixels) Face(Random random)
@@ -67,23 +100,27 @@ internal static class DrawnFaces
         {
             var (keypoints, pixels) = Face(random);
             text.Append(string.Join(",", keypoints.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))))
-                .Append(',').AppendLine(string.Join(" ", pixels));
+                .Append(',')
+                .AppendLine(string.Join(" ", pixels));
         }
         string path = Path.Combine(Folder.Value, name);
         File.WriteAllText(path, text.ToString());
         return path;
     }
 
-    /// <summary>The typical keypoints turned by up to 12 degrees, scaled by 0.85 to 1.1 and moved by up to 6 pixels.</summary>
+    /// <summary>The typical keypoints turned by up to 12 degrees, scaled by 0.85 to 1.1 and moved by up to 6
+    /// pixels.</summary>
     private static float[] Place(Random random)
     {
         double angle = (random.NextDouble() - 0.5) * 24 * Math.PI / 180;
         double scale = 0.85 + (random.NextDouble() * 0.25);
-        double dx = (random.NextDouble() - 0.5) * 12, dy = (random.NextDouble() - 0.5) * 12;
+        double dx = (random.NextDouble() - 0.5) * 12,
+            dy = (random.NextDouble() - 0.5) * 12;
         float[] placed = new float[Typical.Length];
         for (int k = 0; k < Typical.Length; k += 2)
         {
-            double x = Typical[k] - 48, y = Typical[k + 1] - 48;
+            double x = Typical[k] - 48,
+                y = Typical[k + 1] - 48;
             placed[k] = (float)(48 + dx + (scale * ((x * Math.Cos(angle)) - (y * Math.Sin(angle)))));
             placed[k + 1] = (float)(48 + dy + (scale * ((x * Math.Sin(angle)) + (y * Math.Cos(angle)))));
         }
@@ -93,13 +130,20 @@ internal static class DrawnFaces
     private static void Draw(SKCanvas canvas, float[] k, Random random)
     {
         SKPoint P(int keypoint) => new(k[2 * keypoint], k[(2 * keypoint) + 1]);
-        byte background = (byte)random.Next(40, 110), skin = (byte)random.Next(150, 220);
+        byte background = (byte)random.Next(40, 110),
+            skin = (byte)random.Next(150, 220);
         canvas.Clear(new SKColor(background, background, background));
         using var paint = new SKPaint { IsAntialias = true, Color = new SKColor(skin, skin, skin) };
         var eyes = Mid(P(0), P(1));
         float eyeDistance = Distance(P(0), P(1));
         canvas.DrawOval(Mid(eyes, P(10)), new SKSize(eyeDistance * 1.05f, eyeDistance * 1.45f), paint);
-        using var dark = new SKPaint { IsAntialias = true, Color = new SKColor(30, 30, 30), StrokeWidth = 2.5f, StrokeCap = SKStrokeCap.Round };
+        using var dark = new SKPaint
+        {
+            IsAntialias = true,
+            Color = new SKColor(30, 30, 30),
+            StrokeWidth = 2.5f,
+            StrokeCap = SKStrokeCap.Round,
+        };
         using var white = new SKPaint { IsAntialias = true, Color = new SKColor(245, 245, 245) };
         foreach (var (center, inner, outer) in new[] { (0, 2, 3), (1, 4, 5) })
         {
@@ -122,7 +166,8 @@ internal static class DrawnFaces
     private static SKPoint Mid(SKPoint a, SKPoint b) => new((a.X + b.X) / 2, (a.Y + b.Y) / 2);
 
     // The control point of a quadratic curve through 'point' at its middle: twice as far from the chord's middle.
-    private static SKPoint Mirror(SKPoint point, SKPoint middle) => new((2 * point.X) - middle.X, (2 * point.Y) - middle.Y);
+    private static SKPoint Mirror(SKPoint point, SKPoint middle) =>
+        new((2 * point.X) - middle.X, (2 * point.Y) - middle.Y);
 
     private static float Distance(SKPoint a, SKPoint b) => SKPoint.Distance(a, b);
 }

@@ -7,8 +7,13 @@ internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    public static Result Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+    public static Result Run(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null
+    )
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -31,17 +36,35 @@ internal static class ProcessRunner
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>The build configuration of the running tests, and so of the repository's projects they reference.</summary>
+    /// <summary>The build configuration of the running tests, and so of the repository's projects they
+    /// reference.</summary>
     public static string Configuration { get; } =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release" : "Debug";
+        AppContext.BaseDirectory.Contains(
+            $"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}",
+            StringComparison.Ordinal
+        )
+            ? "Release"
+            : "Debug";
 
     /// <summary>The built output (same configuration as the tests) of a project in this repository.</summary>
     public static string BuiltAssembly(string projectFolder, string assemblyName)
     {
-        string path = Path.Combine(SharedData.RepositoryRoot, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        string path = Path.Combine(
+            SharedData.RepositoryRoot,
+            projectFolder,
+            "bin",
+            Configuration,
+            "net10.0",
+            assemblyName + ".dll"
+        );
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path} was not built; the test project references it so that it is.", path);
+        {
+            throw new FileNotFoundException(
+                $"{path} was not built; the test project references it so that it is.",
+                path
+            );
+        }
+
         return path;
     }
 }

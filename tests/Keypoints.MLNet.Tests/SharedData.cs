@@ -22,7 +22,8 @@ internal static class SharedData
 
     /// <summary>Where the data folder is looked for: <c>KEYPOINTS_DATA</c>, else <c>../shared/data</c> beside the
     /// repository.</summary>
-    public static string ExpectedFolder => Environment.GetEnvironmentVariable("KEYPOINTS_DATA")
+    public static string ExpectedFolder =>
+        Environment.GetEnvironmentVariable("KEYPOINTS_DATA")
         ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "data"));
 
     private static string Find()
@@ -31,8 +32,10 @@ internal static class SharedData
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException(
-                $"The face data folder '{folder}' does not exist. Tests read the shared data set from ../shared/data beside the repository, " +
-                "or from the folder named by the KEYPOINTS_DATA environment variable.");
+                $"The face data folder '{folder}' does not exist. Tests read the shared data set from ../shared/data "
+                    + $"beside the repository, "
+                    + "or from the folder named by the KEYPOINTS_DATA environment variable."
+            );
         }
 
         return folder;

@@ -15,7 +15,8 @@ internal sealed class TempFolder : IDisposable
     /// <summary>The path of a file in the folder.</summary>
     public string File(string name) => Path.Combine(Folder, name);
 
-    /// <summary>Writes <paramref name="text"/> to a file in the folder, exactly as given, and returns its path.</summary>
+    /// <summary>Writes <paramref name="text"/> to a file in the folder, exactly as given, and returns its
+    /// path.</summary>
     public string Write(string name, string text)
     {
         string path = File(name);

@@ -6,9 +6,9 @@ namespace Keypoints.Notebooks.Tests;
 /// The local folder feed the notebooks reference (<c>#i "nuget: folder"</c> before <c>#r "nuget: Keypoints.MLNet,
 /// version"</c>), filled with a fresh pack of the library's build and of the models package (<c>#r "nuget:
 /// Keypoints.MLNet.Models, version"</c>, the same version). The NuGet cache's copies of those package versions are
-/// removed first, so the kernel restores these packs and not ones an earlier run left there. The folder and the cache entry
-/// are the same for every clone on the machine, so the fixture holds a machine-wide lock (a file beside the folder)
-/// from the pack to the end of the last notebook run.
+/// removed first, so the kernel restores these packs and not ones an earlier run left there. The folder and the cache
+/// entry are the same for every clone on the machine, so the fixture holds a machine-wide lock (a file beside the
+/// folder) from the pack to the end of the last notebook run.
 /// </summary>
 public sealed class LocalFeed : IDisposable
 {
@@ -20,11 +20,13 @@ public sealed class LocalFeed : IDisposable
     private readonly FileStream machineLock;
 
     /// <summary>Reads the feed folder and the package version from the notebooks, takes the lock and packs.</summary>
-    /// <exception cref="InvalidOperationException">The notebooks disagree on the folder or version, another run held the
-    /// lock for too long, or the pack did not write the version the notebooks reference.</exception>
+    /// <exception cref="InvalidOperationException">The notebooks disagree on the folder or version, another run held
+    /// the lock for too long, or the pack did not write the version the notebooks reference.</exception>
     public LocalFeed()
     {
-        var notebooks = NotebookFile.Names.Select(n => NotebookFile.Load(Path.Combine(NotebookFile.Folder, n))).ToArray();
+        var notebooks = NotebookFile
+            .Names.Select(n => NotebookFile.Load(Path.Combine(NotebookFile.Folder, n)))
+            .ToArray();
         Folder = Single(notebooks.Select(n => n.LocalFeedFolder), "#i \"nuget: folder\"");
         Version = Single(notebooks.Select(n => n.PackageVersion), $"#r \"nuget: {PackageId}, version\"");
         machineLock = Lock(Folder.TrimEnd('/', '\\') + ".lock");
@@ -58,17 +60,33 @@ public sealed class LocalFeed : IDisposable
     {
         using var temp = new TempFolder();
         string project = Path.Combine(SharedData.RepositoryRoot, "src", id, id + ".csproj");
-        // No build: the test project's references built the projects already; the nuspec goes to a temp folder, not obj/.
-        var result = ProcessRunner.Run("dotnet",
-            ["pack", project, "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", Folder,
-             $"-p:NuspecOutputPath={temp.Folder}{Path.DirectorySeparatorChar}"],
-            TimeSpan.FromMinutes(15), SharedData.RepositoryRoot);
+        // No build: the test project's references built the projects already; the nuspec goes to a temp folder, not
+        // obj/.
+        var result = ProcessRunner.Run(
+            "dotnet",
+            [
+                "pack",
+                project,
+                "-c",
+                ProcessRunner.Configuration,
+                "--no-build",
+                "--disable-build-servers",
+                "-o",
+                Folder,
+                $"-p:NuspecOutputPath={temp.Folder}{Path.DirectorySeparatorChar}",
+            ],
+            TimeSpan.FromMinutes(15),
+            SharedData.RepositoryRoot
+        );
         string package = Path.Combine(Folder, $"{id}.{Version}.nupkg");
         if (result.ExitCode != 0 || !File.Exists(package))
         {
             throw new InvalidOperationException(
-                $"dotnet pack of {project} into {Folder} exited with {result.ExitCode} and wrote no {package} (the version the notebooks reference):\n" +
-                result.StandardOutput + result.StandardError);
+                $"dotnet pack of {project} into {Folder} exited with {result.ExitCode} and wrote no {package} (the "
+                    + $"version the notebooks reference):\n"
+                    + result.StandardOutput
+                    + result.StandardError
+            );
         }
     }
 
@@ -77,7 +95,10 @@ public sealed class LocalFeed : IDisposable
         string?[] distinct = values.Distinct().ToArray();
         return distinct is [{ } value]
             ? value
-            : throw new InvalidOperationException($"Every notebook in {NotebookFile.Folder} must have the same {what} line; found: {string.Join(", ", distinct.Select(v => v ?? "(none)"))}.");
+            : throw new InvalidOperationException(
+                $"Every notebook in {NotebookFile.Folder} must have the same {what} line; found: "
+                    + $"{string.Join(", ", distinct.Select(v => v ?? "(none)"))}."
+            );
     }
 
     private static FileStream Lock(string path)

@@ -13,7 +13,10 @@ public sealed class NotebookFileTests
     [Fact]
     public void Repository_HasAtLeastThreeNotebooks()
     {
-        Assert.True(NotebookFile.Names.Count >= 3, $"Expected at least three notebooks in '{NotebookFile.Folder}'; found {NotebookFile.Names.Count}.");
+        Assert.True(
+            NotebookFile.Names.Count >= 3,
+            $"Expected at least three notebooks in '{NotebookFile.Folder}'; found {NotebookFile.Names.Count}."
+        );
     }
 
     [Theory]
@@ -21,8 +24,11 @@ public sealed class NotebookFileTests
     public void Notebook_ReferencesThePackageFromAnAbsoluteLocalFeed(string name)
     {
         var notebook = NotebookFile.Load(Path.Combine(NotebookFile.Folder, name));
-        Assert.True(notebook.LocalFeedFolder is { } folder && Path.IsPathRooted(folder),
-            $"{name}: expected a cell '#i \"nuget: /absolute/folder\"' (the kernel rejects relative folders); found {notebook.LocalFeedFolder ?? "none"}.");
+        Assert.True(
+            notebook.LocalFeedFolder is { } folder && Path.IsPathRooted(folder),
+            $"{name}: expected a cell '#i \"nuget: /absolute/folder\"' (the kernel rejects relative folders); found "
+                + $"{notebook.LocalFeedFolder ?? "none"}."
+        );
         Assert.NotNull(notebook.PackageVersion);
     }
 
@@ -37,9 +43,14 @@ public sealed class NotebookFileTests
         Assert.NotEmpty(code);
         // Run from top to bottom in one go: execution counts 1, 2, 3, ... (a cleared or partly re-run notebook fails).
         Assert.Equal(Enumerable.Range(1, code.Count).Cast<int?>(), code.Select(c => c.ExecutionCount));
-        Assert.All(code, c => Assert.True(c.Errors.Count == 0, $"{name}, cell {c.Index}: {string.Join("\n", c.Errors)}"));
+        Assert.All(code, c =>
+            Assert.True(c.Errors.Count == 0, $"{name}, cell {c.Index}: {string.Join("\n", c.Errors)}")
+        );
         Assert.Contains(code.SelectMany(c => c.DataTypes), type => type.StartsWith("image/", StringComparison.Ordinal));
         long bytes = new FileInfo(path).Length;
-        Assert.True(bytes <= MaxFileBytes, $"{name} is {bytes} bytes; keep committed outputs under {MaxFileBytes} (smaller pictures).");
+        Assert.True(
+            bytes <= MaxFileBytes,
+            $"{name} is {bytes} bytes; keep committed outputs under {MaxFileBytes} (smaller pictures)."
+        );
     }
 }

@@ -12,7 +12,9 @@ if (args.Length >= 3 && args[0] == "photos")
     return ScorePhotos(args[1], args[2..]);
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: Keypoints.ScoringOnlyApp model.zip faces.csv rows | photos photos.zip photo.jpg...");
+    Console.Error.WriteLine(
+        "usage: Keypoints.ScoringOnlyApp model.zip faces.csv rows | photos photos.zip photo.jpg..."
+    );
     return 2;
 }
 int rows = int.Parse(args[2], CultureInfo.InvariantCulture);
@@ -24,7 +26,10 @@ var model = ml.Model.Load(args[0], out _);
 var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(model);
 for (int r = 0; r < rows && reader.ReadLine() is { } line; r++)
 {
-    float[] image = line.Split(',')[imageField].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+    float[] image = line.Split(',')[imageField]
+        .Split(' ')
+        .Select(p => float.Parse(p, CultureInfo.InvariantCulture))
+        .ToArray();
     var prediction = engine.Predict(new Face { Image = image });
     Console.WriteLine(Join(prediction.PredictedKeypoints));
 }
@@ -47,7 +52,8 @@ static int ScorePhotos(string modelPath, string[] photos)
     return 0;
 }
 
-static string Join(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+static string Join(IEnumerable<float> values) =>
+    string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
 internal sealed class Face
 {

@@ -12,9 +12,9 @@ using Microsoft.ML.Data;
 namespace Keypoints.Cli.Commands;
 
 /// <summary><c>evaluate</c>: scores a labelled CSV (Kaggle or image files) with a saved model and prints RMSE, NME and
-/// per-keypoint errors; with <c>--sheet DIR</c> (image files) it also draws the best and worst 16 faces. With <c>--faces</c>
-/// it detects every face of labelled photos and prints how many were found and their NME (<c>--sheet</c>: the misses, false
-/// detections and worst faces).</summary>
+/// per-keypoint errors; with <c>--sheet DIR</c> (image files) it also draws the best and worst 16 faces. With
+/// <c>--faces</c> it detects every face of labelled photos and prints how many were found and their NME
+/// (<c>--sheet</c>: the misses, false detections and worst faces).</summary>
 internal sealed class EvaluateCommand : Command
 {
     public const string BestSheetFileName = "best.png";
@@ -24,39 +24,69 @@ internal sealed class EvaluateCommand : Command
     private const int MaxSheetFaces = 16;
 
     private readonly Option<string?> model = ModelArgument.CreateFittingData("A model saved by train or exported");
-    private readonly Option<string> data = new("--data") { Description = "A labelled CSV, Kaggle layout or image files", HelpName = "validation.csv", Required = true };
+    private readonly Option<string> data = new("--data")
+    {
+        Description = "A labelled CSV, Kaggle layout or image files",
+        HelpName = "validation.csv",
+        Required = true,
+    };
     private readonly Option<string?> sheet = new("--sheet")
     {
-        Description = "(image files) Write DIR/best.png and DIR/worst.png: the best and worst 16 faces by RMSE, predicted points red, true points green; " +
-            "(with --faces) DIR/missed.png, DIR/false.png and DIR/worst.png: missed faces, false detections and the worst 16 found faces, each cut out of its photo",
+        Description =
+            "(image files) Write DIR/best.png and DIR/worst.png: the best and worst 16 faces by RMSE, predicted "
+            + "points red, true points green; "
+            + "(with --faces) DIR/missed.png, DIR/false.png and DIR/worst.png: missed faces, false detections and the "
+            + "worst 16 found faces, each cut out of its photo",
         HelpName = "DIR",
     };
     private readonly Option<bool> faces = new("--faces")
     {
-        Description = "The CSV names photos (rows with the same image are its labelled faces): detect every face, match detections by eye midpoint, print faces, found, recall, false detections and NME",
+        Description =
+            "The CSV names photos (rows with the same image are its labelled faces): detect every face, match "
+            + "detections by eye midpoint, print faces, found, recall, false detections and NME",
     };
 
     private readonly Option<bool> photoModel = new("--photo-model")
     {
-        Description = "(with --faces) Score through the ML.NET photo model that photo-model saves (one ONNX graph in ML.NET's own transformers) instead of the C# pipeline of faces",
+        Description =
+            "(with --faces) Score through the ML.NET photo model that photo-model saves (one ONNX graph in ML.NET's "
+            + "own transformers) instead of the C# pipeline of faces",
     };
 
     public EvaluateCommand()
-        : base("evaluate", CommandHelp.With(
-            "Score a labelled CSV with a model; print the RMSE in pixels and the NME (the error over the distance between "
-            + "the eye centres), then every keypoint's error",
-            "keypoints evaluate --data validation.csv", "keypoints evaluate --model mine.zip --data faces.csv --sheet sheets", "keypoints evaluate --data photos.csv --faces"))
+        : base(
+            "evaluate",
+            CommandHelp.With(
+                "Score a labelled CSV with a model; print the RMSE in pixels and the NME (the error over the distance "
+                    + "between "
+                    + "the eye centres), then every keypoint's error",
+                "keypoints evaluate --data validation.csv",
+                "keypoints evaluate --model mine.zip --data faces.csv --sheet sheets",
+                "keypoints evaluate --data photos.csv --faces"
+            )
+        )
     {
         Options.Add(model);
         Options.Add(data);
         Options.Add(sheet);
         Options.Add(faces);
         Options.Add(photoModel);
-        SetAction(result => result.GetValue(faces)
-            ? RunFaces(ModelArgument.Resolve(result.GetValue(model) ?? PretrainedModelsCatalog.Face68Name), result.GetRequiredValue(data), result.GetValue(sheet), result.GetValue(photoModel))
+        SetAction(result =>
+            result.GetValue(faces)
+                ? RunFaces(
+                    ModelArgument.Resolve(result.GetValue(model) ?? PretrainedModelsCatalog.Face68Name),
+                    result.GetRequiredValue(data),
+                    result.GetValue(sheet),
+                    result.GetValue(photoModel)
+                )
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
-                : Run(ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)), result.GetRequiredValue(data), result.GetValue(sheet)));
+            : Run(
+                ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)),
+                result.GetRequiredValue(data),
+                result.GetValue(sheet)
+            )
+        );
     }
 
     private static int RunFaces(string modelPath, string dataPath, string? sheets, bool throughPhotoModel)
@@ -65,7 +95,9 @@ internal sealed class EvaluateCommand : Command
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
         var photos = PhotoCsv.Load(dataPath);
         photos.RequireLayout(keypointModel.Layout, dataPath);
-        var scored = throughPhotoModel ? ScoreThroughPhotoModel(ml, keypointModel, photos) : ScoreThroughPredictor(ml, keypointModel, photos);
+        var scored = throughPhotoModel
+            ? ScoreThroughPhotoModel(ml, keypointModel, photos)
+            : ScoreThroughPredictor(ml, keypointModel, photos);
         var metrics = PhotoFaceEvaluation.EvaluateKeypoints(keypointModel.Layout, scored);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"faces {metrics.Faces}"));
@@ -78,9 +110,15 @@ internal sealed class EvaluateCommand : Command
         return 0;
     }
 
-    /// <summary>Draws the missed faces, the false detections and the worst found faces, each cut out of its photo.</summary>
-    private static void WriteFaceSheets(string folder, string name, PhotoCsv photos,
-        List<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> scored, PhotoFaceMetrics metrics)
+    /// <summary>Draws the missed faces, the false detections and the worst found faces, each cut out of its
+    /// photo.</summary>
+    private static void WriteFaceSheets(
+        string folder,
+        string name,
+        PhotoCsv photos,
+        List<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> scored,
+        PhotoFaceMetrics metrics
+    )
     {
         var c = CultureInfo.InvariantCulture;
         ContactSheetFace Face(PhotoFaceOutcome o)
@@ -89,16 +127,35 @@ internal sealed class EvaluateCommand : Command
             var (labels, predicted) = scored[o.Photo];
             float[]? truth = o.Label >= 0 ? labels[o.Label] : null;
             float[] points = o.Predicted >= 0 ? predicted[o.Predicted].ToArray() : [];
-            string caption = o.IsMissed ? "missed" : o.IsFalseDetection ? "false detection" : string.Create(c, $"NME {o.Nme:F3}");
-            return new ContactSheetFace(photos.FullPath(image), points, truth, $"{caption} {Path.GetFileNameWithoutExtension(image)}",
-                RegionAround(truth ?? points));
+            string caption =
+                o.IsMissed ? "missed"
+                : o.IsFalseDetection ? "false detection"
+                : string.Create(c, $"NME {o.Nme:F3}");
+            return new ContactSheetFace(
+                photos.FullPath(image),
+                points,
+                truth,
+                $"{caption} {Path.GetFileNameWithoutExtension(image)}",
+                RegionAround(truth ?? points)
+            );
         }
         var sheets = new (string File, string Title, IEnumerable<PhotoFaceOutcome> Faces)[]
         {
-            (MissedSheetFileName, $"{name}: labelled faces no detection matched (green true points)", metrics.Outcomes.Where(o => o.IsMissed)),
-            (FalseSheetFileName, $"{name}: detections that matched no labelled face (red predicted points)", metrics.Outcomes.Where(o => o.IsFalseDetection)),
-            (WorstSheetFileName, $"{name}: worst found faces by NME (red predicted, green true)",
-                metrics.Outcomes.Where(o => !o.IsMissed && !o.IsFalseDetection).OrderByDescending(o => o.Nme)),
+            (
+                MissedSheetFileName,
+                $"{name}: labelled faces no detection matched (green true points)",
+                metrics.Outcomes.Where(o => o.IsMissed)
+            ),
+            (
+                FalseSheetFileName,
+                $"{name}: detections that matched no labelled face (red predicted points)",
+                metrics.Outcomes.Where(o => o.IsFalseDetection)
+            ),
+            (
+                WorstSheetFileName,
+                $"{name}: worst found faces by NME (red predicted, green true)",
+                metrics.Outcomes.Where(o => !o.IsMissed && !o.IsFalseDetection).OrderByDescending(o => o.Nme)
+            ),
         };
         foreach (var (file, title, faces) in sheets)
         {
@@ -114,21 +171,34 @@ internal sealed class EvaluateCommand : Command
     {
         float[] xs = points.Where((v, i) => i % 2 == 0 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
         float[] ys = points.Where((v, i) => i % 2 == 1 && !float.IsNaN(v)).DefaultIfEmpty(0).ToArray();
-        float centreX = (xs.Min() + xs.Max()) / 2, centreY = (ys.Min() + ys.Max()) / 2;
+        float centreX = (xs.Min() + xs.Max()) / 2,
+            centreY = (ys.Min() + ys.Max()) / 2;
         float side = MathF.Ceiling(1.5f * Math.Max(Math.Max(xs.Max() - xs.Min(), ys.Max() - ys.Min()), 8));
         return new RectangleF(MathF.Round(centreX - (side / 2)), MathF.Round(centreY - (side / 2)), side, side);
     }
 
-    private static List<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> ScoreThroughPredictor(
-        MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
+    private static List<(
+        IReadOnlyList<float[]> Labels,
+        IReadOnlyList<IReadOnlyList<float>> Predicted
+    )> ScoreThroughPredictor(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
     {
         using var predictor = ml.Keypoints.Photos(keypointModel);
-        return [.. photos.Images.Select(image => ((IReadOnlyList<float[]>)photos.Labels[image],
-            (IReadOnlyList<IReadOnlyList<float>>)[.. predictor.Predict(photos.FullPath(image)).Select(f => f.Keypoints)]))];
+        return
+        [
+            .. photos.Images.Select(image =>
+                (
+                    (IReadOnlyList<float[]>)photos.Labels[image],
+                    (IReadOnlyList<IReadOnlyList<float>>)
+                        [.. predictor.Predict(photos.FullPath(image)).Select(f => f.Keypoints)]
+                )
+            ),
+        ];
     }
 
-    private static List<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> ScoreThroughPhotoModel(
-        MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
+    private static List<(
+        IReadOnlyList<float[]> Labels,
+        IReadOnlyList<IReadOnlyList<float>> Predicted
+    )> ScoreThroughPhotoModel(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
     {
         using var photoModel = ml.Keypoints.PhotoModel(keypointModel);
         using var engine = ml.Keypoints.CreatePredictionEngine<PhotoPath, PhotoFaceColumns>(photoModel);
@@ -137,8 +207,10 @@ internal sealed class EvaluateCommand : Command
         foreach (string image in photos.Images)
         {
             var row = engine.Predict(new PhotoPath { ImagePath = photos.FullPath(image) });
-            var faces = Enumerable.Range(0, (int)row.FaceCount[0])
-                .Select(f => (IReadOnlyList<float>)row.FaceKeypoints.AsSpan(f * coordinates, coordinates).ToArray()).ToArray();
+            var faces = Enumerable
+                .Range(0, (int)row.FaceCount[0])
+                .Select(f => (IReadOnlyList<float>)row.FaceKeypoints.AsSpan(f * coordinates, coordinates).ToArray())
+                .ToArray();
             scored.Add((photos.Labels[image], faces));
         }
         return scored;
@@ -161,21 +233,43 @@ internal sealed class EvaluateCommand : Command
         Console.WriteLine(string.Create(c, $"RMSE {metrics.Rmse:F4}"));
         Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
         Console.WriteLine($"normalization: {metrics.NmeNormalization}");
-        Console.WriteLine(string.Create(c, $"{"keypoint",-26} {"RMSE px",8} {"mean px",8} {"count",6}"));
+        Console.WriteLine(string.Create(c, $"{"keypoint", -26} {"RMSE px", 8} {"mean px", 8} {"count", 6}"));
         foreach (var k in metrics.PerKeypoint)
-            Console.WriteLine(string.Create(c, $"{k.Name,-26} {k.Rmse,8:F3} {k.MeanDistance,8:F3} {k.Count,6}"));
+            Console.WriteLine(string.Create(c, $"{k.Name, -26} {k.Rmse, 8:F3} {k.MeanDistance, 8:F3} {k.Count, 6}"));
         if (sheets is not null)
         {
-            float[][] predicted = scored.GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
-            float[][] truth = scored.GetColumn<VBuffer<float>>("Keypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+            float[][] predicted = scored
+                .GetColumn<VBuffer<float>>("PredictedKeypoints")
+                .Select(v => v.DenseValues().ToArray())
+                .ToArray();
+            float[][] truth = scored
+                .GetColumn<VBuffer<float>>("Keypoints")
+                .Select(v => v.DenseValues().ToArray())
+                .ToArray();
             var paths = file.ImagePaths!;
-            ContactSheetFace Face(RowError row) => new(paths[(int)row.RowIndex], predicted[row.RowIndex], truth[row.RowIndex],
-                string.Create(c, $"#{row.RowIndex} {row.Rmse:F2} px {Path.GetFileNameWithoutExtension(paths[(int)row.RowIndex])}"));
+            ContactSheetFace Face(RowError row) =>
+                new(
+                    paths[(int)row.RowIndex],
+                    predicted[row.RowIndex],
+                    truth[row.RowIndex],
+                    string.Create(
+                        c,
+                        $"#{row.RowIndex} {row.Rmse:F2} px {Path.GetFileNameWithoutExtension(paths[(int)row.RowIndex])}"
+                    )
+                );
             string name = Path.GetFileName(dataPath);
             string best = Path.Combine(sheets, BestSheetFileName);
-            ContactSheet.SavePng(metrics.Best.Select(Face).ToArray(), $"{name}: best {metrics.Best.Count} faces by RMSE (red predicted, green true)", best);
+            ContactSheet.SavePng(
+                metrics.Best.Select(Face).ToArray(),
+                $"{name}: best {metrics.Best.Count} faces by RMSE (red predicted, green true)",
+                best
+            );
             string worst = Path.Combine(sheets, WorstSheetFileName);
-            ContactSheet.SavePng(metrics.Worst.Select(Face).ToArray(), $"{name}: worst {metrics.Worst.Count} faces by RMSE (red predicted, green true)", worst);
+            ContactSheet.SavePng(
+                metrics.Worst.Select(Face).ToArray(),
+                $"{name}: worst {metrics.Worst.Count} faces by RMSE (red predicted, green true)",
+                worst
+            );
             Console.WriteLine($"wrote {best} and {worst}");
         }
         return 0;

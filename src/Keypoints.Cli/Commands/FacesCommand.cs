@@ -3,37 +3,65 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
 
 namespace Keypoints.Cli.Commands;
 
-/// <summary><c>faces</c>: finds every face in photos and predicts its keypoints with a saved model. With <c>--image</c> it
-/// draws the boxes and points on the photo (PNG); with <c>--data</c> it writes one CSV row per face.</summary>
+/// <summary><c>faces</c>: finds every face in photos and predicts its keypoints with a saved model. With <c>--image</c>
+/// it draws the boxes and points on the photo (PNG); with <c>--data</c> it writes one CSV row per face.</summary>
 internal sealed class FacesCommand : Command
 {
     /// <summary>The columns before the model's coordinate columns in the <c>--data</c> output.</summary>
     public const string LeadingColumns = "image,face,score,left,top,width,height";
 
-    private readonly Option<string> model = ModelArgument.Create("A model saved by train (either kind) or exported", defaultName: PretrainedModelsCatalog.Face68Name);
-    private readonly Option<string?> image = new("--image") { Description = "Draw every face's box and keypoints on this photo", HelpName = "photo.jpg" };
+    private readonly Option<string> model = ModelArgument.Create(
+        "A model saved by train (either kind) or exported",
+        defaultName: PretrainedModelsCatalog.Face68Name
+    );
+    private readonly Option<string?> image = new("--image")
+    {
+        Description = "Draw every face's box and keypoints on this photo",
+        HelpName = "photo.jpg",
+    };
     private readonly Option<string?> data = new("--data")
     {
-        Description = "A CSV whose first column 'image' names photos relative to it (repeated paths are scored once); write one row per face to --out",
+        Description =
+            "A CSV whose first column 'image' names photos relative to it (repeated paths are scored once); write one "
+            + "row per face to --out",
         HelpName = "images.csv",
     };
-    private readonly Option<string> output = new("--out") { Description = "The PNG (with --image) or CSV (with --data) to write", HelpName = "overlay.png|faces.csv", Required = true };
+    private readonly Option<string> output = new("--out")
+    {
+        Description = "The PNG (with --image) or CSV (with --data) to write",
+        HelpName = "overlay.png|faces.csv",
+        Required = true,
+    };
 
     public FacesCommand()
-        : base("faces", CommandHelp.With(
-            "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV for many (--data)",
-            "keypoints faces --image photo.jpg --out faces.png", "keypoints faces --model mine.zip --data photos.csv --out faces.csv"))
+        : base(
+            "faces",
+            CommandHelp.With(
+                "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV "
+                    + "for many (--data)",
+                "keypoints faces --image photo.jpg --out faces.png",
+                "keypoints faces --model mine.zip --data photos.csv --out faces.csv"
+            )
+        )
     {
         Options.Add(model);
         Options.Add(image);
         Options.Add(data);
         Options.Add(output);
-        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(image), result.GetValue(data), result.GetRequiredValue(output)));
+        SetAction(result =>
+            Run(
+                ModelArgument.Resolve(result.GetRequiredValue(model)),
+                result.GetValue(image),
+                result.GetValue(data),
+                result.GetRequiredValue(output)
+            )
+        );
     }
 
     private static int Run(string modelPath, string? image, string? dataPath, string output)
@@ -43,39 +71,56 @@ internal sealed class FacesCommand : Command
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
         using var faces = ml.Keypoints.Photos(keypointModel);
-        if (image is not null)
-        {
-            var found = faces.Predict(image);
-            KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
-            Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
-            return 0;
-        }
-        var photos = PhotoCsv.Load(dataPath!);
-        var c = CultureInfo.InvariantCulture;
+        if (image is null)
+            return WriteCsv(faces, keypointModel.Layout.CoordinateNames, PhotoCsv.Load(dataPath!), output);
+        var found = faces.Predict(image);
+        KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
+        Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
+        return 0;
+    }
+
+    private static int WriteCsv(
+        FaceKeypointsPredictor faces,
+        IReadOnlyList<string> coordinateNames,
+        PhotoCsv photos,
+        string output
+    )
+    {
         var csv = new StringBuilder();
-        csv.Append(LeadingColumns).Append(',').AppendJoin(',', keypointModel.Layout.CoordinateNames).Append('\n');
+        csv.Append(LeadingColumns).Append(',').AppendJoin(',', coordinateNames).Append('\n');
         int total = 0;
         var clock = Stopwatch.StartNew();
         foreach (string photo in photos.Images)
         {
             var found = faces.Predict(photos.FullPath(photo));
             for (int f = 0; f < found.Count; f++)
-            {
-                var face = found[f];
-                csv.Append(photo).Append(',').Append(f.ToString(c))
-                    .Append(',').Append(face.Score.ToString("0.####", c))
-                    .Append(',').Append(face.Box.Left.ToString("0.##", c)).Append(',').Append(face.Box.Top.ToString("0.##", c))
-                    .Append(',').Append(face.Box.Width.ToString("0.##", c)).Append(',').Append(face.Box.Height.ToString("0.##", c));
-                foreach (float value in face.Keypoints)
-                    csv.Append(',').Append(value.ToString("0.##", c));
-                csv.Append('\n');
-            }
+                AppendRow(csv, photo, f, found[f]);
             total += found.Count;
         }
         double seconds = clock.Elapsed.TotalSeconds;
         File.WriteAllText(output, csv.ToString());
-        Console.WriteLine(string.Create(c, $"wrote {output}: {Faces(total)} in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} images/s, decode to keypoints, one photo at a time)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"wrote {output}: {Faces(total)} in {photos.Images.Count} images ({photos.Images.Count / seconds:F1} "
+                    + $"images/s, decode to keypoints, one photo at a time)"
+            )
+        );
         return 0;
+    }
+
+    private static void AppendRow(StringBuilder csv, string photo, int index, PhotoFace face)
+    {
+        var c = CultureInfo.InvariantCulture;
+        csv.Append(photo).Append(',').Append(index.ToString(c)).Append(',').Append(face.Score.ToString("0.####", c));
+        foreach (
+            float value in new[] { face.Box.Left, face.Box.Top, face.Box.Width, face.Box.Height }.Concat(face.Keypoints)
+        )
+        {
+            csv.Append(',').Append(value.ToString("0.##", c));
+        }
+
+        csv.Append('\n');
     }
 
     /// <summary>"1 face", "2 faces".</summary>

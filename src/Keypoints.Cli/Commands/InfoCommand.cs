@@ -7,7 +7,8 @@ using Keypoints.MLNet.Scoring;
 
 namespace Keypoints.Cli.Commands;
 
-/// <summary><c>info</c>: prints what a saved model records about itself as one JSON object (<see cref="ModelDescription"/>).</summary>
+/// <summary><c>info</c>: prints what a saved model records about itself as one JSON object (<see
+/// cref="ModelDescription"/>).</summary>
 /// <remarks>Everything comes from the model's metadata record (<see cref="KeypointModelInfo.Metadata"/>).</remarks>
 internal sealed class InfoCommand : Command
 {
@@ -18,12 +19,21 @@ internal sealed class InfoCommand : Command
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    private readonly Option<string> model = ModelArgument.Create("A model saved by train or exported", defaultName: PretrainedModelsCatalog.Face68Name);
+    private readonly Option<string> model = ModelArgument.Create(
+        "A model saved by train or exported",
+        defaultName: PretrainedModelsCatalog.Face68Name
+    );
 
     public InfoCommand()
-        : base("info", CommandHelp.With(
-            "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) as one JSON object",
-            "keypoints info", "keypoints info --model mine.zip"))
+        : base(
+            "info",
+            CommandHelp.With(
+                "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) "
+                    + "as one JSON object",
+                "keypoints info",
+                "keypoints info --model mine.zip"
+            )
+        )
     {
         Options.Add(model);
         SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model))));
@@ -35,9 +45,11 @@ internal sealed class InfoCommand : Command
         return 0;
     }
 
-    /// <summary>What <c>keypoints info</c> prints, in the order printed. Lengths in pixels of the network's input frame.</summary>
+    /// <summary>What <c>keypoints info</c> prints, in the order printed. Lengths in pixels of the network's input
+    /// frame.</summary>
     /// <param name="Layout">The keypoint layout's name, for example <c>Kaggle15</c>.</param>
-    /// <param name="Keypoints">Keypoint names in output order (outputs <c>2i</c>, <c>2i+1</c> are keypoint <c>i</c>'s x, y).</param>
+    /// <param name="Keypoints">Keypoint names in output order (outputs <c>2i</c>, <c>2i+1</c> are keypoint <c>i</c>'s
+    /// x, y).</param>
     /// <param name="FlipPairs">Left and right keypoint names that swap when the face is mirrored.</param>
     /// <param name="Groups">Named keypoint groups (the specialists' groups).</param>
     /// <param name="InputWidth">Width in pixels of the network's input.</param>
@@ -48,7 +60,8 @@ internal sealed class InfoCommand : Command
     /// <param name="FlipAxisOffset">Pixels between the labels' mirror axis and the image's center line.</param>
     /// <param name="Networks">The networks in the graph: the base network, then any specialists.</param>
     /// <param name="Epochs">Epochs the base network trained.</param>
-    /// <param name="BestValidationRmse">The lowest validation RMSE of the base network's epochs, in pixels; null without validation.</param>
+    /// <param name="BestValidationRmse">The lowest validation RMSE of the base network's epochs, in pixels; null
+    /// without validation.</param>
     /// <param name="LibraryVersion">The version of Keypoints.MLNet that wrote the model.</param>
     internal sealed record ModelDescription(
         string Layout,
@@ -64,7 +77,8 @@ internal sealed class InfoCommand : Command
         IReadOnlyList<string> Networks,
         int Epochs,
         double? BestValidationRmse,
-        string LibraryVersion);
+        string LibraryVersion
+    );
 
     /// <summary>A keypoint group by name, with its keypoints' names.</summary>
     internal sealed record GroupDescription(string Name, IReadOnlyList<string> Keypoints);
@@ -79,7 +93,9 @@ internal sealed class InfoCommand : Command
             layout.Name,
             names,
             layout.FlipPairs.Select(p => new[] { names[p.Left], names[p.Right] }).ToArray(),
-            layout.Groups.Select(g => new GroupDescription(g.Name, g.KeypointIndices.Select(i => names[i]).ToArray())).ToArray(),
+            layout
+                .Groups.Select(g => new GroupDescription(g.Name, g.KeypointIndices.Select(i => names[i]).ToArray()))
+                .ToArray(),
             layout.ImageWidth,
             layout.ImageHeight,
             metadata.Channels,
@@ -89,6 +105,7 @@ internal sealed class InfoCommand : Command
             metadata.Networks,
             metadata.History.Count,
             validated.Length == 0 ? null : validated.Min(h => h.ValidationRmse),
-            metadata.LibraryVersion);
+            metadata.LibraryVersion
+        );
     }
 }

@@ -23,21 +23,42 @@ internal sealed class PredictCommand : Command
         Description = "Write every row's predicted coordinates, in pixels of its original image, to the --out CSV",
         HelpName = "file.csv",
     };
-    private readonly Option<string> output = new("--out") { Description = "The PNG (with --image) or CSV (with --data) to write", HelpName = "overlay.png|predictions.csv", Required = true };
-    private readonly Option<bool> names = new("--names") { Description = "With --image, also draw the keypoints' names" };
+    private readonly Option<string> output = new("--out")
+    {
+        Description = "The PNG (with --image) or CSV (with --data) to write",
+        HelpName = "overlay.png|predictions.csv",
+        Required = true,
+    };
+    private readonly Option<bool> names = new("--names")
+    {
+        Description = "With --image, also draw the keypoints' names",
+    };
 
     public PredictCommand()
-        : base("predict", CommandHelp.With(
-            "Predict keypoints with a saved model: on one picture (--image, a PNG overlay) or on every row of a CSV (--data)",
-            "keypoints predict --model mine.zip --image face.jpg --out face.png --names", "keypoints predict --data faces.csv --out predictions.csv"))
+        : base(
+            "predict",
+            CommandHelp.With(
+                "Predict keypoints with a saved model: on one picture (--image, a PNG overlay) or on every row of a "
+                    + "CSV (--data)",
+                "keypoints predict --model mine.zip --image face.jpg --out face.png --names",
+                "keypoints predict --data faces.csv --out predictions.csv"
+            )
+        )
     {
         Options.Add(model);
         Options.Add(image);
         Options.Add(data);
         Options.Add(output);
         Options.Add(names);
-        SetAction(result => Run(ModelArgument.ResolveFittingData(result.GetValue(model), result.GetValue(data)), result.GetValue(image), result.GetValue(data),
-            result.GetRequiredValue(output), result.GetValue(names)));
+        SetAction(result =>
+            Run(
+                ModelArgument.ResolveFittingData(result.GetValue(model), result.GetValue(data)),
+                result.GetValue(image),
+                result.GetValue(data),
+                result.GetRequiredValue(output),
+                result.GetValue(names)
+            )
+        );
     }
 
     private static int Run(string modelPath, string? image, string? dataPath, string output, bool names)
@@ -52,12 +73,22 @@ internal sealed class PredictCommand : Command
         if (image is not null)
         {
             if (!ModelKind.ReadsImageFiles(model))
-                throw new UsageException($"Model '{modelPath}' was trained on a Kaggle CSV; --image needs a model trained on image files.");
+            {
+                throw new UsageException(
+                    $"Model '{modelPath}' was trained on a Kaggle CSV; --image needs a model trained on image files."
+                );
+            }
+
             string fullPath = Path.GetFullPath(image);
             if (!File.Exists(fullPath))
                 throw new FileNotFoundException($"Image file '{image}' does not exist.", image);
             var row = ml.Data.LoadFromEnumerable([new ImageRow { ImagePath = fullPath }]);
-            float[] predicted = model.Transform(row).GetColumn<VBuffer<float>>("PredictedKeypoints").Single().DenseValues().ToArray();
+            float[] predicted = model
+                .Transform(row)
+                .GetColumn<VBuffer<float>>("PredictedKeypoints")
+                .Single()
+                .DenseValues()
+                .ToArray();
             var keypointNames = names ? model.Layout.KeypointNames : null;
             KeypointOverlay.SavePng(fullPath, predicted, output, names: keypointNames);
             Console.WriteLine($"wrote {output}: {predicted.Length / 2} keypoints on {image}");
@@ -67,7 +98,11 @@ internal sealed class PredictCommand : Command
             throw new UsageException("Option --names draws names on an --image overlay; it does not apply to --data.");
         var file = KeypointDataFile.Load(ml, dataPath!);
         ModelKind.RequireMatch(model, file, modelPath, dataPath!);
-        float[][] predictions = model.Transform(file.Data).GetColumn<VBuffer<float>>("PredictedKeypoints").Select(v => v.DenseValues().ToArray()).ToArray();
+        float[][] predictions = model
+            .Transform(file.Data)
+            .GetColumn<VBuffer<float>>("PredictedKeypoints")
+            .Select(v => v.DenseValues().ToArray())
+            .ToArray();
         var csv = new StringBuilder();
         csv.Append(file.IsImageFiles ? "image," : "row,").AppendJoin(',', file.Layout.CoordinateNames).Append('\n');
         for (int r = 0; r < predictions.Length; r++)

@@ -10,11 +10,14 @@ using Microsoft.ML;
 
 namespace Keypoints.Cli.Commands;
 
-/// <summary><c>serve</c>: a web server (<see cref="FaceServer"/>) that finds every face's keypoints in posted photos with a
-/// saved model, until Ctrl+C.</summary>
+/// <summary><c>serve</c>: a web server (<see cref="FaceServer"/>) that finds every face's keypoints in posted photos
+/// with a saved model, until Ctrl+C.</summary>
 internal sealed class ServeCommand : Command
 {
-    private readonly Option<string> model = ModelArgument.Create("A model saved by train (either kind) or exported", defaultName: PretrainedModelsCatalog.Face68Name);
+    private readonly Option<string> model = ModelArgument.Create(
+        "A model saved by train (either kind) or exported",
+        defaultName: PretrainedModelsCatalog.Face68Name
+    );
     private readonly Option<int> port = new("--port") { Description = "The TCP port", DefaultValueFactory = _ => 5000 };
     private readonly Option<string> host = new("--host")
     {
@@ -39,14 +42,21 @@ internal sealed class ServeCommand : Command
 
     private readonly Option<int> maxConcurrent = new("--max-concurrent")
     {
-        Description = "How many uploads decode and score at once; the others wait up to 30 s for a turn, then get a 503",
+        Description =
+            "How many uploads decode and score at once; the others wait up to 30 s for a turn, then get a 503",
         DefaultValueFactory = _ => ServeLimits.Default.MaxConcurrentScoring,
     };
 
     public ServeCommand()
-        : base("serve", CommandHelp.With(
-            "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints as JSON; GET / is a page that draws them; GET /health",
-            "keypoints serve", "keypoints serve --model mine.zip --port 8080"))
+        : base(
+            "serve",
+            CommandHelp.With(
+                "Serve a model over HTTP: POST /faces with a JPEG or PNG body answers every face's box and keypoints "
+                    + "as JSON; GET / is a page that draws them; GET /health",
+                "keypoints serve",
+                "keypoints serve --model mine.zip --port 8080"
+            )
+        )
     {
         Options.Add(model);
         Options.Add(port);
@@ -55,16 +65,33 @@ internal sealed class ServeCommand : Command
         Options.Add(maxSide);
         Options.Add(maxMegapixels);
         Options.Add(maxConcurrent);
-        SetAction(result => Run(ModelArgument.Resolve(result.GetRequiredValue(model)), result.GetValue(host)!, result.GetValue(port), Limits(result)));
+        SetAction(result =>
+            Run(
+                ModelArgument.Resolve(result.GetRequiredValue(model)),
+                result.GetValue(host)!,
+                result.GetValue(port),
+                Limits(result)
+            )
+        );
     }
 
     private ServeLimits Limits(ParseResult result)
     {
-        double body = result.GetValue(maxBodyMegabytes), megapixels = result.GetValue(maxMegapixels);
-        int side = result.GetValue(maxSide), concurrent = result.GetValue(maxConcurrent);
+        double body = result.GetValue(maxBodyMegabytes),
+            megapixels = result.GetValue(maxMegapixels);
+        int side = result.GetValue(maxSide),
+            concurrent = result.GetValue(maxConcurrent);
         if (body <= 0 || side < 1 || megapixels <= 0 || concurrent < 1)
-            throw new UsageException("--max-body-mb, --max-side, --max-megapixels and --max-concurrent must be positive.");
-        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6)) { MaxConcurrentScoring = concurrent };
+        {
+            throw new UsageException(
+                "--max-body-mb, --max-side, --max-megapixels and --max-concurrent must be positive."
+            );
+        }
+
+        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6))
+        {
+            MaxConcurrentScoring = concurrent,
+        };
     }
 
     private static int Run(string modelPath, string host, int port, ServeLimits limits)
@@ -75,12 +102,22 @@ internal sealed class ServeCommand : Command
             throw new UsageException($"--port {port} is not a TCP port (0 to 65535).");
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
-        // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other requests'.
-        using var faces = ml.Keypoints.Photos(keypointModel,
-            new PhotoKeypointsOptions { Detector = new FaceDetectorOptions { IntraOpThreads = 1 }, NetworkIntraOpThreads = 1 });
+        // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other
+        // requests'.
+        using var faces = ml.Keypoints.Photos(
+            keypointModel,
+            new PhotoKeypointsOptions
+            {
+                Detector = new FaceDetectorOptions { IntraOpThreads = 1 },
+                NetworkIntraOpThreads = 1,
+            }
+        );
         using var app = FaceServer.Create(faces, keypointModel.Layout.Name, limits, address, port);
         app.Start();
-        Console.WriteLine($"serving {modelPath} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at {string.Join(", ", app.Urls)}; Ctrl+C stops");
+        Console.WriteLine(
+            $"serving {modelPath} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at "
+                + $"{string.Join(", ", app.Urls)}; Ctrl+C stops"
+        );
         app.WaitForShutdown();
         return 0;
     }

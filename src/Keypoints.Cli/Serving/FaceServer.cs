@@ -9,10 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Keypoints.Cli.Serving;
 
-/// <summary>The web server of <c>keypoints serve</c> (ASP.NET Core on Kestrel): <c>POST /faces</c> answers every face of the
-/// posted photo as JSON (<see cref="FacesResponse"/>), <c>GET /</c> is a page that draws them over the photo, <c>GET /health</c>
-/// says the server is up. A request it cannot score gets a 4xx with an <see cref="ErrorResponse"/>, and the server goes on.</summary>
-/// <remarks>One <see cref="FaceKeypointsPredictor"/> serves every request: it is safe from several threads at once.</remarks>
+/// <summary>The web server of <c>keypoints serve</c> (ASP.NET Core on Kestrel): <c>POST /faces</c> answers every face
+/// of the posted photo as JSON (<see cref="FacesResponse"/>), <c>GET /</c> is a page that draws them over the photo,
+/// <c>GET /health</c> says the server is up. A request it cannot score gets a 4xx with an <see cref="ErrorResponse"/>,
+/// and the server goes on.</summary>
+/// <remarks>One <see cref="FaceKeypointsPredictor"/> serves every request: it is safe from several threads at
+/// once.</remarks>
 internal sealed class FaceServer
 {
     private const string PageResource = "Keypoints.Cli.Serving.FacesPage.html";
@@ -21,8 +23,9 @@ internal sealed class FaceServer
     private readonly FaceKeypointsPredictor faces;
     private readonly string layoutName;
     private readonly ServeLimits limits;
-    // Bounds the requests that decode and score at once: the per-request limits bound one request's memory and time, this
-    // bounds their sum, so that a burst of big photos cannot exhaust memory or starve /health of threads.
+
+    // Bounds the requests that decode and score at once: the per-request limits bound one request's memory and time,
+    // this bounds their sum, so that a burst of big photos cannot exhaust memory or starve /health of threads.
     private readonly SemaphoreSlim scoring;
 
     private FaceServer(FaceKeypointsPredictor faces, string layoutName, ServeLimits limits)
@@ -38,13 +41,22 @@ internal sealed class FaceServer
     /// <param name="faces">The photo predictor every request uses.</param>
     /// <param name="layoutName">The model's layout name, as the answers report it.</param>
     /// <param name="limits">What <c>POST /faces</c> accepts.</param>
-    /// <param name="address">The address to listen on; <see cref="IPAddress.Loopback"/> serves this machine only.</param>
+    /// <param name="address">The address to listen on; <see cref="IPAddress.Loopback"/> serves this machine
+    /// only.</param>
     /// <param name="port">The TCP port, 0 for any free one.</param>
-    public static WebApplication Create(FaceKeypointsPredictor faces, string layoutName, ServeLimits limits, IPAddress address, int port)
+    public static WebApplication Create(
+        FaceKeypointsPredictor faces,
+        string layoutName,
+        ServeLimits limits,
+        IPAddress address,
+        int port
+    )
     {
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentNullException.ThrowIfNull(limits);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }
+        );
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -62,40 +74,16 @@ internal sealed class FaceServer
 
     private async Task<IResult> ScoreAsync(HttpRequest request, CancellationToken cancellation)
     {
-        if (request.ContentLength > limits.MaxBodyBytes)
-            return BodyTooLarge(request.HttpContext.Response);
-        byte[]? body;
-        try
-        {
-            body = await ReadBodyAsync(request.Body, cancellation);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return BodyTooLarge(request.HttpContext.Response);
-        }
-        if (body is null)
-            return BodyTooLarge(request.HttpContext.Response);
-        if (body.Length == 0)
-            return Error(StatusCodes.Status400BadRequest, "The body is empty; POST the bytes of a JPEG or PNG photo.");
-        Size size;
-        try
-        {
-            size = RgbImage.ReadSize(body);
-        }
-        catch (InvalidDataException e)
-        {
-            return Error(StatusCodes.Status415UnsupportedMediaType, $"{e.Message} POST the bytes of a JPEG or PNG photo.");
-        }
-        if (size.Width > limits.MaxImageSide || size.Height > limits.MaxImageSide || (long)size.Width * size.Height > limits.MaxImagePixels)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge,
-                $"The image is {size.Width} x {size.Height} pixels; the server takes sides up to {limits.MaxImageSide} pixels and at most {limits.MaxImagePixels} pixels.");
-        }
+        var (body, refusal) = await ReadPhotoAsync(request, cancellation);
+        if (refusal is not null)
+            return refusal;
         if (!await scoring.WaitAsync(ServeLimits.QueueTimeout, cancellation))
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
-            return Error(StatusCodes.Status503ServiceUnavailable,
-                $"The server is scoring {limits.MaxConcurrentScoring} photos and more wait; try again in a moment.");
+            return Error(
+                StatusCodes.Status503ServiceUnavailable,
+                $"The server is scoring {limits.MaxConcurrentScoring} photos and more wait; try again in a moment."
+            );
         }
         try
         {
@@ -117,15 +105,80 @@ internal sealed class FaceServer
         }
     }
 
+    /// <summary>The body, or the answer that refuses it: too large, empty, not an image, or an image over the limits
+    /// (read from its header, before any decoding).</summary>
+    private async Task<(byte[] Body, IResult? Refusal)> ReadPhotoAsync(
+        HttpRequest request,
+        CancellationToken cancellation
+    )
+    {
+        if (request.ContentLength > limits.MaxBodyBytes)
+            return ([], BodyTooLarge(request.HttpContext.Response));
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request.Body, cancellation);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], BodyTooLarge(request.HttpContext.Response));
+        }
+        if (body is null)
+            return ([], BodyTooLarge(request.HttpContext.Response));
+        if (body.Length == 0)
+        {
+            return (
+                [],
+                Error(StatusCodes.Status400BadRequest, "The body is empty; POST the bytes of a JPEG or PNG photo.")
+            );
+        }
+
+        return (body, CheckImageSize(body));
+    }
+
+    private IResult? CheckImageSize(byte[] body)
+    {
+        Size size;
+        try
+        {
+            size = RgbImage.ReadSize(body);
+        }
+        catch (InvalidDataException e)
+        {
+            return Error(
+                StatusCodes.Status415UnsupportedMediaType,
+                $"{e.Message} POST the bytes of a JPEG or PNG photo."
+            );
+        }
+        if (
+            size.Width > limits.MaxImageSide
+            || size.Height > limits.MaxImageSide
+            || (long)size.Width * size.Height > limits.MaxImagePixels
+        )
+        {
+            return Error(
+                StatusCodes.Status413PayloadTooLarge,
+                $"The image is {size.Width} x {size.Height} pixels; the server takes sides up to "
+                    + $"{limits.MaxImageSide} pixels and at most {limits.MaxImagePixels} pixels."
+            );
+        }
+        return null;
+    }
+
     private static FaceResponse Describe(PhotoFace face)
     {
         var keypoints = new NamedKeypoint[face.KeypointNames.Count];
         for (int k = 0; k < keypoints.Length; k++)
             keypoints[k] = new NamedKeypoint(face.KeypointNames[k], face.Keypoints[2 * k], face.Keypoints[(2 * k) + 1]);
-        return new FaceResponse(face.Score, new FaceBox(face.Box.Left, face.Box.Top, face.Box.Width, face.Box.Height), keypoints);
+        return new FaceResponse(
+            face.Score,
+            new FaceBox(face.Box.Left, face.Box.Top, face.Box.Width, face.Box.Height),
+            keypoints
+        );
     }
 
-    /// <summary>The body, or null once it passes <see cref="ServeLimits.MaxBodyBytes"/> (a body sent without a length).</summary>
+    /// <summary>The body, or null once it passes <see cref="ServeLimits.MaxBodyBytes"/> (a body sent without a
+    /// length).</summary>
     private async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellation)
     {
         using var buffer = new MemoryStream();
@@ -140,15 +193,19 @@ internal sealed class FaceServer
         return buffer.ToArray();
     }
 
-    /// <summary>The 413 for a body over the limit. The rest of the body is not read, so the connection closes after the answer
-    /// (said in the answer, so that a client does not send its next request on it).</summary>
+    /// <summary>The 413 for a body over the limit. The rest of the body is not read, so the connection closes after the
+    /// answer (said in the answer, so that a client does not send its next request on it).</summary>
     private IResult BodyTooLarge(HttpResponse response)
     {
         response.Headers.Connection = "close";
-        return Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limits.MaxBodyBytes} bytes, the most the server takes.");
+        return Error(
+            StatusCodes.Status413PayloadTooLarge,
+            $"The body is larger than {limits.MaxBodyBytes} bytes, the most the server takes."
+        );
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);
+    private static IResult Error(int status, string message) =>
+        Results.Json(new ErrorResponse(message), statusCode: status);
 
     private static string ReadPage()
     {

@@ -1,14 +1,15 @@
 namespace Keypoints.Cli.Serving;
 
-/// <summary>What <c>POST /faces</c> accepts; anything beyond gets a 413 with a JSON error, before the image is decoded.</summary>
+/// <summary>What <c>POST /faces</c> accepts; anything beyond gets a 413 with a JSON error, before the image is
+/// decoded.</summary>
 /// <param name="MaxBodyBytes">The largest request body in bytes.</param>
 /// <param name="MaxImageSide">The largest image width or height in pixels, read from the image's header.</param>
 /// <param name="MaxImagePixels">The largest width x height; decoding takes 4 bytes a pixel while it runs.</param>
 internal sealed record ServeLimits(long MaxBodyBytes, int MaxImageSide, long MaxImagePixels)
 {
-    /// <summary>How many requests decode and score at once (each decodes up to <see cref="MaxImagePixels"/> and runs the
-    /// detector on every tile of a big photo); the others wait for a turn, up to <see cref="QueueTimeout"/>, then get a 503.
-    /// Default: one per core.</summary>
+    /// <summary>How many requests decode and score at once (each decodes up to <see cref="MaxImagePixels"/> and runs
+    /// the detector on every tile of a big photo); the others wait for a turn, up to <see cref="QueueTimeout"/>, then
+    /// get a 503. Default: one per core.</summary>
     public int MaxConcurrentScoring { get; init; } = Environment.ProcessorCount;
 
     /// <summary>How long a request waits for a turn to score before it gets a 503 with <c>Retry-After</c>.</summary>

@@ -6,14 +6,15 @@ namespace Keypoints.MLNet.Data;
 
 /// <summary>
 /// A lazy view of several views' rows, one view after the other, with the first view's schema (its slot names too). The
-/// views must have the same columns, of the same types, and the same keypoint layout. ML.NET 5 has no public way to append
-/// rows (its <c>AppendRowsDataView</c> is internal), hence this small cursor.
+/// views must have the same columns, of the same types, and the same keypoint layout. ML.NET 5 has no public way to
+/// append rows (its <c>AppendRowsDataView</c> is internal), hence this small cursor.
 /// </summary>
 internal sealed class ConcatenatedView : IDataView
 {
     private readonly IDataView[] parts;
 
-    /// <summary>Appends <paramref name="parts"/> in order; <paramref name="layout"/> is their common keypoint layout.</summary>
+    /// <summary>Appends <paramref name="parts"/> in order; <paramref name="layout"/> is their common keypoint
+    /// layout.</summary>
     public ConcatenatedView(IDataView[] parts, KeypointLayout layout)
     {
         this.parts = parts;
@@ -47,8 +48,11 @@ internal sealed class ConcatenatedView : IDataView
         new Cursor(this, columnsNeeded.Select(c => c.Index).ToHashSet());
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 
     private sealed class Cursor : DataViewRowCursor
     {
@@ -98,7 +102,8 @@ internal sealed class ConcatenatedView : IDataView
             return (ref TValue value) =>
             {
                 var source = current ?? throw new InvalidOperationException("The cursor is not on a row.");
-                var getter = (ValueGetter<TValue>)(innerGetters[index] ??= source.GetGetter<TValue>(source.Schema[index]));
+                var getter =
+                    (ValueGetter<TValue>)(innerGetters[index] ??= source.GetGetter<TValue>(source.Schema[index]));
                 getter(ref value);
             };
         }

@@ -58,8 +58,8 @@ public static class FkdCsv
     /// <c>x0, y0, x1, y1, ...</c> in pixels in the order of the header, <see cref="float.NaN"/> where a label is
     /// missing, with the coordinate column names as slot names. Its <see cref="FkdDataView.Layout"/> is
     /// <see cref="KeypointLayout.Kaggle15"/> when the header has the competition's 30 columns.</returns>
-    /// <exception cref="KeypointDataException">The file is empty or has no rows, has no <c>Image</c> column, no keypoint
-    /// columns, a column name twice, or keypoint columns that are not <c>_x</c>/<c>_y</c> pairs.</exception>
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, has no <c>Image</c> column, no
+    /// keypoint columns, a column name twice, or keypoint columns that are not <c>_x</c>/<c>_y</c> pairs.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static FkdDataView LoadTraining(string path, int imageWidth = 96, int imageHeight = 96)
     {
@@ -67,7 +67,15 @@ public static class FkdCsv
         int imageField = FindColumn(fullPath, header, headerLine, ImageColumnName);
         int[] keypointFields = Enumerable.Range(0, header.Length).Where(f => f != imageField).ToArray();
         if (keypointFields.Length == 0)
-            throw new KeypointDataException(fullPath, headerLine, null, null, "the header has no keypoint columns, only Image.");
+        {
+            throw new KeypointDataException(
+                fullPath,
+                headerLine,
+                null,
+                null,
+                "the header has no keypoint columns, only Image."
+            );
+        }
         // FromCoordinateColumns checks the pairs too, but only knows positions among the keypoint
         // columns; checking here lets the error name the file's own column.
         for (int i = 0; i < keypointFields.Length; i += 2)
@@ -75,16 +83,39 @@ public static class FkdCsv
             int xField = keypointFields[i];
             string x = header[xField];
             if (i + 1 == keypointFields.Length)
-                throw new KeypointDataException(fullPath, headerLine, xField + 1, x, "keypoint column has no '_y' column after it.");
-            string y = header[keypointFields[i + 1]];
-            if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
-                || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
             {
-                throw new KeypointDataException(fullPath, headerLine, xField + 1, x, $"expected a '<name>_x,<name>_y' column pair, found '{x}', '{y}'.");
+                throw new KeypointDataException(
+                    fullPath,
+                    headerLine,
+                    xField + 1,
+                    x,
+                    "keypoint column has no '_y' column after it."
+                );
+            }
+
+            string y = header[keypointFields[i + 1]];
+            if (
+                !x.EndsWith("_x", StringComparison.Ordinal)
+                || !y.EndsWith("_y", StringComparison.Ordinal)
+                || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal)
+            )
+            {
+                throw new KeypointDataException(
+                    fullPath,
+                    headerLine,
+                    xField + 1,
+                    x,
+                    $"expected a '<name>_x,<name>_y' column pair, found '{x}', '{y}'."
+                );
             }
         }
         string[] coordinateNames = keypointFields.Select(f => header[f]).ToArray();
-        var layout = KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(fullPath), coordinateNames, imageWidth, imageHeight);
+        var layout = KeypointLayout.FromCoordinateColumns(
+            Path.GetFileNameWithoutExtension(fullPath),
+            coordinateNames,
+            imageWidth,
+            imageHeight
+        );
         RequireRows(fullPath);
         var view = FkdCsvView.ForTraining(fullPath, header, imageField, keypointFields, imageWidth, imageHeight);
         return new FkdDataView(view, layout);
@@ -98,8 +129,8 @@ public static class FkdCsv
     /// <param name="imageHeight">The height in pixels of the images (96 in the competition).</param>
     /// <returns>A data view with the columns <c>ImageId</c>, <c>Int32</c>, and <c>Image</c>,
     /// <c>Vector&lt;Single, imageWidth * imageHeight&gt;</c> of grey levels 0-255, row-major.</returns>
-    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks <c>ImageId</c> or <c>Image</c>, or has
-    /// another column.</exception>
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks <c>ImageId</c> or <c>Image</c>,
+    /// or has another column.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IDataView LoadTest(string path, int imageWidth = 96, int imageHeight = 96)
     {
@@ -110,7 +141,15 @@ public static class FkdCsv
         for (int f = 0; f < header.Length; f++)
         {
             if (f != imageIdField && f != imageField)
-                throw new KeypointDataException(fullPath, headerLine, f + 1, header[f], "a test file has only the columns ImageId and Image; use LoadTraining for labelled files.");
+            {
+                throw new KeypointDataException(
+                    fullPath,
+                    headerLine,
+                    f + 1,
+                    header[f],
+                    "a test file has only the columns ImageId and Image; use LoadTraining for labelled files."
+                );
+            }
         }
         RequireRows(fullPath);
         return FkdCsvView.ForTest(fullPath, header, imageIdField, imageField, imageWidth, imageHeight);
@@ -140,7 +179,8 @@ public static class FkdCsv
         return reader;
     }
 
-    /// <summary>Moves <paramref name="reader"/> to the next record, reporting malformed CSV with the file's name.</summary>
+    /// <summary>Moves <paramref name="reader"/> to the next record, reporting malformed CSV with the file's
+    /// name.</summary>
     internal static bool Read(CsvReader reader, string path)
     {
         try
@@ -158,23 +198,48 @@ public static class FkdCsv
     {
         int field = Array.IndexOf(header, name);
         if (field < 0)
-            throw new KeypointDataException(path, headerLine, null, name, $"the header has no {name} column; found {string.Join(",", header)}.");
+        {
+            throw new KeypointDataException(
+                path,
+                headerLine,
+                null,
+                name,
+                $"the header has no {name} column; found {string.Join(",", header)}."
+            );
+        }
+
         return field;
     }
 
-    private static (string FullPath, string[] Header, long HeaderLine) ReadHeader(string path, int imageWidth, int imageHeight)
+    private static (string FullPath, string[] Header, long HeaderLine) ReadHeader(
+        string path,
+        int imageWidth,
+        int imageHeight
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageHeight);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)imageWidth * imageHeight, Array.MaxLength, nameof(imageHeight));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(
+            (long)imageWidth * imageHeight,
+            Array.MaxLength,
+            nameof(imageHeight)
+        );
         string fullPath = Path.GetFullPath(path);
         using var reader = OpenWithHeader(fullPath, out string[]? header, out long headerLine);
         for (int f = 0; f < header.Length; f++)
         {
             int first = Array.IndexOf(header, header[f]);
             if (first != f)
-                throw new KeypointDataException(fullPath, headerLine, f + 1, header[f], $"column name repeats column {first + 1}.");
+            {
+                throw new KeypointDataException(
+                    fullPath,
+                    headerLine,
+                    f + 1,
+                    header[f],
+                    $"column name repeats column {first + 1}."
+                );
+            }
         }
         return (fullPath, header, headerLine);
     }

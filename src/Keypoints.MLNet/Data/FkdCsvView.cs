@@ -16,7 +16,14 @@ internal sealed class FkdCsvView : IDataView
 
     private readonly string[] header;
 
-    private FkdCsvView(string path, string[] header, int imageField, int pixelCount, int imageIdField, int[] keypointFields)
+    private FkdCsvView(
+        string path,
+        string[] header,
+        int imageField,
+        int pixelCount,
+        int imageIdField,
+        int[] keypointFields
+    )
     {
         Path = path;
         this.header = header;
@@ -36,7 +43,11 @@ internal sealed class FkdCsvView : IDataView
         ImageColumn = next++;
         if (keypointFields.Length > 0)
         {
-            builder.AddColumn(FkdCsv.KeypointsColumnName, new VectorDataViewType(NumberDataViewType.Single, keypointFields.Length), SlotNames(keypointFields.Select(f => header[f]).ToArray()));
+            builder.AddColumn(
+                FkdCsv.KeypointsColumnName,
+                new VectorDataViewType(NumberDataViewType.Single, keypointFields.Length),
+                SlotNames(keypointFields.Select(f => header[f]).ToArray())
+            );
             KeypointsColumn = next;
         }
         Schema = builder.ToSchema();
@@ -76,12 +87,24 @@ internal sealed class FkdCsvView : IDataView
     public bool CanShuffle => false;
 
     /// <summary>A view of a labelled file: <c>Image</c> and <c>Keypoints</c>.</summary>
-    public static FkdCsvView ForTraining(string path, string[] header, int imageField, int[] keypointFields, int imageWidth, int imageHeight) =>
-        new(path, header, imageField, imageWidth * imageHeight, -1, keypointFields);
+    public static FkdCsvView ForTraining(
+        string path,
+        string[] header,
+        int imageField,
+        int[] keypointFields,
+        int imageWidth,
+        int imageHeight
+    ) => new(path, header, imageField, imageWidth * imageHeight, -1, keypointFields);
 
     /// <summary>A view of a test file: <c>ImageId</c> and <c>Image</c>.</summary>
-    public static FkdCsvView ForTest(string path, string[] header, int imageIdField, int imageField, int imageWidth, int imageHeight) =>
-        new(path, header, imageField, imageWidth * imageHeight, imageIdField, []);
+    public static FkdCsvView ForTest(
+        string path,
+        string[] header,
+        int imageIdField,
+        int imageField,
+        int imageWidth,
+        int imageHeight
+    ) => new(path, header, imageField, imageWidth * imageHeight, imageIdField, []);
 
     /// <inheritdoc/>
     public long? GetRowCount() => null;
@@ -93,29 +116,50 @@ internal sealed class FkdCsvView : IDataView
         bool[] active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
         {
-            if (column.Index < 0 || column.Index >= Schema.Count || !string.Equals(Schema[column.Index].Name, column.Name, StringComparison.Ordinal))
-                throw new ArgumentException($"Column '{column.Name}' is not a column of the data view of '{Path}'.", nameof(columnsNeeded));
+            if (
+                column.Index < 0
+                || column.Index >= Schema.Count
+                || !string.Equals(Schema[column.Index].Name, column.Name, StringComparison.Ordinal)
+            )
+            {
+                throw new ArgumentException(
+                    $"Column '{column.Name}' is not a column of the data view of '{Path}'.",
+                    nameof(columnsNeeded)
+                );
+            }
+
             active[column.Index] = true;
         }
         return new FkdRowCursor(this, OpenReader(), active);
     }
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 
-    /// <summary>An exception for a problem with field <paramref name="field"/> (0-based) of the record at <paramref name="line"/>.</summary>
+    /// <summary>An exception for a problem with field <paramref name="field"/> (0-based) of the record at <paramref
+    /// name="line"/>.</summary>
     public KeypointDataException FieldError(long line, int field, string problem) =>
         new(Path, line, field + 1, field < this.header.Length ? this.header[field] : null, problem);
 
-    /// <summary>Opens the file and reads past the header, which must still be the one that was checked at load.</summary>
+    /// <summary>Opens the file and reads past the header, which must still be the one that was checked at
+    /// load.</summary>
     private CsvReader OpenReader()
     {
         var reader = FkdCsv.OpenWithHeader(Path, out string[]? header, out long headerLine);
         if (!header.AsSpan().SequenceEqual(this.header))
         {
             reader.Dispose();
-            throw new KeypointDataException(Path, headerLine, null, null, "the header has changed since the file was loaded.");
+            throw new KeypointDataException(
+                Path,
+                headerLine,
+                null,
+                null,
+                "the header has changed since the file was loaded."
+            );
         }
         return reader;
     }
@@ -124,13 +168,16 @@ internal sealed class FkdCsvView : IDataView
     {
         var slotNames = names.Select(n => n.AsMemory()).ToArray();
         var builder = new DataViewSchema.Annotations.Builder();
-        builder.Add(SlotNamesKind, new VectorDataViewType(TextDataViewType.Instance, slotNames.Length),
+        builder.Add(
+            SlotNamesKind,
+            new VectorDataViewType(TextDataViewType.Instance, slotNames.Length),
             (ref VBuffer<ReadOnlyMemory<char>> destination) =>
             {
                 var editor = VBufferEditor.Create(ref destination, slotNames.Length);
                 slotNames.CopyTo(editor.Values);
                 destination = editor.Commit();
-            });
+            }
+        );
         return builder.ToAnnotations();
     }
 }

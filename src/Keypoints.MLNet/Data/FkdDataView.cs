@@ -28,7 +28,8 @@ public sealed class FkdDataView : IDataView
     public string Path => this.file.Path;
 
     /// <summary>The keypoints of the header's <c>_x</c>/<c>_y</c> columns, in their order, with the image size
-    /// given at load; <see cref="KeypointLayout.Kaggle15"/> for the competition's 30 columns and 96 x 96 images.</summary>
+    /// given at load; <see cref="KeypointLayout.Kaggle15"/> for the competition's 30 columns and 96 x 96
+    /// images.</summary>
     public KeypointLayout Layout { get; }
 
     /// <summary>The schema: <c>Image</c>, <c>Vector&lt;Single, width * height&gt;</c> of grey levels 0-255, and
@@ -42,8 +43,10 @@ public sealed class FkdDataView : IDataView
     /// <returns><see langword="null"/>.</returns>
     public long? GetRowCount() => this.file.GetRowCount();
 
-    /// <summary>Opens the file and returns a cursor that parses only the columns in <paramref name="columnsNeeded"/>.</summary>
-    /// <param name="columnsNeeded">The columns whose getters will be used; leave <c>Image</c> out for a fast pass over the labels.</param>
+    /// <summary>Opens the file and returns a cursor that parses only the columns in <paramref
+    /// name="columnsNeeded"/>.</summary>
+    /// <param name="columnsNeeded">The columns whose getters will be used; leave <c>Image</c> out for a fast pass over
+    /// the labels.</param>
     /// <param name="rand">Ignored: the view cannot shuffle.</param>
     /// <returns>A cursor positioned before the first row; dispose it to close the file.</returns>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
@@ -54,6 +57,9 @@ public sealed class FkdDataView : IDataView
     /// <param name="n">The number of cursors wanted; one is returned whatever it is.</param>
     /// <param name="rand">Ignored: the view cannot shuffle.</param>
     /// <returns>An array of one cursor.</returns>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        this.file.GetRowCursorSet(columnsNeeded, n, rand);
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => this.file.GetRowCursorSet(columnsNeeded, n, rand);
 }

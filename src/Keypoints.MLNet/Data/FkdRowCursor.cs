@@ -49,7 +49,11 @@ internal sealed class FkdRowCursor : DataViewRowCursor
         {
             // Name the first field that is missing, or the first one too many.
             int field = Math.Min(this.reader.FieldCount, this.view.FieldCount);
-            throw this.view.FieldError(this.reader.LineNumber, field, $"expected {this.view.FieldCount} fields, found {this.reader.FieldCount}.");
+            throw this.view.FieldError(
+                this.reader.LineNumber,
+                field,
+                $"expected {this.view.FieldCount} fields, found {this.reader.FieldCount}."
+            );
         }
         this.position++;
         return true;
@@ -74,12 +78,20 @@ internal sealed class FkdRowCursor : DataViewRowCursor
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
         if (!IsColumnActive(column))
-            throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; ask for it when creating the cursor.");
-        Delegate getter = column.Index == this.view.ImageColumn ? (ValueGetter<VBuffer<float>>)GetImage
+        {
+            throw new InvalidOperationException(
+                $"Column '{column.Name}' is not active in this cursor; ask for it when creating the cursor."
+            );
+        }
+
+        Delegate getter =
+            column.Index == this.view.ImageColumn ? (ValueGetter<VBuffer<float>>)GetImage
             : column.Index == this.view.KeypointsColumn ? (ValueGetter<VBuffer<float>>)GetKeypoints
             : (ValueGetter<int>)GetImageId;
         return getter as ValueGetter<TValue>
-            ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}; it has no getter of {typeof(TValue).Name}.");
+            ?? throw new InvalidOperationException(
+                $"Column '{column.Name}' has type {column.Type}; it has no getter of {typeof(TValue).Name}."
+            );
     }
 
     /// <inheritdoc/>
@@ -115,14 +127,21 @@ internal sealed class FkdRowCursor : DataViewRowCursor
             {
                 editor.Values[i] = float.NaN;
             }
-            else if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float coordinate) && float.IsFinite(coordinate))
+            else if (
+                float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float coordinate)
+                && float.IsFinite(coordinate)
+            )
             {
                 editor.Values[i] = coordinate;
             }
             else
             {
-                throw this.view.FieldError(this.reader.LineNumber, fields[i],
-                    $"'{this.reader.GetString(fields[i])}' is not a coordinate: expected a finite decimal number, or an empty field for a missing label.");
+                throw this.view.FieldError(
+                    this.reader.LineNumber,
+                    fields[i],
+                    $"'{this.reader.GetString(fields[i])}' is not a coordinate: expected a finite decimal number, or "
+                        + $"an empty field for a missing label."
+                );
             }
         }
         value = editor.Commit();
@@ -133,18 +152,37 @@ internal sealed class FkdRowCursor : DataViewRowCursor
         CheckOnRow();
         var text = this.reader.GetSpan(this.view.ImageIdField);
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
-            throw this.view.FieldError(this.reader.LineNumber, this.view.ImageIdField, $"'{this.reader.GetString(this.view.ImageIdField)}' is not an integer image id.");
+        {
+            throw this.view.FieldError(
+                this.reader.LineNumber,
+                this.view.ImageIdField,
+                $"'{this.reader.GetString(this.view.ImageIdField)}' is not an integer image id."
+            );
+        }
     }
 
     private void CheckOnRow()
     {
         if (this.position < 0)
-            throw new InvalidOperationException("The cursor is not on a row: call MoveNext first, and read values only while it returns true.");
+        {
+            throw new InvalidOperationException(
+                "The cursor is not on a row: call MoveNext first, and read values only while it returns true."
+            );
+        }
     }
 
     private void CheckColumn(DataViewSchema.Column column)
     {
-        if (column.Index < 0 || column.Index >= Schema.Count || !string.Equals(Schema[column.Index].Name, column.Name, StringComparison.Ordinal))
-            throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' is not a column of this cursor's schema.");
+        if (
+            column.Index < 0
+            || column.Index >= Schema.Count
+            || !string.Equals(Schema[column.Index].Name, column.Name, StringComparison.Ordinal)
+        )
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(column),
+                $"Column '{column.Name}' is not a column of this cursor's schema."
+            );
+        }
     }
 }

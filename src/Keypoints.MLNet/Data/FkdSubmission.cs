@@ -27,12 +27,18 @@ public static class FkdSubmission
     /// <c>2K</c> pixel coordinates in the order of <paramref name="layout"/>.</param>
     /// <param name="layout">The keypoints of the predictions.</param>
     /// <param name="predictedColumnName">The prediction column.</param>
-    /// <exception cref="KeypointDataException">The test file behind <paramref name="scored"/> is malformed: the loader's
-    /// own error, with its file, line and column, also when ML.NET wraps it while scoring.</exception>
+    /// <exception cref="KeypointDataException">The test file behind <paramref name="scored"/> is malformed: the
+    /// loader's own error, with its file, line and column, also when ML.NET wraps it while scoring.</exception>
     /// <returns>The number of images predicted: the distinct <c>ImageId</c>s of <paramref name="scored"/>.</returns>
-    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or as for the other overload.</exception>
-    public static int Write(string path, IdLookupTable lookup, IDataView scored, KeypointLayout layout,
-        string predictedColumnName = "PredictedKeypoints")
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or as for the other
+    /// overload.</exception>
+    public static int Write(
+        string path,
+        IdLookupTable lookup,
+        IDataView scored,
+        KeypointLayout layout,
+        string predictedColumnName = "PredictedKeypoints"
+    )
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(layout);
@@ -55,7 +61,12 @@ public static class FkdSubmission
     /// <exception cref="ArgumentException">An entry asks for an image that has no prediction or a feature that the
     /// layout lacks, a prediction has the wrong number of coordinates, or a predicted coordinate is not finite;
     /// the message names the <c>RowId</c>. The file is then left as it was.</exception>
-    public static void Write(string path, IdLookupTable lookup, IReadOnlyDictionary<int, float[]> predictionsByImageId, KeypointLayout layout)
+    public static void Write(
+        string path,
+        IdLookupTable lookup,
+        IReadOnlyDictionary<int, float[]> predictionsByImageId,
+        KeypointLayout layout
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(lookup);
@@ -79,15 +90,24 @@ public static class FkdSubmission
     }
 
     /// <summary>Writes a temporary file beside <paramref name="path"/> and renames it over <paramref name="path"/>;
-    /// when <paramref name="write"/> throws, removes the temporary file and leaves <paramref name="path"/> as it was.</summary>
+    /// when <paramref name="write"/> throws, removes the temporary file and leaves <paramref name="path"/> as it
+    /// was.</summary>
     private static void WriteReplacing(string path, Action<StreamWriter> write)
     {
         string fullPath = Path.GetFullPath(path);
-        string temporaryPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string temporaryPath = Path.Combine(
+            Path.GetDirectoryName(fullPath)!,
+            $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp"
+        );
         try
         {
             using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" })
+            using (
+                var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false))
+                {
+                    NewLine = "\n",
+                }
+            )
             {
                 write(writer);
                 writer.Flush();
@@ -103,43 +123,75 @@ public static class FkdSubmission
     }
 
     /// <summary>The pixel coordinate <paramref name="entry"/> asks for, clipped to the image.</summary>
-    private static float Location(IdLookupEntry entry, IReadOnlyDictionary<int, float[]> predictionsByImageId, KeypointLayout layout,
-        Dictionary<string, int> coordinateIndex)
+    private static float Location(
+        IdLookupEntry entry,
+        IReadOnlyDictionary<int, float[]> predictionsByImageId,
+        KeypointLayout layout,
+        Dictionary<string, int> coordinateIndex
+    )
     {
         if (!predictionsByImageId.TryGetValue(entry.ImageId, out float[]? prediction))
-            throw new ArgumentException($"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.", nameof(predictionsByImageId));
+        {
+            throw new ArgumentException(
+                $"RowId {entry.RowId} asks for image {entry.ImageId}, which has no prediction.",
+                nameof(predictionsByImageId)
+            );
+        }
+
         if (prediction.Length != layout.CoordinateCount)
         {
             throw new ArgumentException(
-                $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; layout '{layout.Name}' has {layout.CoordinateCount}.",
-                nameof(predictionsByImageId));
+                $"RowId {entry.RowId}: the prediction for image {entry.ImageId} has {prediction.Length} coordinates; "
+                    + $"layout '{layout.Name}' has {layout.CoordinateCount}.",
+                nameof(predictionsByImageId)
+            );
         }
 
         if (!coordinateIndex.TryGetValue(entry.FeatureName, out int index))
         {
             throw new ArgumentException(
-                $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout '{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
-                "lookup");
+                $"RowId {entry.RowId} asks for '{entry.FeatureName}', which is not a coordinate of layout "
+                    + $"'{layout.Name}' ({string.Join(", ", layout.CoordinateNames)}).",
+                "lookup"
+            );
         }
 
         float value = prediction[index];
         if (!float.IsFinite(value))
-            throw new ArgumentException($"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, not a finite number.", nameof(predictionsByImageId));
+        {
+            throw new ArgumentException(
+                $"RowId {entry.RowId}: the prediction of '{entry.FeatureName}' for image {entry.ImageId} is {value}, "
+                    + $"not a finite number.",
+                nameof(predictionsByImageId)
+            );
+        }
         // Coordinates are interleaved x, y: even indices are x.
         return Math.Clamp(value, 0f, index % 2 == 0 ? layout.ImageWidth : layout.ImageHeight);
     }
 
-    private static Dictionary<int, float[]> ReadPredictions(IDataView scored, KeypointLayout layout, string predictedColumnName)
+    private static Dictionary<int, float[]> ReadPredictions(
+        IDataView scored,
+        KeypointLayout layout,
+        string predictedColumnName
+    )
     {
         var imageId = scored.Schema.GetColumnOrNull(FkdCsv.ImageIdColumnName);
         if (imageId is not { Type: var type } || type != NumberDataViewType.Int32)
         {
-            throw new ArgumentException($"The scored rows need an {FkdCsv.ImageIdColumnName} column of Int32, as LoadFkdTestCsv gives; found " +
-                (imageId is null ? "none." : $"{imageId.Value.Type}."), nameof(scored));
+            throw new ArgumentException(
+                $"The scored rows need an {FkdCsv.ImageIdColumnName} column of Int32, as LoadFkdTestCsv gives; found "
+                    + (imageId is null ? "none." : $"{imageId.Value.Type}."),
+                nameof(scored)
+            );
         }
 
-        var predicted = SchemaChecks.RequireSingleVector(scored.Schema, predictedColumnName, "prediction", layout.CoordinateCount,
-            $"coordinates of layout '{layout.Name}'");
+        var predicted = SchemaChecks.RequireSingleVector(
+            scored.Schema,
+            predictedColumnName,
+            "prediction",
+            layout.CoordinateCount,
+            $"coordinates of layout '{layout.Name}'"
+        );
         var predictions = new Dictionary<int, float[]>();
         using var cursor = scored.GetRowCursor([imageId.Value, predicted]);
         var getId = cursor.GetGetter<int>(imageId.Value);

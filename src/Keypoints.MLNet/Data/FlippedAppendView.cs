@@ -17,10 +17,16 @@ internal sealed class FlippedAppendView : IDataView
     private readonly KeypointLayout layout;
     private readonly double axisOffset;
 
-    /// <summary>Doubles <paramref name="source"/> with mirrored copies of <paramref name="image"/> and <paramref name="label"/>,
-    /// mirroring the labels about an axis <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
-    public FlippedAppendView(IDataView source, DataViewSchema.Column image, DataViewSchema.Column label, KeypointLayout layout,
-        double axisOffset = 0)
+    /// <summary>Doubles <paramref name="source"/> with mirrored copies of <paramref name="image"/> and <paramref
+    /// name="label"/>, mirroring the labels about an axis <paramref name="axisOffset"/> pixels right of the image's
+    /// center line.</summary>
+    public FlippedAppendView(
+        IDataView source,
+        DataViewSchema.Column image,
+        DataViewSchema.Column label,
+        KeypointLayout layout,
+        double axisOffset = 0
+    )
     {
         this.source = source;
         this.image = image;
@@ -43,8 +49,11 @@ internal sealed class FlippedAppendView : IDataView
         new Cursor(this, columnsNeeded.ToArray());
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 
     /// <summary>Mirrors a CHW image of <paramref name="width"/>-pixel rows in place.</summary>
     internal static void FlipImage(Span<float> pixels, int width)
@@ -53,9 +62,14 @@ internal sealed class FlippedAppendView : IDataView
             pixels.Slice(start, width).Reverse();
     }
 
-    /// <summary>Mirrors interleaved x, y coordinates into <paramref name="destination"/> for <paramref name="layout"/>, about an
-    /// axis <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
-    internal static void FlipCoordinates(ReadOnlySpan<float> source, Span<float> destination, KeypointLayout layout, double axisOffset = 0)
+    /// <summary>Mirrors interleaved x, y coordinates into <paramref name="destination"/> for <paramref name="layout"/>,
+    /// about an axis <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
+    internal static void FlipCoordinates(
+        ReadOnlySpan<float> source,
+        Span<float> destination,
+        KeypointLayout layout,
+        double axisOffset = 0
+    )
     {
         float axis = (float)(layout.ImageWidth - 1 + 2 * axisOffset);
         for (int k = 0; k < layout.KeypointCount; k++)
@@ -93,7 +107,8 @@ internal sealed class FlippedAppendView : IDataView
 
         public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
 
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)position, 0);
+        public override ValueGetter<DataViewRowId> GetIdGetter() =>
+            (ref DataViewRowId id) => id = new DataViewRowId((ulong)position, 0);
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
@@ -111,9 +126,17 @@ internal sealed class FlippedAppendView : IDataView
                 return inner!;
             }
             if (column.Index == view.image.Index && typeof(TValue) == typeof(VBuffer<float>))
-                return (ValueGetter<TValue>)(object)MirroredGetter(isImage: true, () => (ValueGetter<VBuffer<float>>)(object)Inner());
+            {
+                return (ValueGetter<TValue>)
+                    (object)MirroredGetter(isImage: true, () => (ValueGetter<VBuffer<float>>)(object)Inner());
+            }
+
             if (column.Index == view.label.Index && typeof(TValue) == typeof(VBuffer<float>))
-                return (ValueGetter<TValue>)(object)MirroredGetter(isImage: false, () => (ValueGetter<VBuffer<float>>)(object)Inner());
+            {
+                return (ValueGetter<TValue>)
+                    (object)MirroredGetter(isImage: false, () => (ValueGetter<VBuffer<float>>)(object)Inner());
+            }
+
             return (ref TValue value) => Inner()(ref value);
         }
 
@@ -143,7 +166,8 @@ internal sealed class FlippedAppendView : IDataView
             };
         }
 
-        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it
+        // unwrapped.
         public override bool MoveNext() => WrappedDataError.Unwrap(moveNextRow);
 
         private bool MoveNextRow()

@@ -19,9 +19,15 @@ internal static class GreyLevelParser
     /// <param name="greyLevels">Receives the grey levels; its length is the number the field must hold.</param>
     /// <param name="problem">When parsing fails, what is wrong, as a sentence.</param>
     /// <returns>Whether the field holds exactly <c>greyLevels.Length</c> integers in 0-255.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> field, Span<float> greyLevels, [NotNullWhen(false)] out string? problem)
+    public static bool TryParse(
+        ReadOnlySpan<byte> field,
+        Span<float> greyLevels,
+        [NotNullWhen(false)] out string? problem
+    )
     {
-        int count = 0, value = 0, digits = 0;
+        int count = 0,
+            value = 0,
+            digits = 0;
         for (int i = 0; i < field.Length; i++)
         {
             uint digit = (uint)(field[i] - '0');

@@ -36,8 +36,9 @@ public sealed class IdLookupTable
     /// <summary>Reads an <c>IdLookupTable.csv</c> file.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The table, with the entries in file order.</returns>
-    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks a column, has a row with the wrong number
-    /// of fields, a <c>RowId</c> or <c>ImageId</c> that is not an integer, an empty <c>FeatureName</c>, or a
+    /// <exception cref="KeypointDataException">The file is empty or has no rows, lacks a column, has a row with the
+    /// wrong number of fields, a <c>RowId</c> or <c>ImageId</c> that is not an integer, an empty <c>FeatureName</c>, or
+    /// a
     /// <c>RowId</c> twice.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IdLookupTable Load(string path)
@@ -63,7 +64,13 @@ public sealed class IdLookupTable
         while (FkdCsv.Read(reader, fullPath))
         {
             if (reader.FieldCount != header.Length)
-                throw Error(Math.Min(reader.FieldCount, header.Length), $"expected {header.Length} fields, found {reader.FieldCount}.");
+            {
+                throw Error(
+                    Math.Min(reader.FieldCount, header.Length),
+                    $"expected {header.Length} fields, found {reader.FieldCount}."
+                );
+            }
+
             int rowId = ParseInteger(rowIdField);
             int imageId = ParseInteger(imageIdField);
             if (reader.IsEmpty(featureField))

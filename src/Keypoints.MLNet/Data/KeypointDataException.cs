@@ -10,11 +10,21 @@ public sealed class KeypointDataException : FormatException
     /// <summary>Creates an exception for a problem at a known place in a data file.</summary>
     /// <param name="filePath">The path of the file.</param>
     /// <param name="line">The 1-based physical line of the file (the header is line 1).</param>
-    /// <param name="column">The 1-based column of the field at fault, or <see langword="null"/> when the whole line is, or the column is missing.</param>
-    /// <param name="columnName">The header name of that column (or of the missing column), or <see langword="null"/> when it has none.</param>
-    /// <param name="problem">What is wrong, as a sentence, for example <c>expected 9216 grey levels, found 9215.</c></param>
+    /// <param name="column">The 1-based column of the field at fault, or <see langword="null"/> when the whole line is,
+    /// or the column is missing.</param>
+    /// <param name="columnName">The header name of that column (or of the missing column), or <see langword="null"/>
+    /// when it has none.</param>
+    /// <param name="problem">What is wrong, as a sentence, for example <c>expected 9216 grey levels, found
+    /// 9215.</c></param>
     /// <param name="innerException">The exception that revealed the problem, if any.</param>
-    public KeypointDataException(string filePath, long line, int? column, string? columnName, string problem, Exception? innerException = null)
+    public KeypointDataException(
+        string filePath,
+        long line,
+        int? column,
+        string? columnName,
+        string problem,
+        Exception? innerException = null
+    )
         : base(FormatMessage(filePath, line, column, columnName, problem), innerException)
     {
         FilePath = filePath;
@@ -29,7 +39,8 @@ public sealed class KeypointDataException : FormatException
     /// <summary>The 1-based physical line of the file where the problem is (the header is line 1).</summary>
     public long Line { get; }
 
-    /// <summary>The 1-based column of the field at fault, or <see langword="null"/> when the problem is the whole line or file.</summary>
+    /// <summary>The 1-based column of the field at fault, or <see langword="null"/> when the problem is the whole line
+    /// or file.</summary>
     public int? Column { get; }
 
     /// <summary>The header name of <see cref="Column"/>, or of a required column that the header lacks;

@@ -18,7 +18,8 @@ namespace Keypoints.MLNet.Data;
 /// pixel centers at integer coordinates; an empty field is a missing label).</para>
 /// <para>The whole file is read and checked at load: every image must exist and have a readable header (JPEG, PNG,
 /// BMP, GIF, WebP), and every coordinate must lie inside its image (within half a pixel of the border pixel centers).
-/// Errors are <see cref="KeypointDataException"/>s naming the CSV file, line, column and, for images, the image file.</para>
+/// Errors are <see cref="KeypointDataException"/>s naming the CSV file, line, column and, for images, the image
+/// file.</para>
 /// </remarks>
 public static class KeypointImageCsv
 {
@@ -28,7 +29,8 @@ public static class KeypointImageCsv
     /// <summary>The data view column of full image paths.</summary>
     public const string ImagePathColumnName = "ImagePath";
 
-    /// <summary>Whether the CSV at <paramref name="path"/> is of this format: its first header field is <c>image</c>.</summary>
+    /// <summary>Whether the CSV at <paramref name="path"/> is of this format: its first header field is
+    /// <c>image</c>.</summary>
     public static bool HasImageHeader(string path)
     {
         using var reader = FkdCsv.OpenWithHeader(Path.GetFullPath(path), out string[]? header, out _);
@@ -38,9 +40,10 @@ public static class KeypointImageCsv
     /// <summary>Loads and checks the file.</summary>
     /// <param name="catalog">The data catalog of the <see cref="MLContext"/> that builds the data view.</param>
     /// <param name="path">The CSV file.</param>
-    /// <returns>Columns <c>ImagePath</c> (text) and <c>Keypoints</c> (<c>Vector&lt;Single, 2K&gt;</c>, slot names from the header).</returns>
-    /// <exception cref="KeypointDataException">The header or a row is malformed, an image is missing or unreadable, or a
-    /// keypoint lies outside its image.</exception>
+    /// <returns>Columns <c>ImagePath</c> (text) and <c>Keypoints</c> (<c>Vector&lt;Single, 2K&gt;</c>, slot names from
+    /// the header).</returns>
+    /// <exception cref="KeypointDataException">The header or a row is malformed, an image is missing or unreadable, or
+    /// a keypoint lies outside its image.</exception>
     public static KeypointImageDataView Load(DataOperationsCatalog catalog, string path)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -48,7 +51,16 @@ public static class KeypointImageCsv
         string fullPath = Path.GetFullPath(path);
         using var reader = FkdCsv.OpenWithHeader(fullPath, out string[]? header, out long headerLine);
         if (header[0] != ImageFieldName)
-            throw new KeypointDataException(fullPath, headerLine, 1, header[0], $"the first column of an image-file CSV must be '{ImageFieldName}'.");
+        {
+            throw new KeypointDataException(
+                fullPath,
+                headerLine,
+                1,
+                header[0],
+                $"the first column of an image-file CSV must be '{ImageFieldName}'."
+            );
+        }
+
         var file = new CsvFile(fullPath, Path.GetDirectoryName(fullPath)!, header);
         var rows = new List<Row>();
         (int Width, int Height)? firstSize = null;
@@ -71,7 +83,16 @@ public static class KeypointImageCsv
     {
         long line = reader.LineNumber;
         if (reader.FieldCount != file.Header.Length)
-            throw new KeypointDataException(file.FullPath, line, null, null, $"expected {file.Header.Length} fields, found {reader.FieldCount}.");
+        {
+            throw new KeypointDataException(
+                file.FullPath,
+                line,
+                null,
+                null,
+                $"expected {file.Header.Length} fields, found {reader.FieldCount}."
+            );
+        }
+
         string relative = reader.GetString(0) ?? "";
         string imagePath = Path.GetFullPath(Path.Combine(file.Folder, relative));
         var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
@@ -80,7 +101,8 @@ public static class KeypointImageCsv
         return new RowImage(relative, imagePath, width, height);
     }
 
-    /// <summary>The current row's coordinates in pixels (NaN where empty), each checked to lie inside <paramref name="image"/>.</summary>
+    /// <summary>The current row's coordinates in pixels (NaN where empty), each checked to lie inside <paramref
+    /// name="image"/>.</summary>
     private static float[] ReadCoordinates(CsvReader reader, CsvFile file, RowImage image)
     {
         long line = reader.LineNumber;
@@ -93,13 +115,34 @@ public static class KeypointImageCsv
                 values[c] = float.NaN;
                 continue;
             }
-            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
-                throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1], $"'{field}' is not a number.");
+            if (
+                !float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
+                || !float.IsFinite(value)
+            )
+            {
+                throw new KeypointDataException(
+                    file.FullPath,
+                    line,
+                    c + 2,
+                    file.Header[c + 1],
+                    $"'{field}' is not a number."
+                );
+            }
+
             float limit = (c % 2 == 0 ? image.Width : image.Height) - 0.5f;
             if (value < -0.5f || value > limit)
             {
-                throw new KeypointDataException(file.FullPath, line, c + 2, file.Header[c + 1],
-                    string.Create(CultureInfo.InvariantCulture, $"{value} lies outside the {image.Width} x {image.Height} image '{image.Relative}' (allowed -0.5 to {limit})."));
+                throw new KeypointDataException(
+                    file.FullPath,
+                    line,
+                    c + 2,
+                    file.Header[c + 1],
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{value} lies outside the {image.Width} x {image.Height} image '{image.Relative}' (allowed "
+                            + $"-0.5 to {limit})."
+                    )
+                );
             }
 
             values[c] = value;
@@ -111,7 +154,12 @@ public static class KeypointImageCsv
     {
         try
         {
-            return KeypointLayout.FromCoordinateColumns(Path.GetFileNameWithoutExtension(file.FullPath), file.Header[1..], size.Width, size.Height);
+            return KeypointLayout.FromCoordinateColumns(
+                Path.GetFileNameWithoutExtension(file.FullPath),
+                file.Header[1..],
+                size.Width,
+                size.Height
+            );
         }
         catch (FormatException e)
         {
@@ -124,13 +172,20 @@ public static class KeypointImageCsv
         var schema = SchemaDefinition.Create(typeof(Row));
         var keypoints = schema[nameof(Row.Keypoints)];
         keypoints.ColumnType = new VectorDataViewType(NumberDataViewType.Single, coordinateNames.Length);
-        var slotNames = new VBuffer<ReadOnlyMemory<char>>(coordinateNames.Length, coordinateNames.Select(n => n.AsMemory()).ToArray());
-        keypoints.AddAnnotation("SlotNames", slotNames,
-            new VectorDataViewType(TextDataViewType.Instance, coordinateNames.Length));
+        var slotNames = new VBuffer<ReadOnlyMemory<char>>(
+            coordinateNames.Length,
+            coordinateNames.Select(n => n.AsMemory()).ToArray()
+        );
+        keypoints.AddAnnotation(
+            "SlotNames",
+            slotNames,
+            new VectorDataViewType(TextDataViewType.Instance, coordinateNames.Length)
+        );
         return schema;
     }
 
-    /// <summary>The CSV being read: its full path, its folder (image paths are relative to it) and its header.</summary>
+    /// <summary>The CSV being read: its full path, its folder (image paths are relative to it) and its
+    /// header.</summary>
     private sealed record CsvFile(string FullPath, string Folder, string[] Header);
 
     /// <summary>The image of one row: its path as written and in full, and its size in pixels.</summary>

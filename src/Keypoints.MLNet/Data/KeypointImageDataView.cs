@@ -44,6 +44,9 @@ public sealed class KeypointImageDataView : IDataView
         rows.GetRowCursor(columnsNeeded, rand);
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        rows.GetRowCursorSet(columnsNeeded, n, rand);
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => rows.GetRowCursorSet(columnsNeeded, n, rand);
 }

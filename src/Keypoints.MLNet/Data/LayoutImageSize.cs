@@ -1,7 +1,8 @@
 namespace Keypoints.MLNet.Data;
 
-/// <summary>Where <see cref="KeypointLayoutResolver"/> takes the image size of a layout found from slot names: a size the
-/// caller knows (<see cref="Known"/>), or the size of the square images in a pixel column (<see cref="FromColumn"/>).</summary>
+/// <summary>Where <see cref="KeypointLayoutResolver"/> takes the image size of a layout found from slot names: a size
+/// the caller knows (<see cref="Known"/>), or the size of the square images in a pixel column (<see
+/// cref="FromColumn"/>).</summary>
 internal sealed record LayoutImageSize
 {
     private LayoutImageSize((int Width, int Height)? size, string? imageColumnName, int? channels)
@@ -23,6 +24,8 @@ internal sealed record LayoutImageSize
     /// <summary>A size in pixels the caller knows.</summary>
     public static LayoutImageSize Known(int width, int height) => new((width, height), null, null);
 
-    /// <summary>The size of the square images of <paramref name="channels"/> (null: 1 or 3) channels in <paramref name="imageColumnName"/>.</summary>
-    public static LayoutImageSize FromColumn(string imageColumnName, int? channels = null) => new(null, imageColumnName, channels);
+    /// <summary>The size of the square images of <paramref name="channels"/> (null: 1 or 3) channels in <paramref
+    /// name="imageColumnName"/>.</summary>
+    public static LayoutImageSize FromColumn(string imageColumnName, int? channels = null) =>
+        new(null, imageColumnName, channels);
 }

@@ -13,7 +13,8 @@ internal sealed class MissingKeypointFilter : IDataView
     private readonly DataViewSchema.Column label;
     private readonly int[] requiredCoordinates;
 
-    /// <summary>Keeps rows of <paramref name="source"/> where every coordinate index in <paramref name="requiredCoordinates"/> of <paramref name="label"/> is present.</summary>
+    /// <summary>Keeps rows of <paramref name="source"/> where every coordinate index in <paramref
+    /// name="requiredCoordinates"/> of <paramref name="label"/> is present.</summary>
     public MissingKeypointFilter(IDataView source, DataViewSchema.Column label, int[] requiredCoordinates)
     {
         this.source = source;
@@ -39,8 +40,11 @@ internal sealed class MissingKeypointFilter : IDataView
     }
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 
     private sealed class Cursor : DataViewRowCursor
     {
@@ -69,11 +73,13 @@ internal sealed class MissingKeypointFilter : IDataView
 
         public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => inner.GetGetter<TValue>(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            inner.GetGetter<TValue>(column);
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => inner.GetIdGetter();
 
-        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it unwrapped.
+        // The source may be a transformed view whose cursor wraps a data file's error; the reader of this view gets it
+        // unwrapped.
         public override bool MoveNext() => WrappedDataError.Unwrap(moveNextRow);
 
         private bool MoveNextRow()

@@ -13,7 +13,8 @@ namespace Keypoints.MLNet.Data;
 /// </summary>
 public static class WrappedDataError
 {
-    /// <summary>Runs <paramref name="read"/>; if it throws an exception that wraps a data error, throws that data error instead.</summary>
+    /// <summary>Runs <paramref name="read"/>; if it throws an exception that wraps a data error, throws that data error
+    /// instead.</summary>
     public static T Unwrap<T>(Func<T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -28,29 +29,36 @@ public static class WrappedDataError
         }
     }
 
-    /// <summary>The innermost <see cref="KeypointDataException"/> in <paramref name="exception"/> or the exceptions it wraps,
-    /// else the outermost <see cref="InvalidDataException"/>, else <see langword="null"/>.</summary>
-    /// <remarks>The outermost <see cref="InvalidDataException"/>, because this library's own (which names the file) may in turn
-    /// wrap the runtime's cause, such as <c>System.IO.Compression</c>'s "End of Central Directory record could not be found".</remarks>
+    /// <summary>The innermost <see cref="KeypointDataException"/> in <paramref name="exception"/> or the exceptions it
+    /// wraps, else the outermost <see cref="InvalidDataException"/>, else <see langword="null"/>.</summary>
+    /// <remarks>The outermost <see cref="InvalidDataException"/>, because this library's own (which names the file) may
+    /// in turn wrap the runtime's cause, such as <c>System.IO.Compression</c>'s "End of Central Directory record could
+    /// not be found".</remarks>
     public static Exception? Find(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         return (Exception?)Innermost<KeypointDataException>(exception) ?? Outermost<InvalidDataException>(exception);
     }
 
-    private static TException? Outermost<TException>(Exception exception) where TException : Exception =>
+    private static TException? Outermost<TException>(Exception exception)
+        where TException : Exception =>
         exception switch
         {
             TException found => found,
-            AggregateException aggregate => aggregate.InnerExceptions.Select(Outermost<TException>).FirstOrDefault(found => found is not null),
+            AggregateException aggregate => aggregate
+                .InnerExceptions.Select(Outermost<TException>)
+                .FirstOrDefault(found => found is not null),
             _ => exception.InnerException is { } wrapped ? Outermost<TException>(wrapped) : null,
         };
 
-    private static TException? Innermost<TException>(Exception exception) where TException : Exception
+    private static TException? Innermost<TException>(Exception exception)
+        where TException : Exception
     {
-        var inner = exception is AggregateException aggregate
-            ? aggregate.InnerExceptions.Select(Innermost<TException>).FirstOrDefault(found => found is not null)
-            : exception.InnerException is { } wrapped ? Innermost<TException>(wrapped) : null;
+        var inner =
+            exception is AggregateException aggregate
+                ? aggregate.InnerExceptions.Select(Innermost<TException>).FirstOrDefault(found => found is not null)
+            : exception.InnerException is { } wrapped ? Innermost<TException>(wrapped)
+            : null;
         return inner ?? exception as TException;
     }
 }

@@ -27,7 +27,7 @@ internal static class BlazeFaceAnchors
     private static List<(int Cells, int AnchorsPerCell)> Maps()
     {
         var maps = new List<(int Cells, int AnchorsPerCell)>();
-        for (int layer = 0; layer < Strides.Length;)
+        for (int layer = 0; layer < Strides.Length; )
         {
             int sameStride = layer;
             int anchorsPerCell = 0;

@@ -18,7 +18,10 @@ public sealed class FaceDetector : IDisposable
     private const string InputName = "input:0";
     private const float ScoreClip = 100f;
     private static readonly (string Scores, string Regressors)[] OutputNames =
-        [("Identity:0", "Identity_2:0"), ("Identity_1:0", "Identity_3:0")];
+    [
+        ("Identity:0", "Identity_2:0"),
+        ("Identity_1:0", "Identity_3:0"),
+    ];
 
     private readonly InferenceSession session;
     private readonly FaceDetectorOptions options;
@@ -29,8 +32,8 @@ public sealed class FaceDetector : IDisposable
     {
         this.options = options ?? new FaceDetectorOptions();
         this.options.Validate();
-        // The converted model carries two unused constants; at ONNX Runtime's default (warning) level every process that
-        // detects faces would print a warning about them on stderr, which a CLI user reads as a problem.
+        // The converted model carries two unused constants; at ONNX Runtime's default (warning) level every process
+        // that detects faces would print a warning about them on stderr, which a CLI user reads as a problem.
         using var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -46,7 +49,8 @@ public sealed class FaceDetector : IDisposable
     /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
     public IReadOnlyList<DetectedFace> Detect(string imagePath) => Detect(RgbImage.Load(imagePath));
 
-    /// <summary>The faces in an image loaded by ML.NET (for example a row of <c>LoadImages</c>' column), highest score first.</summary>
+    /// <summary>The faces in an image loaded by ML.NET (for example a row of <c>LoadImages</c>' column), highest score
+    /// first.</summary>
     public IReadOnlyList<DetectedFace> Detect(MLImage image) => Detect(RgbImage.FromMLImage(image));
 
     /// <summary>The faces in an RGB image, highest score first, in the image's pixel coordinates.</summary>
@@ -65,10 +69,16 @@ public sealed class FaceDetector : IDisposable
                     candidates.Add(candidate);
             }
         }
-        return [.. WeightedNonMaxSuppression.Apply(candidates, this.options.IouThreshold, this.options.MaxFaces).Select(ToFace)];
+        return
+        [
+            .. WeightedNonMaxSuppression
+                .Apply(candidates, this.options.IouThreshold, this.options.MaxFaces)
+                .Select(ToFace),
+        ];
     }
 
-    /// <summary>The regions the detector looks at: the whole image, and when it is big, overlapping square tiles.</summary>
+    /// <summary>The regions the detector looks at: the whole image, and when it is big, overlapping square
+    /// tiles.</summary>
     internal IEnumerable<LetterboxFrame> Frames(int width, int height)
     {
         yield return LetterboxFrame.Whole(width, height, BlazeFaceAnchors.InputSize);
@@ -78,7 +88,15 @@ public sealed class FaceDetector : IDisposable
         foreach (int top in TileStarts(height, tile))
         {
             foreach (int left in TileStarts(width, tile))
-                yield return new LetterboxFrame(left, top, Math.Min(tile, width), Math.Min(tile, height), BlazeFaceAnchors.InputSize);
+            {
+                yield return new LetterboxFrame(
+                    left,
+                    top,
+                    Math.Min(tile, width),
+                    Math.Min(tile, height),
+                    BlazeFaceAnchors.InputSize
+                );
+            }
         }
     }
 
@@ -96,14 +114,19 @@ public sealed class FaceDetector : IDisposable
     }
 
     private static bool IsWhole(LetterboxFrame frame, RgbImage image) =>
-        frame.RegionLeft == 0 && frame.RegionTop == 0 && frame.RegionWidth == image.Width && frame.RegionHeight == image.Height;
+        frame.RegionLeft == 0
+        && frame.RegionTop == 0
+        && frame.RegionWidth == image.Width
+        && frame.RegionHeight == image.Height;
 
     // A face cut by a tile's inner edge is half a face: its box and points are guesses. The neighbouring tile, which
     // overlaps by a quarter, or the whole-image pass sees it whole, so such detections are dropped rather than merged.
     private static bool InsideTile(FaceCandidate candidate, LetterboxFrame frame, RgbImage image)
     {
-        float left = frame.RegionLeft - 0.5f, top = frame.RegionTop - 0.5f;
-        float right = left + frame.RegionWidth, bottom = top + frame.RegionHeight;
+        float left = frame.RegionLeft - 0.5f,
+            top = frame.RegionTop - 0.5f;
+        float right = left + frame.RegionWidth,
+            bottom = top + frame.RegionHeight;
         return (candidate.Left >= left || left <= -0.5f)
             && (candidate.Top >= top || top <= -0.5f)
             && (candidate.Right <= right || right >= image.Width - 0.5f)
@@ -114,7 +137,13 @@ public sealed class FaceDetector : IDisposable
     {
         int size = BlazeFaceAnchors.InputSize;
         using var input = OrtValue.CreateTensorValueFromMemory(tensor, [1, size, size, 3]);
-        string[] outputNames = [OutputNames[0].Scores, OutputNames[0].Regressors, OutputNames[1].Scores, OutputNames[1].Regressors];
+        string[] outputNames =
+        [
+            OutputNames[0].Scores,
+            OutputNames[0].Regressors,
+            OutputNames[1].Scores,
+            OutputNames[1].Regressors,
+        ];
         using var runOptions = new RunOptions();
         using var outputs = this.session.Run(runOptions, [InputName], [input], outputNames);
         var candidates = new List<FaceCandidate>();
@@ -131,7 +160,8 @@ public sealed class FaceDetector : IDisposable
                 if (logit < minLogit)
                     continue;
                 int anchor = anchorBase + i;
-                float anchorX = centres[2 * anchor] * size, anchorY = centres[(2 * anchor) + 1] * size;
+                float anchorX = centres[2 * anchor] * size,
+                    anchorY = centres[(2 * anchor) + 1] * size;
                 var r = regressors.Slice(i * FaceCandidate.GeometryLength, FaceCandidate.GeometryLength);
                 float[] geometry = new float[FaceCandidate.GeometryLength];
                 geometry[0] = frame.ImageX(anchorX + r[0]);
@@ -152,7 +182,8 @@ public sealed class FaceDetector : IDisposable
 
     private static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
 
-    private static float Logit(float probability) => probability <= 0 ? float.NegativeInfinity
+    private static float Logit(float probability) =>
+        probability <= 0 ? float.NegativeInfinity
         : probability >= 1 ? float.PositiveInfinity
         : MathF.Log(probability / (1 - probability));
 
@@ -167,14 +198,18 @@ public sealed class FaceDetector : IDisposable
             Nose: new PointF(g[8], g[9]),
             Mouth: new PointF(g[10], g[11]),
             RightEar: new PointF(g[12], g[13]),
-            LeftEar: new PointF(g[14], g[15]));
+            LeftEar: new PointF(g[14], g[15])
+        );
     }
 
     /// <summary>The embedded ONNX model's bytes.</summary>
     internal static byte[] ReadModel()
     {
         using var stream = typeof(FaceDetector).Assembly.GetManifestResourceStream(ModelResourceName)
-            ?? throw new InvalidOperationException($"The face detection model resource '{ModelResourceName}' is missing from {typeof(FaceDetector).Assembly.FullName}.");
+            ?? throw new InvalidOperationException(
+                $"The face detection model resource '{ModelResourceName}' is missing from "
+                    + $"{typeof(FaceDetector).Assembly.FullName}."
+            );
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         return memory.ToArray();

@@ -1,15 +1,21 @@
 namespace Keypoints.MLNet.Detection;
 
 /// <summary>How a rectangle of an image (the whole image, or one tile) is placed in the detector's square input: scaled
-/// to fit with its aspect kept, centred, the rest padded. Image coordinates are pixel-index coordinates (pixel centres at
-/// integers); input coordinates are continuous, from 0 to <see cref="InputSize"/> across the input (pixel centres at
+/// to fit with its aspect kept, centred, the rest padded. Image coordinates are pixel-index coordinates (pixel centres
+/// at integers); input coordinates are continuous, from 0 to <see cref="InputSize"/> across the input (pixel centres at
 /// half-integers), which is how the model's regressors count.</summary>
 /// <param name="RegionLeft">Left edge of the region in the image, in pixels from the image's left edge.</param>
 /// <param name="RegionTop">Top edge of the region in the image, in pixels from the image's top edge.</param>
 /// <param name="RegionWidth">Width of the region in image pixels.</param>
 /// <param name="RegionHeight">Height of the region in image pixels.</param>
 /// <param name="InputSize">Side of the square input in pixels.</param>
-internal readonly record struct LetterboxFrame(float RegionLeft, float RegionTop, float RegionWidth, float RegionHeight, int InputSize)
+internal readonly record struct LetterboxFrame(
+    float RegionLeft,
+    float RegionTop,
+    float RegionWidth,
+    float RegionHeight,
+    int InputSize
+)
 {
     /// <summary>Input pixels per image pixel.</summary>
     public float Scale => InputSize / Math.Max(RegionWidth, RegionHeight);

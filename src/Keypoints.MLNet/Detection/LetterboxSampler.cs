@@ -12,7 +12,14 @@ internal static class LetterboxSampler
     public static void Fill(RgbImage image, LetterboxFrame frame, Span<float> tensor)
     {
         int size = frame.InputSize;
-        var columns = FilterTaps.Along(size, image.Width, frame.Scale, frame.PadLeft, frame.RegionLeft, frame.RegionWidth);
+        var columns = FilterTaps.Along(
+            size,
+            image.Width,
+            frame.Scale,
+            frame.PadLeft,
+            frame.RegionLeft,
+            frame.RegionWidth
+        );
         var rows = FilterTaps.Along(size, image.Height, frame.Scale, frame.PadTop, frame.RegionTop, frame.RegionHeight);
         tensor[..(size * size * 3)].Fill(PadValue);
         float[] region = TentResampler.Resample(image, columns, rows);
@@ -20,7 +27,8 @@ internal static class LetterboxSampler
             return;
 
         const float toUnit = 1f / 127.5f;
-        int from = columns.FirstOutput * 3, length = (columns.LastOutput - columns.FirstOutput + 1) * 3;
+        int from = columns.FirstOutput * 3,
+            length = (columns.LastOutput - columns.FirstOutput + 1) * 3;
         for (int y = rows.FirstOutput; y <= rows.LastOutput; y++)
         {
             var source = region.AsSpan((y - rows.FirstOutput) * length, length);

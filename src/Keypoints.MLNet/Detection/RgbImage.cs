@@ -4,8 +4,8 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Detection;
 
-/// <summary>An image as 8-bit RGB pixels, interleaved row by row (R, G, B of the top-left pixel first), with no row padding:
-/// the simplest input the <see cref="FaceDetector"/> takes.</summary>
+/// <summary>An image as 8-bit RGB pixels, interleaved row by row (R, G, B of the top-left pixel first), with no row
+/// padding: the simplest input the <see cref="FaceDetector"/> takes.</summary>
 public sealed class RgbImage
 {
     /// <summary>Wraps existing pixels; the array is used as it is, not copied.</summary>
@@ -21,7 +21,9 @@ public sealed class RgbImage
         if (pixels.LongLength != (long)width * height * 3)
         {
             throw new ArgumentException(
-                $"A {width} x {height} RGB image has {(long)width * height * 3} bytes; got {pixels.LongLength}.", nameof(pixels));
+                $"A {width} x {height} RGB image has {(long)width * height * 3} bytes; got {pixels.LongLength}.",
+                nameof(pixels)
+            );
         }
 
         Width = width;
@@ -35,8 +37,10 @@ public sealed class RgbImage
     /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
-    /// <summary>The pixels: R, G, B bytes per pixel, row by row from the top, <c>Width * Height * 3</c> bytes.</summary>
-#pragma warning disable CA1819 // The buffer is the point of this type: callers fill it and the detector reads it without a copy.
+    /// <summary>The pixels: R, G, B bytes per pixel, row by row from the top, <c>Width * Height * 3</c>
+    /// bytes.</summary>
+    // The buffer is the point of this type: callers fill it and the detector reads it without a copy.
+#pragma warning disable CA1819
     public byte[] Pixels { get; }
 #pragma warning restore CA1819
 
@@ -60,8 +64,9 @@ public sealed class RgbImage
         return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
     }
 
-    /// <summary>The width and height of an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>), read from its
-    /// header without decoding the pixels, so a caller can refuse an image too large to decode before it costs the memory.</summary>
+    /// <summary>The width and height of an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>), read
+    /// from its header without decoding the pixels, so a caller can refuse an image too large to decode before it costs
+    /// the memory.</summary>
     /// <param name="encoded">The image file's bytes.</param>
     /// <exception cref="InvalidDataException">The bytes are not an image SkiaSharp can read.</exception>
     public static Size ReadSize(ReadOnlySpan<byte> encoded)
@@ -71,11 +76,12 @@ public sealed class RgbImage
         return new Size(codec.Info.Width, codec.Info.Height);
     }
 
-    /// <summary>Decodes an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>) to RGB, dropping any alpha
-    /// channel. Stricter than <see cref="Load"/>: an image whose data ends before its last pixel (a truncated upload) is
-    /// refused rather than completed with the decoder's fill.</summary>
+    /// <summary>Decodes an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>) to RGB, dropping any
+    /// alpha channel. Stricter than <see cref="Load"/>: an image whose data ends before its last pixel (a truncated
+    /// upload) is refused rather than completed with the decoder's fill.</summary>
     /// <param name="encoded">The image file's bytes.</param>
-    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, or end before the image does.</exception>
+    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, or end before the
+    /// image does.</exception>
     public static RgbImage Decode(ReadOnlySpan<byte> encoded)
     {
         using var data = SKData.CreateCopy(encoded);
@@ -85,9 +91,11 @@ public sealed class RgbImage
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
         if (decoded != SKCodecResult.Success)
         {
-            throw new InvalidDataException(decoded == SKCodecResult.IncompleteInput
-                ? $"The {info.Width} x {info.Height} image ends before its last pixel (a truncated file)."
-                : $"The {info.Width} x {info.Height} image cannot be decoded ({decoded}).");
+            throw new InvalidDataException(
+                decoded == SKCodecResult.IncompleteInput
+                    ? $"The {info.Width} x {info.Height} image ends before its last pixel (a truncated file)."
+                    : $"The {info.Width} x {info.Height} image cannot be decoded ({decoded})."
+            );
         }
 
         return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
@@ -98,7 +106,9 @@ public sealed class RgbImage
         if (data.Size == 0)
             throw new InvalidDataException("The image is empty (0 bytes).");
         return SKCodec.Create(data)
-            ?? throw new InvalidDataException($"The {data.Size} bytes are not an image that can be read (JPEG, PNG, BMP, WebP, ...).");
+            ?? throw new InvalidDataException(
+                $"The {data.Size} bytes are not an image that can be read (JPEG, PNG, BMP, WebP, ...)."
+            );
     }
 
     /// <summary>Copies the pixels of an image loaded by ML.NET (<c>mlContext.Transforms.LoadImages</c>, or
@@ -112,7 +122,10 @@ public sealed class RgbImage
         {
             MLPixelFormat.Rgba32 => FromRgba(image.Width, image.Height, pixels),
             MLPixelFormat.Bgra32 => FromBgra(image.Width, image.Height, pixels),
-            _ => throw new ArgumentException($"An MLImage in pixel format {image.PixelFormat} cannot be read; expected Bgra32 or Rgba32.", nameof(image)),
+            _ => throw new ArgumentException(
+                $"An MLImage in pixel format {image.PixelFormat} cannot be read; expected Bgra32 or Rgba32.",
+                nameof(image)
+            ),
         };
     }
 

@@ -30,7 +30,9 @@ internal static class TentResampler
             {
                 var indices = columns.Indices.AsSpan(x * columns.Width, columns.Width);
                 var weights = columns.Weights.AsSpan(x * columns.Width, columns.Width);
-                float r = 0, g = 0, b = 0;
+                float r = 0,
+                    g = 0,
+                    b = 0;
                 for (int k = 0; k < indices.Length; k++)
                 {
                     int source = indices[k] * 3;
@@ -48,7 +50,8 @@ internal static class TentResampler
         return horizontal;
     }
 
-    /// <summary>The vertical pass: each output row a weighted sum of whole filtered rows, which vectorises well.</summary>
+    /// <summary>The vertical pass: each output row a weighted sum of whole filtered rows, which vectorises
+    /// well.</summary>
     private static float[] FilterColumns(float[] horizontal, FilterTaps rows, int firstRow, int length)
     {
         float[] result = new float[(rows.LastOutput - rows.FirstOutput + 1) * length];

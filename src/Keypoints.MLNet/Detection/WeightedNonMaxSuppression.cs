@@ -1,8 +1,8 @@
 namespace Keypoints.MLNet.Detection;
 
-/// <summary>MediaPipe's weighted non-maximum suppression (<c>NonMaxSuppressionCalculator</c>, algorithm WEIGHTED, which its
-/// face detection graphs use): the best remaining candidate takes every remaining candidate that overlaps it by more
-/// than the threshold, and its box and points become their score-weighted mean; its score stays its own
+/// <summary>MediaPipe's weighted non-maximum suppression (<c>NonMaxSuppressionCalculator</c>, algorithm WEIGHTED, which
+/// its face detection graphs use): the best remaining candidate takes every remaining candidate that overlaps it by
+/// more than the threshold, and its box and points become their score-weighted mean; its score stays its own
 /// (docs/decisions.md#weighted-non-maximum-suppression).</summary>
 internal static class WeightedNonMaxSuppression
 {

@@ -27,7 +27,8 @@ internal sealed class KeypointErrorTotals
         pointCount = new int[layout.KeypointCount];
     }
 
-    /// <summary>Adds one row: <c>2K</c> true and predicted pixel coordinates; NaN true coordinates are not labelled.</summary>
+    /// <summary>Adds one row: <c>2K</c> true and predicted pixel coordinates; NaN true coordinates are not
+    /// labelled.</summary>
     public void Add(float[] truth, float[] predicted)
     {
         var (rowSquared, rowPresent) = AddCoordinates(truth, predicted);
@@ -44,7 +45,8 @@ internal sealed class KeypointErrorTotals
         rowCount++;
     }
 
-    /// <summary>The metrics of the rows added so far, with the <paramref name="extremeRows"/> best and worst rows.</summary>
+    /// <summary>The metrics of the rows added so far, with the <paramref name="extremeRows"/> best and worst
+    /// rows.</summary>
     public KeypointMetrics ToMetrics(int extremeRows)
     {
         long present = presentPerCoordinate.Sum();
@@ -87,7 +89,9 @@ internal sealed class KeypointErrorTotals
         {
             if (float.IsNaN(truth[2 * k]) || float.IsNaN(truth[2 * k + 1]))
                 continue;
-            double distance = Math.Sqrt(Square(predicted[2 * k] - truth[2 * k]) + Square(predicted[2 * k + 1] - truth[2 * k + 1]));
+            double distance = Math.Sqrt(
+                Square(predicted[2 * k] - truth[2 * k]) + Square(predicted[2 * k + 1] - truth[2 * k + 1])
+            );
             distanceSum[k] += distance;
             pointCount[k]++;
             rowDistance += distance;
@@ -100,8 +104,12 @@ internal sealed class KeypointErrorTotals
     {
         long count = presentPerCoordinate[2 * k] + presentPerCoordinate[2 * k + 1];
         double squared = squaredPerCoordinate[2 * k] + squaredPerCoordinate[2 * k + 1];
-        return new KeypointError(layout.KeypointNames[k], count > 0 ? Math.Sqrt(squared / count) : double.NaN,
-            pointCount[k] > 0 ? distanceSum[k] / pointCount[k] : double.NaN, pointCount[k]);
+        return new KeypointError(
+            layout.KeypointNames[k],
+            count > 0 ? Math.Sqrt(squared / count) : double.NaN,
+            pointCount[k] > 0 ? distanceSum[k] / pointCount[k] : double.NaN,
+            pointCount[k]
+        );
     }
 
     private static double Square(double v) => v * v;

@@ -6,16 +6,16 @@ namespace Keypoints.MLNet.Evaluation;
 /// </summary>
 public sealed class KeypointMetrics
 {
-    internal KeypointMetrics()
-    {
-    }
+    internal KeypointMetrics() { }
 
-    /// <summary>Root mean squared error in pixels over every present coordinate of every row (the Kaggle metric).</summary>
+    /// <summary>Root mean squared error in pixels over every present coordinate of every row (the Kaggle
+    /// metric).</summary>
     public double Rmse { get; internal init; }
 
     /// <summary>Normalized mean error: per row, the mean Euclidean point error over its labeled keypoints divided by
-    /// the distance between its true eye centers when the layout has eyes, else by the diagonal of the box around its true
-    /// keypoints (<see cref="NmeNormalization"/> says which); averaged over rows where that length is known. NaN when none.</summary>
+    /// the distance between its true eye centers when the layout has eyes, else by the diagonal of the box around its
+    /// true keypoints (<see cref="NmeNormalization"/> says which); averaged over rows where that length is known. NaN
+    /// when none.</summary>
     public double Nme { get; internal init; }
 
     /// <summary>What <see cref="Nme"/> is divided by, in words.</summary>

@@ -16,7 +16,8 @@ internal sealed class NmeNormalizer
     public NmeNormalizer(KeypointLayout layout)
     {
         var names = layout.KeypointNames;
-        int leftCenter = IndexOf(names, "left_eye_center"), rightCenter = IndexOf(names, "right_eye_center");
+        int leftCenter = IndexOf(names, "left_eye_center"),
+            rightCenter = IndexOf(names, "right_eye_center");
         if (leftCenter >= 0 && rightCenter >= 0)
         {
             (left, right) = ([leftCenter], [rightCenter]);
@@ -31,15 +32,17 @@ internal sealed class NmeNormalizer
             return;
         }
         (left, right) = ([], []);
-        Description = layout.KeypointCount >= 2
-            ? "diagonal of the box around the true keypoints (the layout has no eyes)"
-            : "none: a single keypoint has no eyes and no box to normalize by, so the NME is undefined";
+        Description =
+            layout.KeypointCount >= 2
+                ? "diagonal of the box around the true keypoints (the layout has no eyes)"
+                : "none: a single keypoint has no eyes and no box to normalize by, so the NME is undefined";
     }
 
     /// <summary>What the NME is divided by, in words.</summary>
     public string Description { get; }
 
-    /// <summary>The normalizing length of one row in pixels, from its true coordinates; NaN when it is undefined.</summary>
+    /// <summary>The normalizing length of one row in pixels, from its true coordinates; NaN when it is
+    /// undefined.</summary>
     public double Length(float[] truth)
     {
         if (left.Length > 0)
@@ -48,7 +51,10 @@ internal sealed class NmeNormalizer
             var (rx, ry) = Mean(truth, right);
             return Math.Sqrt((lx - rx) * (lx - rx) + (ly - ry) * (ly - ry));
         }
-        double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
+        double minX = double.PositiveInfinity,
+            minY = double.PositiveInfinity,
+            maxX = double.NegativeInfinity,
+            maxY = double.NegativeInfinity;
         int points = 0;
         for (int k = 0; 2 * k + 1 < truth.Length; k++)
         {
@@ -63,7 +69,8 @@ internal sealed class NmeNormalizer
 
     private static (double X, double Y) Mean(float[] truth, int[] keypoints)
     {
-        double x = 0, y = 0;
+        double x = 0,
+            y = 0;
         foreach (int k in keypoints)
         {
             x += truth[2 * k];

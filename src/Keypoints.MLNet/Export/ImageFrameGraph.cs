@@ -16,10 +16,17 @@ internal static class ImageFrameGraph
     /// <param name="coordinatesName">Input tensor (column) of <c>2K</c> coordinates.</param>
     /// <param name="sizeName">Input tensor (column) of the original image's width and height in pixels.</param>
     /// <param name="outputName">Output tensor (column).</param>
-    /// <param name="frame">The keypoints (K) and the frame's width N and height in pixels (<see cref="KeypointLayout.ImageWidth"/>,
+    /// <param name="frame">The keypoints (K) and the frame's width N and height in pixels (<see
+    /// cref="KeypointLayout.ImageWidth"/>,
     /// <see cref="KeypointLayout.ImageHeight"/>).</param>
     /// <param name="toFrame">True to map image coordinates into the frame, false to map frame coordinates back.</param>
-    public static byte[] Create(string coordinatesName, string sizeName, string outputName, KeypointLayout frame, bool toFrame)
+    public static byte[] Create(
+        string coordinatesName,
+        string sizeName,
+        string outputName,
+        KeypointLayout frame,
+        bool toFrame
+    )
     {
         int keypoints = frame.KeypointCount;
         var graph = new OnnxGraphBuilder(toFrame ? "keypoints_to_frame" : "keypoints_from_frame");
@@ -31,7 +38,11 @@ internal static class ImageFrameGraph
             frameSize[i] = frame.ImageWidth;
             frameSize[i + 1] = frame.ImageHeight;
         }
-        string sizes = graph.AddNode("Tile", [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)], [graph.UniqueName("sizes")]);
+        string sizes = graph.AddNode(
+            "Tile",
+            [sizeName, graph.AddInitializer("repeats", new long[] { 1, keypoints }, 2)],
+            [graph.UniqueName("sizes")]
+        );
         string frameSizes = graph.AddInitializer("frame_size", frameSize, frameSize.Length);
         string factor = toFrame
             ? graph.AddNode("Div", [frameSizes, sizes], [graph.UniqueName("factor")])

@@ -13,14 +13,14 @@ namespace Keypoints.MLNet.Images;
 /// <para>Formats and where their size lies (all offsets in bytes from the file's start):</para>
 /// <list type="bullet">
 /// <item>PNG: the IHDR chunk, big-endian 32-bit width at 16 and height at 20.</item>
-/// <item>JPEG: the first start-of-frame segment (markers C0-CF except C4, C8, CC), found by walking the segments from the
-/// start-of-image marker over their lengths (and over 0xFF fill bytes before a marker), up to <see cref="JpegSegments"/>
-/// steps (a camera's EXIF, ICC and XMP segments are a handful); big-endian 16-bit height at 5 and width at 7 from the marker. The EXIF thumbnail's own frame
-/// lies inside a segment, so the walk never reads it.</item>
+/// <item>JPEG: the first start-of-frame segment (markers C0-CF except C4, C8, CC), found by walking the segments from
+/// the start-of-image marker over their lengths (and over 0xFF fill bytes before a marker), up to <see
+/// cref="JpegSegments"/> steps (a camera's EXIF, ICC and XMP segments are a handful); big-endian 16-bit height at 5 and
+/// width at 7 from the marker. The EXIF thumbnail's own frame lies inside a segment, so the walk never reads it.</item>
 /// <item>GIF: little-endian 16-bit width at 6 and height at 8.</item>
 /// <item>BMP: little-endian 32-bit width at 18 and height at 22 (negative for top-down rows).</item>
-/// <item>WebP: the first chunk, VP8 (14-bit sizes at 26 and 28), VP8L (14-bit sizes minus one, bit-packed from 21) or VP8X
-/// (24-bit sizes minus one at 24 and 27).</item>
+/// <item>WebP: the first chunk, VP8 (14-bit sizes at 26 and 28), VP8L (14-bit sizes minus one, bit-packed from 21) or
+/// VP8X (24-bit sizes minus one at 24 and 27).</item>
 /// </list>
 /// <para>Any other file gives 0 x 0.</para>
 /// </remarks>
@@ -31,7 +31,8 @@ internal static class ImageFileSizeGraph
 
     private const int HeaderLength = 32;
 
-    /// <summary>Adds the nodes; returns the width and height as float32 tensors of shape [1], 0 for an unknown format.</summary>
+    /// <summary>Adds the nodes; returns the width and height as float32 tensors of shape [1], 0 for an unknown
+    /// format.</summary>
     /// <param name="graph">The graph to add to.</param>
     /// <param name="fileBytes">A <c>uint8 [1, n]</c> tensor of the file's bytes.</param>
     public static (string Width, string Height) Add(OnnxGraphBuilder graph, string fileBytes)
@@ -51,18 +52,42 @@ internal static class ImageFileSizeGraph
         string isGif = reader.Is(0, "GIF"u8);
         string isBmp = reader.Is(0, "BM"u8);
         string width = reader.Sum(
-            (isPng, pngWidth), (isGif, gifWidth), (isBmp, bmpWidth), (isJpeg, jpegWidth),
+            (isPng, pngWidth),
+            (isGif, gifWidth),
+            (isBmp, bmpWidth),
+            (isJpeg, jpegWidth),
             (vp8, reader.Modulo(reader.LittleEndian(26, 2), 1 << 14)),
-            (vp8Lossless, reader.Plus(1, reader.Sum((reader.One, reader.Byte(21)), (reader.Constant(256), reader.Modulo(reader.Byte(22), 64))))),
-            (vp8Extended, reader.Plus(1, reader.LittleEndian(24, 3))));
+            (
+                vp8Lossless,
+                reader.Plus(
+                    1,
+                    reader.Sum(
+                        (reader.One, reader.Byte(21)),
+                        (reader.Constant(256), reader.Modulo(reader.Byte(22), 64))
+                    )
+                )
+            ),
+            (vp8Extended, reader.Plus(1, reader.LittleEndian(24, 3)))
+        );
         string height = reader.Sum(
-            (isPng, pngHeight), (isGif, gifHeight), (isBmp, bmpHeight), (isJpeg, jpegHeight),
+            (isPng, pngHeight),
+            (isGif, gifHeight),
+            (isBmp, bmpHeight),
+            (isJpeg, jpegHeight),
             (vp8, reader.Modulo(reader.LittleEndian(28, 2), 1 << 14)),
-            (vp8Lossless, reader.Plus(1, reader.Sum(
-                (reader.One, graph.Apply("Div", reader.Byte(22), reader.Constant(64))),
-                (reader.Constant(4), reader.Byte(23)),
-                (reader.Constant(1024), reader.Modulo(reader.Byte(24), 16))))),
-            (vp8Extended, reader.Plus(1, reader.LittleEndian(27, 3))));
+            (
+                vp8Lossless,
+                reader.Plus(
+                    1,
+                    reader.Sum(
+                        (reader.One, graph.Apply("Div", reader.Byte(22), reader.Constant(64))),
+                        (reader.Constant(4), reader.Byte(23)),
+                        (reader.Constant(1024), reader.Modulo(reader.Byte(24), 16))
+                    )
+                )
+            ),
+            (vp8Extended, reader.Plus(1, reader.LittleEndian(27, 3)))
+        );
         var toFloat = OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Float);
         return (graph.Apply("Cast", [width], toFloat), graph.Apply("Cast", [height], toFloat));
     }
@@ -79,13 +104,18 @@ internal static class ImageFileSizeGraph
         public HeaderReader(OnnxGraphBuilder graph, string fileBytes)
         {
             this.graph = graph;
-            // The file stays bytes: only the few values read are widened to int64 (a camera JPEG is megabytes). Zeros after it
-            // keep every read of a short or broken file inside the tensor.
+            // The file stays bytes: only the few values read are widened to int64 (a camera JPEG is megabytes). Zeros
+            // after it keep every read of a short or broken file inside the tensor.
             string flat = graph.Apply("Reshape", fileBytes, graph.Constant([-1L], 1));
-            string zeros = graph.Apply("Cast", [graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)],
-                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Uint8));
+            string zeros = graph.Apply(
+                "Cast",
+                [graph.Constant(new long[HeaderLength + 16], HeaderLength + 16)],
+                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Uint8)
+            );
             padded = graph.Apply("Concat", [flat, zeros], OnnxAttribute.Int("axis", 0));
-            header = Widen(graph.Apply("Slice", padded, graph.Constant([0L], 1), graph.Constant([(long)HeaderLength], 1)));
+            header = Widen(
+                graph.Apply("Slice", padded, graph.Constant([0L], 1), graph.Constant([(long)HeaderLength], 1))
+            );
             One = Constant(1);
         }
 
@@ -133,8 +163,11 @@ internal static class ImageFileSizeGraph
         /// <summary>|v| of an unsigned 32-bit value read as a signed one.</summary>
         public string AbsoluteInt32(string unsigned)
         {
-            string negative = graph.Apply("Cast", [graph.Apply("Greater", unsigned, Constant(int.MaxValue))],
-                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
+            string negative = graph.Apply(
+                "Cast",
+                [graph.Apply("Greater", unsigned, Constant(int.MaxValue))],
+                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64)
+            );
             string signed = graph.Apply("Sub", unsigned, graph.Apply("Mul", negative, Constant(1L << 32)));
             return graph.Apply("Abs", signed);
         }
@@ -161,21 +194,26 @@ internal static class ImageFileSizeGraph
             string isFrameMarker = graph.Constant(startOfFrame, 256);
             string offsets = graph.Constant([0L, 1, 2, 3, 4, 5, 6, 7, 8], 9);
             string last = graph.Apply("Sub", graph.Apply("Shape", padded), One);
-            string position = Constant(2), found = Constant(0), width = found, height = found;
+            string position = Constant(2),
+                found = Constant(0),
+                width = found,
+                height = found;
             for (int segment = 0; segment < JpegSegments; segment++)
             {
                 string indices = graph.Apply("Min", graph.Apply("Add", position, offsets), last);
                 string segmentStart = Widen(graph.Apply("Gather", padded, indices));
                 string At(int i) => graph.Apply("Gather", segmentStart, Constant(i));
                 string marker = At(1);
-                string isFrame = graph.Apply("Mul",
+                string isFrame = graph.Apply(
+                    "Mul",
                     graph.Apply("Mul", graph.Apply("Gather", isFrameMarker, marker), Equal(At(0), Constant(0xFF))),
-                    graph.Apply("Sub", One, found));
+                    graph.Apply("Sub", One, found)
+                );
                 height = Select(isFrame, Word(At(5), At(6)), height);
                 width = Select(isFrame, Word(At(7), At(8)), width);
                 found = graph.Apply("Add", found, isFrame);
-                // A marker may be preceded by any number of 0xFF fill bytes: at FF FF the walk steps one byte, else over
-                // the segment (its length counts itself but not the marker).
+                // A marker may be preceded by any number of 0xFF fill bytes: at FF FF the walk steps one byte, else
+                // over the segment (its length counts itself but not the marker).
                 string isFill = Equal(marker, Constant(0xFF));
                 string step = Select(isFill, One, graph.Apply("Add", Word(At(2), At(3)), Constant(2)));
                 position = graph.Apply("Add", position, graph.Apply("Mul", step, graph.Apply("Sub", One, found)));
@@ -186,13 +224,19 @@ internal static class ImageFileSizeGraph
         private string Widen(string bytes) =>
             graph.Apply("Cast", [bytes], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
 
-        private string Word(string high, string low) => graph.Apply("Add", graph.Apply("Mul", high, Constant(256)), low);
+        private string Word(string high, string low) =>
+            graph.Apply("Add", graph.Apply("Mul", high, Constant(256)), low);
 
-        /// <summary><paramref name="value"/> where <paramref name="flag"/> is 1, else <paramref name="otherwise"/>.</summary>
+        /// <summary><paramref name="value"/> where <paramref name="flag"/> is 1, else <paramref
+        /// name="otherwise"/>.</summary>
         private string Select(string flag, string value, string otherwise) =>
             graph.Apply("Add", otherwise, graph.Apply("Mul", flag, graph.Apply("Sub", value, otherwise)));
 
         private string Equal(string a, string b) =>
-            graph.Apply("Cast", [graph.Apply("Equal", a, b)], OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64));
+            graph.Apply(
+                "Cast",
+                [graph.Apply("Equal", a, b)],
+                OnnxAttribute.Int("to", (long)TensorProto.Types.DataType.Int64)
+            );
     }
 }

@@ -5,12 +5,12 @@ namespace Keypoints.MLNet.Images;
 
 /// <summary>
 /// Stateless glue of the image pipeline: the width and height in pixels of the image file named in the
-/// <c>ImagePath</c> column, read from the file's header, as the two-item vector the keypoint frame mapping reads; and the
-/// path again as <c>CheckedImagePath</c>, for the image loader, once the whole file is known to decode (a missing, empty,
-/// truncated or non-image file is an <see cref="InvalidDataException"/> that names it, where ML.NET's loader would fill a
-/// truncated JPEG with grey). Saved in a model as ML.NET's <c>CustomMapping</c> under the contract
-/// <see cref="ContractName"/>; loading such a model needs this assembly. (It reads the path, not the loaded image: ML.NET
-/// cannot type an image column of unknown size in a custom mapping's input.) Models saved before the loader read
+/// <c>ImagePath</c> column, read from the file's header, as the two-item vector the keypoint frame mapping reads; and
+/// the path again as <c>CheckedImagePath</c>, for the image loader, once the whole file is known to decode (a missing,
+/// empty, truncated or non-image file is an <see cref="InvalidDataException"/> that names it, where ML.NET's loader
+/// would fill a truncated JPEG with grey). Saved in a model as ML.NET's <c>CustomMapping</c> under the contract
+/// <see cref="ContractName"/>; loading such a model needs this assembly. (It reads the path, not the loaded image:
+/// ML.NET cannot type an image column of unknown size in a custom mapping's input.) Models saved before the loader read
 /// <c>CheckedImagePath</c> load and score as they did, without the check.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
@@ -37,10 +37,10 @@ public sealed class ImageSizeMapping : CustomMappingFactory<ImageSizeMapping.Inp
         public string CheckedImagePath { get; set; } = "";
     }
 
-    /// <summary>The mapping: reads the image's width and height from its file header, after checking that the whole file
-    /// decodes (at the codec's smallest scale: see <see cref="ImageFileCheck.ReadSize"/>).</summary>
-    /// <exception cref="InvalidDataException">The file is missing, empty, truncated, corrupt or in a format that cannot be
-    /// read; the message names it.</exception>
+    /// <summary>The mapping: reads the image's width and height from its file header, after checking that the whole
+    /// file decodes (at the codec's smallest scale: see <see cref="ImageFileCheck.ReadSize"/>).</summary>
+    /// <exception cref="InvalidDataException">The file is missing, empty, truncated, corrupt or in a format that cannot
+    /// be read; the message names it.</exception>
     public static void Map(Input input, Output output)
     {
         ArgumentNullException.ThrowIfNull(input);

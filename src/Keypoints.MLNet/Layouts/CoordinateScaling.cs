@@ -24,6 +24,7 @@ internal sealed class CoordinateScaling
     /// <summary>Per-coordinate half image size in pixels: one scaled unit is this many pixels.</summary>
     public float[] HalfSize { get; }
 
-    /// <summary>Pixel coordinate <paramref name="value"/> at position <paramref name="index"/> to a scaled target (NaN stays NaN).</summary>
+    /// <summary>Pixel coordinate <paramref name="value"/> at position <paramref name="index"/> to a scaled target (NaN
+    /// stays NaN).</summary>
     public float ToTarget(float value, int index) => (value - Center[index]) / HalfSize[index];
 }

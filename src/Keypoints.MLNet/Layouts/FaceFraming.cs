@@ -3,13 +3,14 @@ namespace Keypoints.MLNet.Layouts;
 /// <summary>
 /// How the faces a model was trained on sit in their frame (the network's input image), measured from the training
 /// labels: the midpoint between the eye centers and the inter-ocular distance, each as a fraction of the frame's width,
-/// with the standard deviation over the training faces. A face detector that cuts faces out of photos cuts them this way,
-/// so the model sees what it learned on.
+/// with the standard deviation over the training faces. A face detector that cuts faces out of photos cuts them this
+/// way, so the model sees what it learned on.
 /// </summary>
 /// <param name="EyeMidpointX">Mean x of the eye midpoint, as a fraction of the frame width (0 = left edge of the first
 /// pixel column's center, pixel centers at integer coordinates).</param>
 /// <param name="EyeMidpointXStd">Standard deviation of <paramref name="EyeMidpointX"/> over the faces.</param>
-/// <param name="EyeMidpointY">Mean y of the eye midpoint, as a fraction of the frame width (not height: one unit for both axes).</param>
+/// <param name="EyeMidpointY">Mean y of the eye midpoint, as a fraction of the frame width (not height: one unit for
+/// both axes).</param>
 /// <param name="EyeMidpointYStd">Standard deviation of <paramref name="EyeMidpointY"/>.</param>
 /// <param name="InterOcularDistance">Mean distance between the eye centers, as a fraction of the frame width.</param>
 /// <param name="InterOcularDistanceStd">Standard deviation of <paramref name="InterOcularDistance"/>.</param>
@@ -21,7 +22,8 @@ public sealed record FaceFraming(
     double EyeMidpointYStd,
     double InterOcularDistance,
     double InterOcularDistanceStd,
-    int Faces)
+    int Faces
+)
 {
     /// <summary>Measures the framing of labelled faces.</summary>
     /// <param name="layout">The keypoint set and frame size of the labels.</param>
@@ -38,11 +40,18 @@ public sealed record FaceFraming(
         var distance = new List<double>();
         for (int offset = 0; offset < pixelLabels.Length; offset += layout.CoordinateCount)
         {
-            if (!layout.TryGetEyeCenters(pixelLabels.Slice(offset, layout.CoordinateCount), out var left, out var right))
+            if (
+                !layout.TryGetEyeCenters(pixelLabels.Slice(offset, layout.CoordinateCount), out var left, out var right)
+            )
+            {
                 continue;
+            }
+
             x.Add((left.X + right.X) / 2 / width);
             y.Add((left.Y + right.Y) / 2 / width);
-            distance.Add(Math.Sqrt(((left.X - right.X) * (left.X - right.X)) + ((left.Y - right.Y) * (left.Y - right.Y))) / width);
+            distance.Add(
+                Math.Sqrt(((left.X - right.X) * (left.X - right.X)) + ((left.Y - right.Y) * (left.Y - right.Y))) / width
+            );
         }
         if (x.Count == 0)
             return null;

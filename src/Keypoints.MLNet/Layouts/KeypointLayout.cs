@@ -27,7 +27,8 @@ public sealed class KeypointLayout
         int imageWidth,
         int imageHeight,
         IReadOnlyList<(int Left, int Right)> flipPairs,
-        IReadOnlyList<KeypointGroup> groups)
+        IReadOnlyList<KeypointGroup> groups
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(keypointNames);
@@ -39,7 +40,12 @@ public sealed class KeypointLayout
             throw new ArgumentException("A keypoint layout needs at least one keypoint.", nameof(keypointNames));
         var duplicate = keypointNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new ArgumentException($"Keypoint name '{duplicate.Key}' appears more than once.", nameof(keypointNames));
+        {
+            throw new ArgumentException(
+                $"Keypoint name '{duplicate.Key}' appears more than once.",
+                nameof(keypointNames)
+            );
+        }
 
         Name = name;
         KeypointNames = keypointNames.ToArray();
@@ -51,7 +57,13 @@ public sealed class KeypointLayout
             CheckIndex(left, nameof(flipPairs));
             CheckIndex(right, nameof(flipPairs));
             if (flipPermutation[left] != left || flipPermutation[right] != right || left == right)
-                throw new ArgumentException($"Flip pair ({left}, {right}) overlaps another pair or pairs a keypoint with itself.", nameof(flipPairs));
+            {
+                throw new ArgumentException(
+                    $"Flip pair ({left}, {right}) overlaps another pair or pairs a keypoint with itself.",
+                    nameof(flipPairs)
+                );
+            }
+
             flipPermutation[left] = right;
             flipPermutation[right] = left;
         }
@@ -101,28 +113,38 @@ public sealed class KeypointLayout
     public IReadOnlyList<KeypointGroup> Groups { get; }
 
     /// <summary>The keypoints whose mean is the center of each eye (the subject's left and right), found by name:
-    /// <c>left_eye_center</c> and <c>right_eye_center</c> when the layout has them (Kaggle15), else every <c>left_eye_N</c> and
+    /// <c>left_eye_center</c> and <c>right_eye_center</c> when the layout has them (Kaggle15), else every
+    /// <c>left_eye_N</c> and
     /// <c>right_eye_N</c> (Ibug68: 42-47 and 36-41). <see langword="null"/> when the layout names no eyes.</summary>
     public (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? EyeCenterKeypoints { get; }
 
     /// <summary>The centers of both eyes in pixels, from one row of <c>2K</c> interleaved coordinates, each the mean of
-    /// <see cref="EyeCenterKeypoints"/>; <see langword="false"/> when the layout names no eyes or a coordinate is missing (NaN).</summary>
+    /// <see cref="EyeCenterKeypoints"/>; <see langword="false"/> when the layout names no eyes or a coordinate is
+    /// missing (NaN).</summary>
     /// <param name="coordinates">One face's coordinates, <c>x0, y0, x1, y1, ...</c>.</param>
     /// <param name="left">The subject's left eye center.</param>
     /// <param name="right">The subject's right eye center.</param>
-    public bool TryGetEyeCenters(ReadOnlySpan<float> coordinates, out (double X, double Y) left, out (double X, double Y) right)
+    public bool TryGetEyeCenters(
+        ReadOnlySpan<float> coordinates,
+        out (double X, double Y) left,
+        out (double X, double Y) right
+    )
     {
         left = right = (double.NaN, double.NaN);
         if (EyeCenterKeypoints is not { } eyes || coordinates.Length != CoordinateCount)
             return false;
         left = Mean(coordinates, eyes.Left);
         right = Mean(coordinates, eyes.Right);
-        return double.IsFinite(left.X) && double.IsFinite(left.Y) && double.IsFinite(right.X) && double.IsFinite(right.Y);
+        return double.IsFinite(left.X)
+            && double.IsFinite(left.Y)
+            && double.IsFinite(right.X)
+            && double.IsFinite(right.Y);
     }
 
     private static (double X, double Y) Mean(ReadOnlySpan<float> coordinates, IReadOnlyList<int> keypoints)
     {
-        double x = 0, y = 0;
+        double x = 0,
+            y = 0;
         foreach (int k in keypoints)
         {
             x += coordinates[2 * k];
@@ -131,15 +153,23 @@ public sealed class KeypointLayout
         return (x / keypoints.Count, y / keypoints.Count);
     }
 
-    private static (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? FindEyeCenterKeypoints(IReadOnlyList<string> names)
+    private static (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? FindEyeCenterKeypoints(
+        IReadOnlyList<string> names
+    )
     {
-        int leftCenter = IndexOfName(names, "left_eye_center"), rightCenter = IndexOfName(names, "right_eye_center");
+        int leftCenter = IndexOfName(names, "left_eye_center"),
+            rightCenter = IndexOfName(names, "right_eye_center");
         if (leftCenter >= 0 && rightCenter >= 0)
             return ([leftCenter], [rightCenter]);
-        int[] Numbered(string prefix) => Enumerable.Range(0, names.Count)
-            .Where(i => names[i].StartsWith(prefix, StringComparison.Ordinal) && names[i].Length > prefix.Length
-                && names[i].AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0)
-            .ToArray();
+        int[] Numbered(string prefix) =>
+            Enumerable
+                .Range(0, names.Count)
+                .Where(i =>
+                    names[i].StartsWith(prefix, StringComparison.Ordinal)
+                    && names[i].Length > prefix.Length
+                    && names[i].AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0
+                )
+                .ToArray();
         int[] left = Numbered("left_eye_");
         int[] right = Numbered("right_eye_");
         return left.Length > 0 && right.Length > 0 ? (left, right) : null;
@@ -182,12 +212,15 @@ public sealed class KeypointLayout
                 return i;
         }
         throw new ArgumentException(
-            $"Layout '{Name}' has no keypoint named '{keypointName}'. Known keypoints: {string.Join(", ", KeypointNames)}.",
-            nameof(keypointName));
+            $"Layout '{Name}' has no keypoint named '{keypointName}'. Known keypoints: "
+                + $"{string.Join(", ", KeypointNames)}.",
+            nameof(keypointName)
+        );
     }
 
-    /// <summary>The layout of one group's keypoints alone (in the group's order, same image size), as a specialist predicts them.
-    /// Flip pairs are kept when both keypoints are in the group; <see cref="IsMirrorClosed"/> says whether that covers every one.</summary>
+    /// <summary>The layout of one group's keypoints alone (in the group's order, same image size), as a specialist
+    /// predicts them. Flip pairs are kept when both keypoints are in the group; <see cref="IsMirrorClosed"/> says
+    /// whether that covers every one.</summary>
     /// <param name="group">The group, one of <see cref="Groups"/> or any set of this layout's keypoint indices.</param>
     public KeypointLayout Subset(KeypointGroup group)
     {
@@ -200,57 +233,100 @@ public sealed class KeypointLayout
             .Where(p => position.ContainsKey(p.Left) && position.ContainsKey(p.Right))
             .Select(p => (position[p.Left], position[p.Right]))
             .ToArray();
-        return new KeypointLayout($"{Name}.{group.Name}", indices.Select(i => KeypointNames[i]).ToArray(), ImageWidth, ImageHeight,
-            pairs, Array.Empty<KeypointGroup>());
+        return new KeypointLayout(
+            $"{Name}.{group.Name}",
+            indices.Select(i => KeypointNames[i]).ToArray(),
+            ImageWidth,
+            ImageHeight,
+            pairs,
+            Array.Empty<KeypointGroup>()
+        );
     }
 
-    /// <summary>Whether mirroring maps <paramref name="group"/> onto itself (each keypoint's mirror partner is in the group),
-    /// so a specialist for it can be trained with flip augmentation.</summary>
+    /// <summary>Whether mirroring maps <paramref name="group"/> onto itself (each keypoint's mirror partner is in the
+    /// group), so a specialist for it can be trained with flip augmentation.</summary>
     public bool IsMirrorClosed(KeypointGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
         return group.KeypointIndices.All(k => group.KeypointIndices.Contains(flipPermutation[k]));
     }
 
-    /// <summary>Builds a layout from coordinate column names: <c>&lt;name&gt;_x,&lt;name&gt;_y</c> pairs (flip pairs found
-    /// from names that differ only in <c>left</c> and <c>right</c>), or numbered <c>x0,y0,x1,y1,...</c> pairs. The Kaggle
-    /// 30 columns give <see cref="Kaggle15"/> and 68 numbered pairs give <see cref="Ibug68"/> (with their flip pairs and groups),
-    /// at the given image size.
+    /// <summary>Builds a layout from coordinate column names: <c>&lt;name&gt;_x,&lt;name&gt;_y</c> pairs (flip pairs
+    /// found from names that differ only in <c>left</c> and <c>right</c>), or numbered <c>x0,y0,x1,y1,...</c> pairs.
+    /// The Kaggle 30 columns give <see cref="Kaggle15"/> and 68 numbered pairs give <see cref="Ibug68"/> (with their
+    /// flip pairs and groups), at the given image size.
     /// Numbered pairs of another count have keypoint names <c>0</c>, <c>1</c>, ... and no flip pairs.</summary>
     /// <param name="name">A name for the layout.</param>
     /// <param name="coordinateColumns">Column names, x before y for each keypoint.</param>
     /// <param name="imageWidth">Width in pixels of the image.</param>
     /// <param name="imageHeight">Height in pixels of the image.</param>
-    /// <exception cref="FormatException">The columns are not <c>_x</c>/<c>_y</c> pairs of one name, nor <c>xN,yN</c> pairs numbered from 0.</exception>
-    public static KeypointLayout FromCoordinateColumns(string name, IReadOnlyList<string> coordinateColumns, int imageWidth, int imageHeight)
+    /// <exception cref="FormatException">The columns are not <c>_x</c>/<c>_y</c> pairs of one name, nor <c>xN,yN</c>
+    /// pairs numbered from 0.</exception>
+    public static KeypointLayout FromCoordinateColumns(
+        string name,
+        IReadOnlyList<string> coordinateColumns,
+        int imageWidth,
+        int imageHeight
+    )
     {
         ArgumentNullException.ThrowIfNull(coordinateColumns);
         if (coordinateColumns.Count == 0 || coordinateColumns.Count % 2 != 0)
-            throw new FormatException($"Expected pairs of '<name>_x,<name>_y' or 'x0,y0' columns, found {coordinateColumns.Count} columns.");
-        if (IsNumbered(coordinateColumns))
         {
-            int count = coordinateColumns.Count / 2;
-            if (count == Ibug68.KeypointCount)
-                return Ibug68.WithImageSize(imageWidth, imageHeight);
-            return new KeypointLayout(name, Enumerable.Range(0, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                imageWidth, imageHeight, Array.Empty<(int, int)>(), Array.Empty<KeypointGroup>());
+            throw new FormatException(
+                $"Expected pairs of '<name>_x,<name>_y' or 'x0,y0' columns, found {coordinateColumns.Count} columns."
+            );
         }
+
+        if (IsNumbered(coordinateColumns))
+            return FromNumberedColumns(name, coordinateColumns.Count / 2, imageWidth, imageHeight);
+        var names = PairNames(coordinateColumns);
+        // The competition's columns mean its keypoints, flip pairs and specialist groups at any image size (a 128 x 128
+        // crop too).
+        if (names.SequenceEqual(Kaggle15.KeypointNames))
+            return Kaggle15.WithImageSize(imageWidth, imageHeight);
+        return new KeypointLayout(name, names, imageWidth, imageHeight, FindFlipPairs(names), []);
+    }
+
+    /// <summary>68 numbered pairs are the iBUG layout; another count is keypoints named 0, 1, ... without flip
+    /// pairs.</summary>
+    private static KeypointLayout FromNumberedColumns(string name, int count, int imageWidth, int imageHeight) =>
+        count == Ibug68.KeypointCount
+            ? Ibug68.WithImageSize(imageWidth, imageHeight)
+            : new KeypointLayout(
+                name,
+                Enumerable
+                    .Range(0, count)
+                    .Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .ToArray(),
+                imageWidth,
+                imageHeight,
+                [],
+                []
+            );
+
+    /// <summary>The keypoint names of <c>&lt;name&gt;_x,&lt;name&gt;_y</c> column pairs.</summary>
+    /// <exception cref="FormatException">Two columns are not such a pair.</exception>
+    private static List<string> PairNames(IReadOnlyList<string> coordinateColumns)
+    {
         var names = new List<string>();
         for (int i = 0; i < coordinateColumns.Count; i += 2)
         {
-            string x = coordinateColumns[i], y = coordinateColumns[i + 1];
-            if (!x.EndsWith("_x", StringComparison.Ordinal) || !y.EndsWith("_y", StringComparison.Ordinal)
-                || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal))
+            string x = coordinateColumns[i],
+                y = coordinateColumns[i + 1];
+            if (
+                !x.EndsWith("_x", StringComparison.Ordinal)
+                || !y.EndsWith("_y", StringComparison.Ordinal)
+                || !string.Equals(x[..^2], y[..^2], StringComparison.Ordinal)
+            )
             {
-                throw new FormatException($"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair (nor 'x{i / 2},y{i / 2}').");
+                throw new FormatException(
+                    $"Columns {i + 1} and {i + 2} ('{x}', '{y}') are not a '<name>_x,<name>_y' pair (nor "
+                        + $"'x{i / 2},y{i / 2}')."
+                );
             }
-
             names.Add(x[..^2]);
         }
-        // The competition's columns mean its keypoints, flip pairs and specialist groups at any image size (a 128 x 128 crop too).
-        if (names.SequenceEqual(Kaggle15.KeypointNames))
-            return Kaggle15.WithImageSize(imageWidth, imageHeight);
-        return new KeypointLayout(name, names, imageWidth, imageHeight, FindFlipPairs(names), Array.Empty<KeypointGroup>());
+        return names;
     }
 
     /// <summary>Whether the columns are exactly <c>x0,y0,x1,y1,...</c>.</summary>
@@ -259,8 +335,13 @@ public sealed class KeypointLayout
         for (int i = 0; i < columns.Count; i += 2)
         {
             string k = (i / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!string.Equals(columns[i], "x" + k, StringComparison.Ordinal) || !string.Equals(columns[i + 1], "y" + k, StringComparison.Ordinal))
+            if (
+                !string.Equals(columns[i], "x" + k, StringComparison.Ordinal)
+                || !string.Equals(columns[i + 1], "y" + k, StringComparison.Ordinal)
+            )
+            {
                 return false;
+            }
         }
         return true;
     }
@@ -298,17 +379,34 @@ public sealed class KeypointLayout
     private void CheckIndex(int index, string parameter)
     {
         if (index < 0 || index >= KeypointNames.Count)
-            throw new ArgumentOutOfRangeException(parameter, index, $"Keypoint index must be in [0, {KeypointNames.Count}).");
+        {
+            throw new ArgumentOutOfRangeException(
+                parameter,
+                index,
+                $"Keypoint index must be in [0, {KeypointNames.Count})."
+            );
+        }
     }
 
     private static KeypointLayout CreateKaggle15()
     {
         string[] names =
         [
-            "left_eye_center", "right_eye_center", "left_eye_inner_corner", "left_eye_outer_corner",
-            "right_eye_inner_corner", "right_eye_outer_corner", "left_eyebrow_inner_end", "left_eyebrow_outer_end",
-            "right_eyebrow_inner_end", "right_eyebrow_outer_end", "nose_tip", "mouth_left_corner",
-            "mouth_right_corner", "mouth_center_top_lip", "mouth_center_bottom_lip",
+            "left_eye_center",
+            "right_eye_center",
+            "left_eye_inner_corner",
+            "left_eye_outer_corner",
+            "right_eye_inner_corner",
+            "right_eye_outer_corner",
+            "left_eyebrow_inner_end",
+            "left_eyebrow_outer_end",
+            "right_eyebrow_inner_end",
+            "right_eyebrow_outer_end",
+            "nose_tip",
+            "mouth_left_corner",
+            "mouth_right_corner",
+            "mouth_center_top_lip",
+            "mouth_center_bottom_lip",
         ];
         int I(string n) => Array.IndexOf(names, n);
         KeypointGroup G(string group, params string[] members) => new(group, members.Select(I).ToArray());
@@ -318,8 +416,20 @@ public sealed class KeypointLayout
             G("nose_tip", "nose_tip"),
             G("mouth_corners_top_lip", "mouth_left_corner", "mouth_right_corner", "mouth_center_top_lip"),
             G("bottom_lip", "mouth_center_bottom_lip"),
-            G("eye_corners", "left_eye_inner_corner", "right_eye_inner_corner", "left_eye_outer_corner", "right_eye_outer_corner"),
-            G("eyebrows", "left_eyebrow_inner_end", "right_eyebrow_inner_end", "left_eyebrow_outer_end", "right_eyebrow_outer_end"),
+            G(
+                "eye_corners",
+                "left_eye_inner_corner",
+                "right_eye_inner_corner",
+                "left_eye_outer_corner",
+                "right_eye_outer_corner"
+            ),
+            G(
+                "eyebrows",
+                "left_eyebrow_inner_end",
+                "right_eyebrow_inner_end",
+                "left_eyebrow_outer_end",
+                "right_eyebrow_outer_end"
+            ),
         };
         return new KeypointLayout("Kaggle15", names, 96, 96, FindFlipPairs(names), groups);
     }

@@ -21,7 +21,8 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
 
     /// <summary>Creates a block from <paramref name="inChannels"/> to <paramref name="outChannels"/> feature maps,
     /// dividing the height and width by <paramref name="stride"/>.</summary>
-    public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
+    public BasicBlock(long inChannels, long outChannels, long stride)
+        : base(nameof(BasicBlock))
     {
         // No convolution bias: the batch norm that follows subtracts any constant the bias would add.
         conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
@@ -52,13 +53,29 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
     /// and returns the output tensor's name.</summary>
     public string ExportOnnx(OnnxGraphBuilder graph, string name, string input)
     {
-        string x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, name + ".bn1", bn1,
-            OnnxLayerWriter.Conv(graph, name + ".conv1", conv1, input)));
-        x = OnnxLayerWriter.BatchNorm(graph, name + ".bn2", bn2, OnnxLayerWriter.Conv(graph, name + ".conv2", conv2, x));
+        string x = OnnxLayerWriter.Relu(
+            graph,
+            OnnxLayerWriter.BatchNorm(
+                graph,
+                name + ".bn1",
+                bn1,
+                OnnxLayerWriter.Conv(graph, name + ".conv1", conv1, input)
+            )
+        );
+        x = OnnxLayerWriter.BatchNorm(
+            graph,
+            name + ".bn2",
+            bn2,
+            OnnxLayerWriter.Conv(graph, name + ".conv2", conv2, x)
+        );
         string shortcut = downsample is null
             ? input
-            : OnnxLayerWriter.BatchNorm(graph, name + ".downsample_bn", downsampleBn!,
-                OnnxLayerWriter.Conv(graph, name + ".downsample", downsample, input));
+            : OnnxLayerWriter.BatchNorm(
+                graph,
+                name + ".downsample_bn",
+                downsampleBn!,
+                OnnxLayerWriter.Conv(graph, name + ".downsample", downsample, input)
+            );
         return OnnxLayerWriter.Relu(graph, OnnxLayerWriter.Add(graph, x, shortcut));
     }
 }

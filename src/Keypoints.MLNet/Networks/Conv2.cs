@@ -15,12 +15,20 @@ internal sealed class Conv2 : DenseHeadNetwork
     private readonly Conv2d conv1;
     private readonly Conv2d conv2;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
     /// <exception cref="ArgumentException">The image is smaller than 4 x 4 pixels.</exception>
-    public Conv2(NetworkInput input, int outputs) : base(nameof(Conv2), input, outputs)
+    public Conv2(NetworkInput input, int outputs)
+        : base(nameof(Conv2), input, outputs)
     {
         if (input.Height < 4 || input.Width < 4)
-            throw new ArgumentException($"Conv2 needs images of at least 4 x 4 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        {
+            throw new ArgumentException(
+                $"Conv2 needs images of at least 4 x 4 pixels; got {input.Width} x {input.Height}.",
+                nameof(input)
+            );
+        }
+
         conv1 = Conv2d(input.Channels, 32, 3, padding: 1);
         conv2 = Conv2d(32, 64, 3, padding: 1);
         CreateDenseHead(64 * (input.Height / 4) * (input.Width / 4), 500);

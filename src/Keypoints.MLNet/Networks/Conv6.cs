@@ -17,11 +17,19 @@ internal sealed class Conv6 : DenseHeadNetwork
 
     private readonly ModuleList<Conv2d> convs;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
-    public Conv6(NetworkInput input, int outputs) : base(nameof(Conv6), input, outputs)
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
+    public Conv6(NetworkInput input, int outputs)
+        : base(nameof(Conv6), input, outputs)
     {
         if (input.Height < 8 || input.Width < 8)
-            throw new ArgumentException($"Conv6 needs images of at least 8 x 8 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        {
+            throw new ArgumentException(
+                $"Conv6 needs images of at least 8 x 8 pixels; got {input.Width} x {input.Height}.",
+                nameof(input)
+            );
+        }
+
         var layers = new Conv2d[Filters.Length];
         for (int i = 0; i < Filters.Length; i++)
             layers[i] = Conv2d(i == 0 ? input.Channels : Filters[i - 1], Filters[i], 3, padding: 1);
@@ -60,7 +68,8 @@ internal sealed class Conv6 : DenseHeadNetwork
         return x;
     }
 
-    /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them already.</summary>
+    /// <summary>The same <c>[N, C, H, W]</c> values with channels-last (NHWC) strides; no copy when they have them
+    /// already.</summary>
     /// <remarks>Why every convolution's input: docs/decisions.md#channels-last-convolutions.</remarks>
     internal static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }

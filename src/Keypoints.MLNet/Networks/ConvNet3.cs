@@ -8,8 +8,10 @@ namespace Keypoints.MLNet.Networks;
 /// </summary>
 internal sealed class ConvNet3 : NouriTrunkNetwork
 {
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
-    public ConvNet3(NetworkInput input, int outputs) : base(nameof(ConvNet3), input, outputs, hidden: 500) => RegisterComponents();
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
+    public ConvNet3(NetworkInput input, int outputs)
+        : base(nameof(ConvNet3), input, outputs, hidden: 500) => RegisterComponents();
 
     /// <inheritdoc/>
     public override Tensor Features(Tensor input) =>

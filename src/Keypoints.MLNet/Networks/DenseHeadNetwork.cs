@@ -17,12 +17,11 @@ internal abstract class DenseHeadNetwork : KeypointNetwork
     protected Linear dense2 = null!;
     protected Linear output = null!;
 
-    protected DenseHeadNetwork(string name, NetworkInput input, int outputs) : base(name, input, outputs)
-    {
-    }
+    protected DenseHeadNetwork(string name, NetworkInput input, int outputs)
+        : base(name, input, outputs) { }
 
-    /// <summary>Creates <c>dense1</c> (<paramref name="features"/> inputs), <c>dense2</c> (both of <paramref name="hidden"/>
-    /// units) and <c>output</c>.</summary>
+    /// <summary>Creates <c>dense1</c> (<paramref name="features"/> inputs), <c>dense2</c> (both of <paramref
+    /// name="hidden"/> units) and <c>output</c>.</summary>
     protected void CreateDenseHead(long features, int hidden)
     {
         dense1 = Linear(features, hidden);
@@ -40,7 +39,8 @@ internal abstract class DenseHeadNetwork : KeypointNetwork
         return output.forward(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>What runs between <c>dense1</c> and <c>dense2</c> (dropout while training); the identity by default.</summary>
+    /// <summary>What runs between <c>dense1</c> and <c>dense2</c> (dropout while training); the identity by
+    /// default.</summary>
     protected virtual Tensor AfterFirstDense(Tensor x) => x;
 
     /// <inheritdoc/>
@@ -53,6 +53,7 @@ internal abstract class DenseHeadNetwork : KeypointNetwork
         return OnnxLayerWriter.Linear(graph, "output", output, x);
     }
 
-    /// <summary>Writes <see cref="KeypointNetwork.Features"/> as ONNX nodes and returns the feature maps' name.</summary>
+    /// <summary>Writes <see cref="KeypointNetwork.Features"/> as ONNX nodes and returns the feature maps'
+    /// name.</summary>
     protected abstract string ExportFeatures(OnnxGraphBuilder graph, string input);
 }

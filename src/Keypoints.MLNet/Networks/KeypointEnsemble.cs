@@ -12,7 +12,8 @@ namespace Keypoints.MLNet.Networks;
 internal sealed class KeypointEnsemble : IDisposable
 {
     /// <summary>Combines <paramref name="members"/>; every coordinate must come from exactly one member.</summary>
-    /// <exception cref="ArgumentException">A coordinate is provided twice or not at all, or a member's columns and coordinates differ in number.</exception>
+    /// <exception cref="ArgumentException">A coordinate is provided twice or not at all, or a member's columns and
+    /// coordinates differ in number.</exception>
     public KeypointEnsemble(IReadOnlyList<EnsembleMember> members, int coordinateCount)
     {
         if (members.Count == 0)
@@ -23,11 +24,24 @@ internal sealed class KeypointEnsemble : IDisposable
         {
             var member = members[m];
             if (member.OutputColumns.Length != member.Coordinates.Length)
-                throw new ArgumentException($"Member '{member.Name}' uses {member.OutputColumns.Length} outputs for {member.Coordinates.Length} coordinates.", nameof(members));
+            {
+                throw new ArgumentException(
+                    $"Member '{member.Name}' uses {member.OutputColumns.Length} outputs for "
+                        + $"{member.Coordinates.Length} coordinates.",
+                    nameof(members)
+                );
+            }
+
             foreach (int c in member.Coordinates)
             {
                 if (c < 0 || c >= coordinateCount || provider[c] >= 0)
-                    throw new ArgumentException($"Coordinate {c} is out of range or provided twice (by member '{member.Name}').", nameof(members));
+                {
+                    throw new ArgumentException(
+                        $"Coordinate {c} is out of range or provided twice (by member '{member.Name}').",
+                        nameof(members)
+                    );
+                }
+
                 provider[c] = m;
             }
         }
@@ -60,7 +74,8 @@ internal sealed class KeypointEnsemble : IDisposable
             member.Network.eval();
     }
 
-    /// <summary>Scaled coordinates <c>[N, 2K]</c> for normalized images <paramref name="images"/>, without gradients.</summary>
+    /// <summary>Scaled coordinates <c>[N, 2K]</c> for normalized images <paramref name="images"/>, without
+    /// gradients.</summary>
     public Tensor Forward(Tensor images)
     {
         using var noGrad = no_grad();
@@ -76,7 +91,8 @@ internal sealed class KeypointEnsemble : IDisposable
     }
 
     /// <summary>Appends every network to <paramref name="graph"/> (each under its own initializer scope), reading the
-    /// NCHW tensor <paramref name="input"/>, and returns the name of the <c>[N, 2K]</c> output in layout order.</summary>
+    /// NCHW tensor <paramref name="input"/>, and returns the name of the <c>[N, 2K]</c> output in layout
+    /// order.</summary>
     public string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
         if (Members.Count == 1 && IsIdentity(Members[0].OutputColumns, Members[0].Network.Outputs))
@@ -91,20 +107,38 @@ internal sealed class KeypointEnsemble : IDisposable
                 output = member.Network.ExportOnnx(graph, input);
                 if (!IsIdentity(member.OutputColumns, member.Network.Outputs))
                 {
-                    string columns = graph.AddInitializer("used_columns", member.OutputColumns.Select(c => (long)c).ToArray(), member.OutputColumns.Length);
-                    output = graph.AddNode("Gather", [output, columns], [graph.UniqueName(member.Name + "_used")], OnnxAttribute.Int("axis", 1));
+                    string columns = graph.AddInitializer(
+                        "used_columns",
+                        member.OutputColumns.Select(c => (long)c).ToArray(),
+                        member.OutputColumns.Length
+                    );
+                    output = graph.AddNode(
+                        "Gather",
+                        [output, columns],
+                        [graph.UniqueName(member.Name + "_used")],
+                        OnnxAttribute.Int("axis", 1)
+                    );
                 }
             }
             parts.Add(output);
             order.AddRange(member.Coordinates);
         }
-        string joined = graph.AddNode("Concat", parts.ToArray(), [graph.UniqueName("ensemble")], OnnxAttribute.Int("axis", 1));
+        string joined = graph.AddNode(
+            "Concat",
+            parts.ToArray(),
+            [graph.UniqueName("ensemble")],
+            OnnxAttribute.Int("axis", 1)
+        );
         // joined[:, j] holds coordinate order[j]; the layout wants coordinate c at column c.
         long[] positions = new long[CoordinateCount];
         for (int j = 0; j < order.Count; j++)
             positions[order[j]] = j;
-        return graph.AddNode("Gather", [joined, graph.AddInitializer("layout_order", positions, positions.Length)],
-            [graph.UniqueName("ensemble_ordered")], OnnxAttribute.Int("axis", 1));
+        return graph.AddNode(
+            "Gather",
+            [joined, graph.AddInitializer("layout_order", positions, positions.Length)],
+            [graph.UniqueName("ensemble_ordered")],
+            OnnxAttribute.Int("axis", 1)
+        );
     }
 
     private static bool IsIdentity(int[] columns, int outputs)

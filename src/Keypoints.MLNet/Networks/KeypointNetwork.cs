@@ -11,7 +11,8 @@ namespace Keypoints.MLNet.Networks;
 /// </summary>
 internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
 {
-    protected KeypointNetwork(string name, NetworkInput input, int outputs) : base(name)
+    protected KeypointNetwork(string name, NetworkInput input, int outputs)
+        : base(name)
     {
         Input = input;
         Outputs = outputs;
@@ -34,7 +35,8 @@ internal abstract class KeypointNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>Convolution, in-place rectification, 2x2 max pooling: the block Nouri's nets repeat.
     /// In place is safe because a convolution's backward pass needs its input, not its output.</summary>
-    protected static Tensor ConvReluPool(Conv2d conv, Tensor input) => nn.functional.max_pool2d(conv.forward(input).relu_(), 2);
+    protected static Tensor ConvReluPool(Conv2d conv, Tensor input) =>
+        nn.functional.max_pool2d(conv.forward(input).relu_(), 2);
 
     /// <summary>Writes <see cref="ConvReluPool"/> as ONNX nodes and returns the output tensor's name.</summary>
     protected static string ExportConvReluPool(OnnxGraphBuilder graph, string name, Conv2d conv, string input) =>

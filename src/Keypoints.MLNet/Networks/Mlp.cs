@@ -11,8 +11,10 @@ internal sealed class Mlp : KeypointNetwork
     private readonly Linear hidden;
     private readonly Linear output;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
-    public Mlp(NetworkInput input, int outputs, int hiddenUnits = 100) : base(nameof(Mlp), input, outputs)
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
+    public Mlp(NetworkInput input, int outputs, int hiddenUnits = 100)
+        : base(nameof(Mlp), input, outputs)
     {
         hidden = Linear(input.Size, hiddenUnits);
         output = Linear(hiddenUnits, outputs);

@@ -21,8 +21,10 @@ internal sealed class NouriDropout : NouriTrunkNetwork
     private readonly Dropout dropout3;
     private readonly Dropout dropout4;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
-    public NouriDropout(NetworkInput input, int outputs) : base(nameof(NouriDropout), input, outputs, hidden: 1000)
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
+    public NouriDropout(NetworkInput input, int outputs)
+        : base(nameof(NouriDropout), input, outputs, hidden: 1000)
     {
         dropout1 = Dropout(0.1);
         dropout2 = Dropout(0.2);

@@ -8,15 +8,19 @@ namespace Keypoints.MLNet.Networks;
 /// <summary>Writes TorchSharp layers as ONNX nodes with their current weights.</summary>
 internal static class OnnxLayerWriter
 {
-    /// <summary>Conv (weights <c>[out, in, kh, kw]</c>, optional bias) with the module's stride, zero padding, dilation and groups.</summary>
-    /// <exception cref="NotSupportedException">The module pads other than with explicit zeros (<c>padding: Padding.Same</c>, reflect, replicate or circular modes).</exception>
+    /// <summary>Conv (weights <c>[out, in, kh, kw]</c>, optional bias) with the module's stride, zero padding, dilation
+    /// and groups.</summary>
+    /// <exception cref="NotSupportedException">The module pads other than with explicit zeros (<c>padding:
+    /// Padding.Same</c>, reflect, replicate or circular modes).</exception>
     public static string Conv(OnnxGraphBuilder graph, string name, Conv2d conv, string input)
     {
         // ONNX Conv pads with zeros only, and a Padding.Same module may pad its two sides unequally.
         if (conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros || conv.padding is not { } padding)
         {
-            throw new NotSupportedException($"Layer {name} pads with {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}; " +
-                "the ONNX export writes only explicit zero padding.");
+            throw new NotSupportedException(
+                $"Layer {name} pads with {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}; "
+                    + "the ONNX export writes only explicit zero padding."
+            );
         }
 
         var weight = conv.weight ?? throw new InvalidOperationException($"Layer {name} has no weight.");
@@ -24,22 +28,33 @@ internal static class OnnxLayerWriter
         string[] inputs = conv.bias is { } bias
             ? new[] { input, w, graph.AddInitializer(name + ".bias", ToArray(bias), bias.shape) }
             : new[] { input, w };
-        return graph.AddNode("Conv", inputs, [graph.UniqueName(name)],
+        return graph.AddNode(
+            "Conv",
+            inputs,
+            [graph.UniqueName(name)],
             OnnxAttribute.Ints("kernel_shape", weight.shape[2], weight.shape[3]),
             OnnxAttribute.Ints("strides", conv.stride),
             OnnxAttribute.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
             OnnxAttribute.Ints("dilations", conv.dilation),
-            OnnxAttribute.Int("group", conv.groups));
+            OnnxAttribute.Int("group", conv.groups)
+        );
     }
 
-    /// <summary>BatchNormalization in inference form, <c>(x - running_mean) / sqrt(running_var + eps) * weight + bias</c>,
-    /// which is what <c>torch.nn.BatchNorm2d</c> computes in eval mode.</summary>
-    /// <exception cref="NotSupportedException">The module has no running statistics or no learned scale and shift.</exception>
+    /// <summary>BatchNormalization in inference form, <c>(x - running_mean) / sqrt(running_var + eps) * weight +
+    /// bias</c>, which is what <c>torch.nn.BatchNorm2d</c> computes in eval mode.</summary>
+    /// <exception cref="NotSupportedException">The module has no running statistics or no learned scale and
+    /// shift.</exception>
     public static string BatchNorm(OnnxGraphBuilder graph, string name, BatchNorm2d norm, string input)
     {
         if (norm.running_mean is not { } mean || norm.running_var is not { } variance || norm.bias is not { } bias)
-            throw new NotSupportedException($"Layer {name} needs running statistics and a learned scale and shift to be exported.");
-        return graph.AddNode("BatchNormalization",
+        {
+            throw new NotSupportedException(
+                $"Layer {name} needs running statistics and a learned scale and shift to be exported."
+            );
+        }
+
+        return graph.AddNode(
+            "BatchNormalization",
             [
                 input,
                 graph.AddInitializer(name + ".weight", ToArray(norm.weight), norm.weight.shape),
@@ -48,7 +63,8 @@ internal static class OnnxLayerWriter
                 graph.AddInitializer(name + ".running_var", ToArray(variance), variance.shape),
             ],
             [graph.UniqueName(name)],
-            OnnxAttribute.Float("epsilon", (float)norm.eps));
+            OnnxAttribute.Float("epsilon", (float)norm.eps)
+        );
     }
 
     /// <summary>Gemm with <c>transB = 1</c>, matching <c>torch.nn.Linear</c>'s <c>[out, in]</c> weight.</summary>
@@ -68,14 +84,20 @@ internal static class OnnxLayerWriter
         graph.AddNode("Add", [left, right], [graph.UniqueName("sum")]);
 
     /// <summary>2 x 2 max pooling with stride 2 and floor rounding, as <c>torch.nn.MaxPool2d(2)</c>.</summary>
-    public static string MaxPool2(OnnxGraphBuilder graph, string input) => MaxPool(graph, input, kernel: 2, stride: 2, padding: 0);
+    public static string MaxPool2(OnnxGraphBuilder graph, string input) =>
+        MaxPool(graph, input, kernel: 2, stride: 2, padding: 0);
 
-    /// <summary>Square max pooling with floor rounding, as <c>torch.nn.functional.max_pool2d(x, kernel, stride, padding)</c>;
-    /// padded cells never win, in ONNX as in TorchSharp.</summary>
+    /// <summary>Square max pooling with floor rounding, as <c>torch.nn.functional.max_pool2d(x, kernel, stride,
+    /// padding)</c>; padded cells never win, in ONNX as in TorchSharp.</summary>
     public static string MaxPool(OnnxGraphBuilder graph, string input, long kernel, long stride, long padding) =>
-        graph.AddNode("MaxPool", [input], [graph.UniqueName("pool")],
-            OnnxAttribute.Ints("kernel_shape", kernel, kernel), OnnxAttribute.Ints("strides", stride, stride),
-            OnnxAttribute.Ints("pads", padding, padding, padding, padding));
+        graph.AddNode(
+            "MaxPool",
+            [input],
+            [graph.UniqueName("pool")],
+            OnnxAttribute.Ints("kernel_shape", kernel, kernel),
+            OnnxAttribute.Ints("strides", stride, stride),
+            OnnxAttribute.Ints("pads", padding, padding, padding, padding)
+        );
 
     /// <summary>Mean over each channel's height and width, <c>[N, C, H, W]</c> to <c>[N, C, 1, 1]</c>.</summary>
     public static string GlobalAveragePool(OnnxGraphBuilder graph, string input) =>

@@ -18,10 +18,14 @@ internal sealed class ReconstructionDecoder : Module<Tensor, Tensor>
     private readonly Conv2d output;
     private readonly long[] imageSize;
 
-    /// <summary>Creates a decoder from feature maps of <paramref name="featureShape"/> (<c>[C', H', W']</c>) to images of <paramref name="image"/> shape.</summary>
-    public ReconstructionDecoder(long[] featureShape, NetworkInput image) : base(nameof(ReconstructionDecoder))
+    /// <summary>Creates a decoder from feature maps of <paramref name="featureShape"/> (<c>[C', H', W']</c>) to images
+    /// of <paramref name="image"/> shape.</summary>
+    public ReconstructionDecoder(long[] featureShape, NetworkInput image)
+        : base(nameof(ReconstructionDecoder))
     {
-        long channels = featureShape[0], height = featureShape[1], width = featureShape[2];
+        long channels = featureShape[0],
+            height = featureShape[1],
+            width = featureShape[2];
         var layers = new List<ConvTranspose2d>();
         while (height < image.Height || width < image.Width)
         {

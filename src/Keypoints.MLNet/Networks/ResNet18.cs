@@ -24,12 +24,20 @@ internal sealed class ResNet18 : KeypointNetwork
     private readonly ModuleList<BasicBlock> blocks;
     private readonly Linear output;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates.</summary>
-    public ResNet18(NetworkInput input, int outputs) : base(nameof(ResNet18), input, outputs)
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates.</summary>
+    public ResNet18(NetworkInput input, int outputs)
+        : base(nameof(ResNet18), input, outputs)
     {
         // The stem and three stride-2 stages divide the size by 32; smaller images would vanish.
         if (input.Height < 32 || input.Width < 32)
-            throw new ArgumentException($"ResNet18 needs images of at least 32 x 32 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        {
+            throw new ArgumentException(
+                $"ResNet18 needs images of at least 32 x 32 pixels; got {input.Width} x {input.Height}.",
+                nameof(input)
+            );
+        }
+
         stem = Conv2d(input.Channels, StageChannels[0], 7, stride: 2, padding: 3, bias: false);
         stemBn = BatchNorm2d(StageChannels[0]);
         var list = new List<BasicBlock>();
@@ -64,12 +72,16 @@ internal sealed class ResNet18 : KeypointNetwork
     }
 
     /// <inheritdoc/>
-    public override IEnumerable<Parameter> TrunkParameters() => [.. stem.parameters(), .. stemBn.parameters(), .. blocks.parameters()];
+    public override IEnumerable<Parameter> TrunkParameters() =>
+        [.. stem.parameters(), .. stemBn.parameters(), .. blocks.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        string x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, input)));
+        string x = OnnxLayerWriter.Relu(
+            graph,
+            OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, input))
+        );
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
         for (int i = 0; i < blocks.Count; i++)
             x = blocks[i].ExportOnnx(graph, $"blocks.{i}", x);

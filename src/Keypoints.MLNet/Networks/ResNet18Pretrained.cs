@@ -6,17 +6,18 @@ using static TorchSharp.torch.nn;
 namespace Keypoints.MLNet.Networks;
 
 /// <summary>
-/// ResNet-18 at full width (64, 128, 256 and 512 channels) starting from ImageNet weights (<see cref="ImageNetResNet18Weights"/>),
-/// with a new linear output over global average pooling. It has the blocks of the weights' file: ML.NET's has 2, 2, 2 and 3 basic
-/// blocks per stage, one block more than the paper's ResNet-18 in the last stage. Takes pixels in [0, 1] (the trainer's default pixel scaling) and
-/// applies the pretrained network's own input scaling first: <c>255 * (x - mean)</c> with the ImageNet means per channel, in
-/// TorchSharp and in the exported graph. Any image size from 32 x 32; the pretrained network's asymmetric padding equals
-/// this network's symmetric padding when the side is a multiple of 32.
+/// ResNet-18 at full width (64, 128, 256 and 512 channels) starting from ImageNet weights (<see
+/// cref="ImageNetResNet18Weights"/>), with a new linear output over global average pooling. It has the blocks of the
+/// weights' file: ML.NET's has 2, 2, 2 and 3 basic blocks per stage, one block more than the paper's ResNet-18 in the
+/// last stage. Takes pixels in [0, 1] (the trainer's default pixel scaling) and applies the pretrained network's own
+/// input scaling first: <c>255 * (x - mean)</c> with the ImageNet means per channel, in TorchSharp and in the exported
+/// graph. Any image size from 32 x 32; the pretrained network's asymmetric padding equals this network's symmetric
+/// padding when the side is a multiple of 32.
 /// </summary>
 /// <remarks>
-/// A grey image stands for three equal colour planes: the grey stem's filters are the sum of the three colour filters, the
-/// pixel mean is the mean of the three channel means, and a bias adds back what the channels' different means contributed
-/// (docs/decisions.md#grey-imagenet-stem).
+/// A grey image stands for three equal colour planes: the grey stem's filters are the sum of the three colour filters,
+/// the pixel mean is the mean of the three channel means, and a bias adds back what the channels' different means
+/// contributed (docs/decisions.md#grey-imagenet-stem).
 /// </remarks>
 internal sealed class ResNet18Pretrained : KeypointNetwork
 {
@@ -35,14 +36,22 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     private readonly Linear output;
     private readonly Module[] frozen;
 
-    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/> coordinates, with
-    /// the stem and the first <paramref name="frozenStages"/> residual stages frozen (0 to <see cref="Stages"/>).</summary>
-    /// <exception cref="FileNotFoundException">The ImageNet weights are not in the app's output folder (see <see cref="ImageNetResNet18Weights"/>).</exception>
+    /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
+    /// coordinates, with the stem and the first <paramref name="frozenStages"/> residual stages frozen (0 to <see
+    /// cref="Stages"/>).</summary>
+    /// <exception cref="FileNotFoundException">The ImageNet weights are not in the app's output folder (see <see
+    /// cref="ImageNetResNet18Weights"/>).</exception>
     public ResNet18Pretrained(NetworkInput input, int outputs, int frozenStages, ImageNetResNet18Weights weights)
         : base(nameof(ResNet18Pretrained), input, outputs)
     {
         if (input.Height < 32 || input.Width < 32)
-            throw new ArgumentException($"ResNet18Pretrained needs images of at least 32 x 32 pixels; got {input.Width} x {input.Height}.", nameof(input));
+        {
+            throw new ArgumentException(
+                $"ResNet18Pretrained needs images of at least 32 x 32 pixels; got {input.Width} x {input.Height}.",
+                nameof(input)
+            );
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(frozenStages);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(frozenStages, Stages);
         bool grey = input.Channels == 1;
@@ -73,8 +82,8 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     }
 
     /// <inheritdoc/>
-    /// <remarks>The batch norms of frozen stages stay in evaluation mode, normalizing with ImageNet's running statistics
-    /// (docs/decisions.md#frozen-batch-norms).</remarks>
+    /// <remarks>The batch norms of frozen stages stay in evaluation mode, normalizing with ImageNet's running
+    /// statistics (docs/decisions.md#frozen-batch-norms).</remarks>
     public override void train(bool train = true)
     {
         base.train(train);
@@ -105,15 +114,26 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
     }
 
     /// <inheritdoc/>
-    public override IEnumerable<Parameter> TrunkParameters() => [.. stem.parameters(), .. stemBn.parameters(), .. blocks.parameters()];
+    public override IEnumerable<Parameter> TrunkParameters() =>
+        [.. stem.parameters(), .. stemBn.parameters(), .. blocks.parameters()];
 
     /// <inheritdoc/>
     public override string ExportOnnx(OnnxGraphBuilder graph, string input)
     {
-        string centered = graph.AddNode("Sub", [input, graph.AddInitializer(PixelMeanInitializer, pixelMeans, 1, pixelMeans.Length, 1, 1)],
-            [graph.UniqueName("centered")]);
-        string x = graph.AddNode("Mul", [centered, graph.AddInitializer("imagenet_pixel_scale", [255f], 1)], [graph.UniqueName("scaled")]);
-        x = OnnxLayerWriter.Relu(graph, OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, x)));
+        string centered = graph.AddNode(
+            "Sub",
+            [input, graph.AddInitializer(PixelMeanInitializer, pixelMeans, 1, pixelMeans.Length, 1, 1)],
+            [graph.UniqueName("centered")]
+        );
+        string x = graph.AddNode(
+            "Mul",
+            [centered, graph.AddInitializer("imagenet_pixel_scale", [255f], 1)],
+            [graph.UniqueName("scaled")]
+        );
+        x = OnnxLayerWriter.Relu(
+            graph,
+            OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, x))
+        );
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
         for (int i = 0; i < blocks.Count; i++)
             x = blocks[i].ExportOnnx(graph, $"blocks.{i}", x);
@@ -121,16 +141,19 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
         return OnnxLayerWriter.Linear(graph, "output", output, x);
     }
 
-    /// <summary>Copies the ImageNet weights into every layer but the output; for a grey network, folds the stem's colour
-    /// filters and channel means as the class remarks say.</summary>
+    /// <summary>Copies the ImageNet weights into every layer but the output; for a grey network, folds the stem's
+    /// colour filters and channel means as the class remarks say.</summary>
     private void Load(ImageNetResNet18Weights weights, bool grey)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         foreach (var (name, destination) in state_dict())
         {
-            if (name.StartsWith("output.", StringComparison.Ordinal) || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)
-                || (grey && name == "stem.bias"))
+            if (
+                name.StartsWith("output.", StringComparison.Ordinal)
+                || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)
+                || (grey && name == "stem.bias")
+            )
             {
                 continue;
             }
@@ -147,8 +170,11 @@ internal sealed class ResNet18Pretrained : KeypointNetwork
             }
             if (!values.shape.SequenceEqual(destination.shape))
             {
-                throw new InvalidDataException($"The ImageNet ResNet-18's weights for layer '{name}' have shape [{string.Join(", ", values.shape)}]; " +
-                    $"the layer has [{string.Join(", ", destination.shape)}].");
+                throw new InvalidDataException(
+                    $"The ImageNet ResNet-18's weights for layer '{name}' have shape "
+                        + $"[{string.Join(", ", values.shape)}]; "
+                        + $"the layer has [{string.Join(", ", destination.shape)}]."
+                );
             }
 
             destination.copy_(values);

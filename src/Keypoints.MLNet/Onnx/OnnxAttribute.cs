@@ -22,7 +22,8 @@ internal sealed class OnnxAttribute
     internal AttributeProto Proto { get; }
 
     /// <summary>An integer attribute (ONNX type INT), for example <c>axis</c>.</summary>
-    public static OnnxAttribute Int(string name, long v) => new(name, AttributeProto.Types.AttributeType.Int, a => a.I = v);
+    public static OnnxAttribute Int(string name, long v) =>
+        new(name, AttributeProto.Types.AttributeType.Int, a => a.I = v);
 
     /// <summary>An integer list attribute (ONNX type INTS), for example <c>kernel_shape</c>.</summary>
     public static OnnxAttribute Ints(string name, params long[] v)
@@ -32,7 +33,8 @@ internal sealed class OnnxAttribute
     }
 
     /// <summary>A float attribute (ONNX type FLOAT), for example <c>alpha</c>.</summary>
-    public static OnnxAttribute Float(string name, float v) => new(name, AttributeProto.Types.AttributeType.Float, a => a.F = v);
+    public static OnnxAttribute Float(string name, float v) =>
+        new(name, AttributeProto.Types.AttributeType.Float, a => a.F = v);
 
     /// <summary>A float list attribute (ONNX type FLOATS).</summary>
     public static OnnxAttribute Floats(string name, params float[] v)
@@ -45,17 +47,22 @@ internal sealed class OnnxAttribute
     public static OnnxAttribute String(string name, string v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        return new(name, AttributeProto.Types.AttributeType.String, a => a.S = Google.Protobuf.ByteString.CopyFromUtf8(v));
+        return new(name, AttributeProto.Types.AttributeType.String, a =>
+            a.S = Google.Protobuf.ByteString.CopyFromUtf8(v)
+        );
     }
 
     /// <summary>A float32 tensor attribute (ONNX type TENSOR), the <c>value</c> of a <c>Constant</c> node.</summary>
     /// <param name="name">The attribute name, <c>value</c> for a <c>Constant</c> node.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The dimensions; none for a scalar.</param>
     /// <exception cref="ArgumentException">The element count does not match the dimensions.</exception>
-    public static OnnxAttribute Tensor(string name, float[] data, long[] dims) => Tensor(name, OnnxTensor.Float(string.Empty, data, dims));
+    public static OnnxAttribute Tensor(string name, float[] data, long[] dims) =>
+        Tensor(name, OnnxTensor.Float(string.Empty, data, dims));
 
-    /// <summary>A tensor attribute (ONNX type TENSOR) of any element type, made by <see cref="OnnxTensor"/> with an empty name.</summary>
+    /// <summary>A tensor attribute (ONNX type TENSOR) of any element type, made by <see cref="OnnxTensor"/> with an
+    /// empty name.</summary>
     /// <param name="name">The attribute name, <c>value</c> for a <c>Constant</c> node.</param>
     /// <param name="tensor">The tensor; kept, not copied.</param>
     public static OnnxAttribute Tensor(string name, TensorProto tensor)

@@ -67,7 +67,8 @@ internal sealed class OnnxGraphBuilder
         this.inputs.Add((name, elementType, (long[])dims.Clone()));
     }
 
-    /// <summary>Declares a float32 graph output; a node, input or initializer must produce it before <see cref="ToModelBytes"/>.</summary>
+    /// <summary>Declares a float32 graph output; a node, input or initializer must produce it before <see
+    /// cref="ToModelBytes"/>.</summary>
     /// <param name="name">The tensor name; with ML.NET's OnnxTransformer, the output column name.</param>
     /// <param name="dims">The shape; -1 marks the symbolic batch dimension <c>batch</c>.</param>
     /// <exception cref="ArgumentException">The output is already declared, or a dimension is below -1.</exception>
@@ -81,30 +82,42 @@ internal sealed class OnnxGraphBuilder
 
     /// <summary>Adds a constant float32 tensor, such as a weight or a scale. The array is kept, not copied.</summary>
     /// <param name="name">The tensor name, unique in the graph.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
-    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, float[] data, params long[] dims) => AddInitializer(OnnxTensor.Float(initializerPrefix + name, data, dims));
+    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the
+    /// shape.</exception>
+    public string AddInitializer(string name, float[] data, params long[] dims) =>
+        AddInitializer(OnnxTensor.Float(initializerPrefix + name, data, dims));
 
-    /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.
-    /// The array is kept, not copied.</summary>
+    /// <summary>Adds a constant int64 tensor, such as the target shape of a <c>Reshape</c> or the indices of a
+    /// <c>Gather</c>. The array is kept, not copied.</summary>
     /// <param name="name">The tensor name, unique in the graph.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The shape; none for a scalar.</param>
     /// <returns><paramref name="name"/>, to pass on as a node input.</returns>
-    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the shape.</exception>
-    public string AddInitializer(string name, long[] data, params long[] dims) => AddInitializer(OnnxTensor.Int64(initializerPrefix + name, data, dims));
+    /// <exception cref="ArgumentException">The name is taken, or the element count does not match the
+    /// shape.</exception>
+    public string AddInitializer(string name, long[] data, params long[] dims) =>
+        AddInitializer(OnnxTensor.Int64(initializerPrefix + name, data, dims));
 
-    /// <summary>Until the returned object is disposed, prefixes every initializer name with <c>{prefix}/</c>, so the same
-    /// network code can write several networks (an ensemble of specialists) into one graph without name clashes.</summary>
+    /// <summary>Until the returned object is disposed, prefixes every initializer name with <c>{prefix}/</c>, so the
+    /// same network code can write several networks (an ensemble of specialists) into one graph without name
+    /// clashes.</summary>
     /// <param name="prefix">The prefix, for example <c>specialist_eyes</c>.</param>
     /// <exception cref="InvalidOperationException">A scope is already open; scopes do not nest.</exception>
     public IDisposable BeginInitializerScope(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         if (initializerPrefix.Length > 0)
-            throw new InvalidOperationException($"Initializer scope '{initializerPrefix}' is still open; scopes do not nest.");
+        {
+            throw new InvalidOperationException(
+                $"Initializer scope '{initializerPrefix}' is still open; scopes do not nest."
+            );
+        }
+
         initializerPrefix = prefix + "/";
         return new InitializerScope(this);
     }
@@ -117,7 +130,8 @@ internal sealed class OnnxGraphBuilder
     /// an empty name skips a later optional output.</param>
     /// <param name="attributes">The operator's attributes.</param>
     /// <returns>The first output's name, to pass on as the next node's input.</returns>
-    /// <exception cref="ArgumentException">An input does not exist yet, an output name is taken, or an attribute repeats.</exception>
+    /// <exception cref="ArgumentException">An input does not exist yet, an output name is taken, or an attribute
+    /// repeats.</exception>
     public string AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
     {
         ArgumentException.ThrowIfNullOrEmpty(opType);
@@ -131,25 +145,43 @@ internal sealed class OnnxGraphBuilder
             if (input.Length > 0 && !tensorNames.Contains(input))
             {
                 throw new ArgumentException(
-                    $"Node '{nodeName}' ({opType}) reads '{input}', which is not a graph input, an initializer or an output of an earlier node.",
-                    nameof(inputs));
+                    $"Node '{nodeName}' ({opType}) reads '{input}', which is not a graph input, an initializer or an "
+                        + $"output of an earlier node.",
+                    nameof(inputs)
+                );
             }
         }
         if (outputs.Length == 0 || string.IsNullOrEmpty(outputs[0]))
-            throw new ArgumentException($"Node '{nodeName}' ({opType}) needs a name for its first output.", nameof(outputs));
+        {
+            throw new ArgumentException(
+                $"Node '{nodeName}' ({opType}) needs a name for its first output.",
+                nameof(outputs)
+            );
+        }
+
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (string output in outputs)
         {
             ArgumentNullException.ThrowIfNull(output, nameof(outputs));
             if (output.Length > 0 && (tensorNames.Contains(output) || !written.Add(output)))
-                throw new ArgumentException($"Node '{nodeName}' ({opType}) writes '{output}', but a tensor of that name already exists.", nameof(outputs));
+            {
+                throw new ArgumentException(
+                    $"Node '{nodeName}' ({opType}) writes '{output}', but a tensor of that name already exists.",
+                    nameof(outputs)
+                );
+            }
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var attribute in attributes)
         {
             ArgumentNullException.ThrowIfNull(attribute, nameof(attributes));
             if (!names.Add(attribute.Name))
-                throw new ArgumentException($"Node '{nodeName}' ({opType}) has attribute '{attribute.Name}' twice.", nameof(attributes));
+            {
+                throw new ArgumentException(
+                    $"Node '{nodeName}' ({opType}) has attribute '{attribute.Name}' twice.",
+                    nameof(attributes)
+                );
+            }
         }
         var node = new NodeProto { Name = nodeName, OpType = opType };
         node.Input.AddRange(inputs);
@@ -191,27 +223,40 @@ internal sealed class OnnxGraphBuilder
     /// <returns>The constant's name.</returns>
     public string Constant(long[] values, params long[] dims) => AddInitializer(UniqueName("constant"), values, dims);
 
-    /// <summary>Copies the nodes and initializers of another model's graph into this one, under <paramref name="scope"/>:
-    /// every node, initializer and intermediate tensor name <c>n</c> becomes <c>{scope}/n</c>, the graph's inputs read the
-    /// tensors <paramref name="inputs"/> names, and its outputs are written as <paramref name="outputs"/> names.
+    /// <summary>Copies the nodes and initializers of another model's graph into this one, under <paramref
+    /// name="scope"/>: every node, initializer and intermediate tensor name <c>n</c> becomes <c>{scope}/n</c>, the
+    /// graph's inputs read the tensors <paramref name="inputs"/> names, and its outputs are written as <paramref
+    /// name="outputs"/> names.
     /// <see cref="OnnxModelReader.ExtractScope"/> takes such a graph out again.</summary>
     /// <param name="model">The model bytes (same operator set as this graph, no subgraph attributes).</param>
     /// <param name="scope">The prefix, for example <c>tta</c>.</param>
     /// <param name="inputs">For each input of the model, the tensor of this graph that it reads.</param>
     /// <param name="outputs">For each output of the model, the name of the tensor it writes in this graph.</param>
-    /// <exception cref="ArgumentException">An input or output is not mapped, a mapped input does not exist, or a name is taken.</exception>
-    public void AddModel(ReadOnlyMemory<byte> model, string scope, IReadOnlyDictionary<string, string> inputs,
-        IReadOnlyDictionary<string, string> outputs)
+    /// <exception cref="ArgumentException">An input or output is not mapped, a mapped input does not exist, or a name
+    /// is taken.</exception>
+    public void AddModel(
+        ReadOnlyMemory<byte> model,
+        string scope,
+        IReadOnlyDictionary<string, string> inputs,
+        IReadOnlyDictionary<string, string> outputs
+    )
     {
         ArgumentException.ThrowIfNullOrEmpty(scope);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
-        var graph = OnnxModelReader.Parse(model).Graph ?? throw new ArgumentException("The model has no graph.", nameof(model));
+        var graph = OnnxModelReader.Parse(model).Graph
+            ?? throw new ArgumentException("The model has no graph.", nameof(model));
         var rename = new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = string.Empty };
         foreach (var input in graph.Input.Where(i => !graph.Initializer.Any(t => t.Name == i.Name)))
         {
             if (!inputs.TryGetValue(input.Name, out string? outer) || !tensorNames.Contains(outer))
-                throw new ArgumentException($"Input '{input.Name}' of the model is not mapped to a tensor of graph '{this.graphName}'.", nameof(inputs));
+            {
+                throw new ArgumentException(
+                    $"Input '{input.Name}' of the model is not mapped to a tensor of graph '{this.graphName}'.",
+                    nameof(inputs)
+                );
+            }
+
             rename[input.Name] = outer;
         }
         foreach (var output in graph.Output)
@@ -222,7 +267,10 @@ internal sealed class OnnxGraphBuilder
         }
         string Renamed(string name) => rename.TryGetValue(name, out string? outer) ? outer : $"{scope}/{name}";
         // Initializers no node reads (the converted detector has two) are left out: ONNX Runtime warns about each.
-        var read = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        var read = graph
+            .Node.SelectMany(n => n.Input)
+            .Concat(graph.Output.Select(o => o.Name))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var initializer in graph.Initializer.Where(i => read.Contains(i.Name)))
         {
             var copy = initializer.Clone();
@@ -244,7 +292,8 @@ internal sealed class OnnxGraphBuilder
         }
     }
 
-    /// <summary>Returns a tensor name that no tensor has and no earlier call returned, for example <c>conv1_out_3</c>.</summary>
+    /// <summary>Returns a tensor name that no tensor has and no earlier call returned, for example
+    /// <c>conv1_out_3</c>.</summary>
     /// <param name="prefix">The start of the name, saying what the tensor is.</param>
     public string UniqueName(string prefix)
     {
@@ -253,8 +302,7 @@ internal sealed class OnnxGraphBuilder
         do
         {
             name = $"{prefix}_{nextNameNumber++}";
-        }
-        while (tensorNames.Contains(name) || !reservedNames.Add(name));
+        } while (tensorNames.Contains(name) || !reservedNames.Add(name));
         return name;
     }
 
@@ -277,8 +325,13 @@ internal sealed class OnnxGraphBuilder
     /// <param name="producerName">The producing tool's name, written as <c>producer_name</c>.</param>
     /// <param name="producerVersion">The producing tool's version, written as <c>producer_version</c>.</param>
     /// <returns>The model file's bytes, as ONNX Runtime and ML.NET's OnnxTransformer load them.</returns>
-    /// <exception cref="InvalidOperationException">The graph has no output, or no tensor of a declared output's name exists.</exception>
-    public byte[] ToModelBytes(long opsetVersion = 13, string producerName = "Keypoints.MLNet", string producerVersion = "1.0")
+    /// <exception cref="InvalidOperationException">The graph has no output, or no tensor of a declared output's name
+    /// exists.</exception>
+    public byte[] ToModelBytes(
+        long opsetVersion = 13,
+        string producerName = "Keypoints.MLNet",
+        string producerVersion = "1.0"
+    )
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(opsetVersion);
         ArgumentNullException.ThrowIfNull(producerName);
@@ -290,7 +343,9 @@ internal sealed class OnnxGraphBuilder
             if (!tensorNames.Contains(name))
             {
                 throw new InvalidOperationException(
-                    $"Graph '{this.graphName}' declares output '{name}', but no node, input or initializer produces a tensor of that name.");
+                    $"Graph '{this.graphName}' declares output '{name}', but no node, input or initializer produces a "
+                        + $"tensor of that name."
+                );
             }
         }
 
@@ -299,9 +354,17 @@ internal sealed class OnnxGraphBuilder
         graph.Initializer.AddRange(this.initializers);
         graph.Input.AddRange(this.inputs.Select(i => ValueInfo(i.Name, i.Type, i.Dims)));
         graph.Output.AddRange(this.outputs.Select(o => FloatValueInfo(o.Name, o.Dims)));
-        var model = new ModelProto { IrVersion = IrVersion, ProducerName = producerName, ProducerVersion = producerVersion, Graph = graph };
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = producerName,
+            ProducerVersion = producerVersion,
+            Graph = graph,
+        };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = opsetVersion });
-        model.MetadataProps.AddRange(this.metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
+        model.MetadataProps.AddRange(
+            this.metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value })
+        );
         return model.ToByteArray();
     }
 
@@ -327,23 +390,34 @@ internal sealed class OnnxGraphBuilder
         if (Array.Exists(dims, d => d < SymbolicDimension))
         {
             throw new ArgumentException(
-                $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 for the batch.", nameof(dims));
+                $"Tensor '{name}' has shape [{string.Join(", ", dims)}]; a dimension is a size of zero or more, or -1 "
+                    + $"for the batch.",
+                nameof(dims)
+            );
         }
     }
 
     /// <summary>A float32 tensor declaration; -1 is the symbolic batch dimension.</summary>
-    internal static ValueInfoProto FloatValueInfo(string name, long[] dims) => ValueInfo(name, TensorProto.Types.DataType.Float, dims);
+    internal static ValueInfoProto FloatValueInfo(string name, long[] dims) =>
+        ValueInfo(name, TensorProto.Types.DataType.Float, dims);
 
     private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType elementType, long[] dims)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.AddRange(dims.Select(d => d == SymbolicDimension
-            ? new TensorShapeProto.Types.Dimension { DimParam = BatchDimensionName }
-            : new TensorShapeProto.Types.Dimension { DimValue = d }));
+        shape.Dim.AddRange(
+            dims.Select(d =>
+                d == SymbolicDimension
+                    ? new TensorShapeProto.Types.Dimension { DimParam = BatchDimensionName }
+                    : new TensorShapeProto.Types.Dimension { DimValue = d }
+            )
+        );
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape },
+            },
         };
     }
 

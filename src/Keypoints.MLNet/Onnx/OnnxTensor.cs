@@ -6,17 +6,20 @@ using Keypoints.MLNet.Onnx.Proto;
 namespace Keypoints.MLNet.Onnx;
 
 /// <summary>
-/// Makes the constant tensors of an ONNX model (initializers, and the value of a <c>Constant</c> node): float32, float16,
-/// int8 or int64 elements in row-major order with their dimensions, as <c>onnx.TensorProto</c> with the elements in <c>raw_data</c>
-/// as little-endian bytes, the compact form that ONNX Runtime reads without converting element by element.
+/// Makes the constant tensors of an ONNX model (initializers, and the value of a <c>Constant</c> node): float32,
+/// float16, int8 or int64 elements in row-major order with their dimensions, as <c>onnx.TensorProto</c> with the
+/// elements in <c>raw_data</c> as little-endian bytes, the compact form that ONNX Runtime reads without converting
+/// element by element.
 /// </summary>
 internal static class OnnxTensor
 {
     /// <summary>A float32 tensor.</summary>
     /// <param name="name">The tensor name; empty for the value of a <c>Constant</c> node.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
-    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the
+    /// dimensions.</exception>
     public static TensorProto Float(string name, float[] data, long[] dims)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -35,11 +38,14 @@ internal static class OnnxTensor
         return tensor;
     }
 
-    /// <summary>An int64 tensor, for example the target shape of a <c>Reshape</c> or the indices of a <c>Gather</c>.</summary>
+    /// <summary>An int64 tensor, for example the target shape of a <c>Reshape</c> or the indices of a
+    /// <c>Gather</c>.</summary>
     /// <param name="name">The tensor name.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
-    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the
+    /// dimensions.</exception>
     public static TensorProto Int64(string name, long[] data, long[] dims)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -53,9 +59,11 @@ internal static class OnnxTensor
 
     /// <summary>A float16 tensor, the compact storage of a weight that a <c>Cast</c> widens to float32.</summary>
     /// <param name="name">The tensor name.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
-    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the
+    /// dimensions.</exception>
     public static TensorProto Float16(string name, Half[] data, long[] dims)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -67,11 +75,14 @@ internal static class OnnxTensor
         return tensor;
     }
 
-    /// <summary>An int8 tensor, the compact storage of a quantized weight that a <c>Cast</c> and a <c>Mul</c> by its scales widen to float32.</summary>
+    /// <summary>An int8 tensor, the compact storage of a quantized weight that a <c>Cast</c> and a <c>Mul</c> by its
+    /// scales widen to float32.</summary>
     /// <param name="name">The tensor name.</param>
-    /// <param name="data">The elements in row-major order; their count must be the product of <paramref name="dims"/>.</param>
+    /// <param name="data">The elements in row-major order; their count must be the product of <paramref
+    /// name="dims"/>.</param>
     /// <param name="dims">The dimensions, each zero or more; none for a scalar.</param>
-    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the dimensions.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative or the element count does not match the
+    /// dimensions.</exception>
     public static TensorProto Int8(string name, sbyte[] data, long[] dims)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -85,10 +96,22 @@ internal static class OnnxTensor
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(dims);
         if (Array.Exists(dims, d => d < 0))
-            throw new ArgumentException($"Tensor '{name}' has a negative dimension in [{string.Join(", ", dims)}].", nameof(dims));
+        {
+            throw new ArgumentException(
+                $"Tensor '{name}' has a negative dimension in [{string.Join(", ", dims)}].",
+                nameof(dims)
+            );
+        }
+
         long expected = dims.Aggregate(1L, (product, d) => product * d);
         if (expected != count)
-            throw new ArgumentException($"Tensor '{name}' has {count} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.", nameof(dims));
+        {
+            throw new ArgumentException(
+                $"Tensor '{name}' has {count} elements but its dimensions [{string.Join(", ", dims)}] need {expected}.",
+                nameof(dims)
+            );
+        }
+
         var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dims);
         return tensor;

@@ -7,12 +7,13 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Keypoints.MLNet.Photos;
 
-/// <summary>Keypoints of every face in a photo: the <see cref="FaceDetector"/> finds the faces, each is framed the way the
-/// model's training faces were (<see cref="FaceFrame.FromEyes"/> from the calibrated detector eyes and the model's
-/// <see cref="FaceFraming"/>), cut out with edge replication and filtered resampling (<see cref="FaceCropSampler"/>), scored by
-/// the model's ONNX keypoint graph on ONNX Runtime, and mapped back to photo pixels. Holds two ONNX Runtime sessions;
-/// <see cref="Predict(string)"/> may be called from several threads at once, and disposing the predictor while other threads
-/// still predict releases the sessions when the last of those calls ends.</summary>
+/// <summary>Keypoints of every face in a photo: the <see cref="FaceDetector"/> finds the faces, each is framed the way
+/// the model's training faces were (<see cref="FaceFrame.FromEyes"/> from the calibrated detector eyes and the model's
+/// <see cref="FaceFraming"/>), cut out with edge replication and filtered resampling (<see cref="FaceCropSampler"/>),
+/// scored by the model's ONNX keypoint graph on ONNX Runtime, and mapped back to photo pixels. Holds two ONNX Runtime
+/// sessions;
+/// <see cref="Predict(string)"/> may be called from several threads at once, and disposing the predictor while other
+/// threads still predict releases the sessions when the last of those calls ends.</summary>
 public sealed class FaceKeypointsPredictor : IDisposable
 {
     private readonly FaceDetector detector;
@@ -22,13 +23,14 @@ public sealed class FaceKeypointsPredictor : IDisposable
     private readonly DetectorEyeCalibration calibration;
     private readonly InFlightScoring inFlight;
 
-    /// <summary>Builds the pipeline for a model loaded by <c>mlContext.Keypoints.LoadModel</c> (either kind); the model's
-    /// graph is copied, so the model may be disposed afterwards.</summary>
+    /// <summary>Builds the pipeline for a model loaded by <c>mlContext.Keypoints.LoadModel</c> (either kind); the
+    /// model's graph is copied, so the model may be disposed afterwards.</summary>
     /// <param name="model">A <see cref="KeypointCnnModel"/> or <see cref="KeypointImageModel"/>.</param>
     /// <param name="options">Detector, framing and calibration settings; defaults when null.</param>
-    /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and none is given.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="PhotoKeypointsOptions.NetworkIntraOpThreads"/> is negative, or a
-    /// detector option is out of its range.</exception>
+    /// <exception cref="ArgumentException">The model records no framing (its layout names no eyes) and none is
+    /// given.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PhotoKeypointsOptions.NetworkIntraOpThreads"/> is
+    /// negative, or a detector option is out of its range.</exception>
     public FaceKeypointsPredictor(IKeypointModel model, PhotoKeypointsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -37,18 +39,30 @@ public sealed class FaceKeypointsPredictor : IDisposable
         {
             KeypointCnnModel c => c,
             KeypointImageModel i => i.Network,
-            _ => throw new ArgumentException($"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.", nameof(model)),
+            _ => throw new ArgumentException(
+                $"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.",
+                nameof(model)
+            ),
         };
         metadata = cnn.Metadata;
-        framing = options.Framing ?? metadata.Framing ?? throw new ArgumentException(
-            $"The model's layout '{metadata.Layout.Name}' names no eyes, so it records no framing; set {nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.Framing)}.",
-            nameof(options));
-        calibration = options.EyeCalibration ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
+        framing = options.Framing
+            ?? metadata.Framing
+            ?? throw new ArgumentException(
+                $"The model's layout '{metadata.Layout.Name}' names no eyes, so it records no framing; set "
+                    + $"{nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.Framing)}.",
+                nameof(options)
+            );
+        calibration = options.EyeCalibration
+            ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
         KeypointNames = metadata.Layout.KeypointNames;
         if (options.NetworkIntraOpThreads < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.NetworkIntraOpThreads,
-                $"{nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.NetworkIntraOpThreads)} must be 0 or positive.");
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.NetworkIntraOpThreads,
+                $"{nameof(PhotoKeypointsOptions)}.{nameof(PhotoKeypointsOptions.NetworkIntraOpThreads)} must be 0 or "
+                    + $"positive."
+            );
         }
 
         detector = new FaceDetector(options.Detector);
@@ -75,8 +89,8 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
     public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath));
 
-    /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the benchmark's
-    /// view; the public overloads pass no timer and take no clock readings).</summary>
+    /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the
+    /// benchmark's view; the public overloads pass no timer and take no clock readings).</summary>
     internal IReadOnlyList<PhotoFace> Predict(string photoPath, PhotoStageTimes times)
     {
         long start = Stopwatch.GetTimestamp();
@@ -136,7 +150,9 @@ public sealed class FaceKeypointsPredictor : IDisposable
         ArgumentNullException.ThrowIfNull(faces);
         if (faces.Count == 0)
             return [];
-        int width = metadata.Layout.ImageWidth, height = metadata.Layout.ImageHeight, channels = metadata.Channels;
+        int width = metadata.Layout.ImageWidth,
+            height = metadata.Layout.ImageHeight,
+            channels = metadata.Channels;
         int size = channels * width * height;
         long start = times is null ? 0 : Stopwatch.GetTimestamp();
         var frames = new FaceFrame[faces.Count];
@@ -173,7 +189,8 @@ public sealed class FaceKeypointsPredictor : IDisposable
         return result;
     }
 
-    /// <summary>The network frame of a detected face: its calibrated eyes placed as the model's training faces' eyes were.</summary>
+    /// <summary>The network frame of a detected face: its calibrated eyes placed as the model's training faces' eyes
+    /// were.</summary>
     public FaceFrame FrameOf(DetectedFace face)
     {
         var (x, y, distance) = calibration.EyeMidpoint(face);

@@ -1,29 +1,34 @@
+using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Image;
 
 namespace Keypoints.MLNet.Photos;
 
 /// <summary>
-/// Every face's keypoints in photos, as one saveable ML.NET model: from an input column of image file paths to, per photo,
+/// Every face's keypoints in photos, as one saveable ML.NET model: from an input column of image file paths to, per
+/// photo,
 /// <see cref="FaceCountColumnName"/> and, for up to <see cref="MaxFaces"/> faces highest score first,
-/// <see cref="FaceScoresColumnName"/>, <see cref="FaceBoxesColumnName"/> and <see cref="FaceKeypointsColumnName"/>, all in the
-/// photo's own pixels (pixel centres at integers). The chain is made of ML.NET's own transformers only
+/// <see cref="FaceScoresColumnName"/>, <see cref="FaceBoxesColumnName"/> and <see cref="FaceKeypointsColumnName"/>, all
+/// in the photo's own pixels (pixel centres at integers). The chain is made of ML.NET's own transformers only
 /// (<c>LoadRawImageBytes</c>, <c>LoadImages</c>, <c>ResizeImages</c>, <c>ExtractPixels</c>, <c>ApplyOnnxModel</c>,
 /// <c>DropColumns</c>), with detection, framing, cropping, the keypoint network and the map back in one ONNX graph, so
-/// <c>mlContext.Model.Save</c> writes a model that an application loads with <c>mlContext.Model.Load</c> and scores with
-/// ML.NET, its ImageAnalytics and ONNX Runtime alone, without this library or TorchSharp.
+/// <c>mlContext.Model.Save</c> writes a model that an application loads with <c>mlContext.Model.Load</c> and scores
+/// with ML.NET, its ImageAnalytics and ONNX Runtime alone, without this library or TorchSharp.
 /// </summary>
 /// <remarks>
 /// <para>ML.NET carries no varying number of faces in a column, so each face column holds <see cref="MaxFaces"/> faces:
 /// face <c>f</c>'s score at <c>[f]</c>, its box (left, top, width, height) at <c>[4f .. 4f + 3]</c>, its keypoints
-/// <c>x0, y0, x1, y1, ...</c> (in the order of <see cref="KeypointNames"/>) at <c>[2Kf ..]</c>; past the count, scores are 0 and
-/// boxes and keypoints NaN. <see cref="PhotoSizeColumnName"/> gives the width and height read from the file.</para>
-/// <para>Each photo is fitted into a <see cref="KeypointPhotoModelOptions.WorkingSize"/> square before detection (ML.NET's
-/// pipeline needs one size), and its size in pixels is read from the file's header: JPEG, PNG, GIF, BMP and WebP files; any
-/// other format gives a count of 0 and a size of 0 x 0. Compared with <see cref="FaceKeypointsPredictor"/> (the C# pipeline,
-/// tent-filtered crops at the photo's full resolution), crops here are bilinear samples of a pyramid of the working frame.</para>
+/// <c>x0, y0, x1, y1, ...</c> (in the order of <see cref="KeypointNames"/>) at <c>[2Kf ..]</c>; past the count, scores
+/// are 0 and boxes and keypoints NaN. <see cref="PhotoSizeColumnName"/> gives the width and height read from the
+/// file.</para>
+/// <para>Each photo is fitted into a <see cref="KeypointPhotoModelOptions.WorkingSize"/> square before detection
+/// (ML.NET's pipeline needs one size), and its size in pixels is read from the file's header: JPEG, PNG, GIF, BMP and
+/// WebP files; any other format gives a count of 0 and a size of 0 x 0. Compared with <see
+/// cref="FaceKeypointsPredictor"/> (the C# pipeline, tent-filtered crops at the photo's full resolution), crops here
+/// are bilinear samples of a pyramid of the working frame.</para>
 /// </remarks>
 public sealed class KeypointPhotoModel : ITransformer, IDisposable
 {
@@ -33,7 +38,8 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
     /// <summary>Output column: <see cref="MaxFaces"/> detector scores.</summary>
     public const string FaceScoresColumnName = PhotoFacesGraph.FaceScoresName;
 
-    /// <summary>Output column: <see cref="MaxFaces"/> boxes, (left, top, width, height) each, in photo pixels.</summary>
+    /// <summary>Output column: <see cref="MaxFaces"/> boxes, (left, top, width, height) each, in photo
+    /// pixels.</summary>
     public const string FaceBoxesColumnName = PhotoFacesGraph.FaceBoxesName;
 
     /// <summary>Output column: <see cref="MaxFaces"/> times 2K keypoint coordinates in photo pixels.</summary>
@@ -47,7 +53,11 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
 
     private readonly TransformerChain<ITransformer> chain;
 
-    private KeypointPhotoModel(TransformerChain<ITransformer> chain, IReadOnlyList<string> keypointNames, KeypointPhotoModelOptions options)
+    private KeypointPhotoModel(
+        TransformerChain<ITransformer> chain,
+        IReadOnlyList<string> keypointNames,
+        KeypointPhotoModelOptions options
+    )
     {
         this.chain = chain;
         KeypointNames = keypointNames;
@@ -71,7 +81,8 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);
 
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)chain).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        ((ITransformer)chain).GetRowToRowMapper(inputSchema);
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => chain.Transform(input);
@@ -83,36 +94,99 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
     public void Dispose() => chain.Dispose();
 
     /// <summary>Builds the chain around a keypoint model's network.</summary>
-    internal static KeypointPhotoModel Create(MLContext mlContext, IKeypointModel model, KeypointPhotoModelOptions? options)
+    internal static KeypointPhotoModel Create(
+        MLContext mlContext,
+        IKeypointModel model,
+        KeypointPhotoModelOptions? options
+    )
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new KeypointPhotoModelOptions();
         options.Validate();
-        var network = model switch
+        var network = NetworkOf(model);
+        byte[] graph = PhotoFacesGraph.Create(network, FramingOf(network, options), options);
+        using var stream = new MemoryStream(graph, writable: false);
+        var fitted = Chain(mlContext.Transforms, options, stream)
+            .Fit(EmptyPaths(mlContext, options.ImagePathColumnName));
+        return new KeypointPhotoModel(
+            new TransformerChain<ITransformer>([.. fitted]),
+            network.Metadata.Layout.KeypointNames,
+            options
+        );
+    }
+
+    private static KeypointCnnModel NetworkOf(IKeypointModel model) =>
+        model switch
         {
             KeypointCnnModel c => c,
             KeypointImageModel i => i.Network,
-            _ => throw new ArgumentException($"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.", nameof(model)),
+            _ => throw new ArgumentException(
+                $"A {model.GetType().Name} cannot score photos; expected a model from LoadModel.",
+                nameof(model)
+            ),
         };
-        var framing = options.Framing ?? network.Metadata.Framing ?? throw new ArgumentException(
-            $"The model's layout '{network.Metadata.Layout.Name}' names no eyes, so it records no framing; set {nameof(KeypointPhotoModelOptions)}.{nameof(KeypointPhotoModelOptions.Framing)}.",
-            nameof(options));
-        byte[] graph = PhotoFacesGraph.Create(network, framing, options);
-        var transforms = mlContext.Transforms;
+
+    private static FaceFraming FramingOf(KeypointCnnModel network, KeypointPhotoModelOptions options) =>
+        options.Framing
+        ?? network.Metadata.Framing
+        ?? throw new ArgumentException(
+            $"The model's layout '{network.Metadata.Layout.Name}' names no eyes, so it records no framing; set "
+                + $"{nameof(KeypointPhotoModelOptions)}.{nameof(KeypointPhotoModelOptions.Framing)}.",
+            nameof(options)
+        );
+
+    /// <summary>Paths → file bytes and decoded image → working frame → RGB bytes → the photo graph's columns.</summary>
+    private static EstimatorChain<ColumnSelectingTransformer> Chain(
+        TransformsCatalog transforms,
+        KeypointPhotoModelOptions options,
+        Stream graph
+    )
+    {
         string path = options.ImagePathColumnName;
         int side = options.WorkingSize;
-        using var stream = new MemoryStream(graph, writable: false);
-        var estimator = transforms.LoadRawImageBytes(PhotoFacesGraph.FileBytesName, imageFolder: null, path)
+        return transforms
+            .LoadRawImageBytes(PhotoFacesGraph.FileBytesName, imageFolder: null, path)
             .Append(transforms.LoadImages(ImageColumnName, imageFolder: null, path))
-            .Append(transforms.ResizeImages(WorkingFrameColumnName, side, side, ImageColumnName, ImageResizingEstimator.ResizingKind.IsoPad))
-            .Append(transforms.ExtractPixels(PhotoFacesGraph.PixelsName, WorkingFrameColumnName, ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true, outputAsFloatArray: false))
-            .Append(transforms.ApplyOnnxModel(
-                [FaceCountColumnName, FaceScoresColumnName, FaceBoxesColumnName, FaceKeypointsColumnName, PhotoSizeColumnName],
-                [PhotoFacesGraph.FileBytesName, PhotoFacesGraph.PixelsName], stream))
-            .Append(transforms.DropColumns(PhotoFacesGraph.FileBytesName, ImageColumnName, WorkingFrameColumnName, PhotoFacesGraph.PixelsName));
-        var fitted = estimator.Fit(EmptyPaths(mlContext, path));
-        return new KeypointPhotoModel(new TransformerChain<ITransformer>([.. fitted]), network.Metadata.Layout.KeypointNames, options);
+            .Append(
+                transforms.ResizeImages(
+                    WorkingFrameColumnName,
+                    side,
+                    side,
+                    ImageColumnName,
+                    ImageResizingEstimator.ResizingKind.IsoPad
+                )
+            )
+            .Append(
+                transforms.ExtractPixels(
+                    PhotoFacesGraph.PixelsName,
+                    WorkingFrameColumnName,
+                    ImagePixelExtractingEstimator.ColorBits.Rgb,
+                    ImagePixelExtractingEstimator.ColorsOrder.ARGB,
+                    interleavePixelColors: true,
+                    outputAsFloatArray: false
+                )
+            )
+            .Append(
+                transforms.ApplyOnnxModel(
+                    [
+                        FaceCountColumnName,
+                        FaceScoresColumnName,
+                        FaceBoxesColumnName,
+                        FaceKeypointsColumnName,
+                        PhotoSizeColumnName,
+                    ],
+                    [PhotoFacesGraph.FileBytesName, PhotoFacesGraph.PixelsName],
+                    graph
+                )
+            )
+            .Append(
+                transforms.DropColumns(
+                    PhotoFacesGraph.FileBytesName,
+                    ImageColumnName,
+                    WorkingFrameColumnName,
+                    PhotoFacesGraph.PixelsName
+                )
+            );
     }
 
     private static IDataView EmptyPaths(MLContext mlContext, string column)

@@ -1,7 +1,7 @@
 namespace Keypoints.MLNet.Photos;
 
-/// <summary>What became of one labelled or predicted face in <see cref="PhotoFaceEvaluation"/>: found (both indices), missed
-/// (no predicted face) or a false detection (no labelled face).</summary>
+/// <summary>What became of one labelled or predicted face in <see cref="PhotoFaceEvaluation"/>: found (both indices),
+/// missed (no predicted face) or a false detection (no labelled face).</summary>
 /// <param name="Photo">The photo's index in the evaluated sequence.</param>
 /// <param name="Label">The labelled face's index in its photo; -1 for a false detection.</param>
 /// <param name="Predicted">The predicted face's index in its photo; -1 for a missed face.</param>

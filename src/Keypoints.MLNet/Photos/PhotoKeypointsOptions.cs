@@ -11,15 +11,16 @@ public sealed class PhotoKeypointsOptions
 
     /// <summary>How to frame each face for the keypoint network. Null (the default) takes the model's own record
     /// (<c>Metadata.Framing</c>, measured from its training labels); a model whose layout names no eyes has none, and
-    /// needs this set (eye midpoint and inter-ocular distance as fractions of the frame width of its training crops).</summary>
+    /// needs this set (eye midpoint and inter-ocular distance as fractions of the frame width of its training
+    /// crops).</summary>
     public FaceFraming? Framing { get; set; }
 
     /// <summary>The map from the detector's eyes to the labels' eye centres; default
     /// <see cref="DetectorEyeCalibration.Default"/>, measured on training images.</summary>
     public DetectorEyeCalibration EyeCalibration { get; set; } = DetectorEyeCalibration.Default;
 
-    /// <summary>Threads ONNX Runtime may use inside one run of the keypoint network (all of a photo's faces at once); 0 (the
-    /// default) lets it choose, one per core. Set 1, with <see cref="FaceDetectorOptions.IntraOpThreads"/> (1 by default),
-    /// when photos are scored from several threads at once, so that each call uses one core.</summary>
+    /// <summary>Threads ONNX Runtime may use inside one run of the keypoint network (all of a photo's faces at once); 0
+    /// (the default) lets it choose, one per core. Set 1, with <see cref="FaceDetectorOptions.IntraOpThreads"/> (1 by
+    /// default), when photos are scored from several threads at once, so that each call uses one core.</summary>
     public int NetworkIntraOpThreads { get; set; }
 }

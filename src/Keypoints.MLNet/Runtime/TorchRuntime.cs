@@ -34,8 +34,10 @@ internal static partial class TorchRuntime
             if (!fallbackToCpu)
             {
                 throw new InvalidOperationException(
-                    $"GPU {id} was requested (MLContext.GpuDeviceId) but CUDA is not available to TorchSharp; " +
-                    "reference a CUDA backend package such as TorchSharp-cuda-linux, or set MLContext.FallbackToCpu = true.");
+                    $"GPU {id} was requested (MLContext.GpuDeviceId) but CUDA is not available to TorchSharp; "
+                        + "reference a CUDA backend package such as TorchSharp-cuda-linux, or set "
+                        + "MLContext.FallbackToCpu = true."
+                );
             }
 
             return torch.CPU;

@@ -1,20 +1,21 @@
 namespace Keypoints.MLNet.Runtime;
 
 /// <summary>
-/// Files the library's assemblies write once per content into <c>Keypoints.MLNet/&lt;folder&gt;</c> of the user's cache:
-/// TorchSharp's patched native library (<c>LibTorchSharpPreloader</c>) and the shipped models' <c>.onnx</c> files
-/// (<c>PretrainedModelCache</c> of <c>Keypoints.MLNet.Models</c>). The folders are owner-only, since a folder others may
-/// write would let another local user plant a library or a model that this process then loads; a file is written through
-/// a rename, so that concurrent processes never read half of one; an existing file is used only when its bytes are the
-/// expected ones.
+/// Files the library's assemblies write once per content into <c>Keypoints.MLNet/&lt;folder&gt;</c> of the user's
+/// cache: TorchSharp's patched native library (<c>LibTorchSharpPreloader</c>) and the shipped models' <c>.onnx</c>
+/// files (<c>PretrainedModelCache</c> of <c>Keypoints.MLNet.Models</c>). The folders are owner-only, since a folder
+/// others may write would let another local user plant a library or a model that this process then loads; a file is
+/// written through a rename, so that concurrent processes never read half of one; an existing file is used only when
+/// its bytes are the expected ones.
 /// </summary>
-/// <remarks>Compiled into both assemblies (the models package links this source file) because the models package uses the
-/// library's public API only (docs/architecture.md), and this is no API for the library's users.</remarks>
+/// <remarks>Compiled into both assemblies (the models package links this source file) because the models package uses
+/// the library's public API only (docs/architecture.md), and this is no API for the library's users.</remarks>
 internal static class UserCacheFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>The user's cache folder: <c>$XDG_CACHE_HOME</c>, else <c>%LOCALAPPDATA%</c> on Windows, else <c>~/.cache</c>.</summary>
+    /// <summary>The user's cache folder: <c>$XDG_CACHE_HOME</c>, else <c>%LOCALAPPDATA%</c> on Windows, else
+    /// <c>~/.cache</c>.</summary>
     /// <exception cref="InvalidOperationException">Neither <c>XDG_CACHE_HOME</c> nor a home folder is set.</exception>
     public static string DefaultRoot()
     {
@@ -24,13 +25,20 @@ internal static class UserCacheFile
             return Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (home.Length == 0)
-            throw new InvalidOperationException("Neither XDG_CACHE_HOME nor a home folder is set: nowhere to write Keypoints.MLNet's cache files.");
+        {
+            throw new InvalidOperationException(
+                "Neither XDG_CACHE_HOME nor a home folder is set: nowhere to write Keypoints.MLNet's cache files."
+            );
+        }
+
         return Path.Combine(home, ".cache");
     }
 
     /// <summary>The path of <paramref name="fileName"/> in <c>Keypoints.MLNet/<paramref name="folder"/></c> under
-    /// <paramref name="cacheRoot"/>, holding <paramref name="bytes"/>: written first when absent or different.</summary>
-    /// <exception cref="UnauthorizedAccessException">A cache folder is open to other users and cannot be made owner-only.</exception>
+    /// <paramref name="cacheRoot"/>, holding <paramref name="bytes"/>: written first when absent or
+    /// different.</summary>
+    /// <exception cref="UnauthorizedAccessException">A cache folder is open to other users and cannot be made
+    /// owner-only.</exception>
     public static string Write(string cacheRoot, string folder, string fileName, byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheRoot);
@@ -44,7 +52,8 @@ internal static class UserCacheFile
         return path;
     }
 
-    // Created owner-only; an existing folder that others may read or write is made owner-only, which fails unless this user owns it.
+    // Created owner-only; an existing folder that others may read or write is made owner-only, which fails unless this
+    // user owns it.
     private static string OwnerOnlyFolder(string parent, string name)
     {
         if (OperatingSystem.IsWindows())
@@ -58,7 +67,10 @@ internal static class UserCacheFile
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new UnauthorizedAccessException($"The cache folder '{folder}' is open to other users and cannot be made owner-only: {e.Message}", e);
+                throw new UnauthorizedAccessException(
+                    $"The cache folder '{folder}' is open to other users and cannot be made owner-only: {e.Message}",
+                    e
+                );
             }
         }
         return folder;

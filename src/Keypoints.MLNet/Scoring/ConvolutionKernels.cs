@@ -12,7 +12,13 @@ public sealed class ConvolutionKernels
     internal ConvolutionKernels(float[] weights, int count, int channels, int height, int width)
     {
         if ((long)count * channels * height * width != weights.Length)
-            throw new ArgumentException($"{weights.Length} weights do not fill [{count}, {channels}, {height}, {width}].", nameof(weights));
+        {
+            throw new ArgumentException(
+                $"{weights.Length} weights do not fill [{count}, {channels}, {height}, {width}].",
+                nameof(weights)
+            );
+        }
+
         this.weights = weights;
         Count = count;
         Channels = channels;
@@ -35,7 +41,8 @@ public sealed class ConvolutionKernels
     /// <summary>Every weight, <c>[Count, Channels, Height, Width]</c> in row-major order.</summary>
     public ReadOnlyMemory<float> Weights => weights;
 
-    /// <summary>The <c>Height x Width</c> kernel, row by row, that filter <paramref name="filter"/> applies to input channel <paramref name="channel"/>.</summary>
+    /// <summary>The <c>Height x Width</c> kernel, row by row, that filter <paramref name="filter"/> applies to input
+    /// channel <paramref name="channel"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The filter or channel is out of range.</exception>
     public ReadOnlySpan<float> Kernel(int filter, int channel)
     {

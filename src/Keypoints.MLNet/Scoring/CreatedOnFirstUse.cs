@@ -2,8 +2,9 @@ namespace Keypoints.MLNet.Scoring;
 
 /// <summary>
 /// A disposable value made on first use, once, under a lock: unlike <see cref="Lazy{T}"/>, a failed creation is not
-/// remembered (the next use tries again, as a temporary failure such as a full disk deserves), and <see cref="Dispose"/>
-/// waits for a creation in progress, so a value made while the owner is disposed is never left undisposed.
+/// remembered (the next use tries again, as a temporary failure such as a full disk deserves), and <see
+/// cref="Dispose"/> waits for a creation in progress, so a value made while the owner is disposed is never left
+/// undisposed.
 /// </summary>
 /// <typeparam name="T">The value's type.</typeparam>
 internal sealed class CreatedOnFirstUse<T> : IDisposable
@@ -17,7 +18,8 @@ internal sealed class CreatedOnFirstUse<T> : IDisposable
 
     /// <summary>Makes the value with <paramref name="create"/> when it is first asked for.</summary>
     /// <param name="create">The factory.</param>
-    /// <param name="owner">The object named by the <see cref="ObjectDisposedException"/> after <see cref="Dispose"/>.</param>
+    /// <param name="owner">The object named by the <see cref="ObjectDisposedException"/> after <see
+    /// cref="Dispose"/>.</param>
     public CreatedOnFirstUse(Func<T> create, object owner)
     {
         this.create = create;

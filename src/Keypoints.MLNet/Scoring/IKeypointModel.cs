@@ -6,7 +6,8 @@ using Microsoft.ML;
 namespace Keypoints.MLNet.Scoring;
 
 /// <summary>A fitted or loaded keypoint model: <see cref="KeypointCnnModel"/> (pixel vectors in) or
-/// <see cref="KeypointImageModel"/> (image file paths in), as <c>mlContext.Keypoints.LoadModel</c> returns it.</summary>
+/// <see cref="KeypointImageModel"/> (image file paths in), as <c>mlContext.Keypoints.LoadModel</c> returns
+/// it.</summary>
 public interface IKeypointModel : ITransformer, IDisposable
 {
     /// <summary>Everything the model records about itself.</summary>
@@ -18,11 +19,13 @@ public interface IKeypointModel : ITransformer, IDisposable
     /// <summary>The output column of <c>2K</c> predicted pixel coordinates.</summary>
     string PredictedColumnName { get; }
 
-    /// <summary>Writes the standalone ONNX keypoint graph, with the metadata record inside, to <paramref name="path"/>.</summary>
+    /// <summary>Writes the standalone ONNX keypoint graph, with the metadata record inside, to <paramref
+    /// name="path"/>.</summary>
     void ExportOnnx(string path);
 
-    /// <summary>Writes the standalone ONNX keypoint graph with its large weights (convolution kernels, fully connected matrices)
-    /// stored as <paramref name="weights"/> says, widened back to float32 inside the graph; the metadata record is kept.</summary>
+    /// <summary>Writes the standalone ONNX keypoint graph with its large weights (convolution kernels, fully connected
+    /// matrices) stored as <paramref name="weights"/> says, widened back to float32 inside the graph; the metadata
+    /// record is kept.</summary>
     /// <param name="path">The <c>.onnx</c> file to write.</param>
     /// <param name="weights">How to store the weights.</param>
     void ExportOnnx(string path, OnnxWeightFormat weights);

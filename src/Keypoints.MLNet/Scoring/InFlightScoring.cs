@@ -1,8 +1,9 @@
 namespace Keypoints.MLNet.Scoring;
 
-/// <summary>Counts the scoring calls in progress on an object that holds native sessions, so that disposing the object while
-/// other threads still score releases the sessions when the last of those calls ends, never under a running call (ONNX
-/// Runtime does not guard a session that is disposed while it runs: the call crashes the process or reads freed memory).</summary>
+/// <summary>Counts the scoring calls in progress on an object that holds native sessions, so that disposing the object
+/// while other threads still score releases the sessions when the last of those calls ends, never under a running call
+/// (ONNX Runtime does not guard a session that is disposed while it runs: the call crashes the process or reads freed
+/// memory).</summary>
 internal sealed class InFlightScoring
 {
     private readonly Lock gate = new();
@@ -18,7 +19,8 @@ internal sealed class InFlightScoring
         this.release = release;
     }
 
-    /// <summary>Starts a scoring call; every <see cref="Enter"/> that returns must be followed by one <see cref="Exit"/>.</summary>
+    /// <summary>Starts a scoring call; every <see cref="Enter"/> that returns must be followed by one <see
+    /// cref="Exit"/>.</summary>
     /// <exception cref="ObjectDisposedException"><see cref="Close"/> was called.</exception>
     public void Enter(object owner)
     {
@@ -42,7 +44,8 @@ internal sealed class InFlightScoring
             release();
     }
 
-    /// <summary>Refuses new calls, and releases the sessions now if none is running (else the last one to end does).</summary>
+    /// <summary>Refuses new calls, and releases the sessions now if none is running (else the last one to end
+    /// does).</summary>
     public void Close()
     {
         bool releaseNow;

@@ -10,14 +10,15 @@ namespace Keypoints.MLNet.Scoring;
 /// <summary>
 /// A keypoint model that reads image files: image loading, resize and pixel extraction, the ONNX network, and an ONNX
 /// graph that maps the predictions back to the coordinates of each original image, chained as ML.NET transformers.
-/// <c>mlContext.Model.Save</c> stores it as that <see cref="TransformerChain{TLastTransformer}"/>, which loads back with ML.NET,
-/// ImageAnalytics and ONNX Runtime (and this assembly for the stateless image-size glue); <c>mlContext.Keypoints.LoadModel</c>
-/// gives this type back.
+/// <c>mlContext.Model.Save</c> stores it as that <see cref="TransformerChain{TLastTransformer}"/>, which loads back
+/// with ML.NET, ImageAnalytics and ONNX Runtime (and this assembly for the stateless image-size glue);
+/// <c>mlContext.Keypoints.LoadModel</c> gives this type back.
 /// </summary>
 /// <remarks>
-/// The chain is built from the network's <see cref="KeypointModelMetadata"/> alone (its <see cref="KeypointModelMetadata.ImageFiles"/>
-/// part names the columns and sizes), both after training and after loading, so a fitted and a loaded model are the same chain.
-/// It is built on first use, as the network's transformer is (see <see cref="KeypointCnnModel"/>).
+/// The chain is built from the network's <see cref="KeypointModelMetadata"/> alone (its <see
+/// cref="KeypointModelMetadata.ImageFiles"/> part names the columns and sizes), both after training and after loading,
+/// so a fitted and a loaded model are the same chain. It is built on first use, as the network's transformer is (see
+/// <see cref="KeypointCnnModel"/>).
 /// </remarks>
 public sealed class KeypointImageModel : IKeypointModel
 {
@@ -52,11 +53,12 @@ public sealed class KeypointImageModel : IKeypointModel
     /// <inheritdoc/>
     public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
 
-    /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized frame
-    /// out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
+    /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized
+    /// frame out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
     public void ExportOnnx(string path) => Network.ExportOnnx(path);
 
-    /// <summary>Writes the network's standalone ONNX graph with its weights stored as <paramref name="weights"/> says; see
+    /// <summary>Writes the network's standalone ONNX graph with its weights stored as <paramref name="weights"/> says;
+    /// see
     /// <see cref="KeypointCnnModel.ExportOnnx(string, OnnxWeightFormat)"/>.</summary>
     public void ExportOnnx(string path, OnnxWeightFormat weights) => Network.ExportOnnx(path, weights);
 
@@ -64,7 +66,8 @@ public sealed class KeypointImageModel : IKeypointModel
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
 
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)Chain).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        ((ITransformer)Chain).GetRowToRowMapper(inputSchema);
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => Chain.Transform(input);
@@ -79,24 +82,49 @@ public sealed class KeypointImageModel : IKeypointModel
         Network.Dispose();
     }
 
-    /// <summary>Builds the image-file chain around <paramref name="network"/>, whose metadata must have an image-file part;
-    /// takes ownership of <paramref name="network"/>.</summary>
+    /// <summary>Builds the image-file chain around <paramref name="network"/>, whose metadata must have an image-file
+    /// part; takes ownership of <paramref name="network"/>.</summary>
     internal static KeypointImageModel Create(MLContext mlContext, KeypointCnnModel network) =>
-        new(mlContext, network, network.Metadata.ImageFiles
-            ?? throw new ArgumentException("The network's metadata has no image-file part.", nameof(network)));
+        new(
+            mlContext,
+            network,
+            network.Metadata.ImageFiles
+                ?? throw new ArgumentException("The network's metadata has no image-file part.", nameof(network))
+        );
 
-    private static TransformerChain<ITransformer> BuildChain(MLContext mlContext, KeypointCnnModel network, KeypointImageFilesMetadata files)
+    private static TransformerChain<ITransformer> BuildChain(
+        MLContext mlContext,
+        KeypointCnnModel network,
+        KeypointImageFilesMetadata files
+    )
     {
         var metadata = network.Metadata;
         var frame = metadata.Layout;
         var paths = mlContext.Data.LoadFromEnumerable(Array.Empty<PathRow>(), PathSchema(files.ImagePathColumn));
-        var featurizer = ImageFeaturizer.Create(mlContext, files.ImagePathColumn, metadata.InputColumnName,
-            frame.ImageWidth, frame.ImageHeight, metadata.Channels).Fit(paths);
-        byte[] graph = ImageFrameGraph.Create(metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName, files.PredictedColumn,
-            frame, toFrame: false);
+        var featurizer = ImageFeaturizer
+            .Create(
+                mlContext,
+                files.ImagePathColumn,
+                metadata.InputColumnName,
+                frame.ImageWidth,
+                frame.ImageHeight,
+                metadata.Channels
+            )
+            .Fit(paths);
+        byte[] graph = ImageFrameGraph.Create(
+            metadata.OutputColumnName,
+            ImageFeaturizer.ImageSizeColumnName,
+            files.PredictedColumn,
+            frame,
+            toFrame: false
+        );
         using var stream = new MemoryStream(graph, writable: false);
-        var fromFrame = mlContext.Transforms
-            .ApplyOnnxModel([files.PredictedColumn], [metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName], stream)
+        var fromFrame = mlContext
+            .Transforms.ApplyOnnxModel(
+                [files.PredictedColumn],
+                [metadata.OutputColumnName, ImageFeaturizer.ImageSizeColumnName],
+                stream
+            )
             .Fit(network.Transform(featurizer.Transform(paths)));
         return new TransformerChain<ITransformer>(featurizer, network, fromFrame);
     }

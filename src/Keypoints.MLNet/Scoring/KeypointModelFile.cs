@@ -10,9 +10,10 @@ namespace Keypoints.MLNet.Scoring;
 /// </summary>
 /// <remarks>
 /// <c>mlContext.Model.Save</c> stores every <c>OnnxTransformer</c> as a zip entry named <c>OnnxModel</c>
-/// (<c>TransformerChain/OnnxModel</c> for a single model, a deeper path inside a chain): a little-endian int32 byte count,
-/// then the ONNX model bytes. The keypoint graph is the one whose metadata has <see cref="KeypointModelMetadata.Key"/>
-/// (or, in a 0.1.0 model, <c>keypoints.layout</c>, which is refused with a message that names that version).
+/// (<c>TransformerChain/OnnxModel</c> for a single model, a deeper path inside a chain): a little-endian int32 byte
+/// count, then the ONNX model bytes. The keypoint graph is the one whose metadata has <see
+/// cref="KeypointModelMetadata.Key"/> (or, in a 0.1.0 model, <c>keypoints.layout</c>, which is refused with a message
+/// that names that version).
 /// </remarks>
 internal sealed class KeypointModelFile
 {
@@ -37,8 +38,8 @@ internal sealed class KeypointModelFile
 
     /// <summary>Reads <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, truncated, neither a zip nor an ONNX model, holds no keypoint
-    /// graph, or one from a version this library does not read; one line that names the file.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, truncated, neither a zip nor an ONNX model, holds no
+    /// keypoint graph, or one from a version this library does not read; one line that names the file.</exception>
     public static KeypointModelFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -47,8 +48,8 @@ internal sealed class KeypointModelFile
         return Read(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>Reads a model file's <paramref name="bytes"/>, which came from <paramref name="path"/> (a file, or where the
-    /// caller found them, named in every message).</summary>
+    /// <summary>Reads a model file's <paramref name="bytes"/>, which came from <paramref name="path"/> (a file, or
+    /// where the caller found them, named in every message).</summary>
     /// <exception cref="InvalidDataException">As <see cref="Read(string)"/>.</exception>
     public static KeypointModelFile Read(byte[] bytes, string path)
     {
@@ -58,7 +59,9 @@ internal sealed class KeypointModelFile
             throw new InvalidDataException($"Model file '{path}' is empty.");
         try
         {
-            var (graph, reader) = bytes.AsSpan().StartsWith(ZipSignature) ? FindInZip(path, bytes) : ReadBareGraph(path, bytes);
+            var (graph, reader) = bytes.AsSpan().StartsWith(ZipSignature)
+                ? FindInZip(path, bytes)
+                : ReadBareGraph(path, bytes);
             return new KeypointModelFile(graph, reader, KeypointModelMetadata.FromGraphMetadata(reader.Metadata, path));
         }
         catch (InvalidDataException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
@@ -76,7 +79,10 @@ internal sealed class KeypointModelFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"Model file '{path}' starts like a zip but cannot be read as one (truncated or damaged): {e.Message}", e);
+            throw new InvalidDataException(
+                $"Model file '{path}' starts like a zip but cannot be read as one (truncated or damaged): {e.Message}",
+                e
+            );
         }
         using (zip)
         {
@@ -85,12 +91,21 @@ internal sealed class KeypointModelFile
             {
                 byte[] graph = ReadLengthPrefixed(path, entry);
                 var reader = new OnnxModelReader(graph);
-                if (reader.Metadata.ContainsKey(KeypointModelMetadata.Key) || reader.Metadata.ContainsKey(KeypointModelMetadata.LegacyLayoutKey))
+                if (
+                    reader.Metadata.ContainsKey(KeypointModelMetadata.Key)
+                    || reader.Metadata.ContainsKey(KeypointModelMetadata.LegacyLayoutKey)
+                )
+                {
                     return (graph, reader);
+                }
             }
-            throw new InvalidDataException(onnxEntries.Length == 0
-                ? $"Model file '{path}' holds no ONNX model (no '{OnnxEntryName}' entry), so it is not a keypoint model saved by mlContext.Model.Save."
-                : $"Model file '{path}' holds ONNX models, but none with '{KeypointModelMetadata.Key}' metadata, so none is a keypoint model from this library.");
+            throw new InvalidDataException(
+                onnxEntries.Length == 0
+                    ? $"Model file '{path}' holds no ONNX model (no '{OnnxEntryName}' entry), so it is not a keypoint "
+                        + $"model saved by mlContext.Model.Save."
+                    : $"Model file '{path}' holds ONNX models, but none with '{KeypointModelMetadata.Key}' metadata, "
+                        + $"so none is a keypoint model from this library."
+            );
         }
     }
 
@@ -103,10 +118,23 @@ internal sealed class KeypointModelFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"Model file '{path}' is neither a model zip nor an ONNX model (truncated, or another kind of file): {e.Message}", e);
+            throw new InvalidDataException(
+                $"Model file '{path}' is neither a model zip nor an ONNX model (truncated, or another kind of file): "
+                    + $"{e.Message}",
+                e
+            );
         }
-        if (!reader.Metadata.ContainsKey(KeypointModelMetadata.Key) && !reader.Metadata.ContainsKey(KeypointModelMetadata.LegacyLayoutKey))
-            throw new InvalidDataException($"Model file '{path}' is neither a model zip nor an ONNX model with '{KeypointModelMetadata.Key}' metadata, so it is not a keypoint model.");
+        if (
+            !reader.Metadata.ContainsKey(KeypointModelMetadata.Key)
+            && !reader.Metadata.ContainsKey(KeypointModelMetadata.LegacyLayoutKey)
+        )
+        {
+            throw new InvalidDataException(
+                $"Model file '{path}' is neither a model zip nor an ONNX model with '{KeypointModelMetadata.Key}' "
+                    + $"metadata, so it is not a keypoint model."
+            );
+        }
+
         return (bytes, reader);
     }
 
@@ -122,10 +150,19 @@ internal sealed class KeypointModelFile
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
         {
-            throw new InvalidDataException($"Model file '{path}' entry '{entry.FullName}' cannot be read (truncated or damaged zip): {e.Message}", e);
+            throw new InvalidDataException(
+                $"Model file '{path}' entry '{entry.FullName}' cannot be read (truncated or damaged zip): {e.Message}",
+                e
+            );
         }
         if (bytes.Length < sizeof(int) || BinaryPrimitives.ReadInt32LittleEndian(bytes) != bytes.Length - sizeof(int))
-            throw new InvalidDataException($"Model file '{path}' entry '{entry.FullName}' is not an int32 byte count followed by that many ONNX bytes.");
+        {
+            throw new InvalidDataException(
+                $"Model file '{path}' entry '{entry.FullName}' is not an int32 byte count followed by that many ONNX "
+                    + $"bytes."
+            );
+        }
+
         return bytes[sizeof(int)..];
     }
 }

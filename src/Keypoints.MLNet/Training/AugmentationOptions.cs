@@ -20,15 +20,16 @@ public sealed class AugmentationOptions
     /// <summary>A starting recipe for 96 x 96 faces (a new instance on each call): rotation up to ±15° with
     /// probability 0.5, scale 0.9 to 1.1 with 0.5, shift up to ±5 % with 0.5, contrast 0.8 to 1.2 with 0.5,
     /// brightness ±0.1 with 0.5 and blur sigma 0.5 to 1.5 pixels with 0.2.</summary>
-    public static AugmentationOptions Default => new()
-    {
-        RotationProbability = 0.5,
-        ScaleProbability = 0.5,
-        ShiftProbability = 0.5,
-        BrightnessProbability = 0.5,
-        ContrastProbability = 0.5,
-        BlurProbability = 0.2,
-    };
+    public static AugmentationOptions Default =>
+        new()
+        {
+            RotationProbability = 0.5,
+            ScaleProbability = 0.5,
+            ShiftProbability = 0.5,
+            BrightnessProbability = 0.5,
+            ContrastProbability = 0.5,
+            BlurProbability = 0.2,
+        };
 
     /// <summary>Probability that an image is rotated, in [0, 1]. Default 0.</summary>
     public double RotationProbability { get; set; }
@@ -43,7 +44,8 @@ public sealed class AugmentationOptions
     /// <summary>Smallest zoom factor (below 1 shrinks the face), above 0. Default 0.9.</summary>
     public double MinScale { get; set; } = 0.9;
 
-    /// <summary>Largest zoom factor, at least <see cref="MinScale"/>; the factor is uniform between the two. Default 1.1.</summary>
+    /// <summary>Largest zoom factor, at least <see cref="MinScale"/>; the factor is uniform between the two. Default
+    /// 1.1.</summary>
     public double MaxScale { get; set; } = 1.1;
 
     /// <summary>Probability that an image is shifted, in [0, 1]. Default 0.</summary>
@@ -68,7 +70,8 @@ public sealed class AugmentationOptions
     /// image's mean over all its channels. Default 0.8.</summary>
     public double MinContrast { get; set; } = 0.8;
 
-    /// <summary>Largest contrast factor, at least <see cref="MinContrast"/>; the factor is uniform between the two. Default 1.2.</summary>
+    /// <summary>Largest contrast factor, at least <see cref="MinContrast"/>; the factor is uniform between the two.
+    /// Default 1.2.</summary>
     public double MaxContrast { get; set; } = 1.2;
 
     /// <summary>Probability that an image is blurred, in [0, 1]. Default 0.</summary>
@@ -82,8 +85,13 @@ public sealed class AugmentationOptions
     public double MaxBlurSigma { get; set; } = 1.5;
 
     /// <summary>Whether any transform has a probability above 0.</summary>
-    public bool IsEnabled => RotationProbability > 0 || ScaleProbability > 0 || ShiftProbability > 0
-        || BrightnessProbability > 0 || ContrastProbability > 0 || BlurProbability > 0;
+    public bool IsEnabled =>
+        RotationProbability > 0
+        || ScaleProbability > 0
+        || ShiftProbability > 0
+        || BrightnessProbability > 0
+        || ContrastProbability > 0
+        || BlurProbability > 0;
 
     internal void Validate()
     {
@@ -94,12 +102,26 @@ public sealed class AugmentationOptions
         RequireProbability(ContrastProbability, nameof(ContrastProbability));
         RequireProbability(BlurProbability, nameof(BlurProbability));
         if (MaxRotationDegrees is not (>= 0 and <= 180))
-            throw new ArgumentOutOfRangeException(nameof(MaxRotationDegrees), MaxRotationDegrees, "MaxRotationDegrees must be in [0, 180].");
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxRotationDegrees),
+                MaxRotationDegrees,
+                "MaxRotationDegrees must be in [0, 180]."
+            );
+        }
+
         RequireRange(MinScale, MaxScale, nameof(MinScale), nameof(MaxScale), allowZero: false);
         if (MaxShift is not (>= 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(MaxShift), MaxShift, "MaxShift must be in [0, 1).");
         if (!(MaxBrightnessDelta >= 0) || !double.IsFinite(MaxBrightnessDelta))
-            throw new ArgumentOutOfRangeException(nameof(MaxBrightnessDelta), MaxBrightnessDelta, "MaxBrightnessDelta must be finite and at least 0.");
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxBrightnessDelta),
+                MaxBrightnessDelta,
+                "MaxBrightnessDelta must be finite and at least 0."
+            );
+        }
+
         RequireRange(MinContrast, MaxContrast, nameof(MinContrast), nameof(MaxContrast), allowZero: true);
         RequireRange(MinBlurSigma, MaxBlurSigma, nameof(MinBlurSigma), nameof(MaxBlurSigma), allowZero: false);
     }
@@ -113,8 +135,21 @@ public sealed class AugmentationOptions
     private static void RequireRange(double min, double max, string minName, string maxName, bool allowZero)
     {
         if (!double.IsFinite(min) || min < 0 || (min == 0 && !allowZero))
-            throw new ArgumentOutOfRangeException(minName, min, $"{minName} must be finite and {(allowZero ? "at least 0" : "above 0")}.");
+        {
+            throw new ArgumentOutOfRangeException(
+                minName,
+                min,
+                $"{minName} must be finite and {(allowZero ? "at least 0" : "above 0")}."
+            );
+        }
+
         if (!double.IsFinite(max) || max < min)
-            throw new ArgumentOutOfRangeException(maxName, max, $"{maxName} must be finite and at least {minName} ({min}).");
+        {
+            throw new ArgumentOutOfRangeException(
+                maxName,
+                max,
+                $"{maxName} must be finite and at least {minName} ({min})."
+            );
+        }
     }
 }

@@ -27,7 +27,8 @@ internal sealed class BatchAugmenter : IDisposable
     private readonly int blurRadius;
     private readonly Tensor pixelCenterOffset;
 
-    /// <summary>Prepares augmentation of <paramref name="width"/> x <paramref name="height"/> images on <paramref name="device"/>.</summary>
+    /// <summary>Prepares augmentation of <paramref name="width"/> x <paramref name="height"/> images on <paramref
+    /// name="device"/>.</summary>
     public BatchAugmenter(AugmentationOptions options, int width, int height, Device device)
     {
         this.options = options;
@@ -40,8 +41,10 @@ internal sealed class BatchAugmenter : IDisposable
 
     /// <summary>Augments the batch in place.</summary>
     /// <param name="images">Normalized pixels, <c>[B, C, H, W]</c>.</param>
-    /// <param name="targets">Scaled targets <c>(x - W/2) / (W/2)</c>, <c>[B, 2K]</c>, x then y for each keypoint.</param>
-    /// <param name="mask">1 where a coordinate is present, <c>[B, 2K]</c>; set to 0 where a keypoint leaves the image.</param>
+    /// <param name="targets">Scaled targets <c>(x - W/2) / (W/2)</c>, <c>[B, 2K]</c>, x then y for each
+    /// keypoint.</param>
+    /// <param name="mask">1 where a coordinate is present, <c>[B, 2K]</c>; set to 0 where a keypoint leaves the
+    /// image.</param>
     /// <param name="random">Source of every random choice.</param>
     public void Apply(Tensor images, Tensor targets, Tensor mask, Random random)
     {
@@ -56,7 +59,10 @@ internal sealed class BatchAugmenter : IDisposable
         bool photometric = false;
         for (int row = 0; row < batch; row++)
         {
-            double angle = 0, scale = 1, shiftX = 0, shiftY = 0;
+            double angle = 0,
+                scale = 1,
+                shiftX = 0,
+                shiftY = 0;
             bool rotate = Chance(options.RotationProbability, random);
             if (rotate)
                 angle = Uniform(random, -options.MaxRotationDegrees, options.MaxRotationDegrees) * Math.PI / 180;
@@ -79,9 +85,12 @@ internal sealed class BatchAugmenter : IDisposable
                 blurred.Add(row);
                 sigmas.Add(Uniform(random, options.MinBlurSigma, options.MaxBlurSigma));
             }
-            contrast[row] = Chance(options.ContrastProbability, random) ? (float)Uniform(random, options.MinContrast, options.MaxContrast) : 1f;
+            contrast[row] = Chance(options.ContrastProbability, random)
+                ? (float)Uniform(random, options.MinContrast, options.MaxContrast)
+                : 1f;
             brightness[row] = Chance(options.BrightnessProbability, random)
-                ? (float)Uniform(random, -options.MaxBrightnessDelta, options.MaxBrightnessDelta) : 0f;
+                ? (float)Uniform(random, -options.MaxBrightnessDelta, options.MaxBrightnessDelta)
+                : 0f;
             photometric |= contrast[row] != 1f || brightness[row] != 0f;
         }
         if (moved.Count > 0)
@@ -92,49 +101,76 @@ internal sealed class BatchAugmenter : IDisposable
             AdjustContrastAndBrightness(images, contrast, brightness);
     }
 
-    /// <summary>The forward map in grid coordinates as a row-major 2 x 3 matrix <c>[L | t]</c>: <c>g' = L g + t</c>.</summary>
+    /// <summary>The forward map in grid coordinates as a row-major 2 x 3 matrix <c>[L | t]</c>: <c>g' = L g +
+    /// t</c>.</summary>
     private float[] GridMap(double angle, double scale, double shiftX, double shiftY)
     {
         // In pixels about the center, u' = scale * R u + shift with R = [[cos, sin], [-sin, cos]], which turns
         // counterclockwise on screen because y points down. Grid units divide x by W/2 and y by H/2, which
         // rescales the off-diagonal terms when the image is not square.
-        double halfWidth = width / 2.0, halfHeight = height / 2.0;
-        double cos = scale * Math.Cos(angle), sin = scale * Math.Sin(angle);
+        double halfWidth = width / 2.0,
+            halfHeight = height / 2.0;
+        double cos = scale * Math.Cos(angle),
+            sin = scale * Math.Sin(angle);
         return
         [
-            (float)cos, (float)(sin * halfHeight / halfWidth), (float)(shiftX / halfWidth),
-            (float)(-sin * halfWidth / halfHeight), (float)cos, (float)(shiftY / halfHeight),
+            (float)cos,
+            (float)(sin * halfHeight / halfWidth),
+            (float)(shiftX / halfWidth),
+            (float)(-sin * halfWidth / halfHeight),
+            (float)cos,
+            (float)(shiftY / halfHeight),
         ];
     }
 
     private void Move(Tensor images, Tensor targets, Tensor mask, long[] rows, float[] forwardMaps)
     {
-        int n = rows.Length, coordinates = (int)targets.shape[1];
+        int n = rows.Length,
+            coordinates = (int)targets.shape[1];
         var device = images.device;
         // affine_grid maps each output pixel to the input position it samples, so the pixels need the inverse map.
         float[] inverseMaps = new float[forwardMaps.Length];
         for (int i = 0; i < n; i++)
             Invert(forwardMaps.AsSpan(6 * i, 6), inverseMaps.AsSpan(6 * i, 6));
         var index = tensor(rows, device: device);
-        var grid = nn.functional.affine_grid(tensor(inverseMaps, [n, 2, 3], device: device),
-            [n, images.shape[1], height, width], align_corners: false);
-        var warped = nn.functional.grid_sample(images.index_select(0, index), grid,
-            GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+        var grid = nn.functional.affine_grid(
+            tensor(inverseMaps, [n, 2, 3], device: device),
+            [n, images.shape[1], height, width],
+            align_corners: false
+        );
+        var warped = nn.functional.grid_sample(
+            images.index_select(0, index),
+            grid,
+            GridSampleMode.Bilinear,
+            GridSamplePaddingMode.Border,
+            align_corners: false
+        );
         images.index_copy_(0, index, warped);
 
         var forward = tensor(forwardMaps, [n, 2, 3], device: device);
         var points = targets.index_select(0, index).view(n, coordinates / 2, 2) + pixelCenterOffset;
         var movedPoints = points.bmm(forward.narrow(2, 0, 2).transpose(1, 2)) + forward.select(2, 2).unsqueeze(1);
-        var inside = movedPoints.abs().le(1).all(2, keepdim: true).expand(n, coordinates / 2, 2).reshape(n, coordinates);
+        var inside = movedPoints
+            .abs()
+            .le(1)
+            .all(2, keepdim: true)
+            .expand(n, coordinates / 2, 2)
+            .reshape(n, coordinates);
         targets.index_copy_(0, index, (movedPoints - pixelCenterOffset).reshape(n, coordinates));
         mask.index_copy_(0, index, mask.index_select(0, index) * inside.to_type(mask.dtype));
     }
 
     private static void Invert(ReadOnlySpan<float> map, Span<float> inverse)
     {
-        double a = map[0], b = map[1], c = map[3], d = map[4];
+        double a = map[0],
+            b = map[1],
+            c = map[3],
+            d = map[4];
         double determinant = a * d - b * c;
-        double ia = d / determinant, ib = -b / determinant, ic = -c / determinant, id = a / determinant;
+        double ia = d / determinant,
+            ib = -b / determinant,
+            ic = -c / determinant,
+            id = a / determinant;
         inverse[0] = (float)ia;
         inverse[1] = (float)ib;
         inverse[2] = (float)(-(ia * map[2] + ib * map[5]));
@@ -145,7 +181,9 @@ internal sealed class BatchAugmenter : IDisposable
 
     private void Blur(Tensor images, long[] rows, List<double> sigmas)
     {
-        int n = rows.Length, channels = (int)images.shape[1], size = 2 * blurRadius + 1;
+        int n = rows.Length,
+            channels = (int)images.shape[1],
+            size = 2 * blurRadius + 1;
         float[] weights = new float[n * channels * size];
         for (int i = 0; i < n; i++)
         {
@@ -168,7 +206,11 @@ internal sealed class BatchAugmenter : IDisposable
         // Every image channel becomes one group of a depthwise convolution, so each keeps its own sigma;
         // the 2-D Gaussian is separable into a horizontal and a vertical pass.
         var planes = images.index_select(0, index).reshape(1, n * channels, height, width);
-        var padded = nn.functional.pad(planes, [blurRadius, blurRadius, blurRadius, blurRadius], PaddingModes.Replicate);
+        var padded = nn.functional.pad(
+            planes,
+            [blurRadius, blurRadius, blurRadius, blurRadius],
+            PaddingModes.Replicate
+        );
         var across = nn.functional.conv2d(padded, horizontal, groups: n * channels);
         var down = nn.functional.conv2d(across, horizontal.view(n * channels, 1, size, 1), groups: n * channels);
         images.index_copy_(0, index, down.view(n, channels, height, width));
@@ -184,7 +226,8 @@ internal sealed class BatchAugmenter : IDisposable
         images.mul_(factor).add_(mean * (1 - factor) + delta);
     }
 
-    private static bool Chance(double probability, Random random) => probability > 0 && random.NextDouble() < probability;
+    private static bool Chance(double probability, Random random) =>
+        probability > 0 && random.NextDouble() < probability;
 
     private static double Uniform(Random random, double min, double max) => min + (max - min) * random.NextDouble();
 

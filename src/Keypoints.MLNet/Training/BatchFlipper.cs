@@ -32,7 +32,8 @@ internal sealed class BatchFlipper : IDisposable
     /// <summary>The labels' mirror axis offset in pixels that the flips use.</summary>
     public double AxisOffset { get; private set; }
 
-    /// <summary>Moves the labels' mirror axis to <paramref name="axisOffset"/> pixels right of the image's center line.</summary>
+    /// <summary>Moves the labels' mirror axis to <paramref name="axisOffset"/> pixels right of the image's center
+    /// line.</summary>
     public void SetAxisOffset(double axisOffset)
     {
         var moved = tensor(new CoordinateFlipMap(layout, scaling, axisOffset).Shift, device: shift.device);
@@ -41,7 +42,8 @@ internal sealed class BatchFlipper : IDisposable
         AxisOffset = axisOffset;
     }
 
-    /// <summary>Flips the rows chosen by <paramref name="random"/> (half the batch, rounded down) in place and returns them.</summary>
+    /// <summary>Flips the rows chosen by <paramref name="random"/> (half the batch, rounded down) in place and returns
+    /// them.</summary>
     public long[] FlipHalf(Tensor images, Tensor targets, Tensor mask, Random random)
     {
         int batch = (int)images.shape[0];
@@ -64,8 +66,9 @@ internal sealed class BatchFlipper : IDisposable
         mask.index_copy_(0, index, mask.index_select(0, index).index_select(1, coordinatePermutation));
     }
 
-    /// <summary>The coordinates <c>[N, 2K]</c> (scaled units) of the mirrored faces: left and right keypoints swapped and x
-    /// reflected. The map is its own inverse, so this also turns a prediction for a mirrored face back into one for the face.</summary>
+    /// <summary>The coordinates <c>[N, 2K]</c> (scaled units) of the mirrored faces: left and right keypoints swapped
+    /// and x reflected. The map is its own inverse, so this also turns a prediction for a mirrored face back into one
+    /// for the face.</summary>
     public Tensor Mirror(Tensor coordinates) => coordinates.index_select(1, coordinatePermutation) * sign + shift;
 
     /// <inheritdoc/>

@@ -3,20 +3,30 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Training;
 
-/// <summary>What happens to every training batch before the network sees it: the flip of a random half (about the labels'
-/// mirror axis, which <see cref="FlipAxisCalibration"/> moves after each epoch when asked), then the augmentation.</summary>
+/// <summary>What happens to every training batch before the network sees it: the flip of a random half (about the
+/// labels' mirror axis, which <see cref="FlipAxisCalibration"/> moves after each epoch when asked), then the
+/// augmentation.</summary>
 internal sealed class BatchTransforms : IDisposable
 {
     private readonly bool flip;
     private readonly BatchAugmenter? augmenter;
 
-    /// <summary>Prepares the transforms that <paramref name="options"/> asks for, on <paramref name="device"/>, with flips about
-    /// an axis <paramref name="flipAxisOffset"/> pixels right of the image's center line.</summary>
-    public BatchTransforms(KeypointLayout layout, CoordinateScaling scaling, KeypointTrainingOptions options, Device device, double flipAxisOffset)
+    /// <summary>Prepares the transforms that <paramref name="options"/> asks for, on <paramref name="device"/>, with
+    /// flips about an axis <paramref name="flipAxisOffset"/> pixels right of the image's center line.</summary>
+    public BatchTransforms(
+        KeypointLayout layout,
+        CoordinateScaling scaling,
+        KeypointTrainingOptions options,
+        Device device,
+        double flipAxisOffset
+    )
     {
         flip = options.FlipAugmentation;
-        Calibration = options.FlipAugmentation && options.CalibrateFlipAxis ? new FlipAxisCalibration(scaling, device) : null;
-        augmenter = options.Augmentation.IsEnabled ? new BatchAugmenter(options.Augmentation, layout.ImageWidth, layout.ImageHeight, device) : null;
+        Calibration =
+            options.FlipAugmentation && options.CalibrateFlipAxis ? new FlipAxisCalibration(scaling, device) : null;
+        augmenter = options.Augmentation.IsEnabled
+            ? new BatchAugmenter(options.Augmentation, layout.ImageWidth, layout.ImageHeight, device)
+            : null;
         Flipper = new BatchFlipper(layout, scaling, device, flipAxisOffset);
     }
 
@@ -34,7 +44,8 @@ internal sealed class BatchTransforms : IDisposable
         return flipped;
     }
 
-    /// <summary>After an epoch: moves the flips' mirror axis by the calibration's correction, when it calibrates.</summary>
+    /// <summary>After an epoch: moves the flips' mirror axis by the calibration's correction, when it
+    /// calibrates.</summary>
     public void EndEpoch()
     {
         if (Calibration is not null)

@@ -21,9 +21,14 @@ internal sealed class DenoisingAutoencoderPretrainer
     private readonly Device device;
     private readonly Action<PretrainingReport> report;
 
-    /// <summary>Prepares pre-training of the trunk of <paramref name="network"/> (already on <paramref name="device"/>).</summary>
-    public DenoisingAutoencoderPretrainer(KeypointNetwork network, KeypointTrainingOptions options, Device device,
-        Action<PretrainingReport> report)
+    /// <summary>Prepares pre-training of the trunk of <paramref name="network"/> (already on <paramref
+    /// name="device"/>).</summary>
+    public DenoisingAutoencoderPretrainer(
+        KeypointNetwork network,
+        KeypointTrainingOptions options,
+        Device device,
+        Action<PretrainingReport> report
+    )
     {
         this.network = network;
         this.options = options;
@@ -31,14 +36,19 @@ internal sealed class DenoisingAutoencoderPretrainer
         this.report = report;
     }
 
-    /// <summary>Whether a run with <paramref name="options"/> pre-trains: it is asked for, and the run does not resume from an
-    /// existing checkpoint, whose weights would replace the pre-trained ones anyway.</summary>
+    /// <summary>Whether a run with <paramref name="options"/> pre-trains: it is asked for, and the run does not resume
+    /// from an existing checkpoint, whose weights would replace the pre-trained ones anyway.</summary>
     public static bool IsWanted(KeypointTrainingOptions options) =>
         options.Pretraining.Epochs > 0
-        && !(options.Checkpoints.Resume && options.Checkpoints.Folder is { } folder && File.Exists(TrainingCheckpoint.PathIn(folder)));
+        && !(
+            options.Checkpoints.Resume
+            && options.Checkpoints.Folder is { } folder
+            && File.Exists(TrainingCheckpoint.PathIn(folder))
+        );
 
     /// <summary>Runs <see cref="PretrainingOptions.Epochs"/> epochs over the images of <paramref name="data"/>,
-    /// or fewer when another epoch as long as the last would overrun <paramref name="timeLimit"/> (its share of the Fit's
+    /// or fewer when another epoch as long as the last would overrun <paramref name="timeLimit"/> (its share of the
+    /// Fit's
     /// <see cref="TimeBudgetOptions.MaxTrainingTime"/>), and returns the reports. With the same <paramref name="seed"/>
     /// and no time limit a CPU run is repeatable.</summary>
     public IReadOnlyList<PretrainingReport> Run(TrainingData data, int seed, TimeSpan? timeLimit = null)
@@ -61,7 +71,11 @@ internal sealed class DenoisingAutoencoderPretrainer
             for (int i = 0; i < order.Length; i++)
                 order[i] = i;
             new Random(epochSeed).Shuffle(order);
-            var entry = new PretrainingReport(epoch + 1, Epoch(tensors.Images, order, decoder, optimizer), clock.Elapsed);
+            var entry = new PretrainingReport(
+                epoch + 1,
+                Epoch(tensors.Images, order, decoder, optimizer),
+                clock.Elapsed
+            );
             history.Add(entry);
             report(entry);
         }
@@ -85,7 +99,9 @@ internal sealed class DenoisingAutoencoderPretrainer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
-        return network.Features(zeros(1, network.Input.Channels, network.Input.Height, network.Input.Width, device: device)).shape[1..];
+        return network
+            .Features(zeros(1, network.Input.Channels, network.Input.Height, network.Input.Width, device: device))
+            .shape[1..];
     }
 
     private double Epoch(Tensor images, int[] order, ReconstructionDecoder decoder, optim.Optimizer optimizer)
@@ -94,7 +110,10 @@ internal sealed class DenoisingAutoencoderPretrainer
         for (int start = 0; start < order.Length; start += options.Schedule.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var clean = images.index_select(0, TrainingLoop.BatchIndex(order, start, options.Schedule.BatchSize, device));
+            var clean = images.index_select(
+                0,
+                TrainingLoop.BatchIndex(order, start, options.Schedule.BatchSize, device)
+            );
             var corrupted = clean + randn_like(clean) * options.Pretraining.Noise;
             var loss = (decoder.forward(network.Features(corrupted)) - clean).square().mean();
             optimizer.zero_grad();

@@ -5,10 +5,11 @@ namespace Keypoints.MLNet.Training;
 /// <param name="TrainLoss">Mean masked squared error on the training batches, in scaled units
 /// (coordinates as (pixel - size/2) / (size/2)), as in Nouri's learning curves.</param>
 /// <param name="ValidationRmse">Root mean squared error on the validation rows in pixels over present
-/// coordinates (the Kaggle metric), of the prediction the model serves (with the test-time flip when it is on); NaN when there is
-/// no validation data.</param>
+/// coordinates (the Kaggle metric), of the prediction the model serves (with the test-time flip when it is on); NaN
+/// when there is no validation data.</param>
 /// <param name="LearningRate">The learning rate used in this epoch.</param>
-/// <param name="ImagesPerSecond">Training images processed per second of this epoch (forward, backward and update).</param>
+/// <param name="ImagesPerSecond">Training images processed per second of this epoch (forward, backward and
+/// update).</param>
 /// <param name="Elapsed">Wall-clock time since training started.</param>
 /// <param name="IsBest">Whether this epoch has the lowest validation RMSE so far.</param>
 public sealed record EpochReport(
@@ -18,8 +19,10 @@ public sealed record EpochReport(
     double LearningRate,
     double ImagesPerSecond,
     TimeSpan Elapsed,
-    bool IsBest)
+    bool IsBest
+)
 {
-    /// <summary>The keypoint group of the specialist this epoch trained; <see langword="null"/> for the base network.</summary>
+    /// <summary>The keypoint group of the specialist this epoch trained; <see langword="null"/> for the base
+    /// network.</summary>
     public string? Specialist { get; init; }
 }

@@ -3,7 +3,8 @@ namespace Keypoints.MLNet.Training;
 /// <summary>The optimization method of a <c>KeypointCnnTrainer</c>.</summary>
 public enum KeypointOptimizer
 {
-    /// <summary>Adam with a per-epoch exponential learning-rate decay (<see cref="ScheduleOptions.LearningRateDecay"/>).</summary>
+    /// <summary>Adam with a per-epoch exponential learning-rate decay (<see
+    /// cref="ScheduleOptions.LearningRateDecay"/>).</summary>
     Adam,
 
     /// <summary>Nouri's Nesterov-momentum SGD: the learning rate falls linearly from

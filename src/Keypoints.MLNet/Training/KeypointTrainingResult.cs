@@ -25,7 +25,8 @@ internal sealed class KeypointTrainingResult : IDisposable
     /// <summary>Where training found the labels' mirror axis, in pixels right of the image's center line.</summary>
     public required double FlipAxisOffset { get; init; }
 
-    /// <summary>How the training faces sit in the frame; null when the layout has no eye keypoints or no row has both eyes.</summary>
+    /// <summary>How the training faces sit in the frame; null when the layout has no eye keypoints or no row has both
+    /// eyes.</summary>
     public FaceFraming? Framing { get; init; }
 
     /// <inheritdoc/>

@@ -18,22 +18,38 @@ internal sealed class OptimizerSchedule : IDisposable
         this.options = options;
         optimizer = options.Schedule.Optimizer switch
         {
-            KeypointOptimizer.Adam => optim.Adam(parameters, InitialLearningRate, weight_decay: options.Schedule.WeightDecay),
-            KeypointOptimizer.Nesterov => optim.SGD(parameters, InitialLearningRate, momentum: options.Schedule.Momentum,
-                weight_decay: options.Schedule.WeightDecay, nesterov: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule.Optimizer, "Unknown optimizer."),
+            KeypointOptimizer.Adam => optim.Adam(
+                parameters,
+                InitialLearningRate,
+                weight_decay: options.Schedule.WeightDecay
+            ),
+            KeypointOptimizer.Nesterov => optim.SGD(
+                parameters,
+                InitialLearningRate,
+                momentum: options.Schedule.Momentum,
+                weight_decay: options.Schedule.WeightDecay,
+                nesterov: true
+            ),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.Schedule.Optimizer,
+                "Unknown optimizer."
+            ),
         };
     }
 
     /// <summary>The wrapped optimizer.</summary>
     public optim.Optimizer Optimizer => optimizer;
 
-    private double InitialLearningRate => options.Schedule.LearningRate ?? DefaultLearningRate(options.Schedule.Optimizer);
+    private double InitialLearningRate =>
+        options.Schedule.LearningRate ?? DefaultLearningRate(options.Schedule.Optimizer);
 
     /// <summary>The initial learning rate used when none is set: 0.001 for Adam, 0.03 for Nesterov.</summary>
-    public static double DefaultLearningRate(KeypointOptimizer optimizer) => optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03;
+    public static double DefaultLearningRate(KeypointOptimizer optimizer) =>
+        optimizer == KeypointOptimizer.Adam ? 1e-3 : 0.03;
 
-    /// <summary>Sets the learning rate (and momentum) for 0-based <paramref name="epoch"/> and returns the learning rate.</summary>
+    /// <summary>Sets the learning rate (and momentum) for 0-based <paramref name="epoch"/> and returns the learning
+    /// rate.</summary>
     public double BeginEpoch(int epoch)
     {
         double learningRate;
@@ -45,7 +61,8 @@ internal sealed class OptimizerSchedule : IDisposable
         {
             double t = options.Schedule.MaxEpochs <= 1 ? 0 : (double)epoch / (options.Schedule.MaxEpochs - 1);
             learningRate = InitialLearningRate + (options.Schedule.FinalLearningRate - InitialLearningRate) * t;
-            ((SGD)optimizer).Momentum = options.Schedule.Momentum + (options.Schedule.FinalMomentum - options.Schedule.Momentum) * t;
+            ((SGD)optimizer).Momentum =
+                options.Schedule.Momentum + (options.Schedule.FinalMomentum - options.Schedule.Momentum) * t;
         }
         foreach (var group in optimizer.ParamGroups)
             group.LearningRate = learningRate;

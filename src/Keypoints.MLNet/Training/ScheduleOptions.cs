@@ -13,11 +13,12 @@ public sealed class ScheduleOptions
     /// <summary>The optimization method. Default <see cref="KeypointOptimizer.Adam"/>.</summary>
     public KeypointOptimizer Optimizer { get; set; } = KeypointOptimizer.Adam;
 
-    /// <summary>Initial learning rate. Default <see langword="null"/>: 0.001 for Adam, 0.03 for Nesterov (a tenth of that when
-    /// fine-tuning).</summary>
+    /// <summary>Initial learning rate. Default <see langword="null"/>: 0.001 for Adam, 0.03 for Nesterov (a tenth of
+    /// that when fine-tuning).</summary>
     public double? LearningRate { get; set; }
 
-    /// <summary>Adam: the learning rate is multiplied by this factor after every epoch. Default 0.98; 1 keeps it constant.</summary>
+    /// <summary>Adam: the learning rate is multiplied by this factor after every epoch. Default 0.98; 1 keeps it
+    /// constant.</summary>
     public double LearningRateDecay { get; set; } = 0.98;
 
     /// <summary>Nesterov: learning rate reached at the last epoch. Default 0.0001.</summary>
@@ -32,8 +33,8 @@ public sealed class ScheduleOptions
     /// <summary>L2 weight decay. Default 0.</summary>
     public double WeightDecay { get; set; }
 
-    /// <summary>Stop after this many validated epochs without a lower validation RMSE; 0 turns early stopping off. Default 30
-    /// (see <c>docs/decisions.md#early-stopping-patience</c>).</summary>
+    /// <summary>Stop after this many validated epochs without a lower validation RMSE; 0 turns early stopping off.
+    /// Default 30 (see <c>docs/decisions.md#early-stopping-patience</c>).</summary>
     public int EarlyStoppingPatience { get; set; } = 30;
 
     /// <summary>End with the weights of the epoch with the lowest validation RMSE. Default on.</summary>

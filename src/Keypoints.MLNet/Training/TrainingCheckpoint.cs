@@ -5,20 +5,21 @@ using static TorchSharp.torch;
 namespace Keypoints.MLNet.Training;
 
 /// <summary>
-/// The checkpoint of one training stage: everything needed to continue an interrupted run exactly where it stopped, written
-/// atomically (a temporary file in the same folder, flushed to disk, then renamed over the old one), so a crash at any moment
-/// leaves either the previous checkpoint or the new one, never a torn file.
+/// The checkpoint of one training stage: everything needed to continue an interrupted run exactly where it stopped,
+/// written atomically (a temporary file in the same folder, flushed to disk, then renamed over the old one), so a crash
+/// at any moment leaves either the previous checkpoint or the new one, never a torn file.
 /// </summary>
 /// <remarks>
-/// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings). Versions 1 and 2 are still read:
-/// version 1 lacks the two axis offsets (read as 0), version 2 the stage start (this run's clock is used instead).
+/// File format (<c>checkpoint.kpck</c>, little-endian, <see cref="BinaryWriter"/> encodings). Versions 1 and 2 are
+/// still read: version 1 lacks the two axis offsets (read as 0), version 2 the stage start (this run's clock is used
+/// instead).
 /// <code>
 /// "KPCK"  int32 version (3)
 /// int32   seed               string run fingerprint (see TrainingLoop.Fingerprint)
 /// int32   epochs completed       double best validation RMSE   int32 epochs since the best
 /// double  flip axis offset now   double flip axis offset of the best epoch (pixels)
-/// int64   stage start ticks: the Fit's time (see TrainingBudget) when this stage (base network or one specialist) started
-/// int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
+/// int64   stage start ticks: the Fit's time (see TrainingBudget) when this stage (base network or one specialist)
+/// started int32   history count, then per epoch: int32 epoch, double train loss, double validation RMSE,
 ///         double learning rate, double images/s, int64 elapsed ticks, bool is-best
 /// network weights and buffers    (TorchSharp Module.save format)
 /// optimizer state                (TorchSharp Optimizer.save_state_dict format)
@@ -50,7 +51,8 @@ internal sealed class TrainingCheckpoint
     /// <summary>The checkpoint file in <paramref name="folder"/>.</summary>
     public static string PathIn(string folder) => Path.Combine(folder, "checkpoint.kpck");
 
-    /// <summary>Writes <paramref name="state"/>, <paramref name="network"/>'s weights and <paramref name="optimizer"/>'s state.</summary>
+    /// <summary>Writes <paramref name="state"/>, <paramref name="network"/>'s weights and <paramref
+    /// name="optimizer"/>'s state.</summary>
     public void Write(TrainingStageState state, nn.Module network, OptimizerHelper optimizer)
     {
         Directory.CreateDirectory(Folder);
@@ -73,8 +75,9 @@ internal sealed class TrainingCheckpoint
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads the checkpoint into <paramref name="network"/> and <paramref name="optimizer"/> and returns the stage's state,
-    /// or returns null when there is none; a checkpoint that records no stage start (before version 3) gets
+    /// <summary>Reads the checkpoint into <paramref name="network"/> and <paramref name="optimizer"/> and returns the
+    /// stage's state, or returns null when there is none; a checkpoint that records no stage start (before version 3)
+    /// gets
     /// <paramref name="unrecordedStageStart"/>.</summary>
     /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
@@ -93,12 +96,15 @@ internal sealed class TrainingCheckpoint
         return state;
     }
 
-    /// <summary>The seed of the run that wrote the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
+    /// <summary>The seed of the run that wrote the checkpoint in <paramref name="folder"/>, or null when there is
+    /// none.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public static int? TryReadSeed(string folder) => ReadHeader(folder)?.Seed;
 
-    /// <summary>Fails when the checkpoint in <paramref name="folder"/>, if there is one, was written by a run other than the one
-    /// <paramref name="fingerprint"/> describes; reads only the file's header, so a Fit can check before it trains anything.</summary>
+    /// <summary>Fails when the checkpoint in <paramref name="folder"/>, if there is one, was written by a run other
+    /// than the one
+    /// <paramref name="fingerprint"/> describes; reads only the file's header, so a Fit can check before it trains
+    /// anything.</summary>
     /// <exception cref="InvalidOperationException">The checkpoint belongs to a differently configured run.</exception>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this build reads.</exception>
     public static void CheckResumable(string folder, string fingerprint)
@@ -107,7 +113,8 @@ internal sealed class TrainingCheckpoint
             CheckFingerprint(PathIn(folder), header.Fingerprint, fingerprint);
     }
 
-    /// <summary>The seed and run fingerprint of the checkpoint in <paramref name="folder"/>, or null when there is none.</summary>
+    /// <summary>The seed and run fingerprint of the checkpoint in <paramref name="folder"/>, or null when there is
+    /// none.</summary>
     private static (int Seed, string Fingerprint)? ReadHeader(string folder)
     {
         string path = PathIn(folder);
@@ -149,12 +156,24 @@ internal sealed class TrainingCheckpoint
         var history = new List<EpochReport>();
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
-            history.Add(new EpochReport(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(),
-                reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean()));
+            history.Add(
+                new EpochReport(
+                    reader.ReadInt32(),
+                    reader.ReadDouble(),
+                    reader.ReadDouble(),
+                    reader.ReadDouble(),
+                    reader.ReadDouble(),
+                    TimeSpan.FromTicks(reader.ReadInt64()),
+                    reader.ReadBoolean()
+                )
+            );
         }
         return new TrainingStageState(stageStart, flipAxisOffset)
         {
-            EpochsCompleted = epochs, BestRmse = bestRmse, EpochsSinceBest = sinceBest, BestFlipAxisOffset = bestFlipAxisOffset,
+            EpochsCompleted = epochs,
+            BestRmse = bestRmse,
+            EpochsSinceBest = sinceBest,
+            BestFlipAxisOffset = bestFlipAxisOffset,
             History = history,
         };
     }
@@ -187,7 +206,9 @@ internal sealed class TrainingCheckpoint
         if (stored != fingerprint)
         {
             throw new InvalidOperationException(
-                $"{path} was written by a different run ({stored}); this run is ({fingerprint}). Use another checkpoint folder or the same options.");
+                $"{path} was written by a different run ({stored}); this run is ({fingerprint}). Use another "
+                    + $"checkpoint folder or the same options."
+            );
         }
     }
 

@@ -10,10 +10,11 @@ namespace Keypoints.MLNet.Training;
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
 /// by index, half of each is flipped, then augmented as <see cref="KeypointTrainingOptions.Augmentation"/>
 /// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
-/// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the best).
-/// Training ends after <see cref="ScheduleOptions.MaxEpochs"/>, when patience runs out, or before an epoch that would
-/// overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of
-/// the prediction the model will serve: the average of the face's prediction and the un-mirrored prediction of its mirror image.
+/// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the
+/// best). Training ends after <see cref="ScheduleOptions.MaxEpochs"/>, when patience runs out, or before an epoch that
+/// would overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see
+/// cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of the prediction the model will serve:
+/// the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -22,8 +23,9 @@ internal sealed class TrainingLoop
     private readonly TrainingSession session;
     private readonly CoordinateScaling scaling;
 
-    /// <summary>Prepares training of <paramref name="network"/> (already on the session's device) for <paramref name="stage"/>;
-    /// flips mirror the labels about the stage's axis, which training moves where the labels put it when
+    /// <summary>Prepares training of <paramref name="network"/> (already on the session's device) for <paramref
+    /// name="stage"/>; flips mirror the labels about the stage's axis, which training moves where the labels put it
+    /// when
     /// <see cref="KeypointTrainingOptions.CalibrateFlipAxis"/> is on.</summary>
     public TrainingLoop(KeypointNetwork network, TrainingStage stage, TrainingSession session)
     {
@@ -34,8 +36,8 @@ internal sealed class TrainingLoop
         FlipAxisOffset = stage.FlipAxisOffset;
     }
 
-    /// <summary>After <see cref="Run"/>: the labels' mirror axis offset in pixels that goes with the network's final weights
-    /// (see <see cref="FlipAxisCalibration"/>).</summary>
+    /// <summary>After <see cref="Run"/>: the labels' mirror axis offset in pixels that goes with the network's final
+    /// weights (see <see cref="FlipAxisCalibration"/>).</summary>
     public double FlipAxisOffset { get; private set; }
 
     private KeypointTrainingOptions Options => stage.Options;
@@ -46,9 +48,13 @@ internal sealed class TrainingLoop
     /// and returns the per-epoch history. With validation rows and <see cref="ScheduleOptions.RestoreBestWeights"/>,
     /// the network ends with the weights of its best validation epoch. With a checkpoint folder the state is saved
     /// every <see cref="CheckpointOptions.Every"/> epochs, and a run asked to resume continues from it.
-    /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the starting
-    /// weights are scored first and kept unless an epoch beats them on validation.</summary>
-    public IReadOnlyList<EpochReport> Run(TrainingData train, TrainingData? validation, bool keepStartingWeightsUnlessBeaten = false)
+    /// With <paramref name="keepStartingWeightsUnlessBeaten"/> (fine-tuning a specialist from the base network), the
+    /// starting weights are scored first and kept unless an epoch beats them on validation.</summary>
+    public IReadOnlyList<EpochReport> Run(
+        TrainingData train,
+        TrainingData? validation,
+        bool keepStartingWeightsUnlessBeaten = false
+    )
     {
         var stageStart = session.Budget.Spent;
         using var trainTensors = train.ToTensors(Device);
@@ -71,7 +77,11 @@ internal sealed class TrainingLoop
 
     /// <summary>The state read from the stage's checkpoint when the run resumes and there is one (the Fit's clock then
     /// continues from what it records), else a fresh state.</summary>
-    private TrainingStageState ResumeOrStart(TrainingCheckpoint? checkpoint, OptimizerSchedule schedule, TimeSpan stageStart)
+    private TrainingStageState ResumeOrStart(
+        TrainingCheckpoint? checkpoint,
+        OptimizerSchedule schedule,
+        TimeSpan stageStart
+    )
     {
         var resumed = Options.Checkpoints.Resume
             ? checkpoint?.TryRead(network, (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer, stageStart)
@@ -83,7 +93,8 @@ internal sealed class TrainingLoop
         return resumed;
     }
 
-    /// <summary>Makes the starting weights the best so far, with their validation RMSE, so only a better epoch replaces them.</summary>
+    /// <summary>Makes the starting weights the best so far, with their validation RMSE, so only a better epoch replaces
+    /// them.</summary>
     private void ScoreStartingWeights(TrainingStageState state, TrainingTensors validation, BatchTransforms transforms)
     {
         state.BestRmse = Rmse(validation, Options.TestTimeFlip ? transforms.Flipper : null);
@@ -91,10 +102,16 @@ internal sealed class TrainingLoop
             state.KeepBestWeights(network);
     }
 
-    /// <summary>Trains epochs until <see cref="ScheduleOptions.MaxEpochs"/>, patience or the stage's time runs out; a run
-    /// that had ended stays ended, so resuming it trains nothing more.</summary>
-    private void RunEpochs(TrainingTensors train, TrainingTensors? validation, BatchTransforms transforms, OptimizerSchedule schedule,
-        TrainingStageState state, TrainingCheckpoint? checkpoint)
+    /// <summary>Trains epochs until <see cref="ScheduleOptions.MaxEpochs"/>, patience or the stage's time runs out; a
+    /// run that had ended stays ended, so resuming it trains nothing more.</summary>
+    private void RunEpochs(
+        TrainingTensors train,
+        TrainingTensors? validation,
+        BatchTransforms transforms,
+        OptimizerSchedule schedule,
+        TrainingStageState state,
+        TrainingCheckpoint? checkpoint
+    )
     {
         var timeLimit = stage.Allowance(state.StageStart);
         var elapsedBefore = state.Elapsed;
@@ -107,25 +124,39 @@ internal sealed class TrainingLoop
             double learningRate = schedule.BeginEpoch(epoch);
             double trainLoss = TrainEpoch(train, order, transforms, schedule.Optimizer, epoch);
             double imagesPerSecond = train.Rows / epochClock.Elapsed.TotalSeconds;
-            double rmse = validation is null ? double.NaN : Rmse(validation, Options.TestTimeFlip ? transforms.Flipper : null);
+            double rmse = validation is null
+                ? double.NaN
+                : Rmse(validation, Options.TestTimeFlip ? transforms.Flipper : null);
             bool isBest = state.RecordValidation(rmse, transforms.Flipper.AxisOffset);
             if (isBest && Options.Schedule.RestoreBestWeights)
                 state.KeepBestWeights(network);
-            var entry = new EpochReport(epoch + 1, trainLoss, rmse, learningRate, imagesPerSecond, elapsedBefore + clock.Elapsed, isBest);
+            var entry = new EpochReport(
+                epoch + 1,
+                trainLoss,
+                rmse,
+                learningRate,
+                imagesPerSecond,
+                elapsedBefore + clock.Elapsed,
+                isBest
+            );
             state.History.Add(entry);
             state.EpochsCompleted = epoch + 1;
-            finished = epoch + 1 == Options.Schedule.MaxEpochs || PatienceExhausted(state.EpochsSinceBest) || BudgetSpent(state.History, timeLimit);
+            finished =
+                epoch + 1 == Options.Schedule.MaxEpochs
+                || PatienceExhausted(state.EpochsSinceBest)
+                || BudgetSpent(state.History, timeLimit);
             if (checkpoint is not null && ((epoch + 1) % Options.Checkpoints.Every == 0 || finished))
                 checkpoint.Write(state, network, (TorchSharp.Modules.OptimizerHelper)schedule.Optimizer);
             session.Report(entry);
         }
     }
 
-    private bool PatienceExhausted(int sinceBest) => Options.Schedule.EarlyStoppingPatience > 0 && sinceBest >= Options.Schedule.EarlyStoppingPatience;
+    private bool PatienceExhausted(int sinceBest) =>
+        Options.Schedule.EarlyStoppingPatience > 0 && sinceBest >= Options.Schedule.EarlyStoppingPatience;
 
-    /// <summary>Whether another epoch as long as the last one (before the first: as long as the expected epoch) would overrun the
-    /// stage's <paramref name="limit"/>. It reads only the history and recorded times, so a resumed run decides as the run that
-    /// wrote the checkpoint did.</summary>
+    /// <summary>Whether another epoch as long as the last one (before the first: as long as the expected epoch) would
+    /// overrun the stage's <paramref name="limit"/>. It reads only the history and recorded times, so a resumed run
+    /// decides as the run that wrote the checkpoint did.</summary>
     private bool BudgetSpent(List<EpochReport> history, TimeSpan? limit)
     {
         if (limit is not { } stageLimit)
@@ -137,23 +168,42 @@ internal sealed class TrainingLoop
         return last + lastEpoch > stageLimit;
     }
 
-    /// <summary>What a checkpoint must match to be resumed by a run of <paramref name="options"/> on <paramref name="train"/>.</summary>
+    /// <summary>What a checkpoint must match to be resumed by a run of <paramref name="options"/> on <paramref
+    /// name="train"/>.</summary>
     /// <param name="options">The run's options.</param>
     /// <param name="train">The training rows.</param>
     /// <param name="seed">The run's seed.</param>
-    /// <param name="startedFrom">The hash of the model a fine-tuning run starts from (<c>NetworkWeights.ContentHash</c>); null
-    /// for a run from scratch, so that neither resumes the other's checkpoint.</param>
-    internal static string Fingerprint(KeypointTrainingOptions options, TrainingData train, int seed, string? startedFrom = null)
+    /// <param name="startedFrom">The hash of the model a fine-tuning run starts from
+    /// (<c>NetworkWeights.ContentHash</c>); null for a run from scratch, so that neither resumes the other's
+    /// checkpoint.</param>
+    internal static string Fingerprint(
+        KeypointTrainingOptions options,
+        TrainingData train,
+        int seed,
+        string? startedFrom = null
+    )
     {
-        string fingerprint = string.Create(CultureInfo.InvariantCulture,
-            $"{options.Architecture}, {options.Schedule.Optimizer}, input {train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, " +
-            $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.Schedule.BatchSize}, seed {seed}");
+        string fingerprint = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{options.Architecture}, {options.Schedule.Optimizer}, input "
+                + $"{train.Input.Channels}x{train.Input.Height}x{train.Input.Width}, "
+                + $"{train.Coordinates} outputs, {train.Rows} training rows, batch {options.Schedule.BatchSize}, seed "
+                + $"{seed}"
+        );
         // Only runs that pre-train or freeze name it, so checkpoints written before the options existed still resume.
         if (options.Pretraining.Epochs > 0)
-            fingerprint += string.Create(CultureInfo.InvariantCulture, $", pretraining {options.Pretraining.Epochs} epochs with noise {options.Pretraining.Noise}");
+        {
+            fingerprint += string.Create(
+                CultureInfo.InvariantCulture,
+                $", pretraining {options.Pretraining.Epochs} epochs with noise {options.Pretraining.Noise}"
+            );
+        }
+
         if (startedFrom is not null)
             fingerprint += $", fine-tuned from {startedFrom}";
-        return options.FrozenStages > 0 ? fingerprint + string.Create(CultureInfo.InvariantCulture, $", {options.FrozenStages} frozen stages") : fingerprint;
+        return options.FrozenStages > 0
+            ? fingerprint + string.Create(CultureInfo.InvariantCulture, $", {options.FrozenStages} frozen stages")
+            : fingerprint;
     }
 
     /// <summary>A well-mixed 32-bit seed for one epoch (SplitMix64 of the run seed and the epoch).</summary>
@@ -165,9 +215,16 @@ internal sealed class TrainingLoop
         return (int)(z ^ (z >> 31));
     }
 
-    /// <summary>One epoch over <paramref name="data"/> in an order shuffled by the epoch's seed; returns the mean loss per present
-    /// coordinate. Each epoch's randomness comes from (seed, epoch) alone, so a resumed run repeats an uninterrupted one.</summary>
-    private double TrainEpoch(TrainingTensors data, int[] order, BatchTransforms transforms, optim.Optimizer optimizer, int epoch)
+    /// <summary>One epoch over <paramref name="data"/> in an order shuffled by the epoch's seed; returns the mean loss
+    /// per present coordinate. Each epoch's randomness comes from (seed, epoch) alone, so a resumed run repeats an
+    /// uninterrupted one.</summary>
+    private double TrainEpoch(
+        TrainingTensors data,
+        int[] order,
+        BatchTransforms transforms,
+        optim.Optimizer optimizer,
+        int epoch
+    )
     {
         int epochSeed = EpochSeed(stage.Seed, epoch);
         var random = new Random(epochSeed);
@@ -176,7 +233,8 @@ internal sealed class TrainingLoop
             order[i] = i;
         random.Shuffle(order);
         network.train();
-        double lossSum = 0, weightSum = 0;
+        double lossSum = 0,
+            weightSum = 0;
         for (int start = 0; start < order.Length; start += Options.Schedule.BatchSize)
         {
             using var scope = NewDisposeScope();
@@ -201,8 +259,8 @@ internal sealed class TrainingLoop
         return weightSum > 0 ? lossSum / weightSum : double.NaN;
     }
 
-    /// <summary>The row numbers of the batch that starts at <paramref name="start"/> of <paramref name="order"/>, as an index tensor;
-    /// the last batch holds what is left.</summary>
+    /// <summary>The row numbers of the batch that starts at <paramref name="start"/> of <paramref name="order"/>, as an
+    /// index tensor; the last batch holds what is left.</summary>
     internal static Tensor BatchIndex(int[] order, int start, int batchSize, Device device)
     {
         long[] rows = new long[Math.Min(batchSize, order.Length - start)];
@@ -211,14 +269,17 @@ internal sealed class TrainingLoop
         return tensor(rows, device: device);
     }
 
-    /// <summary>RMSE in pixels over present coordinates of <paramref name="data"/>, evaluated in batches without gradients; with
-    /// <paramref name="testTimeFlip"/>, of the average of each prediction and the un-mirrored prediction of the mirrored face.</summary>
+    /// <summary>RMSE in pixels over present coordinates of <paramref name="data"/>, evaluated in batches without
+    /// gradients; with
+    /// <paramref name="testTimeFlip"/>, of the average of each prediction and the un-mirrored prediction of the
+    /// mirrored face.</summary>
     private double Rmse(TrainingTensors data, BatchFlipper? testTimeFlip)
     {
         network.eval();
         using var noGrad = no_grad();
         using var pixelsPerUnit = tensor(scaling.HalfSize, device: Device);
-        double squared = 0, present = 0;
+        double squared = 0,
+            present = 0;
         for (long start = 0; start < data.Rows; start += 256)
         {
             using var scope = NewDisposeScope();

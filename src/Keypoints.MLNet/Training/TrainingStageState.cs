@@ -2,11 +2,13 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Training;
 
-/// <summary>Where one training stage stands after its completed epochs: what <see cref="TrainingLoop"/> updates every epoch and
+/// <summary>Where one training stage stands after its completed epochs: what <see cref="TrainingLoop"/> updates every
+/// epoch and
 /// <see cref="TrainingCheckpoint"/> writes and reads whole. Disposing it frees <see cref="BestWeights"/>.</summary>
 internal sealed class TrainingStageState : IDisposable
 {
-    /// <summary>The state of a stage that starts at <paramref name="stageStart"/> on the Fit's clock with flips about an axis
+    /// <summary>The state of a stage that starts at <paramref name="stageStart"/> on the Fit's clock with flips about
+    /// an axis
     /// <paramref name="flipAxisOffset"/> pixels right of the image's center line.</summary>
     public TrainingStageState(TimeSpan stageStart, double flipAxisOffset)
     {
@@ -27,7 +29,8 @@ internal sealed class TrainingStageState : IDisposable
     /// <summary>Validated epochs since <see cref="BestRmse"/>.</summary>
     public int EpochsSinceBest { get; set; }
 
-    /// <summary>The labels' mirror axis offset in pixels that the flips use now (see <see cref="FlipAxisCalibration"/>).</summary>
+    /// <summary>The labels' mirror axis offset in pixels that the flips use now (see <see
+    /// cref="FlipAxisCalibration"/>).</summary>
     public double FlipAxisOffset { get; set; }
 
     /// <summary>The mirror axis offset of the best epoch, which goes with <see cref="BestWeights"/>.</summary>
@@ -42,8 +45,9 @@ internal sealed class TrainingStageState : IDisposable
     /// <summary>The stage's training time recorded by its last epoch; zero before the first.</summary>
     public TimeSpan Elapsed => History.Count > 0 ? History[^1].Elapsed : TimeSpan.Zero;
 
-    /// <summary>Records a finished epoch's validation <paramref name="rmse"/> (NaN without validation) and the mirror axis the flips
-    /// use after it; returns whether the epoch is the best so far. Only a validated epoch can fail to improve.</summary>
+    /// <summary>Records a finished epoch's validation <paramref name="rmse"/> (NaN without validation) and the mirror
+    /// axis the flips use after it; returns whether the epoch is the best so far. Only a validated epoch can fail to
+    /// improve.</summary>
     public bool RecordValidation(double rmse, double flipAxisOffset)
     {
         FlipAxisOffset = flipAxisOffset;
@@ -59,11 +63,14 @@ internal sealed class TrainingStageState : IDisposable
         return false;
     }
 
-    /// <summary>Keeps a copy of <paramref name="network"/>'s weights as <see cref="BestWeights"/>, freeing the previous copy.</summary>
+    /// <summary>Keeps a copy of <paramref name="network"/>'s weights as <see cref="BestWeights"/>, freeing the previous
+    /// copy.</summary>
     public void KeepBestWeights(nn.Module network)
     {
         DisposeBestWeights();
-        BestWeights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        BestWeights = network
+            .state_dict()
+            .ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
     }
 
     /// <inheritdoc/>

@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Training;
 
-/// <summary>The rows of a <see cref="TrainingData"/> on the training device: <c>[N, C, H, W]</c> images and <c>[N, 2K]</c>
-/// targets and presence mask. Disposing it frees the three tensors.</summary>
+/// <summary>The rows of a <see cref="TrainingData"/> on the training device: <c>[N, C, H, W]</c> images and <c>[N,
+/// 2K]</c> targets and presence mask. Disposing it frees the three tensors.</summary>
 internal sealed class TrainingTensors(Tensor images, Tensor targets, Tensor mask) : IDisposable
 {
     /// <summary>Normalized pixels, <c>[N, C, H, W]</c>.</summary>

@@ -16,7 +16,10 @@ public sealed class KeypointTransformsCatalog
     /// <param name="inputColumnName">Column of pixel values; the output column when null (normalized in place).</param>
     /// <param name="offset">Subtracted from each value first.</param>
     /// <param name="scale">Multiplies each value after the offset.</param>
-    public PixelNormalizingEstimator NormalizePixels(string outputColumnName = "Image", string? inputColumnName = null,
-        float offset = 0f, float scale = 1f / 255f) =>
-        new(transforms, outputColumnName, inputColumnName, offset, scale);
+    public PixelNormalizingEstimator NormalizePixels(
+        string outputColumnName = "Image",
+        string? inputColumnName = null,
+        float offset = 0f,
+        float scale = 1f / 255f
+    ) => new(transforms, outputColumnName, inputColumnName, offset, scale);
 }

@@ -17,16 +17,30 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     /// <summary>Creates the estimator; prefer <c>mlContext.Transforms.Keypoints.NormalizePixels(...)</c>.</summary>
     /// <param name="catalog">The transforms catalog of the <see cref="MLContext"/>.</param>
     /// <param name="outputColumnName">Column that receives the normalized vector.</param>
-    /// <param name="inputColumnName">Column of pixel values (a known-size vector of Single); the output column when null.</param>
+    /// <param name="inputColumnName">Column of pixel values (a known-size vector of Single); the output column when
+    /// null.</param>
     /// <param name="offset">Subtracted from each value first (grey levels).</param>
-    /// <param name="scale">Multiplies each value after the offset; the default maps grey levels 0-255 to [0, 1].</param>
-    public PixelNormalizingEstimator(TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-        float offset = 0f, float scale = 1f / 255f)
+    /// <param name="scale">Multiplies each value after the offset; the default maps grey levels 0-255 to [0,
+    /// 1].</param>
+    public PixelNormalizingEstimator(
+        TransformsCatalog catalog,
+        string outputColumnName,
+        string? inputColumnName = null,
+        float offset = 0f,
+        float scale = 1f / 255f
+    )
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         if (scale == 0 || !float.IsFinite(scale) || !float.IsFinite(offset))
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "Scale must be finite and non-zero, and offset finite.");
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(scale),
+                scale,
+                "Scale must be finite and non-zero, and offset finite."
+            );
+        }
+
         this.catalog = catalog;
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName ?? outputColumnName;
@@ -47,7 +61,8 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     public float Scale { get; }
 
     /// <summary>Builds the transformer for the input column's vector size.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The input column is missing or not a known-size vector of Single.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The input column is missing or not a known-size vector of
+    /// Single.</exception>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -68,11 +83,15 @@ public sealed class PixelNormalizingEstimator : IEstimator<ITransformer>
     {
         bool inPlace = OutputColumnName == InputColumnName;
         string graphOutput = inPlace ? OutputColumnName + "__normalized" : OutputColumnName;
-        using var stream = new MemoryStream(PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale), writable: false);
+        using var stream = new MemoryStream(
+            PixelNormalizationGraph.Create(InputColumnName, graphOutput, size, Offset, Scale),
+            writable: false
+        );
         IEstimator<ITransformer> estimator = catalog.ApplyOnnxModel(graphOutput, InputColumnName, stream);
         if (inPlace)
         {
-            estimator = estimator.Append(catalog.CopyColumns(OutputColumnName, graphOutput))
+            estimator = estimator
+                .Append(catalog.CopyColumns(OutputColumnName, graphOutput))
                 .Append(catalog.DropColumns(graphOutput));
         }
         return estimator;

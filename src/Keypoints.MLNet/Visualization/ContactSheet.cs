@@ -14,8 +14,8 @@ public static class ContactSheet
     private const int CaptionHeight = 20;
     private const int Gap = 4;
 
-    /// <summary>Writes <paramref name="faces"/>, <paramref name="columns"/> to a row, as a PNG at <paramref name="output"/>
-    /// (creating its folder).</summary>
+    /// <summary>Writes <paramref name="faces"/>, <paramref name="columns"/> to a row, as a PNG at <paramref
+    /// name="output"/> (creating its folder).</summary>
     /// <param name="faces">The faces, in reading order.</param>
     /// <param name="title">The line of text above the grid.</param>
     /// <param name="output">The PNG file to write.</param>
@@ -27,8 +27,13 @@ public static class ContactSheet
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         int rows = Math.Max(1, (faces.Count + columns - 1) / columns);
-        int cellWidth = TileSide + Gap, cellHeight = TileSide + CaptionHeight + Gap;
-        using var surface = SkiaImageFile.CreateSurface(Gap + (columns * cellWidth), TitleHeight + (rows * cellHeight), SKColors.Black);
+        int cellWidth = TileSide + Gap,
+            cellHeight = TileSide + CaptionHeight + Gap;
+        using var surface = SkiaImageFile.CreateSurface(
+            Gap + (columns * cellWidth),
+            TitleHeight + (rows * cellHeight),
+            SKColors.Black
+        );
         var canvas = surface.Canvas;
         using var titlePaint = TextPaint.Create(15, SKColors.White);
         using var captionPaint = TextPaint.Create(12, SKColors.White);
@@ -36,12 +41,16 @@ public static class ContactSheet
         for (int i = 0; i < faces.Count; i++)
         {
             var face = faces[i];
-            float left = Gap + (i % columns * cellWidth), top = TitleHeight + (i / columns * cellHeight);
+            float left = Gap + (i % columns * cellWidth),
+                top = TitleHeight + (i / columns * cellHeight);
             using var image = SkiaImageFile.Decode(face.ImagePath);
-            var region = face.Region is { } r ? SKRect.Create(r.Left, r.Top, r.Width, r.Height) : SKRect.Create(image.Width, image.Height);
+            var region = face.Region is { } r
+                ? SKRect.Create(r.Left, r.Top, r.Width, r.Height)
+                : SKRect.Create(image.Width, image.Height);
             // Fit the region in the tile, keeping its aspect ratio, centred.
             float scale = Math.Min(TileSide / region.Width, TileSide / region.Height);
-            float width = region.Width * scale, height = region.Height * scale;
+            float width = region.Width * scale,
+                height = region.Height * scale;
             var target = SKRect.Create(left + ((TileSide - width) / 2), top + ((TileSide - height) / 2), width, height);
             using var paint = new SKPaint { IsAntialias = true };
             canvas.Save();
@@ -49,8 +58,13 @@ public static class ContactSheet
             using var sharp = SKImage.FromBitmap(image);
             canvas.DrawImage(sharp, region, target, KeypointOverlay.HighQuality, paint);
             // Points are drawn in the region's pixels: shifted by its corner, scaled by its size.
-            KeypointOverlay.Draw(canvas, target, new SKSizeI((int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height)),
-                Shift(face.Predicted, region), face.Truth is null ? null : Shift(face.Truth, region));
+            KeypointOverlay.Draw(
+                canvas,
+                target,
+                new SKSizeI((int)Math.Ceiling(region.Width), (int)Math.Ceiling(region.Height)),
+                Shift(face.Predicted, region),
+                face.Truth is null ? null : Shift(face.Truth, region)
+            );
             canvas.Restore();
             captionPaint.Draw(canvas, captionPaint.Fit(face.Caption, TileSide), left, top + TileSide + 15);
         }

@@ -39,14 +39,20 @@ public static class KernelGrid
         using var titlePaint = TextPaint.Create(17, SKColors.Black, SKTextAlign.Center);
         using var text = TextPaint.Create(14, SKColors.Black, SKTextAlign.Center);
         using var fill = new SKPaint { IsAntialias = false };
-        using var frame = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        using var frame = new SKPaint
+        {
+            Color = SKColors.Gray,
+            Style = SKPaintStyle.Stroke,
+            StrokeWidth = 1,
+        };
         titlePaint.Draw(canvas, titlePaint.Fit(title, width - Gap), width / 2f, 24);
         text.Draw(canvas, "each kernel: mid-grey = 0, white / black = + / - its largest |weight|", width / 2f, 44);
 
         float cellSide = (float)TilePixels / Math.Max(kernels.Height, kernels.Width);
         for (int tile = 0; tile < tiles; tile++)
         {
-            int filter = tile / kernels.Channels, channel = tile % kernels.Channels;
+            int filter = tile / kernels.Channels,
+                channel = tile % kernels.Channels;
             float left = Gap + (tile % columns * cellWidth);
             float top = TitleHeight + (tile / columns * cellHeight);
             var kernel = kernels.Kernel(filter, channel);
@@ -61,7 +67,13 @@ public static class KernelGrid
                     canvas.DrawRect(left + (x * cellSide), top + (y * cellSide), cellSide, cellSide, fill);
                 }
             }
-            canvas.DrawRect(left - 0.5f, top - 0.5f, (kernels.Width * cellSide) + 1, (kernels.Height * cellSide) + 1, frame);
+            canvas.DrawRect(
+                left - 0.5f,
+                top - 0.5f,
+                (kernels.Width * cellSide) + 1,
+                (kernels.Height * cellSide) + 1,
+                frame
+            );
             string label = kernels.Channels == 1 ? $"{filter + 1}" : $"{filter + 1}.{channel + 1}";
             text.Draw(canvas, label, left + (TilePixels / 2f), top + TilePixels + LabelHeight - 3);
         }

@@ -12,7 +12,16 @@ internal sealed class LabelPlacer
     private const int Rings = 24;
 
     private static readonly (float X, float Y)[] Directions =
-        [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)];
+    [
+        (1, 0),
+        (-1, 0),
+        (1, -1),
+        (1, 1),
+        (-1, -1),
+        (-1, 1),
+        (0, -1),
+        (0, 1),
+    ];
 
     private readonly List<SKRect> occupied = [];
     private readonly SKRect bounds;
@@ -49,7 +58,8 @@ internal sealed class LabelPlacer
     }
 
     /// <summary>A box <paramref name="distance"/> pixels from the anchor in direction (dx, dy): to the right its left
-    /// edge, to the left its right edge, above its bottom edge, below its top edge; centred on the other axis.</summary>
+    /// edge, to the left its right edge, above its bottom edge, below its top edge; centred on the other
+    /// axis.</summary>
     private static SKRect Candidate(SKPoint anchor, SKSize size, float distance, float dx, float dy)
     {
         float left = dx switch

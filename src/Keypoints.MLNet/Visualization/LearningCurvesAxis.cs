@@ -6,6 +6,7 @@ public enum LearningCurvesAxis
     /// <summary>Epochs (1-based).</summary>
     Epoch,
 
-    /// <summary>Minutes of wall-clock training time at the end of each epoch (<see cref="Training.EpochReport.Elapsed"/>).</summary>
+    /// <summary>Minutes of wall-clock training time at the end of each epoch (<see
+    /// cref="Training.EpochReport.Elapsed"/>).</summary>
     TrainingTime,
 }

@@ -6,8 +6,8 @@ namespace Keypoints.MLNet.Tests.Architecture;
 
 /// <summary>
 /// The shape rules of the house (CONTRIBUTING.md, "Code"): no line of C# over 120 characters, and in <c>src/</c> no
-/// method, constructor or accessor over 60 lines and none with more than 6 parameters. Read from the syntax trees of the
-/// files themselves, so a rule cannot drift from the code.
+/// method, constructor or accessor over 60 lines and none with more than 6 parameters. Read from the syntax trees of
+/// the files themselves, so a rule cannot drift from the code.
 /// </summary>
 public sealed class CodeShapeTests
 {
@@ -23,8 +23,10 @@ public sealed class CodeShapeTests
             .Where(l => l.line.Length > MaxLineLength)
             .Select(l => $"{Relative(l.file)}:{l.number}: {l.line.Length} characters")
             .ToList();
-        Assert.True(overLimit.Count == 0, $"Lines over {MaxLineLength} characters (dotnet csharpier format .):\n"
-            + string.Join("\n", overLimit));
+        Assert.True(
+            overLimit.Count == 0,
+            $"Lines over {MaxLineLength} characters (dotnet csharpier format .):\n" + string.Join("\n", overLimit)
+        );
     }
 
     [Fact]
@@ -44,7 +46,10 @@ public sealed class CodeShapeTests
             foreach (var accessor in root.DescendantNodes().OfType<AccessorDeclarationSyntax>())
                 Check(accessor, 0, violations);
         }
-        Assert.True(violations.Count == 0, "Methods to split or to give a parameter type:\n" + string.Join("\n", violations));
+        Assert.True(
+            violations.Count == 0,
+            "Methods to split or to give a parameter type:\n" + string.Join("\n", violations)
+        );
     }
 
     private static void Check(SyntaxNode member, int parameters, List<string> violations)
@@ -69,12 +74,18 @@ public sealed class CodeShapeTests
         return $"{Relative(span.Path)}:{span.StartLinePosition.Line + 1}";
     }
 
-    private static IEnumerable<string> CSharpFiles(params string[] folders) => folders
-        .Select(f => Path.Combine(SharedData.RepositoryRoot, f))
-        .Where(Directory.Exists)
-        .SelectMany(f => Directory.EnumerateFiles(f, "*.cs", SearchOption.AllDirectories))
-        .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    private static IEnumerable<string> CSharpFiles(params string[] folders) =>
+        folders
+            .Select(f => Path.Combine(SharedData.RepositoryRoot, f))
+            .Where(Directory.Exists)
+            .SelectMany(f => Directory.EnumerateFiles(f, "*.cs", SearchOption.AllDirectories))
+            .Where(f =>
+                !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains(
+                    $"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}",
+                    StringComparison.Ordinal
+                )
+            );
 
     private static string Relative(string path) => Path.GetRelativePath(SharedData.RepositoryRoot, path);
 }

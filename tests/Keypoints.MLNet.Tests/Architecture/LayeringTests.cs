@@ -32,7 +32,10 @@ public sealed partial class LayeringTests
                     violations.Add($"{Relative(file)}: {folder} uses {used}");
             }
         }
-        Assert.True(violations.Count == 0, "Layering violations (see docs/architecture.md):\n" + string.Join("\n", violations));
+        Assert.True(
+            violations.Count == 0,
+            "Layering violations (see docs/architecture.md):\n" + string.Join("\n", violations)
+        );
     }
 
     [Fact]
@@ -45,7 +48,12 @@ public sealed partial class LayeringTests
         foreach (var (folder, allowed) in rules.Allowed)
         {
             foreach (string used in allowed)
-                Assert.True(rules.Row[used] <= rules.Row[folder], $"{folder} (row {rules.Row[folder]}) may use {used} (row {rules.Row[used]})");
+            {
+                Assert.True(
+                    rules.Row[used] <= rules.Row[folder],
+                    $"{folder} (row {rules.Row[folder]}) may use {used} (row {rules.Row[used]})"
+                );
+            }
         }
         Assert.DoesNotContain("Scoring", rules.Allowed["Training"]);
         Assert.DoesNotContain("Export", rules.Allowed["Training"]);
@@ -67,13 +75,18 @@ public sealed partial class LayeringTests
             }
             """;
 
-        var used = UsedFolders(code, folders, new HashSet<string>(StringComparer.Ordinal) { "KeypointsCatalogExtensions" });
+        var used = UsedFolders(
+            code,
+            folders,
+            new HashSet<string>(StringComparer.Ordinal) { "KeypointsCatalogExtensions" }
+        );
 
         Assert.Equal(new[] { RootFolder, "Export", "Scoring", "Training" }, used.Order(StringComparer.Ordinal));
     }
 
     private static IEnumerable<string> SourceFiles() =>
-        Directory.EnumerateFiles(SourceRoot, "*.cs", SearchOption.AllDirectories)
+        Directory
+            .EnumerateFiles(SourceRoot, "*.cs", SearchOption.AllDirectories)
             .Where(f => !IsBuildOutput(Path.GetRelativePath(SourceRoot, f)));
 
     private static bool IsBuildOutput(string relative)
@@ -92,7 +105,8 @@ public sealed partial class LayeringTests
 
     /// <summary>The types declared in the root namespace: code in any folder sees them without a using line.</summary>
     private static HashSet<string> RootNamespaceTypes() =>
-        SourceFiles().Where(f => FolderOf(f) == RootFolder)
+        SourceFiles()
+            .Where(f => FolderOf(f) == RootFolder)
             .SelectMany(f => TypeDeclaration().Matches(File.ReadAllText(f)).Select(m => m.Groups["name"].Value))
             .ToHashSet(StringComparer.Ordinal);
 
@@ -102,8 +116,15 @@ public sealed partial class LayeringTests
         var known = folders.Where(f => f != RootFolder).ToHashSet(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         // Strings are text, not references; XML doc comments are references (a cref needs the namespace in scope).
-        string withoutStrings = string.Join('\n', code.Split('\n')
-            .Select(line => line.TrimStart().StartsWith("//", StringComparison.Ordinal) ? line : StringLiteral().Replace(line, "\"\"")));
+        string withoutStrings = string.Join(
+            '\n',
+            code.Split('\n')
+                .Select(line =>
+                    line.TrimStart().StartsWith("//", StringComparison.Ordinal)
+                        ? line
+                        : StringLiteral().Replace(line, "\"\"")
+                )
+        );
         foreach (Match m in QualifiedReference().Matches(withoutStrings))
         {
             if (known.Contains(m.Groups["folder"].Value) && !IsNamespaceDeclaration(withoutStrings, m.Index))
@@ -115,8 +136,17 @@ public sealed partial class LayeringTests
                 used.Add(m.Groups["folder"].Value);
         }
         var identifiers = Identifier().Matches(withoutStrings).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
-        if (rootTypes.Any(identifiers.Contains) && !NamespaceDeclaration().Match(withoutStrings).Groups["ns"].Value.Equals("Keypoints.MLNet", StringComparison.Ordinal))
+        if (
+            rootTypes.Any(identifiers.Contains)
+            && !NamespaceDeclaration()
+                .Match(withoutStrings)
+                .Groups["ns"]
+                .Value.Equals("Keypoints.MLNet", StringComparison.Ordinal)
+        )
+        {
             used.Add(RootFolder);
+        }
+
         return used;
     }
 
@@ -129,8 +159,8 @@ public sealed partial class LayeringTests
     [GeneratedRegex(@"Keypoints\.MLNet\.(?<folder>[A-Z]\w*)")]
     private static partial Regex QualifiedReference();
 
-    // A namespace-relative reference such as Scoring.KeypointCnnModel: code in Keypoints.MLNet.X sees the sibling namespaces
-    // of Keypoints.MLNet by their last name. Not after a dot (mlContext.Data.Keypoints is a member access).
+    // A namespace-relative reference such as Scoring.KeypointCnnModel: code in Keypoints.MLNet.X sees the sibling
+    // namespaces of Keypoints.MLNet by their last name. Not after a dot (mlContext.Data.Keypoints is a member access).
     [GeneratedRegex(@"(?<![\w.])(?<folder>[A-Z]\w*)\.[A-Z]\w*")]
     private static partial Regex RelativeReference();
 
@@ -148,7 +178,10 @@ public sealed partial class LayeringTests
 
     /// <summary>The table between the <c>layers</c> markers of docs/architecture.md: row, folder, and what it may use
     /// (<c>nothing</c>, or <c>rows below</c> optionally followed by same-row folders).</summary>
-    private sealed record LayerRules(IReadOnlyDictionary<string, int> Row, IReadOnlyDictionary<string, IReadOnlySet<string>> Allowed)
+    private sealed record LayerRules(
+        IReadOnlyDictionary<string, int> Row,
+        IReadOnlyDictionary<string, IReadOnlySet<string>> Allowed
+    )
     {
         public static LayerRules Read(string path)
         {
@@ -156,7 +189,10 @@ public sealed partial class LayeringTests
             string[] lines = File.ReadAllLines(path);
             int begin = Array.FindIndex(lines, l => l.Contains("<!-- layers: begin -->", StringComparison.Ordinal));
             int end = Array.FindIndex(lines, l => l.Contains("<!-- layers: end -->", StringComparison.Ordinal));
-            Assert.True(begin >= 0 && end > begin, $"'{path}' has no '<!-- layers: begin -->' ... '<!-- layers: end -->' table.");
+            Assert.True(
+                begin >= 0 && end > begin,
+                $"'{path}' has no '<!-- layers: begin -->' ... '<!-- layers: end -->' table."
+            );
             var rows = new Dictionary<string, int>(StringComparer.Ordinal);
             var uses = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (string line in lines[(begin + 1)..end])
@@ -174,12 +210,21 @@ public sealed partial class LayeringTests
                 var set = new HashSet<string>(StringComparer.Ordinal);
                 if (text != "nothing")
                 {
-                    string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                    Assert.True(parts[0] == "rows below", $"'{path}': {folder} may use '{text}'; expected 'nothing' or 'rows below[, Sibling...]'.");
+                    string[] parts = text.Split(
+                        ',',
+                        StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries
+                    );
+                    Assert.True(
+                        parts[0] == "rows below",
+                        $"'{path}': {folder} may use '{text}'; expected 'nothing' or 'rows below[, Sibling...]'."
+                    );
                     set.UnionWith(rows.Where(r => r.Value < rows[folder]).Select(r => r.Key));
                     foreach (string sibling in parts[1..])
                     {
-                        Assert.True(rows.ContainsKey(sibling), $"'{path}': {folder} may use '{sibling}', which has no row.");
+                        Assert.True(
+                            rows.ContainsKey(sibling),
+                            $"'{path}': {folder} may use '{sibling}', which has no row."
+                        );
                         set.Add(sibling);
                     }
                 }

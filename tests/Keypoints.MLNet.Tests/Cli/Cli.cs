@@ -5,6 +5,9 @@ namespace Keypoints.MLNet.Tests.Cli;
 internal static class Cli
 {
     public static ProcessRunner.Result Run(params string[] arguments) =>
-        ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), .. arguments],
-            TimeSpan.FromMinutes(15));
+        ProcessRunner.Run(
+            "dotnet",
+            [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), .. arguments],
+            TimeSpan.FromMinutes(15)
+        );
 }

@@ -9,14 +9,15 @@ namespace Keypoints.MLNet.Tests.Cli;
 /// <summary>How the CLI turns an exception into the one line the user reads, and its exit code.</summary>
 public sealed class CliErrorTests
 {
-    private static KeypointDataException DataError() =>
-        new("bad.csv", 3, 31, "Image", "'17x' is not a number");
+    private static KeypointDataException DataError() => new("bad.csv", 3, 31, "Image", "'17x' is not a number");
 
     [Fact]
     public void From_PrintsTheInnermostKeypointDataException_WhenMLNetWrappedItTwice()
     {
-        var wrapped = new InvalidOperationException("Splitter/consolidator worker encountered exception while consuming source data",
-            new AggregateException(new InvalidOperationException("Cursor failed", DataError())));
+        var wrapped = new InvalidOperationException(
+            "Splitter/consolidator worker encountered exception while consuming source data",
+            new AggregateException(new InvalidOperationException("Cursor failed", DataError()))
+        );
 
         var error = CliError.From(wrapped);
 
@@ -29,7 +30,10 @@ public sealed class CliErrorTests
     public void From_PrintsTheInnerException_WhenMLNetThrewOnlyToCarryIt()
     {
         var inner = new InvalidDataException("'face.jpg' is not an image.");
-        var wrapped = Thrown(() => throw new InvalidOperationException("Error during class instantiation", inner), source: "Microsoft.ML.Data");
+        var wrapped = Thrown(
+            () => throw new InvalidOperationException("Error during class instantiation", inner),
+            source: "Microsoft.ML.Data"
+        );
 
         Assert.Equal("'face.jpg' is not an image.", CliError.From(wrapped)?.Message);
         Assert.Equal("'face.jpg' is not an image.", CliError.From(new TargetInvocationException(inner))?.Message);
@@ -38,7 +42,12 @@ public sealed class CliErrorTests
     [Fact]
     public void From_KeepsTheOuterMessage_WhenTheLibraryAddedContext()
     {
-        var error = CliError.From(new InvalidDataException("'model.zip': not a zip", new InvalidDataException("End of central directory not found")));
+        var error = CliError.From(
+            new InvalidDataException(
+                "'model.zip': not a zip",
+                new InvalidDataException("End of central directory not found")
+            )
+        );
 
         Assert.Equal("'model.zip': not a zip", error?.Message);
     }
@@ -63,7 +72,10 @@ public sealed class CliErrorTests
     [Fact]
     public void From_KeepsOnlyTheFirstLine_OfALibtorchError()
     {
-        var torch = new ExternalException("shape '[2, 3]' is invalid for input of size 5\nException raised from infer_size_impl at aten/src/ATen/InferSize.h:48 (most recent call first):\nframe #0: ...");
+        var torch = new ExternalException(
+            "shape '[2, 3]' is invalid for input of size 5\nException raised from infer_size_impl at "
+                + "aten/src/ATen/InferSize.h:48 (most recent call first):\nframe #0: ..."
+        );
 
         Assert.Equal("shape '[2, 3]' is invalid for input of size 5", CliError.From(torch)?.Message);
     }

@@ -12,7 +12,10 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     [TierFact(Needs.FaceData)]
     public void Train_PrintsOneLinePerEpoch_AndSavesTheModel()
     {
-        Assert.Matches(@"epoch\s+40\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d", fixture.TrainOutput);
+        Assert.Matches(
+            @"epoch\s+40\s+train loss \d+\.\d+\s+validation RMSE \d+\.\d+ px\s+\d+ images/s\s+ETA \d\d:\d\d:\d\d",
+            fixture.TrainOutput
+        );
         Assert.True(new FileInfo(fixture.ModelPath).Length > 100_000);
     }
 
@@ -22,9 +25,16 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", SmallFaces.ValidationCsv);
         Assert.Equal(0, result.ExitCode);
         string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        double rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
-        double nme = double.Parse(Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture);
-        // The briefly trained net (about 5.3 px) must beat an untrained one, which stays near the image center (about 20 px).
+        double rmse = double.Parse(
+            Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..],
+            CultureInfo.InvariantCulture
+        );
+        double nme = double.Parse(
+            Assert.Single(lines, l => l.StartsWith("NME ", StringComparison.Ordinal))[4..],
+            CultureInfo.InvariantCulture
+        );
+        // The briefly trained net (about 5.3 px) must beat an untrained one, which stays near the image center (about
+        // 20 px).
         Assert.InRange(rmse, 0.5, 8);
         Assert.InRange(nme, 0.01, 0.3);
         foreach (string name in KeypointLayout.Kaggle15.KeypointNames)
@@ -40,16 +50,36 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         using var json = JsonDocument.Parse(result.StandardOutput);
         var info = json.RootElement;
         Assert.Equal(JsonValueKind.Object, info.ValueKind);
-        foreach (string? key in new[] { "layout", "keypoints", "flipPairs", "groups", "inputWidth", "inputHeight", "channels", "framing",
-            "testTimeFlip", "flipAxisOffset", "epochs", "bestValidationRmse", "libraryVersion" })
+        foreach (
+            string? key in new[]
+            {
+                "layout",
+                "keypoints",
+                "flipPairs",
+                "groups",
+                "inputWidth",
+                "inputHeight",
+                "channels",
+                "framing",
+                "testTimeFlip",
+                "flipAxisOffset",
+                "epochs",
+                "bestValidationRmse",
+                "libraryVersion",
+            }
+        )
         {
             Assert.True(info.TryGetProperty(key, out _), $"no '{key}' in {result.StandardOutput}");
         }
 
         Assert.Equal("Kaggle15", info.GetProperty("layout").GetString());
-        Assert.Equal(KeypointLayout.Kaggle15.KeypointNames, info.GetProperty("keypoints").EnumerateArray().Select(e => e.GetString()));
-        Assert.Contains(info.GetProperty("flipPairs").EnumerateArray(),
-            p => p[0].GetString() == "left_eye_center" && p[1].GetString() == "right_eye_center");
+        Assert.Equal(
+            KeypointLayout.Kaggle15.KeypointNames,
+            info.GetProperty("keypoints").EnumerateArray().Select(e => e.GetString())
+        );
+        Assert.Contains(info.GetProperty("flipPairs").EnumerateArray(), p =>
+            p[0].GetString() == "left_eye_center" && p[1].GetString() == "right_eye_center"
+        );
         Assert.Equal(6, info.GetProperty("groups").GetArrayLength());
         Assert.Equal(96, info.GetProperty("inputWidth").GetInt32());
         Assert.Equal(96, info.GetProperty("inputHeight").GetInt32());
@@ -65,13 +95,24 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
     public void Submit_WritesOneLocationPerLookupRow()
     {
         string output = Path.Combine(fixture.Folder, "submission.csv");
-        var result = Cli.Run("submit", "--model", fixture.ModelPath, "--test", SharedData.Path("fkd", "test.csv"),
-            "--lookup", SharedData.Path("fkd", "IdLookupTable.csv"), "--out", output);
+        var result = Cli.Run(
+            "submit",
+            "--model",
+            fixture.ModelPath,
+            "--test",
+            SharedData.Path("fkd", "test.csv"),
+            "--lookup",
+            SharedData.Path("fkd", "IdLookupTable.csv"),
+            "--out",
+            output
+        );
         Assert.True(result.ExitCode == 0, result.StandardError);
         string[] lines = File.ReadAllLines(output);
         Assert.Equal("RowId,Location", lines[0]);
         Assert.Equal(9153, lines.Length);
-        Assert.All(lines.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture), 0, 96));
+        Assert.All(lines.Skip(1), l =>
+            Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture), 0, 96)
+        );
     }
 
     [TierTheory(Needs.FaceData)]
@@ -102,9 +143,15 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         byte[] model = File.ReadAllBytes(fixture.ModelPath);
         switch (kind)
         {
-            case "empty": File.WriteAllBytes(path, []); break;
-            case "text": File.WriteAllText(path, "not a model"); break;
-            case "truncated": File.WriteAllBytes(path, model[..(model.Length / 2)]); break;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+            case "text":
+                File.WriteAllText(path, "not a model");
+                break;
+            case "truncated":
+                File.WriteAllBytes(path, model[..(model.Length / 2)]);
+                break;
             default:
                 using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
                     zip.CreateEntry("Version.txt");
@@ -112,10 +159,28 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         }
         string[] arguments = verb switch
         {
-            "submit" => ["submit", "--model", path, "--test", SharedData.Path("fkd", "test.csv"), "--lookup",
-                SharedData.Path("fkd", "IdLookupTable.csv"), "--out", Path.Combine(fixture.Folder, "never.csv")],
-            "predict" => ["predict", "--model", path, "--data", SharedData.Path("fkd", "validation.csv"), "--out",
-                Path.Combine(fixture.Folder, "never.csv")],
+            "submit" =>
+            [
+                "submit",
+                "--model",
+                path,
+                "--test",
+                SharedData.Path("fkd", "test.csv"),
+                "--lookup",
+                SharedData.Path("fkd", "IdLookupTable.csv"),
+                "--out",
+                Path.Combine(fixture.Folder, "never.csv"),
+            ],
+            "predict" =>
+            [
+                "predict",
+                "--model",
+                path,
+                "--data",
+                SharedData.Path("fkd", "validation.csv"),
+                "--out",
+                Path.Combine(fixture.Folder, "never.csv"),
+            ],
             _ => [verb, "--model", path, "--data", SharedData.Path("fkd", "validation.csv")],
         };
 
@@ -134,8 +199,12 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         var empty = Directory.CreateTempSubdirectory("keypoints-no-data-");
         try
         {
-            var result = ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), "train"],
-                TimeSpan.FromMinutes(2), workingDirectory: empty.FullName);
+            var result = ProcessRunner.Run(
+                "dotnet",
+                [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), "train"],
+                TimeSpan.FromMinutes(2),
+                workingDirectory: empty.FullName
+            );
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("Option --data is required", result.StandardError, StringComparison.Ordinal);
             Assert.Contains("kaggle.com/c/facial-keypoints-detection", result.StandardError, StringComparison.Ordinal);
@@ -155,7 +224,15 @@ public sealed class CliTests(CliModelFixture fixture) : IClassFixture<CliModelFi
         if (!lines[2].Contains("17x", StringComparison.Ordinal))
             lines[2] = lines[2][..^4] + " 300";
         File.WriteAllLines(bad, lines);
-        var result = Cli.Run("train", "--data", bad, "--epochs", "1", "--out", Path.Combine(fixture.Folder, "never.zip"));
+        var result = Cli.Run(
+            "train",
+            "--data",
+            bad,
+            "--epochs",
+            "1",
+            "--out",
+            Path.Combine(fixture.Folder, "never.zip")
+        );
         Assert.NotEqual(0, result.ExitCode);
         Assert.Matches(@"bad\.csv line 3, column 31 \(Image\)", result.StandardError);
     }

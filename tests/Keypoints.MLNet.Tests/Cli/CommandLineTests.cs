@@ -8,11 +8,38 @@ namespace Keypoints.MLNet.Tests.Cli;
 public sealed class CommandLineTests
 {
     [Theory]
-    [InlineData("train", "--data", "--validation", "--validation-fraction", "--arch", "--frozen-stages", "--epochs", "--max-minutes", "--no-augment", "--scale",
-        "--specialists", "--no-tta", "--pretrain-epochs", "--input-size", "--color", "--resume", "--out", "--verbose")]
+    [InlineData(
+        "train",
+        "--data",
+        "--validation",
+        "--validation-fraction",
+        "--arch",
+        "--frozen-stages",
+        "--epochs",
+        "--max-minutes",
+        "--no-augment",
+        "--scale",
+        "--specialists",
+        "--no-tta",
+        "--pretrain-epochs",
+        "--input-size",
+        "--color",
+        "--resume",
+        "--out",
+        "--verbose"
+    )]
     [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
     [InlineData("faces", "--model", "--image", "--data", "--out")]
-    [InlineData("serve", "--model", "--port", "--host", "--max-body-mb", "--max-side", "--max-megapixels", "--max-concurrent")]
+    [InlineData(
+        "serve",
+        "--model",
+        "--port",
+        "--host",
+        "--max-body-mb",
+        "--max-side",
+        "--max-megapixels",
+        "--max-concurrent"
+    )]
     [InlineData("predict", "--model", "--image", "--data", "--out", "--names")]
     [InlineData("submit", "--model", "--test", "--lookup", "--out")]
     [InlineData("plot", "--model", "--out")]
@@ -35,8 +62,23 @@ public sealed class CommandLineTests
         var result = Cli.Run("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (string? verb in new[] { "train", "evaluate", "predict", "faces", "serve", "submit", "plot", "info", "export" })
+        foreach (
+            string? verb in new[]
+            {
+                "train",
+                "evaluate",
+                "predict",
+                "faces",
+                "serve",
+                "submit",
+                "plot",
+                "info",
+                "export",
+            }
+        )
+        {
             Assert.Matches($@"(?m)^\s+{verb}\s", result.StandardOutput);
+        }
     }
 
     [Fact]
@@ -46,7 +88,9 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, result.ExitCode);
         // The library and the tool share one version (Directory.Build.props); the part after '+' is the commit.
-        string library = typeof(KeypointLayout).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        string library = typeof(KeypointLayout)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!
+            .InformationalVersion;
         Assert.Equal(library.Split('+')[0], result.StandardOutput.Trim().Split('+')[0]);
     }
 

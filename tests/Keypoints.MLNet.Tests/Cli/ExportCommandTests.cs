@@ -4,7 +4,8 @@ using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
-/// <summary>The CLI's <c>export</c> command: the .onnx file it writes in each weight format, what it prints, and its errors.</summary>
+/// <summary>The CLI's <c>export</c> command: the .onnx file it writes in each weight format, what it prints, and its
+/// errors.</summary>
 [Trait("Category", "Integration")]
 public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
@@ -12,7 +13,11 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
     [InlineData("float32", 0.95, 1.0)]
     [InlineData("float16", 0.4, 0.55)]
     [InlineData("int8", 0.2, 0.3)]
-    public void Export_WritesTheGraphWithTheWeightsAsked_PrintsItsSize_AndTheFileLoadsInOtherCommands(string weights, double smallest, double largest)
+    public void Export_WritesTheGraphWithTheWeightsAsked_PrintsItsSize_AndTheFileLoadsInOtherCommands(
+        string weights,
+        double smallest,
+        double largest
+    )
     {
         using var temp = new TempFolder();
         string model = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
@@ -22,12 +27,20 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         long bytes = new FileInfo(output).Length;
-        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"wrote {output}: {bytes} bytes ({bytes / 1e6:F1} MB), {weights} weights"),
-            result.StandardOutput.Trim());
+        Assert.Equal(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"wrote {output}: {bytes} bytes ({bytes / 1e6:F1} MB), {weights} weights"
+            ),
+            result.StandardOutput.Trim()
+        );
         Assert.InRange((double)bytes / fixture.Model.OnnxGraph.Length, smallest, largest);
         var plot = Cli.Run("plot", "--model", output, "--out", temp.File("plots"));
         Assert.True(plot.ExitCode == 0, plot.StandardOutput + plot.StandardError);
-        Assert.True(File.Exists(Path.Combine(temp.File("plots"), "kernels.png")), "the kernels of the compressed first layer should be drawn");
+        Assert.True(
+            File.Exists(Path.Combine(temp.File("plots"), "kernels.png")),
+            "the kernels of the compressed first layer should be drawn"
+        );
         var evaluate = Cli.Run("evaluate", "--model", output, "--data", SmallFaces.ValidationCsv);
         Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
     }
@@ -37,7 +50,15 @@ public sealed class ExportCommandTests(TrainedModelFixture fixture) : IClassFixt
     {
         using var temp = new TempFolder();
 
-        var result = Cli.Run("export", "--model", temp.File("model.zip"), "--out", temp.File("model.onnx"), "--weights", "float8");
+        var result = Cli.Run(
+            "export",
+            "--model",
+            temp.File("model.zip"),
+            "--out",
+            temp.File("model.onnx"),
+            "--weights",
+            "float8"
+        );
 
         Assert.Equal(2, result.ExitCode);
         string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -5,8 +5,9 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
-/// <summary>The CLI on photos: <c>faces --image</c>, <c>faces --data</c> and <c>evaluate --faces</c>, with the small image-file
-/// model of <see cref="ImageFileCliFixture"/> (its points are rough; these tests check the files and the lines, not skill).</summary>
+/// <summary>The CLI on photos: <c>faces --image</c>, <c>faces --data</c> and <c>evaluate --faces</c>, with the small
+/// image-file model of <see cref="ImageFileCliFixture"/> (its points are rough; these tests check the files and the
+/// lines, not skill).</summary>
 [Trait("Category", "Integration")]
 public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<ImageFileCliFixture>
 {
@@ -20,13 +21,21 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         string[] lines = File.ReadAllLines(output);
-        Assert.Equal("image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Ibug68.CoordinateNames), lines[0]);
+        Assert.Equal(
+            "image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Ibug68.CoordinateNames),
+            lines[0]
+        );
         string[][] rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.All(rows, r => Assert.Equal(7 + 136, r.Length));
         // Three pictures of 2-4 faces each, each picture's faces numbered from 0 in a row.
         var perImage = rows.GroupBy(r => r[0]).ToArray();
         Assert.Equal(3, perImage.Length);
-        Assert.All(perImage, g => Assert.Equal(Enumerable.Range(0, g.Count()).Select(i => i.ToString(CultureInfo.InvariantCulture)), g.Select(r => r[1])));
+        Assert.All(perImage, g =>
+            Assert.Equal(
+                Enumerable.Range(0, g.Count()).Select(i => i.ToString(CultureInfo.InvariantCulture)),
+                g.Select(r => r[1])
+            )
+        );
         Assert.InRange(rows.Length, 6, 12);
     }
 
@@ -86,14 +95,22 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
     [TierFact(Needs.FaceData)]
     public void PhotoModel_WithAWorkingSizeThatIsNoMultipleOfEight_IsAUsageError()
     {
-        var result = Cli.Run("photo-model", "--model", fixture.ModelPath, "--out", fixture.File("bad.zip"), "--working-size", "300");
+        var result = Cli.Run(
+            "photo-model",
+            "--model",
+            fixture.ModelPath,
+            "--out",
+            fixture.File("bad.zip"),
+            "--working-size",
+            "300"
+        );
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("WorkingSize", result.StandardError, StringComparison.Ordinal);
     }
 
-    /// <summary>The rows of the first <paramref name="pictures"/> pictures of <c>photos/scenes.csv</c>, in a CSV in the fixture's
-    /// folder whose image paths are relative to it.</summary>
+    /// <summary>The rows of the first <paramref name="pictures"/> pictures of <c>photos/scenes.csv</c>, in a CSV in the
+    /// fixture's folder whose image paths are relative to it.</summary>
     private string ScenesSubset(string name, int pictures) => WriteScenesSubset(fixture.File(name), pictures);
 
     /// <summary>As <see cref="ScenesSubset(string, int)"/>, written to <paramref name="target"/>.</summary>
@@ -103,12 +120,18 @@ public sealed class FacesCliTests(ImageFileCliFixture fixture) : IClassFixture<I
         string folder = Path.GetDirectoryName(scenes)!;
         string[] lines = File.ReadLines(scenes).ToArray();
         var images = lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Take(pictures).ToHashSet();
-        var rows = lines.Skip(1).Where(l => images.Contains(l.Split(',')[0])).Select(l =>
-        {
-            int comma = l.IndexOf(',', StringComparison.Ordinal);
-            string relative = Path.GetRelativePath(Path.GetDirectoryName(target)!, Path.Combine(folder, l[..comma]));
-            return relative + l[comma..];
-        });
+        var rows = lines
+            .Skip(1)
+            .Where(l => images.Contains(l.Split(',')[0]))
+            .Select(l =>
+            {
+                int comma = l.IndexOf(',', StringComparison.Ordinal);
+                string relative = Path.GetRelativePath(
+                    Path.GetDirectoryName(target)!,
+                    Path.Combine(folder, l[..comma])
+                );
+                return relative + l[comma..];
+            });
         File.WriteAllLines(target, [lines[0], .. rows]);
         return target;
     }

@@ -2,8 +2,8 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
-/// <summary>The README's "First minute": its first command, run as written (the built CLI standing for <c>dotnet run</c>),
-/// prints the line that the README shows and writes the overlay that the README shows
+/// <summary>The README's "First minute": its first command, run as written (the built CLI standing for <c>dotnet
+/// run</c>), prints the line that the README shows and writes the overlay that the README shows
 /// (<c>docs/images/astronaut-keypoints.png</c>).</summary>
 [Trait("Category", "Integration")]
 public sealed class FirstMinuteTests
@@ -19,14 +19,22 @@ public sealed class FirstMinuteTests
         using var folder = new TempFolder();
         int output = Array.IndexOf(arguments, "--out") + 1;
         string overlay = arguments[output];
-        // The repository's root is the working folder, as in the README; the overlay goes to a temporary folder instead.
+        // The repository's root is the working folder, as in the README; the overlay goes to a temporary folder
+        // instead.
         arguments[output] = folder.File(overlay);
 
-        var result = ProcessRunner.Run("dotnet", [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), .. arguments],
-            TimeSpan.FromMinutes(5), SharedData.RepositoryRoot);
+        var result = ProcessRunner.Run(
+            "dotnet",
+            [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), .. arguments],
+            TimeSpan.FromMinutes(5),
+            SharedData.RepositoryRoot
+        );
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        Assert.Equal(printed.Replace(overlay, folder.File(overlay), StringComparison.Ordinal), result.StandardOutput.Trim());
+        Assert.Equal(
+            printed.Replace(overlay, folder.File(overlay), StringComparison.Ordinal),
+            result.StandardOutput.Trim()
+        );
         Assert.True(new FileInfo(folder.File(overlay)).Length > 0);
         AssertSamePicture(Path.Combine(SharedData.RepositoryRoot, "docs", "images", overlay), folder.File(overlay));
     }
@@ -44,16 +52,21 @@ public sealed class FirstMinuteTests
         {
             for (int x = 0; x < expected.Width; x++)
             {
-                SKColor e = expected.GetPixel(x, y), a = actual.GetPixel(x, y);
+                SKColor e = expected.GetPixel(x, y),
+                    a = actual.GetPixel(x, y);
                 difference += Math.Abs(e.Red - a.Red) + Math.Abs(e.Green - a.Green) + Math.Abs(e.Blue - a.Blue);
             }
         }
         double mean = difference / (3.0 * expected.Width * expected.Height);
-        Assert.True(mean <= 2, $"{drawn} differs from {committed} by {mean:F2} grey levels per channel on average; "
-            + "redraw the README's picture with its first command if the change is intended.");
+        Assert.True(
+            mean <= 2,
+            $"{drawn} differs from {committed} by {mean:F2} grey levels per channel on average; "
+                + "redraw the README's picture with its first command if the change is intended."
+        );
     }
 
-    /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block after it.</summary>
+    /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block
+    /// after it.</summary>
     private static (string Command, string Printed) ReadmeFirstMinute()
     {
         string[] lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
@@ -62,7 +75,10 @@ public sealed class FirstMinuteTests
         int commands = Array.FindIndex(lines, heading, l => l.TrimEnd() == "```bash");
         int end = Array.FindIndex(lines, commands + 1, l => l.TrimEnd() == "```");
         int printed = Array.FindIndex(lines, end + 1, l => l.TrimEnd() == "```");
-        Assert.True(commands >= 0 && end >= 0 && printed >= 0, "README.md's First minute lacks its command block or its output block");
+        Assert.True(
+            commands >= 0 && end >= 0 && printed >= 0,
+            "README.md's First minute lacks its command block or its output block"
+        );
         return (lines[commands + 1].Trim(), lines[printed + 1].Trim());
     }
 }

@@ -24,7 +24,10 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        double rmse = double.Parse(Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..], CultureInfo.InvariantCulture);
+        double rmse = double.Parse(
+            Assert.Single(lines, l => l.StartsWith("RMSE ", StringComparison.Ordinal))[5..],
+            CultureInfo.InvariantCulture
+        );
         // One epoch on 64 faces learns little more than the mean face; a wrong mapping back to the original image's
         // pixels would be off by tens of pixels or more.
         Assert.InRange(rmse, 1, 60);
@@ -50,13 +53,24 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     {
         string sheets = fixture.File("sheets");
 
-        var result = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", fixture.ValidationCsv, "--sheet", sheets);
+        var result = Cli.Run(
+            "evaluate",
+            "--model",
+            fixture.ModelPath,
+            "--data",
+            fixture.ValidationCsv,
+            "--sheet",
+            sheets
+        );
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         foreach (string? name in new[] { "best.png", "worst.png" })
         {
             var (width, height) = PngSize(Path.Combine(sheets, name));
-            Assert.True(width >= 800 && height >= 800, $"{name} is {width}x{height}; 16 faces in 4 rows of 200-pixel tiles expected");
+            Assert.True(
+                width >= 800 && height >= 800,
+                $"{name} is {width}x{height}; 16 faces in 4 rows of 200-pixel tiles expected"
+            );
         }
     }
 
@@ -65,7 +79,16 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     {
         string output = fixture.File("overlay/face.png");
 
-        var result = Cli.Run("predict", "--model", fixture.ModelPath, "--image", fixture.FirstValidationImage(), "--out", output, "--names");
+        var result = Cli.Run(
+            "predict",
+            "--model",
+            fixture.ModelPath,
+            "--image",
+            fixture.FirstValidationImage(),
+            "--out",
+            output,
+            "--names"
+        );
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Contains("68 keypoints", result.StandardOutput, StringComparison.Ordinal);
@@ -82,14 +105,25 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
         string path = fixture.File($"broken/{kind}.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         byte[] jpeg = File.ReadAllBytes(fixture.FirstValidationImage());
-        File.WriteAllBytes(path, kind switch
-        {
-            "truncated" => jpeg[..(jpeg.Length / 2)],
-            "text" => "not a picture"u8.ToArray(),
-            _ => [],
-        });
+        File.WriteAllBytes(
+            path,
+            kind switch
+            {
+                "truncated" => jpeg[..(jpeg.Length / 2)],
+                "text" => "not a picture"u8.ToArray(),
+                _ => [],
+            }
+        );
 
-        var result = Cli.Run("predict", "--model", fixture.ModelPath, "--image", path, "--out", fixture.File($"broken/{kind}.png"));
+        var result = Cli.Run(
+            "predict",
+            "--model",
+            fixture.ModelPath,
+            "--image",
+            path,
+            "--out",
+            fixture.File($"broken/{kind}.png")
+        );
 
         Assert.Equal(1, result.ExitCode);
         string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -3,8 +3,8 @@ using Keypoints.MLNet.Tests.Tiers;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
-/// <summary><c>faces</c> with a model trained on Kaggle's 96 x 96 grey crops (pixel values in, 15 keypoints out): photos are
-/// framed from its own framing record the same way.</summary>
+/// <summary><c>faces</c> with a model trained on Kaggle's 96 x 96 grey crops (pixel values in, 15 keypoints out):
+/// photos are framed from its own framing record the same way.</summary>
 [Trait("Category", "Integration")]
 public sealed class KaggleFacesCliTests(CliModelFixture fixture) : IClassFixture<CliModelFixture>
 {
@@ -18,7 +18,10 @@ public sealed class KaggleFacesCliTests(CliModelFixture fixture) : IClassFixture
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         string[] lines = File.ReadAllLines(output);
-        Assert.Equal("image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Kaggle15.CoordinateNames), lines[0]);
+        Assert.Equal(
+            "image,face,score,left,top,width,height," + string.Join(',', KeypointLayout.Kaggle15.CoordinateNames),
+            lines[0]
+        );
         Assert.True(lines.Length >= 5, string.Join('\n', lines));
         Assert.All(lines.Skip(1), l => Assert.Equal(7 + 30, l.Split(',').Length));
     }

@@ -5,7 +5,8 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
-/// <summary>The CLI with the shipped models: every <c>--model</c> and <c>train --from</c> take <c>face68</c> and <c>kaggle15</c>,
+/// <summary>The CLI with the shipped models: every <c>--model</c> and <c>train --from</c> take <c>face68</c> and
+/// <c>kaggle15</c>,
 /// <c>faces</c> uses face68 when no model is named, and an existing file of a model's name wins.</summary>
 public sealed class PretrainedCliTests
 {
@@ -46,7 +47,10 @@ public sealed class PretrainedCliTests
         var result = Cli.Run("evaluate", "--model", "face69", "--data", "validation.csv");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("error: Model 'face69' is neither a file nor a shipped model (face68, kaggle15).", result.StandardError.Trim());
+        Assert.Equal(
+            "error: Model 'face69' is neither a file nor a shipped model (face68, kaggle15).",
+            result.StandardError.Trim()
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -57,13 +61,35 @@ public sealed class PretrainedCliTests
         string source = SharedData.Path("landmarks68", "validation.csv");
         string[] lines = File.ReadLines(source).Take(33).ToArray();
         // Paths made absolute, so the CSV can lie elsewhere.
-        string data = folder.Write("mine.csv", string.Join('\n', [lines[0], .. lines.Skip(1).Select(l => Path.Combine(Path.GetDirectoryName(source)!, l))]) + "\n");
+        string data = folder.Write(
+            "mine.csv",
+            string.Join('\n', [lines[0], .. lines.Skip(1).Select(l => Path.Combine(Path.GetDirectoryName(source)!, l))])
+                + "\n"
+        );
         string output = folder.File("tuned.zip");
 
-        var result = Cli.Run("train", "--data", data, "--from", "face68", "--epochs", "1", "--validation-fraction", "0", "--seed", "1", "--out", output);
+        var result = Cli.Run(
+            "train",
+            "--data",
+            data,
+            "--from",
+            "face68",
+            "--epochs",
+            "1",
+            "--validation-fraction",
+            "0",
+            "--seed",
+            "1",
+            "--out",
+            output
+        );
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        Assert.StartsWith("fine-tuning face68: its network, 68 keypoints (Ibug68)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "fine-tuning face68: its network, 68 keypoints (Ibug68)",
+            result.StandardOutput,
+            StringComparison.Ordinal
+        );
         Assert.True(File.Exists(output));
     }
 
@@ -91,7 +117,10 @@ public sealed class PretrainedCliTests
     {
         var option = ModelArgument.Create("The model zip saved by train");
 
-        Assert.Equal("The model zip saved by train; or a shipped model: face68, kaggle15 (an existing file of that name wins)", option.Description);
+        Assert.Equal(
+            "The model zip saved by train; or a shipped model: face68, kaggle15 (an existing file of that name wins)",
+            option.Description
+        );
         Assert.Equal("model.zip|face68|kaggle15", option.HelpName);
         Assert.True(option.Required);
     }

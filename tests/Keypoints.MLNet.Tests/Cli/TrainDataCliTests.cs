@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Tests.Tiers;
+
 namespace Keypoints.MLNet.Tests.Cli;
 
 /// <summary><c>train</c>'s defaults as the help states them, and <c>--data</c> given more than once.</summary>
@@ -21,21 +22,65 @@ public sealed class TrainDataCliTests
     {
         using var folder = new TempFolder();
         string first = folder.Write("first.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Take(41)));
-        string second = folder.Write("second.csv", string.Join('\n', File.ReadLines(SmallFaces.ValidationCsv).Skip(41).Take(40).Prepend(File.ReadLines(SmallFaces.ValidationCsv).First())));
+        string second = folder.Write(
+            "second.csv",
+            string.Join(
+                '\n',
+                File.ReadLines(SmallFaces.ValidationCsv)
+                    .Skip(41)
+                    .Take(40)
+                    .Prepend(File.ReadLines(SmallFaces.ValidationCsv).First())
+            )
+        );
         string model = folder.File("both.zip");
 
-        var trained = Cli.Run("train", "--data", first, "--data", second, "--validation-fraction", "0", "--arch", "mlp", "--no-augment",
-            "--no-tta", "--epochs", "1", "--seed", "3", "--out", model);
+        var trained = Cli.Run(
+            "train",
+            "--data",
+            first,
+            "--data",
+            second,
+            "--validation-fraction",
+            "0",
+            "--arch",
+            "mlp",
+            "--no-augment",
+            "--no-tta",
+            "--epochs",
+            "1",
+            "--seed",
+            "3",
+            "--out",
+            model
+        );
 
         Assert.True(trained.ExitCode == 0, trained.StandardOutput + trained.StandardError);
-        Assert.Contains($"training Mlp with Adam on {first} + {second} without validation", trained.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(
+            $"training Mlp with Adam on {first} + {second} without validation",
+            trained.StandardOutput,
+            StringComparison.Ordinal
+        );
         Assert.Matches(@"epoch\s+1\s+train loss \d+\.\d+\s+no validation\s+\d+ images/s", trained.StandardOutput);
         Assert.DoesNotContain("NaN", trained.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
 
         string images = Images.ImageFiles.WriteCsv(folder, "images.csv", "validation", 3);
-        var mixed = Cli.Run("train", "--data", first, "--data", images, "--epochs", "1", "--out", folder.File("never.zip"));
+        var mixed = Cli.Run(
+            "train",
+            "--data",
+            first,
+            "--data",
+            images,
+            "--epochs",
+            "1",
+            "--out",
+            folder.File("never.zip")
+        );
         Assert.Equal(2, mixed.ExitCode);
-        Assert.Contains("must all be Kaggle CSVs or all CSVs of image files", mixed.StandardError, StringComparison.Ordinal);
+        Assert.Contains(
+            "must all be Kaggle CSVs or all CSVs of image files",
+            mixed.StandardError,
+            StringComparison.Ordinal
+        );
     }
 }

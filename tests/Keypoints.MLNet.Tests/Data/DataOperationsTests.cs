@@ -25,7 +25,10 @@ public sealed class DataOperationsTests
         var data = ml.Data.Keypoints.LoadFkdCsv(SmallFaces.TrainingCsv);
         float[][] all = Columns.Vectors(data, "Keypoints");
         int nose = KeypointLayout.Kaggle15.IndexOf("nose_tip");
-        float[][] kept = Columns.Vectors(ml.Data.Keypoints.FilterMissing(data, keypointNames: ["nose_tip"]), "Keypoints");
+        float[][] kept = Columns.Vectors(
+            ml.Data.Keypoints.FilterMissing(data, keypointNames: ["nose_tip"]),
+            "Keypoints"
+        );
         Assert.Equal(all.Count(r => !float.IsNaN(r[2 * nose])), kept.Length);
         Assert.True(kept.Length > 898 && kept.Length < 2946);
         Assert.Throws<ArgumentException>(() => ml.Data.Keypoints.FilterMissing(data, keypointNames: ["chin"]));
@@ -40,14 +43,18 @@ public sealed class DataOperationsTests
         float[][] labels = Columns.Vectors(doubled, "Keypoints");
         Assert.Equal(6, images.Length);
         var layout = KeypointLayout.Kaggle15;
-        int left = layout.IndexOf("left_eye_center"), right = layout.IndexOf("right_eye_center");
+        int left = layout.IndexOf("left_eye_center"),
+            right = layout.IndexOf("right_eye_center");
         for (int r = 0; r < 3; r++)
         {
             Assert.Equal(images[r][5 * 96 + 7], images[r + 3][5 * 96 + 88]);
             Assert.Equal(95 - labels[r][2 * right], labels[r + 3][2 * left], 4);
             Assert.Equal(labels[r][2 * right + 1], labels[r + 3][2 * left + 1]);
         }
-        float[][] twice = Columns.Vectors(ml.Data.Keypoints.AppendFlipped(ml.Data.TakeRows(ml.Data.SkipRows(doubled, 3), 3)), "Keypoints");
+        float[][] twice = Columns.Vectors(
+            ml.Data.Keypoints.AppendFlipped(ml.Data.TakeRows(ml.Data.SkipRows(doubled, 3), 3)),
+            "Keypoints"
+        );
         for (int r = 0; r < 3; r++)
         {
             for (int c = 0; c < 30; c++)

@@ -2,7 +2,8 @@ using Keypoints.MLNet.Data;
 
 namespace Keypoints.MLNet.Tests.Data;
 
-/// <summary>Malformed Kaggle files fail with a <see cref="KeypointDataException"/> that names the file, line and column.</summary>
+/// <summary>Malformed Kaggle files fail with a <see cref="KeypointDataException"/> that names the file, line and
+/// column.</summary>
 public sealed class FkdCsvErrorTests : IDisposable
 {
     private const string Header = "left_eye_x,left_eye_y,nose_x,nose_y,Image\n";
@@ -110,7 +111,11 @@ public sealed class FkdCsvErrorTests : IDisposable
         var error = Assert.Throws<KeypointDataException>(() => FkdCsv.LoadTraining(path, 2, 2));
 
         AssertPlace(error, line: 1, column: null, "Image");
-        Assert.StartsWith("bad.csv line 1, column Image: the header has no Image column", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "bad.csv line 1, column Image: the header has no Image column",
+            error.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

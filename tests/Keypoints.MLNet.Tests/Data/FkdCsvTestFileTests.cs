@@ -28,7 +28,10 @@ public sealed class FkdCsvTestFileTests : IDisposable
     {
         // The data README: test.csv holds the validation images again, in the same order.
         var test = FkdRows.Vectors(FkdCsv.LoadTest(SharedData.Path("fkd", "test.csv")), FkdCsv.ImageColumnName);
-        var validation = FkdRows.Vectors(FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")), FkdCsv.ImageColumnName);
+        var validation = FkdRows.Vectors(
+            FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")),
+            FkdCsv.ImageColumnName
+        );
 
         Assert.Equal(validation.Count, test.Count);
         Assert.Equal(validation[0], test[0]);

@@ -7,7 +7,8 @@ using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Data;
 
-/// <summary><see cref="FkdCsv.LoadTraining"/>: schema, layout, values and streaming behaviour, on small files and on the shared data.</summary>
+/// <summary><see cref="FkdCsv.LoadTraining"/>: schema, layout, values and streaming behaviour, on small files and on
+/// the shared data.</summary>
 public sealed class FkdCsvTrainingTests : IDisposable
 {
     private const string SmallHeader = "left_eye_x,left_eye_y,nose_x,nose_y,Image\n";
@@ -45,13 +46,19 @@ public sealed class FkdCsvTrainingTests : IDisposable
     {
         string path = SharedData.Path("fkd", "training.csv");
         string[] fields = File.ReadLines(path).Skip(1).First().Split(',');
-        float[] expectedKeypoints = fields[..30].Select(f => f.Length == 0 ? float.NaN : float.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        float[] expectedImage = fields[30].Split(' ').Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        float[] expectedKeypoints = fields[..30]
+            .Select(f => f.Length == 0 ? float.NaN : float.Parse(f, CultureInfo.InvariantCulture))
+            .ToArray();
+        float[] expectedImage = fields[30]
+            .Split(' ')
+            .Select(p => float.Parse(p, CultureInfo.InvariantCulture))
+            .ToArray();
         var view = FkdCsv.LoadTraining(path);
 
         using var cursor = view.GetRowCursor(view.Schema);
         Assert.True(cursor.MoveNext());
-        VBuffer<float> keypoints = default, image = default;
+        VBuffer<float> keypoints = default,
+            image = default;
         cursor.GetGetter<VBuffer<float>>(view.Schema[FkdCsv.KeypointsColumnName])(ref keypoints);
         cursor.GetGetter<VBuffer<float>>(view.Schema[FkdCsv.ImageColumnName])(ref image);
 
@@ -87,7 +94,10 @@ public sealed class FkdCsvTrainingTests : IDisposable
         var view = FkdCsv.LoadTraining(SharedData.Path("fkd", "training.csv"));
 
         Assert.Equal(2, view.Schema.Count);
-        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 96 * 96), view.Schema[FkdCsv.ImageColumnName].Type);
+        Assert.Equal(
+            new VectorDataViewType(NumberDataViewType.Single, 96 * 96),
+            view.Schema[FkdCsv.ImageColumnName].Type
+        );
         var keypoints = view.Schema[FkdCsv.KeypointsColumnName];
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 30), keypoints.Type);
         Assert.True(keypoints.HasSlotNames());
@@ -164,7 +174,11 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void Cursor_NumbersRows_AndEndsWithNoPosition()
     {
-        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(
+            temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"),
+            2,
+            2
+        );
         using var cursor = view.GetRowCursor([]);
         var id = cursor.GetIdGetter();
         DataViewRowId value = default;
@@ -185,7 +199,11 @@ public sealed class FkdCsvTrainingTests : IDisposable
     [Fact]
     public void Cursor_ReusesTheCallersBuffer()
     {
-        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(
+            temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,6,7,8,1 1 1 1\n"),
+            2,
+            2
+        );
         var image = view.Schema[FkdCsv.ImageColumnName];
         using var cursor = view.GetRowCursor([image]);
         var getter = cursor.GetGetter<VBuffer<float>>(image);
@@ -204,7 +222,11 @@ public sealed class FkdCsvTrainingTests : IDisposable
     public void LoadTraining_WorksWithMLContextDataOperations()
     {
         var ml = new MLContext(seed: 1);
-        var view = FkdCsv.LoadTraining(temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,,7,8,9 8 7 6\n"), 2, 2);
+        var view = FkdCsv.LoadTraining(
+            temp.Write("small.csv", SmallHeader + "1,2,3,4,0 0 0 0\n5,,7,8,9 8 7 6\n"),
+            2,
+            2
+        );
 
         var rows = ml.Data.CreateEnumerable<SmallRow>(ml.Data.Cache(view), reuseRowObject: false).ToArray();
 

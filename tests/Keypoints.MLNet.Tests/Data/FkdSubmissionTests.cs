@@ -9,7 +9,12 @@ namespace Keypoints.MLNet.Tests.Data;
 /// <summary><see cref="FkdSubmission"/>: writing <c>RowId,Location</c> files.</summary>
 public sealed class FkdSubmissionTests : IDisposable
 {
-    private static readonly KeypointLayout TwoPoints = KeypointLayout.FromCoordinateColumns("two", ["a_x", "a_y", "b_x", "b_y"], 96, 96);
+    private static readonly KeypointLayout TwoPoints = KeypointLayout.FromCoordinateColumns(
+        "two",
+        ["a_x", "a_y", "b_x", "b_y"],
+        96,
+        96
+    );
     private readonly TempFolder temp = new();
 
     public void Dispose() => temp.Dispose();
@@ -17,8 +22,19 @@ public sealed class FkdSubmissionTests : IDisposable
     [Fact]
     public void Write_WritesRowsInLookupOrder_ClippedToTheImage()
     {
-        var lookup = new IdLookupTable([new(2, 10, "b_y"), new(1, 10, "a_x"), new(3, 11, "a_x"), new(4, 11, "a_y"), new(5, 11, "b_x"), new(6, 11, "b_y")]);
-        var predictions = new Dictionary<int, float[]> { [10] = [1.5f, 2f, 3f, 4.25f], [11] = [-3f, 100f, 96.5f, 0.1f] };
+        var lookup = new IdLookupTable([
+            new(2, 10, "b_y"),
+            new(1, 10, "a_x"),
+            new(3, 11, "a_x"),
+            new(4, 11, "a_y"),
+            new(5, 11, "b_x"),
+            new(6, 11, "b_y"),
+        ]);
+        var predictions = new Dictionary<int, float[]>
+        {
+            [10] = [1.5f, 2f, 3f, 4.25f],
+            [11] = [-3f, 100f, 96.5f, 0.1f],
+        };
         string path = temp.File("submission.csv");
 
         FkdSubmission.Write(path, lookup, predictions, TwoPoints);
@@ -45,7 +61,8 @@ public sealed class FkdSubmissionTests : IDisposable
         var test = FkdCsv.LoadTest(temp.Write("test.csv", "ImageId,Image\n10,1 2 3 4\n11,5 6 7\n"), 2, 2);
 
         var error = Assert.Throws<KeypointDataException>(() =>
-            FkdSubmission.Write(temp.File("submission.csv"), lookup, PixelsAsPredictions(test), TwoPoints));
+            FkdSubmission.Write(temp.File("submission.csv"), lookup, PixelsAsPredictions(test), TwoPoints)
+        );
 
         Assert.Equal("test.csv line 3, column 2 (Image): expected 4 grey levels, found 3.", error.Message);
     }
@@ -87,7 +104,9 @@ public sealed class FkdSubmissionTests : IDisposable
         var lookup = new IdLookupTable([new(7, 10, "a_x")]);
         var predictions = new Dictionary<int, float[]> { [10] = Enumerable.Repeat(value, length).ToArray() };
 
-        var error = Assert.Throws<ArgumentException>(() => FkdSubmission.Write(temp.File("submission.csv"), lookup, predictions, TwoPoints));
+        var error = Assert.Throws<ArgumentException>(() =>
+            FkdSubmission.Write(temp.File("submission.csv"), lookup, predictions, TwoPoints)
+        );
 
         Assert.Contains("RowId 7", error.Message, StringComparison.Ordinal);
     }
@@ -97,8 +116,13 @@ public sealed class FkdSubmissionTests : IDisposable
     {
         // test.csv holds the validation images in order, so validation.csv is the answer key.
         var lookup = IdLookupTable.Load(SharedData.Path("fkd", "IdLookupTable.csv"));
-        var answers = FkdRows.Vectors(FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")), FkdCsv.KeypointsColumnName);
-        var predictions = answers.Select((keypoints, i) => (Id: i + 1, keypoints)).ToDictionary(p => p.Id, p => p.keypoints);
+        var answers = FkdRows.Vectors(
+            FkdCsv.LoadTraining(SharedData.Path("fkd", "validation.csv")),
+            FkdCsv.KeypointsColumnName
+        );
+        var predictions = answers
+            .Select((keypoints, i) => (Id: i + 1, keypoints))
+            .ToDictionary(p => p.Id, p => p.keypoints);
         string path = temp.File("submission.csv");
 
         FkdSubmission.Write(path, lookup, predictions, KeypointLayout.Kaggle15);
@@ -110,13 +134,16 @@ public sealed class FkdSubmissionTests : IDisposable
         {
             var entry = lookup.Entries[i];
             string[] fields = lines[i + 1].Split(',');
-            float expected = answers[entry.ImageId - 1][KeypointLayout.Kaggle15.CoordinateNames.ToList().IndexOf(entry.FeatureName)];
+            float expected = answers[entry.ImageId - 1][
+                KeypointLayout.Kaggle15.CoordinateNames.ToList().IndexOf(entry.FeatureName)
+            ];
             Assert.Equal(entry.RowId.ToString(CultureInfo.InvariantCulture), fields[0]);
             Assert.Equal(expected, float.Parse(fields[1], CultureInfo.InvariantCulture));
         }
     }
 
-    /// <summary>A transformed view, as a model's output is: the 2 x 2 pixels stand in for the four coordinates.</summary>
+    /// <summary>A transformed view, as a model's output is: the 2 x 2 pixels stand in for the four
+    /// coordinates.</summary>
     private static IDataView PixelsAsPredictions(IDataView test)
     {
         var ml = new MLContext(seed: 1);

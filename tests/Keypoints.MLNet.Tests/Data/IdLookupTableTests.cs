@@ -39,7 +39,11 @@ public sealed class IdLookupTableTests : IDisposable
         Assert.Equal(3, error.Line);
         Assert.Equal(2, error.Column);
         Assert.Equal("ImageId", error.ColumnName);
-        Assert.StartsWith("bad.csv line 3, column 2 (ImageId): 'one' is not an integer.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "bad.csv line 3, column 2 (ImageId): 'one' is not an integer.",
+            error.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

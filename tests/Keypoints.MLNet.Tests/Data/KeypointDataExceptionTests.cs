@@ -12,7 +12,13 @@ public sealed class KeypointDataExceptionTests
     [InlineData(null, null, "training.csv line 12: expected 9216 grey levels, found 9215.")]
     public void Message_NamesFileLineAndColumn(int? column, string? columnName, string expected)
     {
-        var error = new KeypointDataException("/data/fkd/training.csv", 12, column, columnName, "expected 9216 grey levels, found 9215.");
+        var error = new KeypointDataException(
+            "/data/fkd/training.csv",
+            12,
+            column,
+            columnName,
+            "expected 9216 grey levels, found 9215."
+        );
 
         Assert.Equal(expected, error.Message);
         Assert.Equal("/data/fkd/training.csv", error.FilePath);

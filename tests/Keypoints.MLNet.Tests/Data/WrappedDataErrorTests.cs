@@ -13,7 +13,8 @@ public sealed class WrappedDataErrorTests : IDisposable
     private const string GoodRow = "1,1,1,1,0 10 20 30\n";
     private const string BadRow = "1,abc,1,1,0 10 20 30\n";
     private const string LoaderMessage =
-        "bad.csv line 4, column 2 (left_eye_y): 'abc' is not a coordinate: expected a finite decimal number, or an empty field for a missing label.";
+        "bad.csv line 4, column 2 (left_eye_y): 'abc' is not a coordinate: expected a finite decimal number, or an "
+        + "empty field for a missing label.";
     private readonly TempFolder temp = new();
     private readonly MLContext ml = new(seed: 1);
     private KeypointLayout layout = KeypointLayout.Kaggle15;
@@ -26,7 +27,9 @@ public sealed class WrappedDataErrorTests : IDisposable
         var innermost = new KeypointDataException("a.csv", 3, 2, "x", "inner.");
         var outer = new KeypointDataException("a.csv", 1, null, null, "outer.", innermost);
 
-        var found = WrappedDataError.Find(new InvalidOperationException("wrapped", new TargetInvocationException(outer)));
+        var found = WrappedDataError.Find(
+            new InvalidOperationException("wrapped", new TargetInvocationException(outer))
+        );
 
         Assert.Same(innermost, found);
     }
@@ -56,7 +59,9 @@ public sealed class WrappedDataErrorTests : IDisposable
     {
         var data = new KeypointDataException("a.csv", 2, null, null, "bad.");
 
-        var found = WrappedDataError.Find(new AggregateException(new OperationCanceledException(), new InvalidOperationException("w", data)));
+        var found = WrappedDataError.Find(
+            new AggregateException(new OperationCanceledException(), new InvalidOperationException("w", data))
+        );
 
         Assert.Same(data, found);
     }
@@ -68,18 +73,23 @@ public sealed class WrappedDataErrorTests : IDisposable
     [Fact]
     public void Unwrap_RethrowsTheDataError_WithItsOriginalStackTrace()
     {
-        var error = Assert.Throws<KeypointDataException>(() => WrappedDataError.Unwrap<int>(() =>
-        {
-            try
+        var error = Assert.Throws<KeypointDataException>(() =>
+            WrappedDataError.Unwrap<int>(() =>
             {
-                ThrowDataError();
-            }
-            catch (KeypointDataException e)
-            {
-                throw new InvalidOperationException("Splitter/consolidator worker encountered exception while consuming source data", e);
-            }
-            return 0;
-        }));
+                try
+                {
+                    ThrowDataError();
+                }
+                catch (KeypointDataException e)
+                {
+                    throw new InvalidOperationException(
+                        "Splitter/consolidator worker encountered exception while consuming source data",
+                        e
+                    );
+                }
+                return 0;
+            })
+        );
 
         Assert.Contains(nameof(ThrowDataError), error.StackTrace, StringComparison.Ordinal);
     }
@@ -97,7 +107,8 @@ public sealed class WrappedDataErrorTests : IDisposable
     [Fact]
     public void TransformedView_WrapsTheLoadersError_WhenReadDirectly()
     {
-        // The premise of the tests below: reading a transformed view of a bad file through ML.NET hides the loader's message.
+        // The premise of the tests below: reading a transformed view of a bad file through ML.NET hides the loader's
+        // message.
         var error = Assert.ThrowsAny<Exception>(() => FkdRows.Vectors(Scored(), "PredictedKeypoints"));
 
         Assert.IsNotType<KeypointDataException>(error);

@@ -10,7 +10,9 @@ public sealed partial class BlazeFaceModelTests
     [Fact]
     public void EmbeddedModel_Sha256_MatchesProvenance()
     {
-        string provenance = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "PROVENANCE.md"));
+        string provenance = File.ReadAllText(
+            Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "PROVENANCE.md")
+        );
         var recorded = Sha256Row().Match(provenance);
         Assert.True(recorded.Success, "models/PROVENANCE.md has no '| SHA-256 | <hex> |' row.");
 
@@ -22,7 +24,9 @@ public sealed partial class BlazeFaceModelTests
     [Fact]
     public void ModelsFolder_HoldsTheApacheLicence()
     {
-        string licence = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "LICENSE"));
+        string licence = File.ReadAllText(
+            Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet", "models", "LICENSE")
+        );
         Assert.Contains("Apache License", licence, StringComparison.Ordinal);
         Assert.Contains("Version 2.0", licence, StringComparison.Ordinal);
     }

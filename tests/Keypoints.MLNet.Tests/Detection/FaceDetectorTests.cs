@@ -19,10 +19,18 @@ public sealed class FaceDetectorTests
         var face = Assert.Single(detections);
         Assert.InRange(face.Score, 0.5f, 1f);
         // The model's first point is the subject's right eye (iBUG 36-41), which a camera sees on the image's left.
-        float rightError = Distance(face.RightEye.X, face.RightEye.Y, label.RightEyeX, label.RightEyeY) / label.InterOcular;
+        float rightError =
+            Distance(face.RightEye.X, face.RightEye.Y, label.RightEyeX, label.RightEyeY) / label.InterOcular;
         float leftError = Distance(face.LeftEye.X, face.LeftEye.Y, label.LeftEyeX, label.LeftEyeY) / label.InterOcular;
-        Assert.True(rightError < 0.5f, $"right eye {face.RightEye} is {rightError:F2} IOD from the label ({label.RightEyeX:F1}, {label.RightEyeY:F1}).");
-        Assert.True(leftError < 0.5f, $"left eye {face.LeftEye} is {leftError:F2} IOD from the label ({label.LeftEyeX:F1}, {label.LeftEyeY:F1}).");
+        Assert.True(
+            rightError < 0.5f,
+            $"right eye {face.RightEye} is {rightError:F2} IOD from the label ({label.RightEyeX:F1}, "
+                + $"{label.RightEyeY:F1})."
+        );
+        Assert.True(
+            leftError < 0.5f,
+            $"left eye {face.LeftEye} is {leftError:F2} IOD from the label ({label.LeftEyeX:F1}, {label.LeftEyeY:F1})."
+        );
         Assert.True(face.Box.Contains(label.MidX, label.MidY));
     }
 
@@ -52,7 +60,9 @@ public sealed class FaceDetectorTests
         var sequential = images.Select(detector.Detect).ToList();
 
         var parallel = new IReadOnlyList<DetectedFace>[images.Count];
-        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = detector.Detect(images[i]));
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            parallel[i] = detector.Detect(images[i])
+        );
 
         for (int i = 0; i < images.Count; i++)
             Assert.Equal(sequential[i], parallel[i]);
@@ -99,9 +109,12 @@ public sealed class FaceDetectorTests
     [Fact]
     public void Constructor_MinScoreAboveOne_IsRefused()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new FaceDetector(new FaceDetectorOptions { MinScore = 1.5f }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new FaceDetector(new FaceDetectorOptions { MinScore = 1.5f })
+        );
         Assert.Contains("MinScore", error.Message, StringComparison.Ordinal);
     }
 
-    private static float Distance(float x0, float y0, float x1, float y1) => MathF.Sqrt(((x0 - x1) * (x0 - x1)) + ((y0 - y1) * (y0 - y1)));
+    private static float Distance(float x0, float y0, float x1, float y1) =>
+        MathF.Sqrt(((x0 - x1) * (x0 - x1)) + ((y0 - y1) * (y0 - y1)));
 }

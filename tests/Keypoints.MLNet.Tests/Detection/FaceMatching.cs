@@ -8,7 +8,10 @@ namespace Keypoints.MLNet.Tests.Detection;
 internal static class FaceMatching
 {
     /// <summary>The pairs (label index, detection index) that match.</summary>
-    public static List<(int Label, int Detection)> Match(IReadOnlyList<LabelledPhotos.Face> labels, IReadOnlyList<DetectedFace> detections)
+    public static List<(int Label, int Detection)> Match(
+        IReadOnlyList<LabelledPhotos.Face> labels,
+        IReadOnlyList<DetectedFace> detections
+    )
     {
         var pairs = new List<(double Distance, int Label, int Detection)>();
         for (int l = 0; l < labels.Count; l++)
@@ -16,8 +19,11 @@ internal static class FaceMatching
             for (int d = 0; d < detections.Count; d++)
             {
                 var face = detections[d];
-                double midX = (face.RightEye.X + face.LeftEye.X) / 2.0, midY = (face.RightEye.Y + face.LeftEye.Y) / 2.0;
-                double distance = Math.Sqrt(Math.Pow(midX - labels[l].MidX, 2) + Math.Pow(midY - labels[l].MidY, 2)) / labels[l].InterOcular;
+                double midX = (face.RightEye.X + face.LeftEye.X) / 2.0,
+                    midY = (face.RightEye.Y + face.LeftEye.Y) / 2.0;
+                double distance =
+                    Math.Sqrt(Math.Pow(midX - labels[l].MidX, 2) + Math.Pow(midY - labels[l].MidY, 2))
+                    / labels[l].InterOcular;
                 if (distance <= 0.5)
                     pairs.Add((distance, l, d));
             }

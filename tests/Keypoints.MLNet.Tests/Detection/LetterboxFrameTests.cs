@@ -22,7 +22,14 @@ public sealed class LetterboxFrameTests
     [InlineData(0f, 0f, 640f, 480f, 17.25f, 401.5f)]
     [InlineData(100f, 50f, 256f, 256f, 200f, 60f)]
     [InlineData(0f, 0f, 72f, 150f, -3f, 149f)]
-    public void ImageToInputAndBack_ReturnsTheSamePoint(float left, float top, float width, float height, float x, float y)
+    public void ImageToInputAndBack_ReturnsTheSamePoint(
+        float left,
+        float top,
+        float width,
+        float height,
+        float x,
+        float y
+    )
     {
         var frame = new LetterboxFrame(left, top, width, height, 256);
         Assert.Equal(x, frame.ImageX(frame.InputX(x)), 3);

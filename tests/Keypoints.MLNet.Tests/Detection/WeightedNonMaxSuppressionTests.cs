@@ -23,7 +23,10 @@ public sealed class WeightedNonMaxSuppressionTests
     public void Apply_OverlappingBoxes_BlendsThemByScoreAndKeepsTheBestScore()
     {
         var merged = WeightedNonMaxSuppression.Apply(
-            [Box(0.6f, 12, 10, 10), Box(0.9f, 10, 10, 10), Box(0.8f, 100, 100, 20)], iouThreshold: 0.3f, maxFaces: 10);
+            [Box(0.6f, 12, 10, 10), Box(0.9f, 10, 10, 10), Box(0.8f, 100, 100, 20)],
+            iouThreshold: 0.3f,
+            maxFaces: 10
+        );
 
         Assert.Equal(2, merged.Count);
         Assert.Equal(0.9f, merged[0].Score);
@@ -47,7 +50,11 @@ public sealed class WeightedNonMaxSuppressionTests
     [Fact]
     public void Apply_KeepsAtMostMaxFaces_HighestScoresFirst()
     {
-        var merged = WeightedNonMaxSuppression.Apply([Box(0.5f, 0, 0, 5), Box(0.7f, 50, 0, 5), Box(0.6f, 100, 0, 5)], 0.3f, 2);
+        var merged = WeightedNonMaxSuppression.Apply(
+            [Box(0.5f, 0, 0, 5), Box(0.7f, 50, 0, 5), Box(0.6f, 100, 0, 5)],
+            0.3f,
+            2
+        );
         Assert.Equal([0.7f, 0.6f], merged.Select(m => m.Score));
     }
 }

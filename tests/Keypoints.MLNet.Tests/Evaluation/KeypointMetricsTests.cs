@@ -7,7 +7,14 @@ namespace Keypoints.MLNet.Tests.Evaluation;
 /// <summary>Metrics computed by hand on tiny scored tables.</summary>
 public sealed class KeypointMetricsTests
 {
-    private static readonly KeypointLayout Eyes = new("eyes", ["left_eye_center", "right_eye_center"], 96, 96, [(0, 1)], []);
+    private static readonly KeypointLayout Eyes = new(
+        "eyes",
+        ["left_eye_center", "right_eye_center"],
+        96,
+        96,
+        [(0, 1)],
+        []
+    );
 
     private sealed class Row
     {
@@ -22,16 +29,21 @@ public sealed class KeypointMetricsTests
         var type = new VectorDataViewType(NumberDataViewType.Single, rows[0].Truth.Length);
         schema[nameof(Row.Keypoints)].ColumnType = type;
         schema[nameof(Row.PredictedKeypoints)].ColumnType = type;
-        return ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Keypoints = r.Truth, PredictedKeypoints = r.Predicted }), schema);
+        return ml.Data.LoadFromEnumerable(
+            rows.Select(r => new Row { Keypoints = r.Truth, PredictedKeypoints = r.Predicted }),
+            schema
+        );
     }
 
     [Fact]
     public void Rmse_IsTakenOverPresentCoordinatesOnly()
     {
         var ml = new MLContext();
-        var data = Table(ml,
-            ([60, 40, 20, 40], [63, 44, 20, 40]),          // errors 3, 4, 0, 0
-            ([60, float.NaN, 20, 40], [60, 1000, 22, 40])); // the missing y is ignored; error 2
+        var data = Table(
+            ml,
+            ([60, 40, 20, 40], [63, 44, 20, 40]), // errors 3, 4, 0, 0
+            ([60, float.NaN, 20, 40], [60, 1000, 22, 40])
+        ); // the missing y is ignored; error 2
         var metrics = ml.Keypoints.Evaluate(data, Eyes);
         Assert.Equal(Math.Sqrt((9 + 16 + 4) / 7.0), metrics.Rmse, 10);
         Assert.Equal(7, metrics.PresentCoordinates);
@@ -42,9 +54,11 @@ public sealed class KeypointMetricsTests
     public void PerKeypointErrors_AndNme_FollowTheirDefinitions()
     {
         var ml = new MLContext();
-        var data = Table(ml,
-            ([60, 40, 20, 40], [63, 44, 20, 40]),  // left eye off by 5 px, inter-ocular distance 40
-            ([50, 40, 30, 40], [50, 40, 30, 40])); // perfect, inter-ocular distance 20
+        var data = Table(
+            ml,
+            ([60, 40, 20, 40], [63, 44, 20, 40]), // left eye off by 5 px, inter-ocular distance 40
+            ([50, 40, 30, 40], [50, 40, 30, 40])
+        ); // perfect, inter-ocular distance 20
         var metrics = ml.Keypoints.Evaluate(data, Eyes);
         var left = metrics.PerKeypoint[0];
         Assert.Equal(Math.Sqrt(25 / 4.0), left.Rmse, 10);
@@ -81,9 +95,19 @@ public sealed class KeypointMetricsTests
     public void Nme_UsesTheMeansOfTheEyeContours_WhenTheLayoutHasNoEyeCenterPoints()
     {
         var ml = new MLContext();
-        var eyes = new KeypointLayout("contours", ["right_eye_36", "right_eye_39", "left_eye_42", "left_eye_45"], 96, 96, [], []);
+        var eyes = new KeypointLayout(
+            "contours",
+            ["right_eye_36", "right_eye_39", "left_eye_42", "left_eye_45"],
+            96,
+            96,
+            [],
+            []
+        );
         // Eye centers at x = 10 and x = 50: inter-ocular distance 40; mean point error (4 + 0 + 0 + 0) / 4 = 1.
-        var metrics = ml.Keypoints.Evaluate(Table(ml, ([5, 0, 15, 0, 45, 0, 55, 0], [5, 4, 15, 0, 45, 0, 55, 0])), eyes);
+        var metrics = ml.Keypoints.Evaluate(
+            Table(ml, ([5, 0, 15, 0, 45, 0, 55, 0], [5, 4, 15, 0, 45, 0, 55, 0])),
+            eyes
+        );
         Assert.Equal(1.0 / 40, metrics.Nme, 10);
         Assert.Contains("eye centers", metrics.NmeNormalization, StringComparison.Ordinal);
     }
@@ -92,7 +116,9 @@ public sealed class KeypointMetricsTests
     public void Evaluate_NamesAMissingScoreColumn()
     {
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Evaluate(Table(ml, ([1, 2, 3, 4], [1, 2, 3, 4])), Eyes, predictedColumnName: "Score"));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Evaluate(Table(ml, ([1, 2, 3, 4], [1, 2, 3, 4])), Eyes, predictedColumnName: "Score")
+        );
         Assert.Contains("'Score' was not found", error.Message, StringComparison.Ordinal);
     }
 }

@@ -21,7 +21,10 @@ public sealed class ImageFeaturizerTests : IDisposable
     [InlineData("empty.jpg", "is empty.")]
     public void Transform_NamesTheFile_WhenTheImageDoesNotDecodeCompletely_AfterSaveAndLoad(string name, string problem)
     {
-        string good = Directory.GetFiles(SharedData.Path("landmarks68", "images", "validation"), "*.jpg").Order(StringComparer.Ordinal).First();
+        string good = Directory
+            .GetFiles(SharedData.Path("landmarks68", "images", "validation"), "*.jpg")
+            .Order(StringComparer.Ordinal)
+            .First();
         string bad = WriteBadImage(good, name);
         var chain = ImageFeaturizer.Create(ml, "ImagePath", "Pixels", 32, 32, channels: 1).Fit(Paths(good));
         string zip = folder.File("featurizer.zip");

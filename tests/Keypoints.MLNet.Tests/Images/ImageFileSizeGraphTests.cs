@@ -6,10 +6,12 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Images;
 
-/// <summary>The photo size read from the file's header by ONNX nodes, for every format the photo model accepts.</summary>
+/// <summary>The photo size read from the file's header by ONNX nodes, for every format the photo model
+/// accepts.</summary>
 public sealed class ImageFileSizeGraphTests
 {
-    private const int Width = 37, Height = 23;
+    private const int Width = 37,
+        Height = 23;
 
     [Theory]
     [InlineData(SKEncodedImageFormat.Png)]
@@ -35,7 +37,15 @@ public sealed class ImageFileSizeGraphTests
         byte[] jpeg = Encode(SKEncodedImageFormat.Jpeg);
         // An APP1 segment whose payload holds a thumbnail's start-of-frame marker (8 x 8) before the main frame's.
         byte[] thumbnailFrame = [0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03];
-        byte[] app1 = [0xFF, 0xE1, 0x00, (byte)(2 + 6 + thumbnailFrame.Length), .. "Exif\0\0"u8.ToArray(), .. thumbnailFrame];
+        byte[] app1 =
+        [
+            0xFF,
+            0xE1,
+            0x00,
+            (byte)(2 + 6 + thumbnailFrame.Length),
+            .. "Exif\0\0"u8.ToArray(),
+            .. thumbnailFrame,
+        ];
         byte[] withExif = [.. jpeg[..2], .. app1, .. jpeg[2..]];
 
         Assert.Equal((Width, Height), ReadSize(withExif));

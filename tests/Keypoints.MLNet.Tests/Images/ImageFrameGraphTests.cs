@@ -7,7 +7,12 @@ namespace Keypoints.MLNet.Tests.Images;
 
 public sealed class ImageFrameGraphTests
 {
-    private static readonly KeypointLayout Frame = KeypointLayout.FromCoordinateColumns("two", ["a_x", "a_y", "b_x", "b_y"], 96, 48);
+    private static readonly KeypointLayout Frame = KeypointLayout.FromCoordinateColumns(
+        "two",
+        ["a_x", "a_y", "b_x", "b_y"],
+        96,
+        48
+    );
 
     private sealed class Row
     {
@@ -42,6 +47,8 @@ public sealed class ImageFrameGraphTests
         float[] frame = Map(points, 160, 130, toFrame: true);
         float[] back = Map(frame, 160, 130, toFrame: false);
         Assert.True(float.IsNaN(back[1]));
-        Assert.Equal(points.Where(p => !float.IsNaN(p)), back.Where(p => !float.IsNaN(p)), (a, b) => Math.Abs(a - b) < 1e-3f);
+        Assert.Equal(points.Where(p => !float.IsNaN(p)), back.Where(p => !float.IsNaN(p)), (a, b) =>
+            Math.Abs(a - b) < 1e-3f
+        );
     }
 }

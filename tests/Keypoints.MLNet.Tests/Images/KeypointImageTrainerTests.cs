@@ -15,12 +15,25 @@ public sealed class KeypointImageTrainerTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private KeypointImageTrainer Trainer(int channels, int epochs = 1) => ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options
-    {
-        InputWidth = 48,
-        InputHeight = 48,
-        Network = new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ConvNet3, Channels = channels, Seed = 2, ValidationFraction = 0, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = epochs, BatchSize = 32 }, TimeBudget = { MaxTrainingTime = null } },
-    });
+    private KeypointImageTrainer Trainer(int channels, int epochs = 1) =>
+        ml.Keypoints.Trainers.CnnOnImages(
+            new KeypointImageTrainer.Options
+            {
+                InputWidth = 48,
+                InputHeight = 48,
+                Network = new KeypointCnnTrainer.Options
+                {
+                    Architecture = KeypointArchitecture.ConvNet3,
+                    Channels = channels,
+                    Seed = 2,
+                    ValidationFraction = 0,
+                    Augmentation = AugmentationOptions.None,
+                    TestTimeFlip = false,
+                    Schedule = { MaxEpochs = epochs, BatchSize = 32 },
+                    TimeBudget = { MaxTrainingTime = null },
+                },
+            }
+        );
 
     private static float[][] Predictions(IDataView scored, string column = "PredictedKeypoints") =>
         scored.GetColumn<VBuffer<float>>(column).Select(v => v.DenseValues().ToArray()).ToArray();
@@ -42,7 +55,8 @@ public sealed class KeypointImageTrainerTests : IDisposable
         Assert.Equal(expected.Length, actual.Length);
         for (int r = 0; r < expected.Length; r++)
             Assert.Equal(expected[r], actual[r], (a, b) => Math.Abs(a - b) < 1e-3f);
-        // Mapped back to the 160 x 160 originals: an untrained-looking net still predicts near the face, far beyond 48 px.
+        // Mapped back to the 160 x 160 originals: an untrained-looking net still predicts near the face, far beyond 48
+        // px.
         Assert.Contains(expected.SelectMany(p => p), v => v > 60);
         Assert.All(expected.SelectMany(p => p), v => Assert.InRange(v, -40, 200));
     }
@@ -60,7 +74,10 @@ public sealed class KeypointImageTrainerTests : IDisposable
         using var loaded = new MLContext().Keypoints.LoadModel<KeypointImageModel>(zip);
 
         Assert.Equal(model.Metadata.ToJson(), loaded.Metadata.ToJson());
-        Assert.Equal((model.Layout.ImageWidth, model.Layout.ImageHeight), (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight));
+        Assert.Equal(
+            (model.Layout.ImageWidth, model.Layout.ImageHeight),
+            (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight)
+        );
         Assert.Equal((160, 160), (loaded.Layout.ImageWidth, loaded.Layout.ImageHeight));
         Assert.Equal(model.PredictedColumnName, loaded.PredictedColumnName);
         Assert.Equal(Predictions(model.Transform(data)), Predictions(loaded.Transform(data)));

@@ -9,7 +9,8 @@ public sealed class FaceFramingTests
     public void Measure_Kaggle15_GivesEyeMidpointAndInterOcularDistance_AsFractionsOfTheWidth_WithTheirSpread()
     {
         var layout = KeypointLayout.Kaggle15;
-        // Two faces: eyes at (30, 40) and (66, 40), then at (34, 44) and (62, 44); a third without its left eye is skipped.
+        // Two faces: eyes at (30, 40) and (66, 40), then at (34, 44) and (62, 44); a third without its left eye is
+        // skipped.
         var labels = new List<float>();
         labels.AddRange(Face(layout, (66, 40), (30, 40)));
         labels.AddRange(Face(layout, (62, 44), (34, 44)));
@@ -63,7 +64,8 @@ public sealed class FaceFramingTests
     private static float[] Face(KeypointLayout layout, (float X, float Y) leftEye, (float X, float Y) rightEye)
     {
         float[] row = Enumerable.Repeat(float.NaN, layout.CoordinateCount).ToArray();
-        int left = layout.IndexOf("left_eye_center"), right = layout.IndexOf("right_eye_center");
+        int left = layout.IndexOf("left_eye_center"),
+            right = layout.IndexOf("right_eye_center");
         (row[2 * left], row[2 * left + 1]) = leftEye;
         (row[2 * right], row[2 * right + 1]) = rightEye;
         return row;

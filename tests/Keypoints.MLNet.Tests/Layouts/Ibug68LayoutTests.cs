@@ -24,8 +24,10 @@ public sealed class Ibug68LayoutTests
     [TierFact(Needs.FaceData)]
     public void MirroredMeanShape_LandsOnTheMeanShape_OfTheRealTrainingSet()
     {
-        double[][] rows = File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1)
-            .Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        double[][] rows = File.ReadLines(SharedData.Path("landmarks68", "train.csv"))
+            .Skip(1)
+            .Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
         double[] mean = Enumerable.Range(0, 136).Select(c => rows.Average(r => r[c])).ToArray();
         // Mirror about the mean face's own vertical axis: the average chin sits 2 px right of the image center.
         double axis = 2 * Enumerable.Range(0, 68).Average(k => mean[2 * k]);
@@ -34,7 +36,8 @@ public sealed class Ibug68LayoutTests
         {
             // Keypoint k of the mirrored face is keypoint FlipPermutation[k] of the original, with x mirrored.
             int m = Layout.FlipPermutation[k];
-            double x = axis - mean[2 * m], y = mean[2 * m + 1];
+            double x = axis - mean[2 * m],
+                y = mean[2 * m + 1];
             int nearest = Enumerable.Range(0, 68).MinBy(j => Square(mean[2 * j] - x) + Square(mean[2 * j + 1] - y));
             Assert.True(nearest == k, $"Mirrored keypoint {k} lands nearest to mean keypoint {nearest}.");
             worst = Math.Max(worst, Math.Sqrt(Square(mean[2 * k] - x) + Square(mean[2 * k + 1] - y)));

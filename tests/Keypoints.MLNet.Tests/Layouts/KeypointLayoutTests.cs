@@ -22,15 +22,26 @@ public sealed class KeypointLayoutTests
     public void Kaggle15_HasNourisSixSpecialistGroups_CoveringEveryKeypointOnce()
     {
         var groups = KeypointLayout.Kaggle15.Groups;
-        Assert.Equal(["eye_centers", "nose_tip", "mouth_corners_top_lip", "bottom_lip", "eye_corners", "eyebrows"], groups.Select(g => g.Name));
+        Assert.Equal(
+            ["eye_centers", "nose_tip", "mouth_corners_top_lip", "bottom_lip", "eye_corners", "eyebrows"],
+            groups.Select(g => g.Name)
+        );
         Assert.Equal(Enumerable.Range(0, 15), groups.SelectMany(g => g.KeypointIndices).Order());
-        Assert.Equal(["mouth_left_corner", "mouth_right_corner", "mouth_center_top_lip"], groups[2].KeypointIndices.Select(Name));
+        Assert.Equal(
+            ["mouth_left_corner", "mouth_right_corner", "mouth_center_top_lip"],
+            groups[2].KeypointIndices.Select(Name)
+        );
     }
 
     [Fact]
     public void FromCoordinateColumns_FindsFlipPairsByName()
     {
-        var layout = KeypointLayout.FromCoordinateColumns("custom", ["left_eye_x", "left_eye_y", "nose_x", "nose_y", "right_eye_x", "right_eye_y"], 64, 48);
+        var layout = KeypointLayout.FromCoordinateColumns(
+            "custom",
+            ["left_eye_x", "left_eye_y", "nose_x", "nose_y", "right_eye_x", "right_eye_y"],
+            64,
+            48
+        );
         Assert.Equal(["left_eye", "nose", "right_eye"], layout.KeypointNames);
         Assert.Equal([(0, 2)], layout.FlipPairs);
         Assert.Equal((64, 48), (layout.ImageWidth, layout.ImageHeight));
@@ -38,12 +49,17 @@ public sealed class KeypointLayoutTests
 
     [Fact]
     public void FromCoordinateColumns_ReturnsTheBuiltInLayout_ForTheCompetitionColumns() =>
-        Assert.Same(KeypointLayout.Kaggle15, KeypointLayout.FromCoordinateColumns("x", KeypointLayout.Kaggle15.CoordinateNames, 96, 96));
+        Assert.Same(
+            KeypointLayout.Kaggle15,
+            KeypointLayout.FromCoordinateColumns("x", KeypointLayout.Kaggle15.CoordinateNames, 96, 96)
+        );
 
     [Fact]
     public void FromCoordinateColumns_NamesTheColumnsThatAreNotAPair()
     {
-        var error = Assert.Throws<FormatException>(() => KeypointLayout.FromCoordinateColumns("bad", ["a_x", "b_y"], 96, 96));
+        var error = Assert.Throws<FormatException>(() =>
+            KeypointLayout.FromCoordinateColumns("bad", ["a_x", "b_y"], 96, 96)
+        );
         Assert.Contains("'a_x', 'b_y'", error.Message, StringComparison.Ordinal);
     }
 

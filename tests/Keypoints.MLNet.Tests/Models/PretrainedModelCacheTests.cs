@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 
 namespace Keypoints.MLNet.Tests.Models;
 
-/// <summary>The shipped models' files in the user's cache: written once per content, owner-only, verified before use.</summary>
+/// <summary>The shipped models' files in the user's cache: written once per content, owner-only, verified before
+/// use.</summary>
 public sealed class PretrainedModelCacheTests
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -43,7 +44,10 @@ public sealed class PretrainedModelCacheTests
             return;
         using var cache = new TempFolder();
         string root = Directory.CreateDirectory(Path.Combine(cache.Folder, "Keypoints.MLNet")).FullName;
-        File.SetUnixFileMode(root, OwnerOnly | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(
+            root,
+            OwnerOnly | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherRead
+        );
 
         string path = PretrainedModelCache.Extract("face68", cache.Folder);
 
@@ -58,7 +62,11 @@ public sealed class PretrainedModelCacheTests
 
         var error = Assert.Throws<ArgumentException>(() => PretrainedModelCache.Extract("face69", cache.Folder));
 
-        Assert.StartsWith("No shipped model is named 'face69'; the names are face68, kaggle15.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "No shipped model is named 'face69'; the names are face68, kaggle15.",
+            error.Message,
+            StringComparison.Ordinal
+        );
         Assert.Empty(Directory.GetFileSystemEntries(cache.Folder));
     }
 
@@ -68,7 +76,9 @@ public sealed class PretrainedModelCacheTests
     public void EachModelFile_HasTheSha256ThatProvenanceRecords(string name)
     {
         string folder = Path.Combine(SharedData.RepositoryRoot, "src", "Keypoints.MLNet.Models", "models");
-        string hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name + ".onnx"))));
+        string hash = Convert.ToHexStringLower(
+            SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name + ".onnx")))
+        );
         string provenance = File.ReadAllText(Path.Combine(folder, "PROVENANCE.md"));
 
         string section = provenance[provenance.IndexOf($"## {name}.onnx", StringComparison.Ordinal)..];

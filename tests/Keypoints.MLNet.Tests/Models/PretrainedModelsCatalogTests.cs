@@ -7,7 +7,8 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Models;
 
-/// <summary><c>ml.Keypoints.Pretrained</c>: the shipped models load typed, by method and by name, and are ready for photos.</summary>
+/// <summary><c>ml.Keypoints.Pretrained</c>: the shipped models load typed, by method and by name, and are ready for
+/// photos.</summary>
 public sealed class PretrainedModelsCatalogTests
 {
     private readonly MLContext ml = new(seed: 1);
@@ -24,7 +25,10 @@ public sealed class PretrainedModelsCatalogTests
         using var model = ml.Keypoints.Pretrained.Face68();
 
         Assert.Equal(KeypointLayout.Ibug68.KeypointNames, model.Layout.KeypointNames);
-        Assert.Equal((96, 96, 1), (model.Network.Layout.ImageWidth, model.Network.Layout.ImageHeight, model.Metadata.Channels));
+        Assert.Equal(
+            (96, 96, 1),
+            (model.Network.Layout.ImageWidth, model.Network.Layout.ImageHeight, model.Metadata.Channels)
+        );
         Assert.NotNull(model.Metadata.Framing);
     }
 
@@ -53,7 +57,11 @@ public sealed class PretrainedModelsCatalogTests
     {
         var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Pretrained.Load("face69"));
 
-        Assert.Contains("No shipped model is named 'face69'; the names are face68, kaggle15.", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "No shipped model is named 'face69'; the names are face68, kaggle15.",
+            error.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -108,20 +116,25 @@ public sealed class PretrainedModelsCatalogTests
         Assert.Equal(labels.Count, (int)row.FaceCount[0]);
     }
 
-    /// <summary>The first picture of photos/scenes.csv and its faces' 68 labelled points (one CSV row per face).</summary>
+    /// <summary>The first picture of photos/scenes.csv and its faces' 68 labelled points (one CSV row per
+    /// face).</summary>
     private static (string Photo, IReadOnlyList<float[]> Labels) FirstScene()
     {
         string csv = SharedData.Path("photos", "scenes.csv");
         string[][] rows = File.ReadLines(csv).Skip(1).Select(l => l.Split(',')).ToArray();
         string image = rows[0][0];
         float[][] labels = rows.Where(r => r[0] == image)
-            .Select(r => r.Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            .Select(r => r.Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
         return (Path.Combine(Path.GetDirectoryName(csv)!, image), labels);
     }
 
     // iBUG-68: points 36-41 are the subject's right eye, 42-47 the left.
     private static (float X, float Y) EyeCentre(IReadOnlyList<float> points, int first) =>
-        (Enumerable.Range(first, 6).Average(i => points[2 * i]), Enumerable.Range(first, 6).Average(i => points[(2 * i) + 1]));
+        (
+            Enumerable.Range(first, 6).Average(i => points[2 * i]),
+            Enumerable.Range(first, 6).Average(i => points[(2 * i) + 1])
+        );
 
     private static (float X, float Y) EyeMidpoint(IReadOnlyList<float> points)
     {
@@ -129,10 +142,14 @@ public sealed class PretrainedModelsCatalogTests
         return ((right.X + left.X) / 2, (right.Y + left.Y) / 2);
     }
 
-    private static float InterOcularDistance(IReadOnlyList<float> points) => Distance(EyeCentre(points, 36), EyeCentre(points, 42));
+    private static float InterOcularDistance(IReadOnlyList<float> points) =>
+        Distance(EyeCentre(points, 36), EyeCentre(points, 42));
 
-    private static float Distance((float X, float Y) a, (float X, float Y) b) => MathF.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+    private static float Distance((float X, float Y) a, (float X, float Y) b) =>
+        MathF.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
 
     private static float MeanPointError(IReadOnlyList<float> predicted, IReadOnlyList<float> truth) =>
-        Enumerable.Range(0, truth.Count / 2).Average(k => Distance((predicted[2 * k], predicted[(2 * k) + 1]), (truth[2 * k], truth[(2 * k) + 1])));
+        Enumerable
+            .Range(0, truth.Count / 2)
+            .Average(k => Distance((predicted[2 * k], predicted[(2 * k) + 1]), (truth[2 * k], truth[(2 * k) + 1])));
 }

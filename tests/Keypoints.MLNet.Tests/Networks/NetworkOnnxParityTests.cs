@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
-/// <summary>Every architecture, exported to ONNX, computes in ONNX Runtime what its TorchSharp module computes in eval mode.</summary>
+/// <summary>Every architecture, exported to ONNX, computes in ONNX Runtime what its TorchSharp module computes in eval
+/// mode.</summary>
 public sealed class NetworkOnnxParityTests
 {
     private const int Batch = 8;
@@ -36,7 +37,11 @@ public sealed class NetworkOnnxParityTests
         var layout = KeypointLayout.Kaggle15;
         var scaling = new CoordinateScaling(layout);
         manual_seed(3);
-        using var network = NetworkFactory.Create(architecture, new NetworkInput(1, Side, Side), layout.CoordinateCount);
+        using var network = NetworkFactory.Create(
+            architecture,
+            new NetworkInput(1, Side, Side),
+            layout.CoordinateCount
+        );
         GiveBatchNormsTrainedState(network);
         network.eval();
 
@@ -49,24 +54,35 @@ public sealed class NetworkOnnxParityTests
         Assert.True(maxDifference <= TolerancePixels, $"{architecture}: max |ONNX - TorchSharp| = {maxDifference} px");
         // A graph that ignored the image would pass on one face; these faces must get different answers.
         float[] firstX = Enumerable.Range(0, Batch).Select(r => onnx[r * layout.CoordinateCount]).ToArray();
-        Assert.True(firstX.Max() - firstX.Min() > 1e-3, $"{architecture}: the first coordinate is {firstX[0]} px for every face");
+        Assert.True(
+            firstX.Max() - firstX.Min() > 1e-3,
+            $"{architecture}: the first coordinate is {firstX[0]} px for every face"
+        );
         OnnxChecker.Check(graph);
     }
 
-    /// <summary>Float16 rounds each weight by at most 2^-11 (5e-4) of itself, int8 by at most 1/254 (4e-3) of its output
-    /// channel's largest weight. An untrained network's predictions spread over 6 to 225 pixels (the ImageNet trunk with a
-    /// random head spreads most), and the rounding moves them in proportion: measured, float16 by at most 2.4e-4 of the
-    /// spread (0.0068 px of the MLP's 28, 0.046 px of ResNet18Pretrained's 225), int8 by at most 1.5e-2 (0.09 px of the
-    /// MLP's 28, 0.05 px of ResNet18's 30, 3.4 px of ResNet18Pretrained's 225). The tolerances leave about four and two times
-    /// that. What trained models lose is measured by the benchmark's <c>--weights</c> mode (README).</summary>
+    /// <summary>Float16 rounds each weight by at most 2^-11 (5e-4) of itself, int8 by at most 1/254 (4e-3) of its
+    /// output channel's largest weight. An untrained network's predictions spread over 6 to 225 pixels (the ImageNet
+    /// trunk with a random head spreads most), and the rounding moves them in proportion: measured, float16 by at most
+    /// 2.4e-4 of the spread (0.0068 px of the MLP's 28, 0.046 px of ResNet18Pretrained's 225), int8 by at most 1.5e-2
+    /// (0.09 px of the MLP's 28, 0.05 px of ResNet18's 30, 3.4 px of ResNet18Pretrained's 225). The tolerances leave
+    /// about four and two times that. What trained models lose is measured by the benchmark's <c>--weights</c> mode
+    /// (README).</summary>
     [TierTheory(Needs.OnnxChecker)]
     [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
-    public void CompressedWeights_ScoreAsTheFloat32Graph_WithinTheFormatsRounding(KeypointArchitecture architecture, OnnxWeightFormat format)
+    public void CompressedWeights_ScoreAsTheFloat32Graph_WithinTheFormatsRounding(
+        KeypointArchitecture architecture,
+        OnnxWeightFormat format
+    )
     {
         TorchRuntime.EnsureInitialized();
         var layout = KeypointLayout.Kaggle15;
         manual_seed(3);
-        using var network = NetworkFactory.Create(architecture, new NetworkInput(1, Side, Side), layout.CoordinateCount);
+        using var network = NetworkFactory.Create(
+            architecture,
+            new NetworkInput(1, Side, Side),
+            layout.CoordinateCount
+        );
         GiveBatchNormsTrainedState(network);
         network.eval();
         byte[] graph = KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(layout));
@@ -77,11 +93,17 @@ public sealed class NetworkOnnxParityTests
 
         float maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         double spread = expected.Max() - expected.Min();
-        double tolerance = spread * (format == OnnxWeightFormat.Float16 ? Float16TolerancePerSpread : Int8TolerancePerSpread);
-        Assert.True(maxDifference <= tolerance,
-            $"{architecture}, {format}: max |compressed - float32| = {maxDifference} px, predictions spread over {spread} px");
-        Assert.True(compressed.Length < graph.Length * (format == OnnxWeightFormat.Float16 ? 0.6 : 0.35),
-            $"{architecture}, {format}: {compressed.Length} bytes against {graph.Length}");
+        double tolerance =
+            spread * (format == OnnxWeightFormat.Float16 ? Float16TolerancePerSpread : Int8TolerancePerSpread);
+        Assert.True(
+            maxDifference <= tolerance,
+            $"{architecture}, {format}: max |compressed - float32| = {maxDifference} px, predictions spread over "
+                + $"{spread} px"
+        );
+        Assert.True(
+            compressed.Length < graph.Length * (format == OnnxWeightFormat.Float16 ? 0.6 : 0.35),
+            $"{architecture}, {format}: {compressed.Length} bytes against {graph.Length}"
+        );
         OnnxChecker.Check(compressed);
     }
 

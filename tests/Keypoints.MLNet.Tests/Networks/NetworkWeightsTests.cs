@@ -39,17 +39,24 @@ public sealed class NetworkWeightsTests
         AssertSameWeights(trained, fresh);
     }
 
-    /// <summary>A compressed graph gives back float16 weights exactly as float16 rounds them, int8 weights within half a
-    /// scale step of their output channel (1/254 of its largest magnitude), and everything left float32 exactly.</summary>
+    /// <summary>A compressed graph gives back float16 weights exactly as float16 rounds them, int8 weights within half
+    /// a scale step of their output channel (1/254 of its largest magnitude), and everything left float32
+    /// exactly.</summary>
     [Theory]
     [MemberData(nameof(CompressedArchitectures.All), MemberType = typeof(CompressedArchitectures))]
-    public void CopyTo_GivesBackCompressedWeights_WithinTheFormatsRounding_WithTestTimeFlip(KeypointArchitecture architecture, OnnxWeightFormat format)
+    public void CopyTo_GivesBackCompressedWeights_WithinTheFormatsRounding_WithTestTimeFlip(
+        KeypointArchitecture architecture,
+        OnnxWeightFormat format
+    )
     {
         TorchRuntime.EnsureInitialized();
         manual_seed(1);
         using var trained = Create(architecture);
         using var ensemble = KeypointEnsemble.Single(trained);
-        byte[] graph = OnnxWeightCompression.Apply(KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true)), format);
+        byte[] graph = OnnxWeightCompression.Apply(
+            KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout, testTimeFlip: true)),
+            format
+        );
 
         var weights = new NetworkWeights(graph, TestTimeFlipGraph.Scope + "/", "the test graph");
         Assert.Equal(architecture, weights.FindArchitecture(Input, Layout.CoordinateCount, architecture));
@@ -58,7 +65,11 @@ public sealed class NetworkWeightsTests
         weights.CopyTo(fresh);
 
         var got = fresh.state_dict();
-        foreach (var (key, tensor) in trained.state_dict().Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
+        foreach (
+            var (key, tensor) in trained
+                .state_dict()
+                .Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+        )
         {
             float[] want = tensor.data<float>().ToArray();
             float[] read = got[key].data<float>().ToArray();
@@ -78,8 +89,14 @@ public sealed class NetworkWeightsTests
                 {
                     float[] channel = want.AsSpan(c * perChannel, perChannel).ToArray();
                     float halfStep = channel.Max(Math.Abs) / 254 * 1.0001f;
-                    float error = channel.Zip(read.AsSpan(c * perChannel, perChannel).ToArray(), (w, r) => Math.Abs(w - r)).Max();
-                    Assert.True(error <= halfStep, $"{architecture}: weight '{key}' channel {c} is off by {error}, more than half a step {halfStep}.");
+                    float error = channel
+                        .Zip(read.AsSpan(c * perChannel, perChannel).ToArray(), (w, r) => Math.Abs(w - r))
+                        .Max();
+                    Assert.True(
+                        error <= halfStep,
+                        $"{architecture}: weight '{key}' channel {c} is off by {error}, more than half a step "
+                            + $"{halfStep}."
+                    );
                 }
             }
         }
@@ -95,8 +112,12 @@ public sealed class NetworkWeightsTests
         int[] eyes = [0, 1, 2, 3];
         int[] rest = Enumerable.Range(4, Layout.CoordinateCount - 4).ToArray();
         using var ensemble = new KeypointEnsemble(
-            [new EnsembleMember("base", baseNetwork, rest, rest), new EnsembleMember("specialist_eyes", specialist, eyes, eyes)],
-            Layout.CoordinateCount);
+            [
+                new EnsembleMember("base", baseNetwork, rest, rest),
+                new EnsembleMember("specialist_eyes", specialist, eyes, eyes),
+            ],
+            Layout.CoordinateCount
+        );
         byte[] graph = KeypointGraphExporter.Export(ensemble, GreyModelMetadata.For(Layout));
 
         using var fresh = Create(KeypointArchitecture.ConvNet3);
@@ -117,7 +138,11 @@ public sealed class NetworkWeightsTests
 
         Assert.Contains("model.zip", error.Message, StringComparison.Ordinal);
         Assert.Contains("ResNet18", error.Message, StringComparison.Ordinal);
-        Assert.Contains("weight 'stem.weight' [32, 1, 7, 7] has no initializer 'stem.weight'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "weight 'stem.weight' [32, 1, 7, 7] has no initializer 'stem.weight'",
+            error.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -127,11 +152,23 @@ public sealed class NetworkWeightsTests
         using var convNet = Create(KeypointArchitecture.ConvNet3);
         var weights = Exported(convNet);
 
-        var error = Assert.Throws<InvalidDataException>(() => weights.FindArchitecture(Input, 136, KeypointArchitecture.ConvNet3));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            weights.FindArchitecture(Input, 136, KeypointArchitecture.ConvNet3)
+        );
 
-        Assert.Contains("fit no architecture for 1 x 40 x 40 images and 136 outputs", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ConvNet3: weight 'output.weight' is [136, 500] but initializer 'output.weight' is [30, 500].", error.Message, StringComparison.Ordinal);
-        Assert.All(Enum.GetNames<KeypointArchitecture>(), name => Assert.Contains(name + ":", error.Message, StringComparison.Ordinal));
+        Assert.Contains(
+            "fit no architecture for 1 x 40 x 40 images and 136 outputs",
+            error.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "ConvNet3: weight 'output.weight' is [136, 500] but initializer 'output.weight' is [30, 500].",
+            error.Message,
+            StringComparison.Ordinal
+        );
+        Assert.All(Enum.GetNames<KeypointArchitecture>(), name =>
+            Assert.Contains(name + ":", error.Message, StringComparison.Ordinal)
+        );
     }
 
     [Theory]
@@ -142,9 +179,14 @@ public sealed class NetworkWeightsTests
     public void InitializerName_WritesEveryFieldNameInSnakeCase(string stateDictKey, string expected) =>
         Assert.Equal(expected, NetworkWeights.InitializerName(stateDictKey));
 
-    /// <summary>The weights of <paramref name="network"/>'s graph without test-time flip, from a source called <c>model.zip</c>.</summary>
+    /// <summary>The weights of <paramref name="network"/>'s graph without test-time flip, from a source called
+    /// <c>model.zip</c>.</summary>
     private static NetworkWeights Exported(KeypointNetwork network) =>
-        new(KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(Layout)), "", "model.zip");
+        new(
+            KeypointGraphExporter.Export(KeypointEnsemble.Single(network), GreyModelMetadata.For(Layout)),
+            "",
+            "model.zip"
+        );
 
     private static KeypointNetwork Create(KeypointArchitecture architecture)
     {
@@ -154,7 +196,8 @@ public sealed class NetworkWeightsTests
         return network;
     }
 
-    /// <summary>Batch norm starts at scale 1, shift 0, mean 0, variance 1, in which swapped or unread statistics go unnoticed.</summary>
+    /// <summary>Batch norm starts at scale 1, shift 0, mean 0, variance 1, in which swapped or unread statistics go
+    /// unnoticed.</summary>
     private static void GiveBatchNormsDistinctState(KeypointNetwork network)
     {
         using var noGrad = no_grad();
@@ -172,7 +215,14 @@ public sealed class NetworkWeightsTests
         var want = expected.state_dict();
         var got = actual.state_dict();
         Assert.Equal(want.Keys, got.Keys);
-        foreach (var (key, tensor) in want.Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
-            Assert.True(tensor.allclose(got[key], rtol: 0, atol: 0), $"{expected.GetName()}: weight '{key}' differs after the round trip.");
+        foreach (
+            var (key, tensor) in want.Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+        )
+        {
+            Assert.True(
+                tensor.allclose(got[key], rtol: 0, atol: 0),
+                $"{expected.GetName()}: weight '{key}' differs after the round trip."
+            );
+        }
     }
 }

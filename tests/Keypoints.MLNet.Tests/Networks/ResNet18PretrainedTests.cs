@@ -12,12 +12,16 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Networks;
 
-/// <summary>The ImageNet ResNet-18: its weights are those of ML.NET's ONNX file, grey input folds the colour filters, and frozen
-/// stages do not train. (Its ONNX export is checked with every network in <see cref="NetworkOnnxParityTests"/>.)</summary>
+/// <summary>The ImageNet ResNet-18: its weights are those of ML.NET's ONNX file, grey input folds the colour filters,
+/// and frozen stages do not train. (Its ONNX export is checked with every network in <see
+/// cref="NetworkOnnxParityTests"/>.)</summary>
 public sealed class ResNet18PretrainedTests
 {
     private const int Side = 224;
-    private static readonly string ModelsFolder = Path.Combine(AppContext.BaseDirectory, ImageNetResNet18Weights.ModelsFolder);
+    private static readonly string ModelsFolder = Path.Combine(
+        AppContext.BaseDirectory,
+        ImageNetResNet18Weights.ModelsFolder
+    );
 
     [Fact]
     public void ChannelMeans_AreThoseOfMlNetsMeanImage_InRgbOrder()
@@ -65,8 +69,20 @@ public sealed class ResNet18PretrainedTests
         manual_seed(5);
         var image = rand(2, 1, 64, 64);
         var means = tensor(weights.ChannelMeans.ToArray()).reshape(1, 3, 1, 1) / 255f;
-        var fromColour = nn.functional.conv2d((image.expand(-1, 3, -1, -1) - means) * 255f, colourFilters, null, [2, 2], [3, 3]);
-        var fromGrey = nn.functional.conv2d((image - means.mean()) * 255f, greyFilters, grey.state_dict()["stem.bias"], [2, 2], [3, 3]);
+        var fromColour = nn.functional.conv2d(
+            (image.expand(-1, 3, -1, -1) - means) * 255f,
+            colourFilters,
+            null,
+            [2, 2],
+            [3, 3]
+        );
+        var fromGrey = nn.functional.conv2d(
+            (image - means.mean()) * 255f,
+            greyFilters,
+            grey.state_dict()["stem.bias"],
+            [2, 2],
+            [3, 3]
+        );
         // Away from the zero padding, whose value differs between the two, the stems agree.
         static Tensor Inner(Tensor x) => x.narrow(2, 2, x.shape[2] - 4).narrow(3, 2, x.shape[3] - 4);
         float difference = (Inner(fromColour) - Inner(fromGrey)).abs().max().item<float>();
@@ -78,7 +94,12 @@ public sealed class ResNet18PretrainedTests
     {
         TorchRuntime.EnsureInitialized();
         manual_seed(9);
-        using var network = NetworkFactory.Create(KeypointArchitecture.ResNet18Pretrained, new NetworkInput(1, 64, 64), 30, frozenStages: 2);
+        using var network = NetworkFactory.Create(
+            KeypointArchitecture.ResNet18Pretrained,
+            new NetworkInput(1, 64, 64),
+            30,
+            frozenStages: 2
+        );
         var before = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         using var optimizer = optim.Adam(network.parameters(), 0.01);
         network.train();
@@ -91,17 +112,24 @@ public sealed class ResNet18PretrainedTests
 
         var after = network.state_dict();
         string[] frozen = ["stem.", "stemBn.", "blocks.0.", "blocks.1.", "blocks.2.", "blocks.3."];
-        foreach (var (name, value) in before.Where(kv => !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)))
+        foreach (
+            var (name, value) in before.Where(kv => !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+        )
         {
             bool isFrozen = frozen.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
-            Assert.True(isFrozen == value.allclose(after[name], rtol: 0, atol: 0), $"{name}: frozen {isFrozen}, unchanged {!isFrozen}");
+            Assert.True(
+                isFrozen == value.allclose(after[name], rtol: 0, atol: 0),
+                $"{name}: frozen {isFrozen}, unchanged {!isFrozen}"
+            );
         }
     }
 
     [Fact]
     public void Create_RefusesFrozenStages_ForANetworkWithoutPretrainedWeights()
     {
-        var error = Assert.Throws<ArgumentException>(() => NetworkFactory.Create(KeypointArchitecture.ResNet18, new NetworkInput(1, 64, 64), 30, frozenStages: 1));
+        var error = Assert.Throws<ArgumentException>(() =>
+            NetworkFactory.Create(KeypointArchitecture.ResNet18, new NetworkInput(1, 64, 64), 30, frozenStages: 1)
+        );
         Assert.Contains("ResNet18Pretrained", error.Message, StringComparison.Ordinal);
     }
 
@@ -110,8 +138,24 @@ public sealed class ResNet18PretrainedTests
     {
         var ml = new MLContext();
         var data = DrawnFaces.Training(ml, 8);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.ResNet18Pretrained, FrozenStages = 5 }).Fit(data));
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Conv2, FrozenStages = 1 }).Fit(data));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml
+                .Keypoints.Trainers.Cnn(
+                    new KeypointCnnTrainer.Options
+                    {
+                        Architecture = KeypointArchitecture.ResNet18Pretrained,
+                        FrozenStages = 5,
+                    }
+                )
+                .Fit(data)
+        );
+        var error = Assert.Throws<ArgumentException>(() =>
+            ml
+                .Keypoints.Trainers.Cnn(
+                    new KeypointCnnTrainer.Options { Architecture = KeypointArchitecture.Conv2, FrozenStages = 1 }
+                )
+                .Fit(data)
+        );
         Assert.Contains("FrozenStages", error.Message, StringComparison.Ordinal);
     }
 
@@ -132,24 +176,35 @@ public sealed class ResNet18PretrainedTests
             TimeBudget = { MaxTrainingTime = null },
         };
         using var result = new KeypointTrainingEngine(ml, options).Train(SmallFaces.Training(ml, 32));
-        using var fresh = NetworkFactory.Create(KeypointArchitecture.ResNet18Pretrained, new NetworkInput(1, 96, 96), KeypointLayout.Kaggle15.CoordinateCount);
+        using var fresh = NetworkFactory.Create(
+            KeypointArchitecture.ResNet18Pretrained,
+            new NetworkInput(1, 96, 96),
+            KeypointLayout.Kaggle15.CoordinateCount
+        );
         var trained = result.Ensemble.Members[0].Network.state_dict();
         var imageNet = fresh.state_dict();
         Assert.True(trained["blocks.5.conv2.weight"].allclose(imageNet["blocks.5.conv2.weight"], rtol: 0, atol: 0));
-        Assert.True(trained["blocks.5.bn2.running_mean"].allclose(imageNet["blocks.5.bn2.running_mean"], rtol: 0, atol: 0));
+        Assert.True(
+            trained["blocks.5.bn2.running_mean"].allclose(imageNet["blocks.5.bn2.running_mean"], rtol: 0, atol: 0)
+        );
         Assert.False(trained["blocks.6.conv1.weight"].allclose(imageNet["blocks.6.conv1.weight"], rtol: 0, atol: 0));
     }
 
-    /// <summary>A Kaggle face scaled to 224 x 224, its three planes scaled differently so that a swapped channel order shows.</summary>
+    /// <summary>A Kaggle face scaled to 224 x 224, its three planes scaled differently so that a swapped channel order
+    /// shows.</summary>
     private static Tensor ColourFace()
     {
         float[] pixels = Columns.Vectors(SmallFaces.Validation(new MLContext(1), 1), FkdCsv.ImageColumnName)[0];
-        var grey = nn.functional.interpolate(tensor(pixels, [1, 1, 96, 96]) / 255f, [Side, Side], mode: InterpolationMode.Bilinear);
+        var grey = nn.functional.interpolate(
+            tensor(pixels, [1, 1, 96, 96]) / 255f,
+            [Side, Side],
+            mode: InterpolationMode.Bilinear
+        );
         return cat([grey, grey * 0.8f, grey * 0.6f + 0.3f], 1);
     }
 
-    /// <summary>ML.NET's ResNet-18 graph on <paramref name="face"/> prepared as its preprocessing graph does (BGR planes of
-    /// 0-255 minus the mean), with each channel's mean in place of the 224 x 224 mean image.</summary>
+    /// <summary>ML.NET's ResNet-18 graph on <paramref name="face"/> prepared as its preprocessing graph does (BGR
+    /// planes of 0-255 minus the mean), with each channel's mean in place of the 224 x 224 mean image.</summary>
     private static float[] RunImageNetOnnx(Tensor face, IReadOnlyList<float> rgbMeans)
     {
         var bgr = face.flip(1) * 255f - tensor(rgbMeans.Reverse().ToArray()).reshape(1, 3, 1, 1);

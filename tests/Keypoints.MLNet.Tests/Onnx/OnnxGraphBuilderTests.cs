@@ -32,10 +32,30 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
     {
         var builder = new OnnxGraphBuilder("attribute_kinds");
         builder.AddInput("x", -1, 4);
-        string weights = builder.AddNode("Constant", [], [builder.UniqueName("weights")], OnnxAttribute.Tensor("value", [1f, 2f, 3f, 4f], [4]));
-        string offsets = builder.AddNode("Constant", [], [builder.UniqueName("offsets")], OnnxAttribute.Floats("value_floats", 0.5f, -0.5f, 0.25f, -4f));
-        string factor = builder.AddNode("Constant", [], [builder.UniqueName("factor")], OnnxAttribute.Float("value_float", 2f));
-        string pads = builder.AddNode("Constant", [], [builder.UniqueName("pads")], OnnxAttribute.Ints("value_ints", 0, 1, 0, 1));
+        string weights = builder.AddNode(
+            "Constant",
+            [],
+            [builder.UniqueName("weights")],
+            OnnxAttribute.Tensor("value", [1f, 2f, 3f, 4f], [4])
+        );
+        string offsets = builder.AddNode(
+            "Constant",
+            [],
+            [builder.UniqueName("offsets")],
+            OnnxAttribute.Floats("value_floats", 0.5f, -0.5f, 0.25f, -4f)
+        );
+        string factor = builder.AddNode(
+            "Constant",
+            [],
+            [builder.UniqueName("factor")],
+            OnnxAttribute.Float("value_float", 2f)
+        );
+        string pads = builder.AddNode(
+            "Constant",
+            [],
+            [builder.UniqueName("pads")],
+            OnnxAttribute.Ints("value_ints", 0, 1, 0, 1)
+        );
         string y = builder.AddNode("Mul", ["x", weights], [builder.UniqueName("weighted")]);
         y = builder.AddNode("Add", [y, offsets], [builder.UniqueName("offset")]);
         y = builder.AddNode("LeakyRelu", [y], [builder.UniqueName("leaky")], OnnxAttribute.Float("alpha", 0.125f));
@@ -77,17 +97,27 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
         try
         {
             var mlContext = new MLContext(seed: 1);
-            var rows = Enumerable.Range(0, Batch).Select(i => new ImageRow { Image = images[(i * Pixels)..((i + 1) * Pixels)] }).ToList();
+            var rows = Enumerable
+                .Range(0, Batch)
+                .Select(i => new ImageRow { Image = images[(i * Pixels)..((i + 1) * Pixels)] })
+                .ToList();
             var data = mlContext.Data.LoadFromEnumerable(rows);
-            using var transformer = mlContext.Transforms
-                .ApplyOnnxModel(outputColumnNames: ["PredictedKeypoints"], inputColumnNames: ["Image"], modelFile: path)
+            using var transformer = mlContext
+                .Transforms.ApplyOnnxModel(
+                    outputColumnNames: ["PredictedKeypoints"],
+                    inputColumnNames: ["Image"],
+                    modelFile: path
+                )
                 .Fit(data);
             var scored = transformer.Transform(data);
 
             var column = scored.Schema["PredictedKeypoints"];
             output.WriteLine($"PredictedKeypoints column type: {column.Type} ({column.Type.GetType().Name})");
             var vectorType = Assert.IsType<VectorDataViewType>(column.Type);
-            output.WriteLine($"Item type {vectorType.ItemType}, size {vectorType.Size}, dimensions [{string.Join(", ", vectorType.Dimensions)}]");
+            output.WriteLine(
+                $"Item type {vectorType.ItemType}, size {vectorType.Size}, dimensions "
+                    + $"[{string.Join(", ", vectorType.Dimensions)}]"
+            );
             Assert.Equal(NumberDataViewType.Single, vectorType.ItemType);
             Assert.Equal(Outputs, vectorType.Size);
 
@@ -243,7 +273,8 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
         public SmallKeypointCnn()
         {
             var random = new Random(42);
-            float[] Weights(int count) => Enumerable.Range(0, count).Select(_ => (random.NextSingle() * 2) - 1).ToArray();
+            float[] Weights(int count) =>
+                Enumerable.Range(0, count).Select(_ => (random.NextSingle() * 2) - 1).ToArray();
             this.convWeight = Weights(Channels * Kernel * Kernel);
             this.convBias = Weights(Channels);
             this.linearWeight = Weights(Outputs * Flattened);
@@ -260,18 +291,31 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
             x = builder.AddNode("Mul", [x, pixelScale], [builder.UniqueName("scaled")]);
             string convWeight = builder.AddInitializer("conv1.weight", this.convWeight, Channels, 1, Kernel, Kernel);
             string convBias = builder.AddInitializer("conv1.bias", this.convBias, Channels);
-            x = builder.AddNode("Conv", [x, convWeight, convBias], [builder.UniqueName("conv1_out")],
+            x = builder.AddNode(
+                "Conv",
+                [x, convWeight, convBias],
+                [builder.UniqueName("conv1_out")],
                 OnnxAttribute.Ints("kernel_shape", Kernel, Kernel),
                 OnnxAttribute.Ints("strides", 1, 1),
-                OnnxAttribute.Ints("pads", 1, 1, 1, 1));
+                OnnxAttribute.Ints("pads", 1, 1, 1, 1)
+            );
             x = builder.AddNode("Relu", [x], [builder.UniqueName("relu1_out")]);
-            x = builder.AddNode("MaxPool", [x], [builder.UniqueName("pool1_out")],
+            x = builder.AddNode(
+                "MaxPool",
+                [x],
+                [builder.UniqueName("pool1_out")],
                 OnnxAttribute.Ints("kernel_shape", 2, 2),
-                OnnxAttribute.Ints("strides", 2, 2));
+                OnnxAttribute.Ints("strides", 2, 2)
+            );
             x = builder.AddNode("Flatten", [x], [builder.UniqueName("flat")], OnnxAttribute.Int("axis", 1));
             string linearWeight = builder.AddInitializer("fc.weight", this.linearWeight, Outputs, Flattened);
             string linearBias = builder.AddInitializer("fc.bias", this.linearBias, Outputs);
-            x = builder.AddNode("Gemm", [x, linearWeight, linearBias], [builder.UniqueName("fc_out")], OnnxAttribute.Int("transB", 1));
+            x = builder.AddNode(
+                "Gemm",
+                [x, linearWeight, linearBias],
+                [builder.UniqueName("fc_out")],
+                OnnxAttribute.Int("transB", 1)
+            );
             string outputScale = builder.AddInitializer("output_scale", this.outputScale, Outputs);
             x = builder.AddNode("Mul", [x, outputScale], [builder.UniqueName("descaled")]);
             string outputOffset = builder.AddInitializer("output_offset", this.outputOffset, Outputs);
@@ -285,8 +329,13 @@ public sealed class OnnxGraphBuilderTests(ITestOutputHelper output)
             TorchRuntime.EnsureInitialized();
             using var scope = torch.NewDisposeScope();
             var x = torch.tensor(images, [batch, 1, Side, Side]) * PixelScale;
-            x = F.conv2d(x, torch.tensor(this.convWeight, [Channels, 1, Kernel, Kernel]), torch.tensor(this.convBias),
-                strides: [1, 1], padding: [1, 1]);
+            x = F.conv2d(
+                x,
+                torch.tensor(this.convWeight, [Channels, 1, Kernel, Kernel]),
+                torch.tensor(this.convBias),
+                strides: [1, 1],
+                padding: [1, 1]
+            );
             x = F.relu(x);
             x = F.max_pool2d(x, kernel_size: [2, 2], strides: [2, 2]);
             x = x.flatten(1);

@@ -36,10 +36,22 @@ public sealed class OnnxModelReaderTests
         // one more unpacked, name = 8; written byte by byte as another exporter might.
         byte[] tensor =
         [
-            0x08, 0x02, 0x08, 0x02, 0x10, 0x01,
-            0x22, 0x0C, .. BitConverter.GetBytes(1f), .. BitConverter.GetBytes(2f), .. BitConverter.GetBytes(3f),
-            0x25, .. BitConverter.GetBytes(4f),
-            0x42, 0x01, (byte)'w',
+            0x08,
+            0x02,
+            0x08,
+            0x02,
+            0x10,
+            0x01,
+            0x22,
+            0x0C,
+            .. BitConverter.GetBytes(1f),
+            .. BitConverter.GetBytes(2f),
+            .. BitConverter.GetBytes(3f),
+            0x25,
+            .. BitConverter.GetBytes(4f),
+            0x42,
+            0x01,
+            (byte)'w',
         ];
         byte[] graph = [0x2A, (byte)tensor.Length, .. tensor];
         byte[] model = [0x3A, (byte)graph.Length, .. graph];
@@ -59,7 +71,9 @@ public sealed class OnnxModelReaderTests
         builder.AddNode("Reshape", ["x", shape], ["y"]);
         builder.AddOutput("y", 2, 2);
 
-        var error = Assert.Throws<InvalidDataException>(() => new OnnxModelReader(builder.ToModelBytes()).ReadFloatConstant("shape"));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            new OnnxModelReader(builder.ToModelBytes()).ReadFloatConstant("shape")
+        );
 
         Assert.Contains("'shape' has ONNX data type 7", error.Message, StringComparison.Ordinal);
     }

@@ -5,8 +5,8 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Keypoints.MLNet.Tests.Onnx;
 
-/// <summary>Storing a graph's large weights as float16 or int8: the tensors, nodes and names written, the values read back,
-/// the ONNX checker, and what ONNX Runtime computes against the float32 graph.</summary>
+/// <summary>Storing a graph's large weights as float16 or int8: the tensors, nodes and names written, the values read
+/// back, the ONNX checker, and what ONNX Runtime computes against the float32 graph.</summary>
 public sealed class OnnxWeightCompressionTests
 {
     private const int Inputs = 64;
@@ -26,14 +26,28 @@ public sealed class OnnxWeightCompressionTests
 
         var graph = OnnxModelReader.Parse(compressed).Graph;
         Assert.Equal(
-            new Dictionary<string, TensorProto.Types.DataType> { ["b"] = TensorProto.Types.DataType.Float, ["v"] = TensorProto.Types.DataType.Float },
-            graph.Initializer.ToDictionary(t => t.Name, t => (TensorProto.Types.DataType)t.DataType));
+            new Dictionary<string, TensorProto.Types.DataType>
+            {
+                ["b"] = TensorProto.Types.DataType.Float,
+                ["v"] = TensorProto.Types.DataType.Float,
+            },
+            graph.Initializer.ToDictionary(t => t.Name, t => (TensorProto.Types.DataType)t.DataType)
+        );
         var constant = graph.Node[0];
-        Assert.Equal(("Constant", "w.float16/Constant", "w.float16"), (constant.OpType, constant.Name, constant.Output.Single()));
+        Assert.Equal(
+            ("Constant", "w.float16/Constant", "w.float16"),
+            (constant.OpType, constant.Name, constant.Output.Single())
+        );
         var value = constant.Attribute.Single(a => a.Name == "value").T;
-        Assert.Equal((TensorProto.Types.DataType.Float16, "32, 64"), ((TensorProto.Types.DataType)value.DataType, string.Join(", ", value.Dims)));
+        Assert.Equal(
+            (TensorProto.Types.DataType.Float16, "32, 64"),
+            ((TensorProto.Types.DataType)value.DataType, string.Join(", ", value.Dims))
+        );
         var cast = graph.Node[1];
-        Assert.Equal(("Cast", "w/Cast", "w.float16", "w"), (cast.OpType, cast.Name, cast.Input.Single(), cast.Output.Single()));
+        Assert.Equal(
+            ("Cast", "w/Cast", "w.float16", "w"),
+            (cast.OpType, cast.Name, cast.Input.Single(), cast.Output.Single())
+        );
         Assert.Equal((long)TensorProto.Types.DataType.Float, cast.Attribute.Single(a => a.Name == "to").I);
         Assert.Equal("kept", new OnnxModelReader(compressed).Metadata["note"]);
         OnnxChecker.Check(compressed);
@@ -51,9 +65,12 @@ public sealed class OnnxWeightCompressionTests
         float[] expected = Run(model);
         float[] actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Float16));
 
-        // Each weight moves by at most 2^-11 of itself; over 64 inputs of |x| < 1 and |w| < 0.2 that bounds a hidden unit's change
-        // by 64 * 0.2 * 2^-11 = 0.006, and an output's by 32 * 0.3 * 0.006; measured far below.
-        Assert.True(MaxDifference(expected, actual) < 1e-2, $"max |float16 - float32| = {MaxDifference(expected, actual)}");
+        // Each weight moves by at most 2^-11 of itself; over 64 inputs of |x| < 1 and |w| < 0.2 that bounds a hidden
+        // unit's change by 64 * 0.2 * 2^-11 = 0.006, and an output's by 32 * 0.3 * 0.006; measured far below.
+        Assert.True(
+            MaxDifference(expected, actual) < 1e-2,
+            $"max |float16 - float32| = {MaxDifference(expected, actual)}"
+        );
         Assert.True(MaxDifference(expected, actual) > 0, "the float16 weights should round at least one output");
     }
 
@@ -66,11 +83,21 @@ public sealed class OnnxWeightCompressionTests
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["w.int8"] = "Int8 [32, 64]", ["w.scale"] = "Float [32, 1]", ["b"] = "Float [32]", ["v"] = "Float [5, 32]",
+                ["w.int8"] = "Int8 [32, 64]",
+                ["w.scale"] = "Float [32, 1]",
+                ["b"] = "Float [32]",
+                ["v"] = "Float [5, 32]",
             },
-            graph.Initializer.ToDictionary(t => t.Name, t => $"{(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"));
+            graph.Initializer.ToDictionary(
+                t => t.Name,
+                t => $"{(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"
+            )
+        );
         var cast = graph.Node[0];
-        Assert.Equal(("Cast", "w.unscaled/Cast", "w.int8", "w.unscaled"), (cast.OpType, cast.Name, cast.Input.Single(), cast.Output.Single()));
+        Assert.Equal(
+            ("Cast", "w.unscaled/Cast", "w.int8", "w.unscaled"),
+            (cast.OpType, cast.Name, cast.Input.Single(), cast.Output.Single())
+        );
         Assert.Equal((long)TensorProto.Types.DataType.Float, cast.Attribute.Single(a => a.Name == "to").I);
         var mul = graph.Node[1];
         Assert.Equal(("Mul", "w/Mul", "w"), (mul.OpType, mul.Name, mul.Output.Single()));
@@ -83,7 +110,10 @@ public sealed class OnnxWeightCompressionTests
             float[] original = Weight.AsSpan(row * Inputs, Inputs).ToArray();
             float step = original.Max(Math.Abs) / 127;
             float[] read = values.AsSpan(row * Inputs, Inputs).ToArray();
-            Assert.True(MaxDifference(original, read) <= step / 2 * 1.0001f, $"row {row}: max error {MaxDifference(original, read)}, step {step}");
+            Assert.True(
+                MaxDifference(original, read) <= step / 2 * 1.0001f,
+                $"row {row}: max error {MaxDifference(original, read)}, step {step}"
+            );
             Assert.Equal(original.Max(Math.Abs), read.Max(Math.Abs), 5);
         }
     }
@@ -96,8 +126,8 @@ public sealed class OnnxWeightCompressionTests
         float[] expected = Run(model);
         float[] actual = Run(OnnxWeightCompression.Apply(model, OnnxWeightFormat.Int8));
 
-        // Each weight moves by at most half a step, 0.2 / 254 < 8e-4: a hidden unit by 64 * 8e-4 = 0.05 at most, an output by
-        // 32 * 0.3 * 0.05 at most; errors of independent signs stay an order of magnitude below that bound.
+        // Each weight moves by at most half a step, 0.2 / 254 < 8e-4: a hidden unit by 64 * 8e-4 = 0.05 at most, an
+        // output by 32 * 0.3 * 0.05 at most; errors of independent signs stay an order of magnitude below that bound.
         Assert.True(MaxDifference(expected, actual) < 0.1, $"max |int8 - float32| = {MaxDifference(expected, actual)}");
     }
 
@@ -124,14 +154,21 @@ public sealed class OnnxWeightCompressionTests
 
         byte[] twice = OnnxWeightCompression.Apply(once, second);
 
-        string Initializers(byte[] model) => string.Join(", ", OnnxModelReader.Parse(model).Graph.Initializer
-            .Select(t => $"{t.Name} {(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"));
+        string Initializers(byte[] model) =>
+            string.Join(
+                ", ",
+                OnnxModelReader
+                    .Parse(model)
+                    .Graph.Initializer.Select(t =>
+                        $"{t.Name} {(TensorProto.Types.DataType)t.DataType} [{string.Join(", ", t.Dims)}]"
+                    )
+            );
         Assert.Equal("w.int8 Int8 [256, 2], w.scale Float [256, 1]", Initializers(once));
         Assert.Equal(Initializers(once), Initializers(twice));
     }
 
-    /// <summary><c>y = relu(x W^T + b) V^T</c>: W [32, 64] is a weight to compress, b a bias and V [5, 32] (160 elements) too
-    /// small to be worth it.</summary>
+    /// <summary><c>y = relu(x W^T + b) V^T</c>: W [32, 64] is a weight to compress, b a bias and V [5, 32] (160
+    /// elements) too small to be worth it.</summary>
     private static byte[] Model()
     {
         var builder = new OnnxGraphBuilder("probe");

@@ -68,16 +68,32 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
         AssertDependency(library, "SkiaSharp", "[3.119.2, 4.0.0)");
 
         string app = feed.WriteApp("CurrentMlNet", References(feed.Version, MlNet), Program);
-        LocalFeed.Dotnet(app, "build", "-c", "Release", "--disable-build-servers", "-p:CreateHardLinksForCopyLocalIfPossible=true");
+        LocalFeed.Dotnet(
+            app,
+            "build",
+            "-c",
+            "Release",
+            "--disable-build-servers",
+            "-p:CreateHardLinksForCopyLocalIfPossible=true"
+        );
         string photo = Path.Combine(SharedData.RepositoryRoot, "samples", "astronaut.jpg");
-        var run = ProcessRunner.Run("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "CurrentMlNet.dll"), photo],
-            TimeSpan.FromMinutes(5), workingDirectory: app);
+        var run = ProcessRunner.Run(
+            "dotnet",
+            [Path.Combine(app, "bin", "Release", "net10.0", "CurrentMlNet.dll"), photo],
+            TimeSpan.FromMinutes(5),
+            workingDirectory: app
+        );
         output.WriteLine(run.StandardOutput + run.StandardError);
         Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
 
-        string[] lines = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith($"versions ML.NET {MlNet}, SkiaSharp 3.", StringComparison.Ordinal)
-            && l.EndsWith($"ONNX Runtime {OnnxRuntime}", StringComparison.Ordinal));
+        string[] lines = run.StandardOutput.Split(
+            '\n',
+            StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries
+        );
+        Assert.Contains(lines, l =>
+            l.StartsWith($"versions ML.NET {MlNet}, SkiaSharp 3.", StringComparison.Ordinal)
+            && l.EndsWith($"ONNX Runtime {OnnxRuntime}", StringComparison.Ordinal)
+        );
         var photos = Centres(lines, "photos");
         var chain = Centres(lines, "chain");
         Assert.Single(photos);
@@ -96,7 +112,12 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
         feed.Pack("Keypoints.MLNet");
         feed.Pack("Keypoints.MLNet.Models");
         string app = feed.WriteApp("OlderMlNet", References(feed.Version, "5.0.1"), "Console.WriteLine();\n");
-        var restore = ProcessRunner.Run("dotnet", ["restore", "--disable-build-servers"], TimeSpan.FromMinutes(10), app);
+        var restore = ProcessRunner.Run(
+            "dotnet",
+            ["restore", "--disable-build-servers"],
+            TimeSpan.FromMinutes(10),
+            app
+        );
         output.WriteLine(restore.StandardOutput + restore.StandardError);
         Assert.NotEqual(0, restore.ExitCode);
         Assert.Contains("NU1605", restore.StandardOutput, StringComparison.Ordinal);
@@ -104,22 +125,33 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
     }
 
     private static (string Id, string Version)[] References(string keypoints, string mlNet) =>
-    [
-        ("Keypoints.MLNet.Models", keypoints), ("Microsoft.ML", mlNet), ("Microsoft.ML.ImageAnalytics", mlNet),
-        ("Microsoft.ML.OnnxTransformer", mlNet), ("Microsoft.ML.OnnxRuntime", OnnxRuntime),
-    ];
+        [
+            ("Keypoints.MLNet.Models", keypoints),
+            ("Microsoft.ML", mlNet),
+            ("Microsoft.ML.ImageAnalytics", mlNet),
+            ("Microsoft.ML.OnnxTransformer", mlNet),
+            ("Microsoft.ML.OnnxRuntime", OnnxRuntime),
+        ];
 
     private static void AssertDependency(string package, string id, string range)
     {
         using var zip = ZipFile.OpenRead(package);
-        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        var dependency = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == id);
+        var nuspec = XDocument.Load(
+            zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()
+        );
+        var dependency = nuspec
+            .Descendants()
+            .Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == id);
         Assert.Equal(range, (string?)dependency.Attribute("version"));
     }
 
     private static List<(double X, double Y)> Centres(string[] lines, string what) =>
-    [
-        .. lines.Where(l => l.StartsWith(what + " ", StringComparison.Ordinal)).Select(l => l.Split(' '))
-            .Select(p => (double.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture))),
-    ];
+        [
+            .. lines
+                .Where(l => l.StartsWith(what + " ", StringComparison.Ordinal))
+                .Select(l => l.Split(' '))
+                .Select(p =>
+                    (double.Parse(p[1], CultureInfo.InvariantCulture), double.Parse(p[2], CultureInfo.InvariantCulture))
+                ),
+        ];
 }

@@ -23,14 +23,24 @@ internal sealed class LocalFeed : IDisposable
     /// <summary>The feed's folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Packs what the test run already built of <c>src/<paramref name="project"/></c> (no build: the repository's
-    /// output is only read; the intermediate nuspec goes to the temp folder rather than into obj/) and returns the
-    /// package's path.</summary>
+    /// <summary>Packs what the test run already built of <c>src/<paramref name="project"/></c> (no build: the
+    /// repository's output is only read; the intermediate nuspec goes to the temp folder rather than into obj/) and
+    /// returns the package's path.</summary>
     public string Pack(string project)
     {
-        Dotnet(SharedData.RepositoryRoot, "pack", Path.Combine(SharedData.RepositoryRoot, "src", project, project + ".csproj"),
-            "-c", ProcessRunner.Configuration, "--no-build", "--disable-build-servers", "-o", Folder,
-            $"-p:PackageVersion={Version}", $"-p:NuspecOutputPath={this.temp.File("nuspec-" + project)}{Path.DirectorySeparatorChar}");
+        Dotnet(
+            SharedData.RepositoryRoot,
+            "pack",
+            Path.Combine(SharedData.RepositoryRoot, "src", project, project + ".csproj"),
+            "-c",
+            ProcessRunner.Configuration,
+            "--no-build",
+            "--disable-build-servers",
+            "-o",
+            Folder,
+            $"-p:PackageVersion={Version}",
+            $"-p:NuspecOutputPath={this.temp.File("nuspec-" + project)}{Path.DirectorySeparatorChar}"
+        );
         string package = Path.Combine(Folder, $"{project}.{Version}.nupkg");
         Assert.True(File.Exists(package), $"dotnet pack wrote no {package}");
         this.packed.Add(project);
@@ -45,11 +55,29 @@ internal sealed class LocalFeed : IDisposable
         string app = Directory.CreateDirectory(this.temp.File(name)).FullName;
         for (var dir = new DirectoryInfo(app); dir is not null; dir = dir.Parent)
         {
-            foreach (string? file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
-                Assert.False(File.Exists(Path.Combine(dir.FullName, file)), $"{Path.Combine(dir.FullName, file)} would apply to the fresh app");
+            foreach (
+                string? file in new[]
+                {
+                    "Directory.Build.props",
+                    "Directory.Build.targets",
+                    "Directory.Packages.props",
+                    "global.json",
+                }
+            )
+            {
+                Assert.False(
+                    File.Exists(Path.Combine(dir.FullName, file)),
+                    $"{Path.Combine(dir.FullName, file)} would apply to the fresh app"
+                );
+            }
         }
-        string references = string.Join("\n    ", packages.Select(p => $"<PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />"));
-        File.WriteAllText(Path.Combine(app, name + ".csproj"), $"""
+        string references = string.Join(
+            "\n    ",
+            packages.Select(p => $"<PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />")
+        );
+        File.WriteAllText(
+            Path.Combine(app, name + ".csproj"),
+            $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -61,8 +89,11 @@ internal sealed class LocalFeed : IDisposable
                 {references}
               </ItemGroup>
             </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            """
+        );
+        File.WriteAllText(
+            Path.Combine(app, "nuget.config"),
+            $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -71,17 +102,21 @@ internal sealed class LocalFeed : IDisposable
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
             </configuration>
-            """);
+            """
+        );
         File.WriteAllText(Path.Combine(app, "Program.cs"), program);
         return app;
     }
 
-    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, failing the
-    /// test with its output if it exits non-zero.</summary>
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, failing
+    /// the test with its output if it exits non-zero.</summary>
     public static ProcessRunner.Result Dotnet(string workingDirectory, params string[] arguments)
     {
         var result = ProcessRunner.Run("dotnet", arguments, DotnetTimeout, workingDirectory);
-        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed:\n{result.StandardOutput}{result.StandardError}");
+        Assert.True(
+            result.ExitCode == 0,
+            $"dotnet {string.Join(' ', arguments)} failed:\n{result.StandardOutput}{result.StandardError}"
+        );
         return result;
     }
 

@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 
 namespace Keypoints.MLNet.Tests.Packaging;
 
-/// <summary>The <c>Keypoints.MLNet.Models</c> package: the two models inside its assembly, the model card as its README,
-/// the provenance beside it, a dependency on the library of the same version, and under 60 MB.</summary>
+/// <summary>The <c>Keypoints.MLNet.Models</c> package: the two models inside its assembly, the model card as its
+/// README, the provenance beside it, a dependency on the library of the same version, and under 60 MB.</summary>
 [Trait("Category", "Integration")]
 public sealed class ModelsPackageTests(ITestOutputHelper output)
 {
@@ -28,9 +28,16 @@ public sealed class ModelsPackageTests(ITestOutputHelper output)
         Assert.NotNull(zip.GetEntry("models/PROVENANCE.md"));
         var assembly = zip.GetEntry("lib/net10.0/Keypoints.MLNet.Models.dll");
         Assert.NotNull(assembly);
-        Assert.Equal(["Keypoints.MLNet.Models.face68.onnx", "Keypoints.MLNet.Models.kaggle15.onnx"], Resources(assembly));
-        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        var dependency = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Keypoints.MLNet");
+        Assert.Equal(
+            ["Keypoints.MLNet.Models.face68.onnx", "Keypoints.MLNet.Models.kaggle15.onnx"],
+            Resources(assembly)
+        );
+        var nuspec = XDocument.Load(
+            zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()
+        );
+        var dependency = nuspec
+            .Descendants()
+            .Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Keypoints.MLNet");
         Assert.Equal(version, (string?)dependency.Attribute("version"));
         Assert.Equal("README.md", nuspec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
     }
@@ -43,6 +50,11 @@ public sealed class ModelsPackageTests(ITestOutputHelper output)
         stream.Position = 0;
         using var pe = new PEReader(stream);
         var metadata = pe.GetMetadataReader();
-        return [.. metadata.ManifestResources.Select(h => metadata.GetString(metadata.GetManifestResource(h).Name)).Order(StringComparer.Ordinal)];
+        return
+        [
+            .. metadata
+                .ManifestResources.Select(h => metadata.GetString(metadata.GetManifestResource(h).Name))
+                .Order(StringComparer.Ordinal),
+        ];
     }
 }

@@ -4,7 +4,8 @@ using Keypoints.MLNet.Photos;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
-/// <summary>The map from detector eyes to label eye centres: fitted in the eye-axis frame, so it holds under head roll.</summary>
+/// <summary>The map from detector eyes to label eye centres: fitted in the eye-axis frame, so it holds under head
+/// roll.</summary>
 public sealed class DetectorEyeCalibrationTests
 {
     [Fact]
@@ -18,7 +19,13 @@ public sealed class DetectorEyeCalibrationTests
             var (x, y, labelDistance) = truth.EyeMidpoint(face);
             double half = labelDistance / 2;
             // The labels' eyes on the same axis (the subject's right eye towards the smaller x when upright).
-            pairs.Add((face, (x + (half * Math.Cos(roll)), y + (half * Math.Sin(roll))), (x - (half * Math.Cos(roll)), y - (half * Math.Sin(roll)))));
+            pairs.Add(
+                (
+                    face,
+                    (x + (half * Math.Cos(roll)), y + (half * Math.Sin(roll))),
+                    (x - (half * Math.Cos(roll)), y - (half * Math.Sin(roll)))
+                )
+            );
         }
 
         var fitted = DetectorEyeCalibration.Measure(pairs);
@@ -51,15 +58,24 @@ public sealed class DetectorEyeCalibrationTests
         Assert.Equal(10, distance, 5);
     }
 
-    /// <summary>A detected face with its eyes <paramref name="distance"/> apart about (<paramref name="x"/>, <paramref name="y"/>),
-    /// rolled by <paramref name="roll"/> radians (clockwise on screen).</summary>
+    /// <summary>A detected face with its eyes <paramref name="distance"/> apart about (<paramref name="x"/>, <paramref
+    /// name="y"/>), rolled by <paramref name="roll"/> radians (clockwise on screen).</summary>
     internal static DetectedFace Face(double x, double y, double distance, double roll)
     {
-        float dx = (float)(distance / 2 * Math.Cos(roll)), dy = (float)(distance / 2 * Math.Sin(roll));
+        float dx = (float)(distance / 2 * Math.Cos(roll)),
+            dy = (float)(distance / 2 * Math.Sin(roll));
         var right = new PointF((float)x - dx, (float)y - dy);
         var left = new PointF((float)x + dx, (float)y + dy);
         float side = (float)(distance * 2);
-        return new DetectedFace(0.9f, new RectangleF((float)x - (side / 2), (float)y - (side / 3), side, side), right, left,
-            new PointF((float)x, (float)(y + (distance / 2))), new PointF((float)x, (float)(y + distance)), right, left);
+        return new DetectedFace(
+            0.9f,
+            new RectangleF((float)x - (side / 2), (float)y - (side / 3), side, side),
+            right,
+            left,
+            new PointF((float)x, (float)(y + (distance / 2))),
+            new PointF((float)x, (float)(y + distance)),
+            right,
+            left
+        );
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.ML.Data;
 namespace Keypoints.MLNet.Tests.Photos;
 
 /// <summary>The photo pipeline gives the network what training gave it: on a whole training crop at its own size (no
-/// resampling), <see cref="FaceCropSampler"/> matches the image-file featurizer (ML.NET's LoadImages, ConvertToGrayscale,
-/// ExtractPixels) value for value, in grey and in colour.</summary>
+/// resampling), <see cref="FaceCropSampler"/> matches the image-file featurizer (ML.NET's LoadImages,
+/// ConvertToGrayscale, ExtractPixels) value for value, in grey and in colour.</summary>
 public sealed class FaceCropSamplerFeaturizerTests
 {
     [TierTheory(Needs.FaceData)]
@@ -17,11 +17,17 @@ public sealed class FaceCropSamplerFeaturizerTests
     [InlineData(3)]
     public void Fill_OfAWholeCropAtItsSize_MatchesTheImageFeaturizer(int channels)
     {
-        string path = SharedData.Path("landmarks68", File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1).First().Split(',')[0]);
+        string path = SharedData.Path(
+            "landmarks68",
+            File.ReadLines(SharedData.Path("landmarks68", "train.csv")).Skip(1).First().Split(',')[0]
+        );
         var photo = RgbImage.Load(path);
         var ml = new MLContext(seed: 1);
         var rows = ml.Data.LoadFromEnumerable([new PathRow { ImagePath = path }]);
-        var featurized = ImageFeaturizer.Create(ml, "ImagePath", "Pixels", photo.Width, photo.Height, channels).Fit(rows).Transform(rows);
+        var featurized = ImageFeaturizer
+            .Create(ml, "ImagePath", "Pixels", photo.Width, photo.Height, channels)
+            .Fit(rows)
+            .Transform(rows);
         float[] expected = featurized.GetColumn<VBuffer<float>>("Pixels").Single().DenseValues().ToArray();
         float[] actual = new float[channels * photo.Width * photo.Height];
 

@@ -3,7 +3,8 @@ using Keypoints.MLNet.Photos;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
-/// <summary>The framing of a face: where its eyes land in the network's input, and the map back to photo pixels.</summary>
+/// <summary>The framing of a face: where its eyes land in the network's input, and the map back to photo
+/// pixels.</summary>
 public sealed class FaceFrameTests
 {
     private static readonly FaceFraming Framing = new(0.5, 0, 0.394, 0, 1 / 3.2, 0, 100);

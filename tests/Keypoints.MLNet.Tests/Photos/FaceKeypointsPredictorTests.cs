@@ -5,8 +5,9 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Photos;
 
-/// <summary>The photo pipeline end to end on a real photo, with a synthetic keypoint graph whose output is a fixed point of
-/// its frame: so where the points land in the photo tests the framing and the map back, not a network's skill.</summary>
+/// <summary>The photo pipeline end to end on a real photo, with a synthetic keypoint graph whose output is a fixed
+/// point of its frame: so where the points land in the photo tests the framing and the map back, not a network's
+/// skill.</summary>
 public sealed class FaceKeypointsPredictorTests
 {
     private const int Side = FixedPointModels.Side;
@@ -16,7 +17,11 @@ public sealed class FaceKeypointsPredictorTests
     public void Predict_AModelThatAnswersTheFramingsEyeMidpoint_LandsOnTheCalibratedDetectorEyeMidpoint()
     {
         var ml = new MLContext(seed: 1);
-        using var model = FixedPointModels.Create(ml, (float)(Framing.EyeMidpointX * Side), (float)(Framing.EyeMidpointY * Side));
+        using var model = FixedPointModels.Create(
+            ml,
+            (float)(Framing.EyeMidpointX * Side),
+            (float)(Framing.EyeMidpointY * Side)
+        );
         using var predictor = ml.Keypoints.Photos(model);
 
         var faces = predictor.Predict(FirstFramePhoto());
@@ -82,8 +87,11 @@ public sealed class FaceKeypointsPredictorTests
         var predictor = ml.Keypoints.Photos(model);
         var photo = RgbImage.Load(FirstFramePhoto());
         var expected = predictor.Predict(photo).Single().Keypoints;
-        var (answered, refused) = await DisposeDuringScoring.Run(predictor,
-            () => Assert.Equal(expected, predictor.Predict(photo).Single().Keypoints), threads: 4);
+        var (answered, refused) = await DisposeDuringScoring.Run(
+            predictor,
+            () => Assert.Equal(expected, predictor.Predict(photo).Single().Keypoints),
+            threads: 4
+        );
 
         Assert.True(answered > 0);
         Assert.Equal(4, refused);
@@ -99,7 +107,9 @@ public sealed class FaceKeypointsPredictorTests
         string photo = FirstFramePhoto();
 
         Assert.Equal(predictor.Predict(photo).Single().Keypoints, oneThread.Predict(photo).Single().Keypoints);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Photos(model, new PhotoKeypointsOptions { NetworkIntraOpThreads = -1 })
+        );
     }
 
     /// <summary>A photo of one face that ships with the repository (NASA's public-domain portrait).</summary>

@@ -8,7 +8,8 @@ using Microsoft.ML.Transforms.Onnx;
 namespace Keypoints.MLNet.Tests.Photos;
 
 /// <summary>The photo pipeline as one saveable ML.NET model: the same faces as the C# pipeline
-/// (<see cref="FaceKeypointsPredictor"/>), through <c>Model.Save</c> and <c>Model.Load</c> with ML.NET's own transformers.</summary>
+/// (<see cref="FaceKeypointsPredictor"/>), through <c>Model.Save</c> and <c>Model.Load</c> with ML.NET's own
+/// transformers.</summary>
 public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     private static readonly string[] Scenes = SamplePhotos.Scenes;
@@ -32,7 +33,12 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
             foreach (var face in expected)
             {
                 // Near-equal scores may come in another order, so each face is matched by its box.
-                int f = Enumerable.Range(0, expected.Count).MinBy(f => Math.Abs(row.FaceBoxes[4 * f] - face.Box.Left) + Math.Abs(row.FaceBoxes[(4 * f) + 1] - face.Box.Top));
+                int f = Enumerable
+                    .Range(0, expected.Count)
+                    .MinBy(f =>
+                        Math.Abs(row.FaceBoxes[4 * f] - face.Box.Left)
+                        + Math.Abs(row.FaceBoxes[(4 * f) + 1] - face.Box.Top)
+                    );
                 Assert.Equal(face.Score, row.FaceScores[f], 0.01);
                 // The detector's input is resampled differently too: boxes agree to a percent of their size.
                 double box = Math.Max(0.3, 0.01 * face.Box.Width);
@@ -96,11 +102,19 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
 
             var chain = Assert.IsType<TransformerChain<ITransformer>>(loaded);
             Assert.Contains(chain, t => t is OnnxTransformer);
-            Assert.All(chain, t => Assert.StartsWith("Microsoft.ML", t.GetType().Assembly.GetName().Name, StringComparison.Ordinal));
+            Assert.All(chain, t =>
+                Assert.StartsWith("Microsoft.ML", t.GetType().Assembly.GetName().Name, StringComparison.Ordinal)
+            );
             Assert.Equal("ImagePath", Assert.Single(schema).Name);
             var output = loaded.GetOutputSchema(schema);
-            Assert.Equal(4, Assert.IsType<VectorDataViewType>(output[KeypointPhotoModel.FaceScoresColumnName].Type).Size);
-            Assert.Equal(4 * fixture.Model.Layout.CoordinateCount, Assert.IsType<VectorDataViewType>(output[KeypointPhotoModel.FaceKeypointsColumnName].Type).Size);
+            Assert.Equal(
+                4,
+                Assert.IsType<VectorDataViewType>(output[KeypointPhotoModel.FaceScoresColumnName].Type).Size
+            );
+            Assert.Equal(
+                4 * fixture.Model.Layout.CoordinateCount,
+                Assert.IsType<VectorDataViewType>(output[KeypointPhotoModel.FaceKeypointsColumnName].Type).Size
+            );
             var engine = ml.Model.CreatePredictionEngine<PhotoRow, PhotoFaces>(loaded);
             var original = Score(ml, photos, Scenes);
             for (int i = 0; i < Scenes.Length; i++)
@@ -129,7 +143,10 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
             string path = Path.Combine(folder.FullName, "photos.zip");
             ml.Model.Save(photos, Paths(ml, Scenes).Schema, path);
             string app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
-            Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(app)!, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
+            Assert.False(
+                File.Exists(Path.Combine(Path.GetDirectoryName(app)!, "Keypoints.MLNet.dll")),
+                "the scoring-only app must not ship this library"
+            );
 
             var run = ProcessRunner.Run("dotnet", [app, "photos", path, .. Scenes], TimeSpan.FromMinutes(2));
 
@@ -143,7 +160,10 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
                 string[] parts = lines[i].Split(' ');
                 int count = (int)expected[i].FaceCount[0];
                 Assert.Equal(count, int.Parse(parts[0], CultureInfo.InvariantCulture));
-                float[] keypoints = parts[1].Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                float[] keypoints = parts[1]
+                    .Split(',')
+                    .Select(v => float.Parse(v, CultureInfo.InvariantCulture))
+                    .ToArray();
                 Assert.Equal(expected[i].FaceKeypoints.Take(count * coordinates), keypoints);
             }
         }
@@ -161,7 +181,10 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
 
         var scored = photos.Transform(Paths(ml, Scenes));
 
-        float[][] keypoints = scored.GetColumn<VBuffer<float>>(KeypointPhotoModel.FaceKeypointsColumnName).Select(v => v.DenseValues().ToArray()).ToArray();
+        float[][] keypoints = scored
+            .GetColumn<VBuffer<float>>(KeypointPhotoModel.FaceKeypointsColumnName)
+            .Select(v => v.DenseValues().ToArray())
+            .ToArray();
         var expected = Score(ml, photos, Scenes);
         Assert.Equal(expected.Select(e => e.FaceKeypoints), keypoints);
         Assert.Null(scored.Schema.GetColumnOrNull("PhotoPixels"));
@@ -185,9 +208,15 @@ public sealed class KeypointPhotoModelTests(TrainedModelFixture fixture) : IClas
     public void Options_OutOfRange_AreRefused()
     {
         var ml = fixture.Ml;
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { WorkingSize = 300 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { MaxFaces = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { MinScore = 2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { WorkingSize = 300 })
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { MaxFaces = 0 })
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.PhotoModel(fixture.Model, new KeypointPhotoModelOptions { MinScore = 2 })
+        );
     }
 
     internal static IReadOnlyList<PhotoFaces> Score(MLContext ml, ITransformer model, IEnumerable<string> photos)

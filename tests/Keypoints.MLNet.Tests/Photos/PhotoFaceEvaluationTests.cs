@@ -12,8 +12,8 @@ public sealed class PhotoFaceEvaluationTests
     public void Evaluate_MatchesWithinHalfTheInterOcularDistance_CountsFalseDetections_AndNormalisesTheError()
     {
         float[][] labelled = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
-        // The first prediction is 2 px off everywhere (error 2 / 40); the second is 25 px from the second face's midpoint
-        // (beyond half its inter-ocular distance, 20 px): a false detection, and that face is not found.
+        // The first prediction is 2 px off everywhere (error 2 / 40); the second is 25 px from the second face's
+        // midpoint (beyond half its inter-ocular distance, 20 px): a false detection, and that face is not found.
         var predicted = new[] { Predicted(Shift(labelled[0], 2)), Predicted(Shift(labelled[1], 25)) };
 
         var metrics = PhotoFaceEvaluation.Evaluate(Layout, [(labelled, predicted)]);
@@ -45,12 +45,20 @@ public sealed class PhotoFaceEvaluationTests
         float[][] second = new[] { Labels(50, 50, 20) };
         IReadOnlyList<float>[] firstPredicted = [Shift(first[1], 2), Shift(Labels(500, 400, 40), 0)];
 
-        var metrics = PhotoFaceEvaluation.EvaluateKeypoints(Layout, [(first, firstPredicted), (second, [Shift(second[0], 1)])]);
+        var metrics = PhotoFaceEvaluation.EvaluateKeypoints(
+            Layout,
+            [(first, firstPredicted), (second, [Shift(second[0], 1)])]
+        );
 
         Assert.Equal(
-            [new PhotoFaceOutcome(0, 0, -1, double.NaN), new PhotoFaceOutcome(0, 1, 0, 2.0 / 40), new PhotoFaceOutcome(0, -1, 1, double.NaN),
-             new PhotoFaceOutcome(1, 0, 0, 1.0 / 20)],
-            metrics.Outcomes);
+            [
+                new PhotoFaceOutcome(0, 0, -1, double.NaN),
+                new PhotoFaceOutcome(0, 1, 0, 2.0 / 40),
+                new PhotoFaceOutcome(0, -1, 1, double.NaN),
+                new PhotoFaceOutcome(1, 0, 0, 1.0 / 20),
+            ],
+            metrics.Outcomes
+        );
         Assert.True(metrics.Outcomes[0].IsMissed);
         Assert.True(metrics.Outcomes[2].IsFalseDetection);
         Assert.Equal((3, 2, 1), (metrics.Faces, metrics.Found, metrics.FalseDetections));
@@ -65,7 +73,8 @@ public sealed class PhotoFaceEvaluationTests
         Assert.True(double.IsNaN(metrics.Nme));
     }
 
-    /// <summary>A Kaggle-15 face whose every point sits at the eye midpoint except the eye centres, <paramref name="distance"/> apart.</summary>
+    /// <summary>A Kaggle-15 face whose every point sits at the eye midpoint except the eye centres, <paramref
+    /// name="distance"/> apart.</summary>
     private static float[] Labels(float x, float y, float distance)
     {
         float[] points = new float[Layout.CoordinateCount];
@@ -74,7 +83,8 @@ public sealed class PhotoFaceEvaluationTests
             points[k] = x;
             points[k + 1] = y;
         }
-        int left = Layout.IndexOf("left_eye_center"), right = Layout.IndexOf("right_eye_center");
+        int left = Layout.IndexOf("left_eye_center"),
+            right = Layout.IndexOf("right_eye_center");
         points[2 * left] = x + (distance / 2);
         points[2 * right] = x - (distance / 2);
         return points;

@@ -8,11 +8,15 @@ internal static class GlibcxxShim
 {
     private const string VersionName = "GLIBCXX_3.4.32";
 
-    /// <summary>Whether this machine's libstdc++ defines GLIBCXX_3.4.32, so that a build output needs no patch.</summary>
-    public static bool SystemHasVersion { get; } = new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6" }
-        .Any(p => File.Exists(p) && File.ReadAllBytes(p).AsSpan().IndexOf(Encoding.ASCII.GetBytes(VersionName + "\0")) >= 0);
+    /// <summary>Whether this machine's libstdc++ defines GLIBCXX_3.4.32, so that a build output needs no
+    /// patch.</summary>
+    public static bool SystemHasVersion { get; } =
+        new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6" }.Any(p =>
+            File.Exists(p) && File.ReadAllBytes(p).AsSpan().IndexOf(Encoding.ASCII.GetBytes(VersionName + "\0")) >= 0
+        );
 
-    /// <summary>Whether the shim patches a build output on this machine: on Linux, when libstdc++ lacks the version.</summary>
+    /// <summary>Whether the shim patches a build output on this machine: on Linux, when libstdc++ lacks the
+    /// version.</summary>
     public static bool PatchesBuildOutput => OperatingSystem.IsLinux() && !SystemHasVersion;
 
     /// <summary>Walks <c>.gnu.version_r</c> of the ELF file at <paramref name="libraryPath"/> and returns whether its
@@ -21,7 +25,8 @@ internal static class GlibcxxShim
     {
         byte[] elf = File.ReadAllBytes(libraryPath);
         long shoff = BitConverter.ToInt64(elf, 0x28);
-        int size = BitConverter.ToUInt16(elf, 0x3A), count = BitConverter.ToUInt16(elf, 0x3C);
+        int size = BitConverter.ToUInt16(elf, 0x3A),
+            count = BitConverter.ToUInt16(elf, 0x3C);
         for (int s = 0; s < count; s++)
         {
             int sh = (int)(shoff + s * size);

@@ -2,8 +2,8 @@ using Keypoints.MLNet.Runtime;
 
 namespace Keypoints.MLNet.Tests.Runtime;
 
-/// <summary>The run-time half of the GLIBCXX shim, for hosts that load TorchSharp from the NuGet cache (a notebook kernel):
-/// the notebook tests run it for real; here, its ELF edit on TorchSharp's shipped library.</summary>
+/// <summary>The run-time half of the GLIBCXX shim, for hosts that load TorchSharp from the NuGet cache (a notebook
+/// kernel): the notebook tests run it for real; here, its ELF edit on TorchSharp's shipped library.</summary>
 public sealed class LibTorchSharpPreloaderTests
 {
     [Fact]

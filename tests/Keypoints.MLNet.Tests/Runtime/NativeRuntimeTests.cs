@@ -3,10 +3,12 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Runtime;
 
-/// <summary>TorchSharp loads and runs from the build output, with the allocator tuned, and the NuGet cache untouched.</summary>
+/// <summary>TorchSharp loads and runs from the build output, with the allocator tuned, and the NuGet cache
+/// untouched.</summary>
 public sealed class NativeRuntimeTests
 {
-    private static string OutputCopy => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+    private static string OutputCopy =>
+        Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
     [Fact]
     public void TorchSharp_LoadsAndComputes()
@@ -21,9 +23,16 @@ public sealed class NativeRuntimeTests
     public void AllocatorIsTuned_OnLinux()
     {
         if (OperatingSystem.IsLinux())
-            Assert.True(TorchRuntime.AllocatorTuned, "mallopt was not applied; libtorch would run several times slower");
+        {
+            Assert.True(
+                TorchRuntime.AllocatorTuned,
+                "mallopt was not applied; libtorch would run several times slower"
+            );
+        }
         else
+        {
             Assert.False(TorchRuntime.AllocatorTuned);
+        }
     }
 
     [Fact]

@@ -10,16 +10,19 @@ using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
-/// <summary><c>ExportOnnx(path, OnnxWeightFormat)</c>: a float16 or int8 file loads back with its metadata record, scores
-/// through the library and through ML.NET's own <c>ApplyOnnxModel</c> as the float32 model does within the format's rounding,
-/// switches test-time flip, and fine-tuning starts from it.</summary>
+/// <summary><c>ExportOnnx(path, OnnxWeightFormat)</c>: a float16 or int8 file loads back with its metadata record,
+/// scores through the library and through ML.NET's own <c>ApplyOnnxModel</c> as the float32 model does within the
+/// format's rounding, switches test-time flip, and fine-tuning starts from it.</summary>
 public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    public static TheoryData<OnnxWeightFormat> CompressedFormats => new(OnnxWeightFormat.Float16, OnnxWeightFormat.Int8);
+    public static TheoryData<OnnxWeightFormat> CompressedFormats =>
+        new(OnnxWeightFormat.Float16, OnnxWeightFormat.Int8);
 
     [TierTheory(Needs.OnnxChecker)]
     [MemberData(nameof(CompressedFormats))]
-    public void ExportOnnx_WritesASmallerFile_ThatLoadsWithItsMetadata_AndScoresAsTheFloat32Model(OnnxWeightFormat format)
+    public void ExportOnnx_WritesASmallerFile_ThatLoadsWithItsMetadata_AndScoresAsTheFloat32Model(
+        OnnxWeightFormat format
+    )
     {
         using var temp = new TempFolder();
         fixture.Model.ExportOnnx(temp.File("float32.onnx"));
@@ -45,11 +48,17 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         var ml = fixture.Ml;
 
         using var onnx = ml.Transforms.ApplyOnnxModel("PredictedKeypoints", "Image", path).Fit(fixture.Validation);
-        using var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(onnx, new PredictionEngineOptions { OwnsTransformer = false });
+        using var engine = ml.Model.CreatePredictionEngine<Face, Prediction>(
+            onnx,
+            new PredictionEngineOptions { OwnsTransformer = false }
+        );
 
         float[][] expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
         float[][] images = Columns.Vectors(fixture.Validation, "Image");
-        float[][] predicted = images.Take(8).Select(i => engine.Predict(new Face { Image = i }).PredictedKeypoints).ToArray();
+        float[][] predicted = images
+            .Take(8)
+            .Select(i => engine.Predict(new Face { Image = i }).PredictedKeypoints)
+            .ToArray();
         AssertWithinRounding(format, expected.Take(8).ToArray(), predicted);
     }
 
@@ -65,10 +74,16 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         using var plain = flipped.WithTestTimeFlip(false);
 
         Assert.Equal(loaded.OnnxGraph.ToArray(), plain.OnnxGraph.ToArray());
-        Assert.True(flipped.OnnxGraph.Length < fixture.Model.OnnxGraph.Length * 0.6, "the flip wrapper should keep the weights compressed");
+        Assert.True(
+            flipped.OnnxGraph.Length < fixture.Model.OnnxGraph.Length * 0.6,
+            "the flip wrapper should keep the weights compressed"
+        );
         using var fittedFlip = fixture.Model.WithTestTimeFlip(true);
-        AssertWithinRounding(format, Columns.Vectors(fittedFlip.Transform(fixture.Validation), "PredictedKeypoints"),
-            Columns.Vectors(flipped.Transform(fixture.Validation), "PredictedKeypoints"));
+        AssertWithinRounding(
+            format,
+            Columns.Vectors(fittedFlip.Transform(fixture.Validation), "PredictedKeypoints"),
+            Columns.Vectors(flipped.Transform(fixture.Validation), "PredictedKeypoints")
+        );
     }
 
     [Theory]
@@ -79,21 +94,28 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         string path = Exported(temp, format);
         using var loaded = fixture.Ml.Keypoints.LoadModel(path);
 
-        using var tuned = fixture.Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
-        {
-            Architecture = KeypointArchitecture.ConvNet3,
-            Seed = 3,
-            ValidationData = fixture.Validation,
-            StartFrom = loaded,
-            Augmentation = AugmentationOptions.None,
-            TestTimeFlip = false,
-            Schedule = { MaxEpochs = 1, BatchSize = 32 },
-            TimeBudget = { MaxTrainingTime = null },
-        }).Fit(fixture.Training);
+        using var tuned = fixture
+            .Ml.Keypoints.Trainers.Cnn(
+                new KeypointCnnTrainer.Options
+                {
+                    Architecture = KeypointArchitecture.ConvNet3,
+                    Seed = 3,
+                    ValidationData = fixture.Validation,
+                    StartFrom = loaded,
+                    Augmentation = AugmentationOptions.None,
+                    TestTimeFlip = false,
+                    Schedule = { MaxEpochs = 1, BatchSize = 32 },
+                    TimeBudget = { MaxTrainingTime = null },
+                }
+            )
+            .Fit(fixture.Training);
 
         double modelRmse = fixture.Model.History.Min(h => h.ValidationRmse);
         double tunedRmse = tuned.History[0].ValidationRmse;
-        Assert.True(tunedRmse < 1.2 * modelRmse, $"{format}: the first epoch from the file reaches {tunedRmse:F3} px; the model had {modelRmse:F3} px");
+        Assert.True(
+            tunedRmse < 1.2 * modelRmse,
+            $"{format}: the first epoch from the file reaches {tunedRmse:F3} px; the model had {modelRmse:F3} px"
+        );
     }
 
     private string Exported(TempFolder temp, OnnxWeightFormat format)
@@ -103,10 +125,10 @@ public sealed class CompressedExportTests(TrainedModelFixture fixture) : IClassF
         return path;
     }
 
-    /// <summary>Float16 moves each weight by at most 2^-11 of itself; int8 by at most 1/254 of its output channel's largest.
-    /// On this ConvNet3 that moves a coordinate by at most 0.005 px for float16 and 0.11 px for int8 (measured over the 64
-    /// validation faces, with and without test-time flip); the tolerances, 0.02 and 0.3 px, leave four and about three times
-    /// that, and stay far below the model's error (pixels).</summary>
+    /// <summary>Float16 moves each weight by at most 2^-11 of itself; int8 by at most 1/254 of its output channel's
+    /// largest. On this ConvNet3 that moves a coordinate by at most 0.005 px for float16 and 0.11 px for int8 (measured
+    /// over the 64 validation faces, with and without test-time flip); the tolerances, 0.02 and 0.3 px, leave four and
+    /// about three times that, and stay far below the model's error (pixels).</summary>
     private static void AssertWithinRounding(OnnxWeightFormat format, float[][] expected, float[][] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -3,9 +3,10 @@ using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
-/// <summary>Scoring one model from several threads: the hazard of ML.NET's default prediction engine (disposing it disposes
-/// the model's shared ONNX Runtime session), the engines of <c>ml.Keypoints.CreatePredictionEngine</c> that do not own the
-/// model, the pooled <see cref="CropKeypointsPredictor"/>, and <c>Transform</c> from several threads.</summary>
+/// <summary>Scoring one model from several threads: the hazard of ML.NET's default prediction engine (disposing it
+/// disposes the model's shared ONNX Runtime session), the engines of <c>ml.Keypoints.CreatePredictionEngine</c> that do
+/// not own the model, the pooled <see cref="CropKeypointsPredictor"/>, and <c>Transform</c> from several
+/// threads.</summary>
 public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     private const int Threads = 4;
@@ -13,7 +14,8 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     [Fact]
     public void DisposingADefaultPredictionEngine_DisposesTheModelsSession_SoTheModelNoLongerScores()
     {
-        // The hazard the library's scoring types guard against, shown on a copy of the model (the fixture's stays intact).
+        // The hazard the library's scoring types guard against, shown on a copy of the model (the fixture's stays
+        // intact).
         using var model = IndependentCopy();
         var faces = Faces();
         var engine = fixture.Ml.Model.CreatePredictionEngine<Face, Prediction>(model);
@@ -25,7 +27,7 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
     }
 
     [Fact]
-    public void EnginesThatDoNotOwnTheModel_CreatedUsedAndDisposedOnSeveralThreads_GiveTheBatchNumbers_AndTheModelStillScores()
+    public void EnginesNotOwningTheModel_UsedAndDisposedOnSeveralThreads_GiveTheBatchNumbers_AndTheModelStillScores()
     {
         using var model = IndependentCopy();
         var faces = Faces();
@@ -53,8 +55,9 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         float[][] expected = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints");
 
         float[][][] results = new float[Threads][][];
-        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads },
-            t => results[t] = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"));
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+            results[t] = Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints")
+        );
 
         Assert.All(results, r => Assert.Equal(expected, r));
     }
@@ -69,7 +72,9 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         model.Dispose();
 
         float[][] results = new float[pixels.Length][];
-        Parallel.For(0, pixels.Length, new ParallelOptions { MaxDegreeOfParallelism = Threads }, i => results[i] = crops.Predict(pixels[i]));
+        Parallel.For(0, pixels.Length, new ParallelOptions { MaxDegreeOfParallelism = Threads }, i =>
+            results[i] = crops.Predict(pixels[i])
+        );
 
         AssertClose(batch, results);
         Assert.Equal(model.Layout, crops.Layout);
@@ -84,7 +89,11 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
         float[] pixels = Faces()[0].Image;
         var crops = fixture.Ml.Keypoints.Crops(fixture.Model);
         float[] expected = crops.Predict(pixels);
-        var (answered, refused) = await DisposeDuringScoring.Run(crops, () => Assert.Equal(expected, crops.Predict(pixels)), Threads);
+        var (answered, refused) = await DisposeDuringScoring.Run(
+            crops,
+            () => Assert.Equal(expected, crops.Predict(pixels)),
+            Threads
+        );
 
         Assert.True(answered > 0);
         Assert.Equal(Threads, refused);
@@ -106,7 +115,8 @@ public sealed class ConcurrentScoringTests(TrainedModelFixture fixture) : IClass
 
     private Face[] Faces() => [.. fixture.Ml.Data.CreateEnumerable<Face>(fixture.Validation, reuseRowObject: false)];
 
-    /// <summary>One face at a time and a batch run different kernels in ONNX Runtime, so they agree to rounding, not bit for bit.</summary>
+    /// <summary>One face at a time and a batch run different kernels in ONNX Runtime, so they agree to rounding, not
+    /// bit for bit.</summary>
     private static void AssertClose(float[][] expected, float[][] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -79,6 +79,9 @@ public sealed class KeypointModelInfoTests(TrainedModelFixture fixture) : IClass
         var kernels = Assert.IsType<ConvolutionKernels>(info.FirstLayerKernels);
         Assert.Equal(shape, new long[] { kernels.Count, kernels.Channels, kernels.Height, kernels.Width });
         Assert.Equal(weights, kernels.Weights.ToArray());
-        Assert.Equal(weights.AsSpan(kernels.Height * kernels.Width, kernels.Height * kernels.Width), kernels.Kernel(1, 0));
+        Assert.Equal(
+            weights.AsSpan(kernels.Height * kernels.Width, kernels.Height * kernels.Width),
+            kernels.Kernel(1, 0)
+        );
     }
 }

@@ -26,7 +26,13 @@ public sealed class KeypointModelMetadataTests
         ],
         SpecialistHistories = new Dictionary<string, IReadOnlyList<EpochReport>>
         {
-            ["mouth"] = [new EpochReport(1, 0.002, 1.5, 9.8e-4, 900, TimeSpan.FromSeconds(3), IsBest: true) { Specialist = "mouth" }],
+            ["mouth"] =
+            [
+                new EpochReport(1, 0.002, 1.5, 9.8e-4, 900, TimeSpan.FromSeconds(3), IsBest: true)
+                {
+                    Specialist = "mouth",
+                },
+            ],
         },
     };
 
@@ -41,8 +47,10 @@ public sealed class KeypointModelMetadataTests
         Assert.Equal(Record.SpecialistHistories["mouth"], read.SpecialistHistories["mouth"]);
         Assert.Equal(Record.Layout.KeypointNames, read.Layout.KeypointNames);
         Assert.Equal(Record.Layout.FlipPairs, read.Layout.FlipPairs);
-        Assert.Equal(Record.Layout.Groups.Select(g => (g.Name, string.Join(",", g.KeypointIndices))),
-            read.Layout.Groups.Select(g => (g.Name, string.Join(",", g.KeypointIndices))));
+        Assert.Equal(
+            Record.Layout.Groups.Select(g => (g.Name, string.Join(",", g.KeypointIndices))),
+            read.Layout.Groups.Select(g => (g.Name, string.Join(",", g.KeypointIndices)))
+        );
         Assert.Equal(Record.Framing, read.Framing);
         Assert.StartsWith("{\"formatVersion\":1,", json, StringComparison.Ordinal);
     }

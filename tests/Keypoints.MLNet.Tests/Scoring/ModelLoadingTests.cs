@@ -39,7 +39,9 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         using var temp = new TempFolder();
         string path = ModelFiles.SaveZip(fixture, temp.File("model.zip"));
 
-        var loaded = Assert.IsType<KeypointCnnModel>(fixture.Ml.Keypoints.LoadModel(File.ReadAllBytes(path), "my resource"));
+        var loaded = Assert.IsType<KeypointCnnModel>(
+            fixture.Ml.Keypoints.LoadModel(File.ReadAllBytes(path), "my resource")
+        );
         using (loaded)
             AssertSameAsFitted(loaded, temp);
 
@@ -64,8 +66,10 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.False(plain.TestTimeFlip);
         Assert.Equal(fixture.Model.OnnxGraph.ToArray(), plain.OnnxGraph.ToArray());
         Assert.Equal(fittedFlip.OnnxGraph.ToArray(), flippedAgain.OnnxGraph.ToArray());
-        Assert.Equal(Columns.Vectors(fittedFlip.Transform(fixture.Validation), "PredictedKeypoints"),
-            Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
+        Assert.Equal(
+            Columns.Vectors(fittedFlip.Transform(fixture.Validation), "PredictedKeypoints"),
+            Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints")
+        );
     }
 
     [Fact]
@@ -150,8 +154,10 @@ public sealed class ModelLoadingTests(TrainedModelFixture fixture) : IClassFixtu
         Assert.Equal(fixture.Model.Layout.Groups.Select(g => g.Name), loaded.Layout.Groups.Select(g => g.Name));
         Assert.Equal(fixture.Model.Framing, loaded.Framing);
         Assert.Equal(fixture.Model.FlipAxisOffset, loaded.FlipAxisOffset);
-        Assert.Equal(Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"),
-            Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints"));
+        Assert.Equal(
+            Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"),
+            Columns.Vectors(loaded.Transform(fixture.Validation), "PredictedKeypoints")
+        );
         string exported = temp.File("exported-again.onnx");
         loaded.ExportOnnx(exported);
         Assert.Equal(fixture.Model.OnnxGraph.ToArray(), File.ReadAllBytes(exported));

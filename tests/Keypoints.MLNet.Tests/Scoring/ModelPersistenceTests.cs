@@ -4,7 +4,8 @@ using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Scoring;
 
-/// <summary>A fitted model survives <c>Model.Save</c>/<c>Load</c> and scores identically through every ML.NET path.</summary>
+/// <summary>A fitted model survives <c>Model.Save</c>/<c>Load</c> and scores identically through every ML.NET
+/// path.</summary>
 public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     private sealed class Face
@@ -58,19 +59,47 @@ public sealed class ModelPersistenceTests(TrainedModelFixture fixture) : IClassF
         {
             string model = Path.Combine(folder.FullName, "model.zip");
             string cli = ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli");
-            var train = ProcessRunner.Run("dotnet", [cli, "train", "--data", DrawnFaces.ValidationCsv, "--arch", "convnet3", "--epochs", "1", "--seed", "5", "--out", model],
-                TimeSpan.FromMinutes(5));
+            var train = ProcessRunner.Run(
+                "dotnet",
+                [
+                    cli,
+                    "train",
+                    "--data",
+                    DrawnFaces.ValidationCsv,
+                    "--arch",
+                    "convnet3",
+                    "--epochs",
+                    "1",
+                    "--seed",
+                    "5",
+                    "--out",
+                    model,
+                ],
+                TimeSpan.FromMinutes(5)
+            );
             Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
 
             string app = ProcessRunner.BuiltAssembly("tests/Keypoints.ScoringOnlyApp", "Keypoints.ScoringOnlyApp");
             string appFolder = Path.GetDirectoryName(app)!;
-            Assert.False(File.Exists(Path.Combine(appFolder, "Keypoints.MLNet.dll")), "the scoring-only app must not ship this library");
-            Assert.False(File.Exists(Path.Combine(appFolder, "TorchSharp.dll")), "the scoring-only app must not ship TorchSharp");
-            var score = ProcessRunner.Run("dotnet", [app, model, DrawnFaces.ValidationCsv, "5"], TimeSpan.FromMinutes(2));
+            Assert.False(
+                File.Exists(Path.Combine(appFolder, "Keypoints.MLNet.dll")),
+                "the scoring-only app must not ship this library"
+            );
+            Assert.False(
+                File.Exists(Path.Combine(appFolder, "TorchSharp.dll")),
+                "the scoring-only app must not ship TorchSharp"
+            );
+            var score = ProcessRunner.Run(
+                "dotnet",
+                [app, model, DrawnFaces.ValidationCsv, "5"],
+                TimeSpan.FromMinutes(2)
+            );
             Assert.True(score.ExitCode == 0, score.StandardOutput + score.StandardError);
 
-            float[][] appPredictions = score.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            float[][] appPredictions = score
+                .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+                .ToArray();
             var ml = new MLContext();
             var data = ml.Data.TakeRows(ml.Data.Keypoints.LoadFkdCsv(DrawnFaces.ValidationCsv), 5);
             float[][] expected = Columns.Vectors(ml.Model.Load(model, out _).Transform(data), "PredictedKeypoints");

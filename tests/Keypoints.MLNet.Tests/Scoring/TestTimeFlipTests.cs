@@ -21,19 +21,25 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
         float[][] direct = TorchPixels(images, mirror: false);
         float[][] mirrored = TorchPixels(images, mirror: true);
         var layout = fixture.Model.Layout;
-        // The training calibrated the labels' mirror axis (a != 0), so the test also checks that the graph un-mirrors about it.
+        // The training calibrated the labels' mirror axis (a != 0), so the test also checks that the graph un-mirrors
+        // about it.
         Assert.NotEqual(0, fixture.Model.FlipAxisOffset);
         float axis = Side - 1 + 2 * (float)fixture.Model.FlipAxisOffset;
-        double maxDifference = 0, maxFlipEffect = 0;
+        double maxDifference = 0,
+            maxFlipEffect = 0;
         for (int r = 0; r < images.Length; r++)
         {
             for (int k = 0; k < layout.KeypointCount; k++)
             {
                 int source = layout.FlipPermutation[k];
-                // Undo the mirror: the mirrored face's keypoint 'source' is this face's keypoint k, at x' = W - 1 + 2a - x.
+                // Undo the mirror: the mirrored face's keypoint 'source' is this face's keypoint k, at x' = W - 1 + 2a
+                // - x.
                 float x = (direct[r][2 * k] + (axis - mirrored[r][2 * source])) / 2;
                 float y = (direct[r][2 * k + 1] + mirrored[r][2 * source + 1]) / 2;
-                maxDifference = Math.Max(maxDifference, Math.Max(Math.Abs(onnx[r][2 * k] - x), Math.Abs(onnx[r][2 * k + 1] - y)));
+                maxDifference = Math.Max(
+                    maxDifference,
+                    Math.Max(Math.Abs(onnx[r][2 * k] - x), Math.Abs(onnx[r][2 * k + 1] - y))
+                );
                 maxFlipEffect = Math.Max(maxFlipEffect, Math.Abs(onnx[r][2 * k] - direct[r][2 * k]));
             }
         }
@@ -67,15 +73,20 @@ public sealed class TestTimeFlipTests(TrainedModelFixture fixture) : IClassFixtu
     {
         using var plain = fixture.Model.WithTestTimeFlip(false);
         Assert.False(plain.TestTimeFlip);
-        Assert.Equal(Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"),
-            Columns.Vectors(plain.Transform(fixture.Validation), "PredictedKeypoints"));
+        Assert.Equal(
+            Columns.Vectors(fixture.Model.Transform(fixture.Validation), "PredictedKeypoints"),
+            Columns.Vectors(plain.Transform(fixture.Validation), "PredictedKeypoints")
+        );
     }
 
     private float[][] TorchPixels(float[][] images, bool mirror)
     {
         var scaling = new CoordinateScaling(fixture.Model.Layout);
         using var scope = NewDisposeScope();
-        var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, Side, Side });
+        var input = tensor(
+            images.SelectMany(i => i).Select(v => v / 255f).ToArray(),
+            new long[] { images.Length, 1, Side, Side }
+        );
         if (mirror)
             input = input.flip(3);
         var pixels = fixture.Networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center);

@@ -14,16 +14,20 @@ public sealed class TrainedModelFixture : IDisposable
         Ml = new MLContext(seed: 3);
         Training = DrawnFaces.Training(Ml, 256);
         Validation = DrawnFaces.Validation(Ml, 64);
-        (Model, Networks) = Ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options
-        {
-            Architecture = KeypointArchitecture.ConvNet3,
-            Seed = 3,
-            ValidationData = Validation,
-            Augmentation = AugmentationOptions.None,
-            TestTimeFlip = false,
-            Schedule = { MaxEpochs = 2 },
-            TimeBudget = { MaxTrainingTime = null },
-        }).FitKeepingNetworks(Training);
+        (Model, Networks) = Ml
+            .Keypoints.Trainers.Cnn(
+                new KeypointCnnTrainer.Options
+                {
+                    Architecture = KeypointArchitecture.ConvNet3,
+                    Seed = 3,
+                    ValidationData = Validation,
+                    Augmentation = AugmentationOptions.None,
+                    TestTimeFlip = false,
+                    Schedule = { MaxEpochs = 2 },
+                    TimeBudget = { MaxTrainingTime = null },
+                }
+            )
+            .FitKeepingNetworks(Training);
     }
 
     public MLContext Ml { get; }

@@ -6,8 +6,8 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
-/// <summary>The <c>serve</c> command's server with a synthetic 68-point model (every keypoint at one point of the face's
-/// frame) and the real face detector, and small limits that the tests can pass.</summary>
+/// <summary>The <c>serve</c> command's server with a synthetic 68-point model (every keypoint at one point of the
+/// face's frame) and the real face detector, and small limits that the tests can pass.</summary>
 public sealed class FaceServerFixture : IAsyncLifetime
 {
     /// <summary>1 MiB bodies, sides up to 2000 pixels, 3 megapixels.</summary>
@@ -39,7 +39,8 @@ public sealed class FaceServerFixture : IAsyncLifetime
         model.Dispose();
     }
 
-    /// <summary>The paths of the first <paramref name="count"/> scene photos (640 x 480 JPEGs with 2-4 faces each).</summary>
+    /// <summary>The paths of the first <paramref name="count"/> scene photos (640 x 480 JPEGs with 2-4 faces
+    /// each).</summary>
     internal static string[] Scenes(int count) =>
         [.. Directory.GetFiles(SharedData.Path("photos", "scenes"), "*.jpg").Order(StringComparer.Ordinal).Take(count)];
 }

@@ -7,7 +7,8 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
-/// <summary>The HTTP API of <c>keypoints serve</c> on a real Kestrel server: <c>POST /faces</c> for good and bad uploads,
+/// <summary>The HTTP API of <c>keypoints serve</c> on a real Kestrel server: <c>POST /faces</c> for good and bad
+/// uploads,
 /// <c>GET /health</c> and <c>GET /</c>.</summary>
 public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<FaceServerFixture>
 {
@@ -64,11 +65,15 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         byte[] body = await File.ReadAllBytesAsync(FaceServerFixture.Scenes(1)[0]);
         int clients = (2 * FaceServerFixture.Limits.MaxConcurrentScoring) + 2;
 
-        string[] answers = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-        {
-            using var json = await PostOk(body, "image/jpeg");
-            return json.RootElement.GetRawText();
-        }));
+        string[] answers = await Task.WhenAll(
+            Enumerable
+                .Range(0, clients)
+                .Select(async _ =>
+                {
+                    using var json = await PostOk(body, "image/jpeg");
+                    return json.RootElement.GetRawText();
+                })
+        );
 
         Assert.All(answers, a => Assert.Equal(answers[0], a));
     }
@@ -83,7 +88,10 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         using var fromJpeg = await PostOk(await File.ReadAllBytesAsync(photo), "image/jpeg");
         using var fromPng = await PostOk(png.ToArray(), "image/png");
 
-        Assert.Equal(fromJpeg.RootElement.GetProperty("faces").GetArrayLength(), fromPng.RootElement.GetProperty("faces").GetArrayLength());
+        Assert.Equal(
+            fromJpeg.RootElement.GetProperty("faces").GetArrayLength(),
+            fromPng.RootElement.GetProperty("faces").GetArrayLength()
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -95,9 +103,17 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         await AssertRefused([], HttpStatusCode.BadRequest, "empty");
         await AssertRefused("this is not an image"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, "not an image");
         await AssertRefused(photo[..(photo.Length / 2)], HttpStatusCode.BadRequest, "truncated");
-        await AssertRefused(WidePng(FaceServerFixture.Limits.MaxImageSide + 1, 8), HttpStatusCode.RequestEntityTooLarge, "2001 x 8");
+        await AssertRefused(
+            WidePng(FaceServerFixture.Limits.MaxImageSide + 1, 8),
+            HttpStatusCode.RequestEntityTooLarge,
+            "2001 x 8"
+        );
         await AssertRefused(WidePng(1800, 1800), HttpStatusCode.RequestEntityTooLarge, "1800 x 1800");
-        await AssertRefused(new byte[FaceServerFixture.Limits.MaxBodyBytes + 1], HttpStatusCode.RequestEntityTooLarge, "larger than");
+        await AssertRefused(
+            new byte[FaceServerFixture.Limits.MaxBodyBytes + 1],
+            HttpStatusCode.RequestEntityTooLarge,
+            "larger than"
+        );
 
         using var after = await PostOk(photo, "image/jpeg");
         Assert.Equal(before.RootElement.GetRawText(), after.RootElement.GetRawText());

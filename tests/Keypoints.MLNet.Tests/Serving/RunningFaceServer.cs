@@ -7,7 +7,8 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Serving;
 
-/// <summary>The <c>serve</c> command's server, started in process on a free loopback port for a model; stopped on dispose.</summary>
+/// <summary>The <c>serve</c> command's server, started in process on a free loopback port for a model; stopped on
+/// dispose.</summary>
 internal sealed class RunningFaceServer : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -29,7 +30,8 @@ internal sealed class RunningFaceServer : IAsyncDisposable
     /// <summary>A client for <see cref="Address"/>.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>Starts a server for <paramref name="model"/> (which must outlive it) with <paramref name="limits"/>.</summary>
+    /// <summary>Starts a server for <paramref name="model"/> (which must outlive it) with <paramref
+    /// name="limits"/>.</summary>
     public static async Task<RunningFaceServer> StartAsync(MLContext ml, IKeypointModel model, ServeLimits limits)
     {
         var faces = ml.Keypoints.Photos(model);

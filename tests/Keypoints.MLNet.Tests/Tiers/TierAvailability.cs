@@ -11,7 +11,8 @@ internal static class TierAvailability
 
     private static readonly Lazy<bool> OnnxCheckerPresent = new(() =>
         File.Exists("/usr/bin/python3")
-        && ProcessRunner.Run("/usr/bin/python3", ["-c", "import onnx"], TimeSpan.FromMinutes(1)).ExitCode == 0);
+        && ProcessRunner.Run("/usr/bin/python3", ["-c", "import onnx"], TimeSpan.FromMinutes(1)).ExitCode == 0
+    );
 
     /// <summary>The reason to skip a test that <paramref name="needs"/> these tiers, or null when it can run.</summary>
     public static string? SkipReason(Needs needs)

@@ -1,6 +1,7 @@
 namespace Keypoints.MLNet.Tests.Tiers;
 
-/// <summary>A fact of the tiers <see cref="Needs"/> names: skipped, with the reason, where their inputs are absent.</summary>
+/// <summary>A fact of the tiers <see cref="Needs"/> names: skipped, with the reason, where their inputs are
+/// absent.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class TierFactAttribute : FactAttribute
 {

@@ -4,7 +4,8 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>The augmentation settings: presets that cannot be changed by accident, and ranges checked by the trainer.</summary>
+/// <summary>The augmentation settings: presets that cannot be changed by accident, and ranges checked by the
+/// trainer.</summary>
 public sealed class AugmentationOptionsTests
 {
     [Fact]
@@ -14,7 +15,10 @@ public sealed class AugmentationOptionsTests
         options.RotationProbability = 1;
         Assert.Equal(0.5, AugmentationOptions.Default.RotationProbability);
         Assert.Equal(0, AugmentationOptions.None.RotationProbability);
-        Assert.Equal(AugmentationOptions.Default.BlurProbability, new KeypointCnnTrainer.Options().Augmentation.BlurProbability);
+        Assert.Equal(
+            AugmentationOptions.Default.BlurProbability,
+            new KeypointCnnTrainer.Options().Augmentation.BlurProbability
+        );
     }
 
     [Fact]
@@ -44,10 +48,19 @@ public sealed class AugmentationOptionsTests
         typeof(AugmentationOptions).GetProperty(property)!.SetValue(augmentation, value);
         var options = new KeypointCnnTrainer.Options { Augmentation = augmentation };
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8))
+        );
         Assert.Equal(property, error.ParamName);
     }
 
     private static double[] Probabilities(AugmentationOptions o) =>
-        [o.RotationProbability, o.ScaleProbability, o.ShiftProbability, o.BrightnessProbability, o.ContrastProbability, o.BlurProbability];
+        [
+            o.RotationProbability,
+            o.ScaleProbability,
+            o.ShiftProbability,
+            o.BrightnessProbability,
+            o.ContrastProbability,
+            o.BlurProbability,
+        ];
 }

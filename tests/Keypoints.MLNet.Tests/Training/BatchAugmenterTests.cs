@@ -26,7 +26,14 @@ public sealed class BatchAugmenterTests
 
     [Fact]
     public void Scale_MovesEveryKeypointWithItsMark() =>
-        AssertKeypointsFollowMarks(new AugmentationOptions { ScaleProbability = 1, MinScale = 0.75, MaxScale = 2.2 });
+        AssertKeypointsFollowMarks(
+            new AugmentationOptions
+            {
+                ScaleProbability = 1,
+                MinScale = 0.75,
+                MaxScale = 2.2,
+            }
+        );
 
     // Bilinear resampling moves an impulse's centroid exactly under a pure translation, so a shift must match to
     // a hundredth of a pixel; with align_corners = true the grid unit would be (W - 1)/2 pixels instead of W/2 and
@@ -37,12 +44,18 @@ public sealed class BatchAugmenterTests
 
     [Fact]
     public void RotationScaleAndShiftTogether_MoveEveryKeypointWithItsMark() =>
-        AssertKeypointsFollowMarks(new AugmentationOptions
-        {
-            RotationProbability = 1, MaxRotationDegrees = 180,
-            ScaleProbability = 1, MinScale = 0.75, MaxScale = 1.6,
-            ShiftProbability = 1, MaxShift = 0.2,
-        });
+        AssertKeypointsFollowMarks(
+            new AugmentationOptions
+            {
+                RotationProbability = 1,
+                MaxRotationDegrees = 180,
+                ScaleProbability = 1,
+                MinScale = 0.75,
+                MaxScale = 1.6,
+                ShiftProbability = 1,
+                MaxShift = 0.2,
+            }
+        );
 
     [Fact]
     public void KeypointPushedOutsideTheImage_IsMaskedForTheBatch_AndOneInsideIsNot()
@@ -50,7 +63,17 @@ public sealed class BatchAugmenterTests
         using var scope = NewDisposeScope();
         // Zooming by 2 about the center (19.5, 14.5) sends pixel (2, 2) to (-15.5, -10.5) and (20, 15) to (20.5, 15.5).
         var (images, targets, mask) = Marked([(2, 2), (20, 15)]);
-        using var augmenter = new BatchAugmenter(new AugmentationOptions { ScaleProbability = 1, MinScale = 2, MaxScale = 2 }, Width, Height, CPU);
+        using var augmenter = new BatchAugmenter(
+            new AugmentationOptions
+            {
+                ScaleProbability = 1,
+                MinScale = 2,
+                MaxScale = 2,
+            },
+            Width,
+            Height,
+            CPU
+        );
         augmenter.Apply(images, targets, mask, new Random(1));
         Assert.Equal([0f, 0f], mask[0].data<float>().ToArray());
         Assert.Equal([1f, 1f], mask[1].data<float>().ToArray());
@@ -65,7 +88,12 @@ public sealed class BatchAugmenterTests
         using var scope = NewDisposeScope();
         var (images, targets, mask) = RandomBatch(seed: 2);
         var (before, targetsBefore, maskBefore) = (images.clone(), targets.clone(), mask.clone());
-        using var augmenter = new BatchAugmenter(new AugmentationOptions { BrightnessProbability = 1, MaxBrightnessDelta = 0.3 }, Width, Height, CPU);
+        using var augmenter = new BatchAugmenter(
+            new AugmentationOptions { BrightnessProbability = 1, MaxBrightnessDelta = 0.3 },
+            Width,
+            Height,
+            CPU
+        );
         augmenter.Apply(images, targets, mask, new Random(3));
         var offsets = (images - before).view(Batch, -1);
         float[] perImage = offsets.mean([1]).data<float>().ToArray();
@@ -82,7 +110,17 @@ public sealed class BatchAugmenterTests
         using var scope = NewDisposeScope();
         var (images, targets, mask) = RandomBatch(seed: 4);
         var before = images.clone();
-        using var augmenter = new BatchAugmenter(new AugmentationOptions { ContrastProbability = 1, MinContrast = 0.5, MaxContrast = 1.5 }, Width, Height, CPU);
+        using var augmenter = new BatchAugmenter(
+            new AugmentationOptions
+            {
+                ContrastProbability = 1,
+                MinContrast = 0.5,
+                MaxContrast = 1.5,
+            },
+            Width,
+            Height,
+            CPU
+        );
         augmenter.Apply(images, targets, mask, new Random(5));
         for (int row = 0; row < Batch; row++)
         {
@@ -102,7 +140,17 @@ public sealed class BatchAugmenterTests
         using var scope = NewDisposeScope();
         var (images, targets, mask) = Marked([(20, 15)]);
         var targetsBefore = targets.clone();
-        using var augmenter = new BatchAugmenter(new AugmentationOptions { BlurProbability = 1, MinBlurSigma = 1, MaxBlurSigma = 1 }, Width, Height, CPU);
+        using var augmenter = new BatchAugmenter(
+            new AugmentationOptions
+            {
+                BlurProbability = 1,
+                MinBlurSigma = 1,
+                MaxBlurSigma = 1,
+            },
+            Width,
+            Height,
+            CPU
+        );
         augmenter.Apply(images, targets, mask, new Random(6));
         var image = images[0, 0];
         Assert.Equal(1f, image.sum().item<float>(), 5);
@@ -157,8 +205,12 @@ public sealed class BatchAugmenterTests
         var imagesBefore = images.clone();
         var options = new AugmentationOptions
         {
-            RotationProbability = 0.3, ScaleProbability = 0.3, ShiftProbability = 0.3,
-            BrightnessProbability = 0.3, ContrastProbability = 0.3, BlurProbability = 0.3,
+            RotationProbability = 0.3,
+            ScaleProbability = 0.3,
+            ShiftProbability = 0.3,
+            BrightnessProbability = 0.3,
+            ContrastProbability = 0.3,
+            BlurProbability = 0.3,
         };
         using var augmenter = new BatchAugmenter(options, Width, Height, CPU);
         augmenter.Apply(images, targets, mask, new Random(12));
@@ -175,8 +227,10 @@ public sealed class BatchAugmenterTests
         for (int draw = 0; draw < 8; draw++)
         {
             using var scope = NewDisposeScope();
-            var marks = Enumerable.Range(0, Batch)
-                .Select(_ => (positions.Next(Width / 4, 3 * Width / 4), positions.Next(Height / 4, 3 * Height / 4))).ToArray();
+            var marks = Enumerable
+                .Range(0, Batch)
+                .Select(_ => (positions.Next(Width / 4, 3 * Width / 4), positions.Next(Height / 4, 3 * Height / 4)))
+                .ToArray();
             var (images, targets, mask) = Marked(marks);
             augmenter.Apply(images, targets, mask, new Random(draw));
             for (int row = 0; row < Batch; row++)
@@ -189,7 +243,11 @@ public sealed class BatchAugmenterTests
                     continue;
                 var (cx, cy) = Centroid(images[row, 0]);
                 double distance = Math.Sqrt((cx - x) * (cx - x) + (cy - y) * (cy - y));
-                Assert.True(distance <= tolerance, $"draw {draw}, row {row}: keypoint ({x:F2}, {y:F2}) but mark at ({cx:F2}, {cy:F2}), {distance:F2} px apart");
+                Assert.True(
+                    distance <= tolerance,
+                    $"draw {draw}, row {row}: keypoint ({x:F2}, {y:F2}) but mark at ({cx:F2}, {cy:F2}), {distance:F2} "
+                        + $"px apart"
+                );
                 checkedMarks++;
             }
         }
@@ -207,7 +265,11 @@ public sealed class BatchAugmenterTests
             targets[2 * i] = (marks[i].X - Width / 2f) / (Width / 2f);
             targets[2 * i + 1] = (marks[i].Y - Height / 2f) / (Height / 2f);
         }
-        return (tensor(pixels, [marks.Length, 1, Height, Width]), tensor(targets, [marks.Length, 2]), ones(marks.Length, 2));
+        return (
+            tensor(pixels, [marks.Length, 1, Height, Width]),
+            tensor(targets, [marks.Length, 2]),
+            ones(marks.Length, 2)
+        );
     }
 
     private static (Tensor Images, Tensor Targets, Tensor Mask) RandomBatch(int seed)
@@ -229,7 +291,9 @@ public sealed class BatchAugmenterTests
     private static (double X, double Y) Centroid(Tensor image)
     {
         float[] values = image.data<float>().ToArray();
-        double sum = 0, x = 0, y = 0;
+        double sum = 0,
+            x = 0,
+            y = 0;
         for (int i = 0; i < values.Length; i++)
         {
             sum += values[i];

@@ -18,7 +18,10 @@ public sealed class BatchFlipperTests
         var random = new Random(1);
         float[] pixels = Enumerable.Range(0, 96 * 96).Select(_ => (float)random.NextDouble()).ToArray();
         float[] coordinates = Enumerable.Range(0, 30).Select(_ => (float)(random.NextDouble() * 95)).ToArray();
-        float[] present = Enumerable.Range(0, 30).Select(i => i / 2 == layout.IndexOf("left_eye_center") ? 0f : 1f).ToArray();
+        float[] present = Enumerable
+            .Range(0, 30)
+            .Select(i => i / 2 == layout.IndexOf("left_eye_center") ? 0f : 1f)
+            .ToArray();
 
         using var scope = NewDisposeScope();
         var images = tensor(pixels, new long[] { 1, 1, 96, 96 });

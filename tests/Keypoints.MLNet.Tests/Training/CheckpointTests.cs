@@ -15,16 +15,22 @@ public sealed class CheckpointTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("keypoints-checkpoints-");
 
-    private static KeypointCnnTrainer.Options Options(IDataView validation) => new()
-    {
-        Architecture = KeypointArchitecture.ConvNet3,
-        Seed = 5,
-        ValidationData = validation,
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = 4, BatchSize = 32, EarlyStoppingPatience = 0 },
-        TimeBudget = { MaxTrainingTime = null },
-    };
+    private static KeypointCnnTrainer.Options Options(IDataView validation) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.ConvNet3,
+            Seed = 5,
+            ValidationData = validation,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule =
+            {
+                MaxEpochs = 4,
+                BatchSize = 32,
+                EarlyStoppingPatience = 0,
+            },
+            TimeBudget = { MaxTrainingTime = null },
+        };
 
     [TierFact(Needs.FaceData)]
     public void ResumedRun_GivesTheSameWeightsAsAnUninterruptedRun()
@@ -48,8 +54,10 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal([3, 4], reported);
         Assert.Equal(uninterrupted.History.Select(h => h.TrainLoss), resumed.History.Select(h => h.TrainLoss));
-        Assert.Equal(Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
-            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+        Assert.Equal(
+            Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
+            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints")
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -78,8 +86,10 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Empty(reported);
         Assert.Equal(first.History, resumed.History);
-        Assert.Equal(Columns.Vectors(first.Transform(validation), "PredictedKeypoints"),
-            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+        Assert.Equal(
+            Columns.Vectors(first.Transform(validation), "PredictedKeypoints"),
+            Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints")
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -130,9 +140,25 @@ public sealed class CheckpointTests : IDisposable
         File.WriteAllLines(csv, File.ReadLines(SmallFaces.TrainingCsv).Take(301));
         string model = Path.Combine(folder.FullName, "model.zip");
         string checkpoint = Path.Combine(folder.FullName, "ckpt", "checkpoint.kpck");
-        string[] train = [ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"), "train", "--data", csv,
-            "--arch", "convnet3", "--no-augment", "--no-tta", "--epochs", "30", "--seed", "3", "--checkpoints", Path.Combine(folder.FullName, "ckpt"),
-            "--out", model];
+        string[] train =
+        [
+            ProcessRunner.BuiltAssembly("src/Keypoints.Cli", "Keypoints.Cli"),
+            "train",
+            "--data",
+            csv,
+            "--arch",
+            "convnet3",
+            "--no-augment",
+            "--no-tta",
+            "--epochs",
+            "30",
+            "--seed",
+            "3",
+            "--checkpoints",
+            Path.Combine(folder.FullName, "ckpt"),
+            "--out",
+            model,
+        ];
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in train)
@@ -151,7 +177,9 @@ public sealed class CheckpointTests : IDisposable
         var resumed = ProcessRunner.Run("dotnet", [.. train, "--resume"], TimeSpan.FromMinutes(5));
         Assert.True(resumed.ExitCode == 0, resumed.StandardOutput + resumed.StandardError);
         Assert.True(File.Exists(model));
-        string firstEpoch = resumed.StandardOutput.Split('\n').First(l => l.StartsWith("epoch", StringComparison.Ordinal));
+        string firstEpoch = resumed
+            .StandardOutput.Split('\n')
+            .First(l => l.StartsWith("epoch", StringComparison.Ordinal));
         Assert.DoesNotMatch(@"^epoch\s+1\s", firstEpoch);
         Assert.Contains("of 30", resumed.StandardOutput, StringComparison.Ordinal);
     }

@@ -15,18 +15,19 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private KeypointCnnTrainer.Options Options() => new()
-    {
-        Architecture = KeypointArchitecture.Mlp,
-        Seed = 11,
-        ValidationFraction = 0,
-        Progress = new Recorder(epochs),
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = 1, BatchSize = 32 },
-        TimeBudget = { MaxTrainingTime = null },
-        Pretraining = { Progress = new PretrainingRecorder(epochs) },
-    };
+    private KeypointCnnTrainer.Options Options() =>
+        new()
+        {
+            Architecture = KeypointArchitecture.Mlp,
+            Seed = 11,
+            ValidationFraction = 0,
+            Progress = new Recorder(epochs),
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+            Pretraining = { Progress = new PretrainingRecorder(epochs) },
+        };
 
     [TierFact(Needs.FaceData)]
     public void Fit_WithSpecialistsOnALayoutWithoutGroups_FailsBeforeAnyEpoch()
@@ -36,7 +37,9 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         options.Specialists.Enabled = true;
         var kaggle = KeypointLayout.Kaggle15;
         options.Layout = new KeypointLayout("no groups", kaggle.KeypointNames, 96, 96, kaggle.FlipPairs, []);
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32)));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32))
+        );
         Assert.Contains("'no groups' has none", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
     }
@@ -48,7 +51,14 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var data = ml.Data.Keypoints.LoadImageCsv(Images.ImageFiles.WriteCsv(folder, "eyes.csv", "train", 8, [36, 45]));
         var options = Options();
         options.Specialists.Enabled = true;
-        var trainer = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options { InputWidth = 32, InputHeight = 32, Network = options });
+        var trainer = ml.Keypoints.Trainers.CnnOnImages(
+            new KeypointImageTrainer.Options
+            {
+                InputWidth = 32,
+                InputHeight = 32,
+                Network = options,
+            }
+        );
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
         Assert.Contains("has none", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
@@ -61,7 +71,14 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var data = ml.Data.Keypoints.LoadImageCsv(Images.ImageFiles.WriteCsv(folder, "faces.csv", "train", 8));
         var options = Options();
         options.LabelColumnName = "Landmarks";
-        var trainer = ml.Keypoints.Trainers.CnnOnImages(new KeypointImageTrainer.Options { InputWidth = 32, InputHeight = 32, Network = options });
+        var trainer = ml.Keypoints.Trainers.CnnOnImages(
+            new KeypointImageTrainer.Options
+            {
+                InputWidth = 32,
+                InputHeight = 32,
+                Network = options,
+            }
+        );
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
         Assert.Contains("Network.LabelColumnName ('Landmarks')", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
@@ -73,7 +90,9 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var ml = new MLContext();
         var options = Options();
         options.Checkpoints.Folder = folder.Write("not-a-folder", "");
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32)));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32))
+        );
         Assert.Contains("not-a-folder", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
     }

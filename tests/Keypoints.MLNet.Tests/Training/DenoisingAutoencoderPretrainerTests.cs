@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>Denoising-autoencoder pre-training trains the convolutional trunk only, repeatably, and not again on resume.</summary>
+/// <summary>Denoising-autoencoder pre-training trains the convolutional trunk only, repeatably, and not again on
+/// resume.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
 {
@@ -18,23 +19,38 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
 
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("keypoints-pretraining-");
 
-    private static KeypointCnnTrainer.Options Options(int pretrainingEpochs) => new()
-    {
-        Architecture = KeypointArchitecture.Conv2,
-        Seed = 7,
-        ValidationFraction = 0,
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = 1, BatchSize = 32 },
-        TimeBudget = { MaxTrainingTime = null },
-        Pretraining = { Epochs = pretrainingEpochs },
-    };
+    private static KeypointCnnTrainer.Options Options(int pretrainingEpochs) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.Conv2,
+            Seed = 7,
+            ValidationFraction = 0,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+            Pretraining = { Epochs = pretrainingEpochs },
+        };
 
     private static TrainingData Images(int rows)
     {
         var ml = new MLContext();
-        var columns = new KeypointTrainingOptions { Architecture = KeypointArchitecture.ConvNet3, FeatureColumnName = FkdCsv.ImageColumnName, LabelColumnName = FkdCsv.KeypointsColumnName, Augmentation = AugmentationOptions.None, TestTimeFlip = false, TimeBudget = { MaxTrainingTime = null } };
-        return TrainingData.Read(SmallFaces.Training(ml, rows), columns, Faces, new CoordinateScaling(KeypointLayout.Kaggle15), dropIncomplete: false);
+        var columns = new KeypointTrainingOptions
+        {
+            Architecture = KeypointArchitecture.ConvNet3,
+            FeatureColumnName = FkdCsv.ImageColumnName,
+            LabelColumnName = FkdCsv.KeypointsColumnName,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            TimeBudget = { MaxTrainingTime = null },
+        };
+        return TrainingData.Read(
+            SmallFaces.Training(ml, rows),
+            columns,
+            Faces,
+            new CoordinateScaling(KeypointLayout.Kaggle15),
+            dropIncomplete: false
+        );
     }
 
     private static KeypointNetwork Network(KeypointArchitecture architecture)
@@ -54,8 +70,10 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var options = Options(4);
         var reports = new DenoisingAutoencoderPretrainer(network, options, CPU, _ => { }).Run(Images(300), seed: 1);
         Assert.Equal([1, 2, 3, 4], reports.Select(r => r.Epoch));
-        Assert.True(reports[^1].ReconstructionMse < 0.5 * reports[0].ReconstructionMse,
-            $"reconstruction MSE went from {reports[0].ReconstructionMse} to {reports[^1].ReconstructionMse}");
+        Assert.True(
+            reports[^1].ReconstructionMse < 0.5 * reports[0].ReconstructionMse,
+            $"reconstruction MSE went from {reports[0].ReconstructionMse} to {reports[^1].ReconstructionMse}"
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -92,7 +110,11 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 64);
         var logged = new List<string>();
-        ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.RawMessage); };
+        ml.Log += (_, e) =>
+        {
+            if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal))
+                logged.Add(e.RawMessage);
+        };
         var pretrained = new List<int>();
         var first = Options(1);
         first.Checkpoints.Folder = folder.FullName;
@@ -133,7 +155,9 @@ public sealed class DenoisingAutoencoderPretrainerTests : IDisposable
         var options = Options(1);
         options.Architecture = KeypointArchitecture.Mlp;
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8)));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 8))
+        );
         Assert.Contains("Mlp has none", error.Message, StringComparison.Ordinal);
     }
 

@@ -6,9 +6,9 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>A small fixed run (synthetic faces, seed 7, flips with axis calibration, default augmentation, test-time flip,
-/// specialists) gives, to 1e-9 relative, the per-epoch losses, validation RMSEs and predictions recorded before the
-/// training code was restructured: a refactoring that changes any of them changed behaviour.</summary>
+/// <summary>A small fixed run (synthetic faces, seed 7, flips with axis calibration, default augmentation, test-time
+/// flip, specialists) gives, to 1e-9 relative, the per-epoch losses, validation RMSEs and predictions recorded before
+/// the training code was restructured: a refactoring that changes any of them changed behaviour.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class GoldenTrainingTests : IDisposable
 {
@@ -22,7 +22,11 @@ public sealed class GoldenTrainingTests : IDisposable
     {
         ["eye_centers"] = [(0.03940295265056193, 2.4252397032048814), (0.03725290112197399, 2.2337602245322374)],
         ["nose_tip"] = [(0.033486553467810154, 2.554950541137637), (0.02497724164277315, 1.9557232067222214)],
-        ["mouth_corners_top_lip"] = [(0.04606733424589038, 2.819655069669704), (0.05761480424553156, 2.2252697498950944)],
+        ["mouth_corners_top_lip"] =
+        [
+            (0.04606733424589038, 2.819655069669704),
+            (0.05761480424553156, 2.2252697498950944),
+        ],
         ["bottom_lip"] = [(0.059448471292853355, 3.132186662245733), (0.061258078552782536, 1.1109217217420762)],
         ["eye_corners"] = [(0.028036496601998806, 2.1804375856186864), (0.0280736587010324, 1.4266305283993308)],
         ["eyebrows"] = [(0.03522414853796363, 2.1526388991758356), (0.031842507887631655, 1.6428702355883922)],
@@ -41,8 +45,16 @@ public sealed class GoldenTrainingTests : IDisposable
     public void FixedRun_GivesTheRecordedLossesRmsesAndPredictions()
     {
         var ml = new MLContext(seed: 1);
-        var train = ml.Data.Keypoints.LoadFkdCsv(SyntheticFaces.WriteKaggleCsv(folder, "train.csv", 32, 64, seed: 11), 32, 32);
-        var validation = ml.Data.Keypoints.LoadFkdCsv(SyntheticFaces.WriteKaggleCsv(folder, "validation.csv", 32, 24, seed: 12), 32, 32);
+        var train = ml.Data.Keypoints.LoadFkdCsv(
+            SyntheticFaces.WriteKaggleCsv(folder, "train.csv", 32, 64, seed: 11),
+            32,
+            32
+        );
+        var validation = ml.Data.Keypoints.LoadFkdCsv(
+            SyntheticFaces.WriteKaggleCsv(folder, "validation.csv", 32, 24, seed: 12),
+            32,
+            32
+        );
 
         using var model = ml.Keypoints.Trainers.Cnn(Options(validation)).Fit(train);
 
@@ -55,32 +67,50 @@ public sealed class GoldenTrainingTests : IDisposable
             AssertClose(expected.Select(e => e.Rmse), model.SpecialistHistories[group].Select(h => h.ValidationRmse));
         }
         AssertClose([FlipAxisOffset], [model.FlipAxisOffset]);
-        float[] predictions = Columns.Vectors(model.Transform(validation), "PredictedKeypoints").SelectMany(v => v).ToArray();
-        AssertClose([PredictionSum, PredictionSquareSum],
-            [predictions.Sum(v => (double)v), predictions.Sum(v => (double)v * v)]);
+        float[] predictions = Columns
+            .Vectors(model.Transform(validation), "PredictedKeypoints")
+            .SelectMany(v => v)
+            .ToArray();
+        AssertClose(
+            [PredictionSum, PredictionSquareSum],
+            [predictions.Sum(v => (double)v), predictions.Sum(v => (double)v * v)]
+        );
         Assert.Equal(FirstPredictions, predictions.Take(FirstPredictions.Length));
     }
 
-    /// <summary>Every setting the run depends on, said explicitly, so a change of the options' defaults leaves it alone.</summary>
-    private static KeypointCnnTrainer.Options Options(IDataView validation) => new()
-    {
-        Architecture = KeypointArchitecture.ConvNet3,
-        Seed = 7,
-        ValidationData = validation,
-        FlipAugmentation = true,
-        CalibrateFlipAxis = true,
-        Augmentation = AugmentationOptions.Default,
-        TestTimeFlip = true,
-        Schedule = { MaxEpochs = 3, BatchSize = 16, EarlyStoppingPatience = 0, RestoreBestWeights = true },
-        TimeBudget = { MaxTrainingTime = null },
-        Specialists = { Enabled = true, MaxEpochs = 2 },
-    };
+    /// <summary>Every setting the run depends on, said explicitly, so a change of the options' defaults leaves it
+    /// alone.</summary>
+    private static KeypointCnnTrainer.Options Options(IDataView validation) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.ConvNet3,
+            Seed = 7,
+            ValidationData = validation,
+            FlipAugmentation = true,
+            CalibrateFlipAxis = true,
+            Augmentation = AugmentationOptions.Default,
+            TestTimeFlip = true,
+            Schedule =
+            {
+                MaxEpochs = 3,
+                BatchSize = 16,
+                EarlyStoppingPatience = 0,
+                RestoreBestWeights = true,
+            },
+            TimeBudget = { MaxTrainingTime = null },
+            Specialists = { Enabled = true, MaxEpochs = 2 },
+        };
 
     private static void AssertClose(IEnumerable<double> expected, IEnumerable<double> actual)
     {
         var (e, a) = (expected.ToArray(), actual.ToArray());
         Assert.Equal(e.Length, a.Length);
         for (int i = 0; i < e.Length; i++)
-            Assert.True(Math.Abs(e[i] - a[i]) <= Tolerance * Math.Abs(e[i]), $"value {i}: expected {e[i]:R}, got {a[i]:R}");
+        {
+            Assert.True(
+                Math.Abs(e[i] - a[i]) <= Tolerance * Math.Abs(e[i]),
+                $"value {i}: expected {e[i]:R}, got {a[i]:R}"
+            );
+        }
     }
 }

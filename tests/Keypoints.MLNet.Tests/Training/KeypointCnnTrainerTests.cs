@@ -13,15 +13,16 @@ namespace Keypoints.MLNet.Tests.Training;
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class KeypointCnnTrainerTests
 {
-    private static KeypointCnnTrainer.Options Quick(int epochs = 1) => new()
-    {
-        Architecture = KeypointArchitecture.Mlp,
-        Seed = 11,
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = epochs, BatchSize = 32 },
-        TimeBudget = { MaxTrainingTime = null },
-    };
+    private static KeypointCnnTrainer.Options Quick(int epochs = 1) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.Mlp,
+            Seed = 11,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = epochs, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+        };
 
     [TierFact(Needs.FaceData)]
     public void Fit_WithTheSameSeed_GivesIdenticalPredictions()
@@ -48,7 +49,11 @@ public sealed class KeypointCnnTrainerTests
         options.ValidationData = SmallFaces.Validation(ml, 32);
         options.Schedule.EarlyStoppingPatience = 0;
         var logged = new List<string>();
-        ml.Log += (_, e) => { if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal)) logged.Add(e.RawMessage); };
+        ml.Log += (_, e) =>
+        {
+            if (e.Source.Contains(nameof(KeypointCnnTrainer), StringComparison.Ordinal))
+                logged.Add(e.RawMessage);
+        };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 96));
         Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
         Assert.Equal(reports, model.History);
@@ -87,7 +92,10 @@ public sealed class KeypointCnnTrainerTests
         using var plain = model.WithTestTimeFlip(false);
         double withoutFlip = ml.Keypoints.Evaluate(plain.Transform(options.ValidationData)).Rmse;
         Assert.Equal(best.ValidationRmse, served, 3);
-        Assert.True(Math.Abs(withoutFlip - served) > 1e-2, $"the flip changes the RMSE by only {Math.Abs(withoutFlip - served)} px, so the test tells nothing");
+        Assert.True(
+            Math.Abs(withoutFlip - served) > 1e-2,
+            $"the flip changes the RMSE by only {Math.Abs(withoutFlip - served)} px, so the test tells nothing"
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -134,7 +142,11 @@ public sealed class KeypointCnnTrainerTests
         options.MissingLabels = MissingLabelPolicy.DropRows;
         options.ValidationFraction = 0;
         string? message = null;
-        ml.Log += (_, e) => { if (e.RawMessage.StartsWith("Training", StringComparison.Ordinal)) message = e.RawMessage; };
+        ml.Log += (_, e) =>
+        {
+            if (e.RawMessage.StartsWith("Training", StringComparison.Ordinal))
+                message = e.RawMessage;
+        };
         var data = SmallFaces.Training(ml, 200);
         int complete = ml.Data.Keypoints.FilterMissing(data).Preview(1000).RowView.Length;
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);
@@ -160,7 +172,17 @@ public sealed class KeypointCnnTrainerTests
         var options = Quick();
         options.ValidationFraction = 0;
         using var alone = ml.Keypoints.Trainers.Cnn(options).Fit(data);
-        var chained = new KeypointCnnTrainer.Options { Architecture = options.Architecture, Seed = 11, ValidationFraction = 0, PixelScale = 1, Augmentation = AugmentationOptions.None, TestTimeFlip = false, Schedule = { MaxEpochs = 1, BatchSize = 32 }, TimeBudget = { MaxTrainingTime = null } };
+        var chained = new KeypointCnnTrainer.Options
+        {
+            Architecture = options.Architecture,
+            Seed = 11,
+            ValidationFraction = 0,
+            PixelScale = 1,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+        };
         var pipeline = ml.Transforms.Keypoints.NormalizePixels().Append(ml.Keypoints.Trainers.Cnn(chained)).Fit(data);
         float[][] a = Columns.Vectors(alone.Transform(data), "PredictedKeypoints");
         float[][] b = Columns.Vectors(pipeline.Transform(data), "PredictedKeypoints");
@@ -177,7 +199,9 @@ public sealed class KeypointCnnTrainerTests
         var ml = new MLContext();
         var options = Quick();
         options.Layout = new KeypointLayout("nose", ["nose_tip"], 96, 96, [], []);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 8))
+        );
         Assert.Contains("'Keypoints' must be Vector<Single, 2>", error.Message, StringComparison.Ordinal);
     }
 
@@ -192,7 +216,11 @@ public sealed class KeypointCnnTrainerTests
         Assert.Equal(NumberDataViewType.Single, predicted.ItemType);
         Assert.Equal(SchemaShape.Column.VectorKind.Vector, predicted.Kind);
 
-        var renamed = ml.Transforms.CopyColumns("Pixels", "Image").Append(ml.Transforms.DropColumns("Image")).Fit(data).Transform(data);
+        var renamed = ml
+            .Transforms.CopyColumns("Pixels", "Image")
+            .Append(ml.Transforms.DropColumns("Image"))
+            .Fit(data)
+            .Transform(data);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.GetOutputSchema(ShapeOf(renamed.Schema)));
         Assert.Contains("'Image' was not found", error.Message, StringComparison.Ordinal);
     }
@@ -202,15 +230,27 @@ public sealed class KeypointCnnTrainerTests
     {
         var ml = new MLContext();
         var data = DrawnFaces.Training(ml, 8);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Schedule = { MaxEpochs = 0 } }).Fit(data));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }).Fit(data));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }).Fit(data));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Schedule = { MaxEpochs = 0 } }).Fit(data)
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { ValidationFraction = 1 }).Fit(data)
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Keypoints.Trainers.Cnn(new KeypointCnnTrainer.Options { Channels = 2 }).Fit(data)
+        );
     }
 
     // ML.NET builds a SchemaShape from a schema with an internal factory; estimators' callers reach it through chains.
     private static SchemaShape ShapeOf(DataViewSchema schema) =>
-        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
-            [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
+        (SchemaShape)
+            typeof(SchemaShape)
+                .GetMethod(
+                    "Create",
+                    System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static,
+                    [typeof(DataViewSchema)]
+                )!
+                .Invoke(null, [schema])!;
 
     private sealed class Face
     {

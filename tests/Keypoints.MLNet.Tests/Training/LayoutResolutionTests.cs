@@ -7,27 +7,29 @@ using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>Trainers, evaluation and data operations decide the layout the same way: explicit, the loader's view, the label
-/// column's slot names with the image column's size; otherwise an error that names the column, never a silent Kaggle15.</summary>
+/// <summary>Trainers, evaluation and data operations decide the layout the same way: explicit, the loader's view, the
+/// label column's slot names with the image column's size; otherwise an error that names the column, never a silent
+/// Kaggle15.</summary>
 public sealed class LayoutResolutionTests : IDisposable
 {
     private readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 
-    private static KeypointCnnTrainer.Options Quick() => new()
-    {
-        Architecture = KeypointArchitecture.Mlp,
-        Seed = 11,
-        ValidationFraction = 0,
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = 1, BatchSize = 32 },
-        TimeBudget = { MaxTrainingTime = null },
-    };
+    private static KeypointCnnTrainer.Options Quick() =>
+        new()
+        {
+            Architecture = KeypointArchitecture.Mlp,
+            Seed = 11,
+            ValidationFraction = 0,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1, BatchSize = 32 },
+            TimeBudget = { MaxTrainingTime = null },
+        };
 
-    /// <summary>Rows built in memory: an image column of <paramref name="imageSize"/> values and 30 coordinates, with the
-    /// Kaggle slot names when <paramref name="named"/>.</summary>
+    /// <summary>Rows built in memory: an image column of <paramref name="imageSize"/> values and 30 coordinates, with
+    /// the Kaggle slot names when <paramref name="named"/>.</summary>
     private static IDataView InMemory(MLContext ml, bool named = false, int imageSize = 96 * 96)
     {
         var schema = SchemaDefinition.Create(typeof(Face));
@@ -35,10 +37,21 @@ public sealed class LayoutResolutionTests : IDisposable
         if (named)
         {
             var names = KeypointLayout.Kaggle15.CoordinateNames.Select(n => n.AsMemory()).ToArray();
-            schema[nameof(Face.Keypoints)].AddAnnotation("SlotNames", new VBuffer<ReadOnlyMemory<char>>(30, names),
-                new VectorDataViewType(TextDataViewType.Instance, 30));
+            schema[nameof(Face.Keypoints)]
+                .AddAnnotation(
+                    "SlotNames",
+                    new VBuffer<ReadOnlyMemory<char>>(30, names),
+                    new VectorDataViewType(TextDataViewType.Instance, 30)
+                );
         }
-        var rows = Enumerable.Range(0, 4).Select(_ => new Face { Image = Enumerable.Repeat(128f, imageSize).ToArray(), Keypoints = new float[30], PredictedKeypoints = new float[30] });
+        var rows = Enumerable
+            .Range(0, 4)
+            .Select(_ => new Face
+            {
+                Image = Enumerable.Repeat(128f, imageSize).ToArray(),
+                Keypoints = new float[30],
+                PredictedKeypoints = new float[30],
+            });
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
@@ -67,7 +80,9 @@ public sealed class LayoutResolutionTests : IDisposable
     public void Fit_WithSlotNamesAndANonSquareImageColumn_FailsNamingTheImageColumn()
     {
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentException>(() => ml.Keypoints.Trainers.Cnn(Quick()).Fit(InMemory(ml, named: true, imageSize: 96 * 97)));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ml.Keypoints.Trainers.Cnn(Quick()).Fit(InMemory(ml, named: true, imageSize: 96 * 97))
+        );
         Assert.Contains("image column 'Image'", error.Message, StringComparison.Ordinal);
         Assert.Contains("not a square", error.Message, StringComparison.Ordinal);
     }
@@ -102,8 +117,15 @@ public sealed class LayoutResolutionTests : IDisposable
     }
 
     private string WriteKaggleCsv(int size) =>
-        folder.Write("faces.csv", string.Join(",", KeypointLayout.Kaggle15.CoordinateNames.Append("Image")) + "\n" +
-            string.Join(",", Enumerable.Repeat("2,3", 15)) + "," + string.Join(" ", Enumerable.Repeat("7", size * size)) + "\n");
+        folder.Write(
+            "faces.csv",
+            string.Join(",", KeypointLayout.Kaggle15.CoordinateNames.Append("Image"))
+                + "\n"
+                + string.Join(",", Enumerable.Repeat("2,3", 15))
+                + ","
+                + string.Join(" ", Enumerable.Repeat("7", size * size))
+                + "\n"
+        );
 
     private sealed class Face
     {

@@ -12,22 +12,24 @@ using static TorchSharp.torch;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>Nouri's specialists: one fine-tuned copy of the base network per keypoint group, combined into one graph.</summary>
+/// <summary>Nouri's specialists: one fine-tuned copy of the base network per keypoint group, combined into one
+/// graph.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 [Trait("Category", "Integration")]
 public sealed class SpecialistTests
 {
-    private static KeypointCnnTrainer.Options SmallRun(IDataView validation) => new()
-    {
-        Architecture = KeypointArchitecture.ConvNet3,
-        Seed = 5,
-        ValidationData = validation,
-        Augmentation = AugmentationOptions.None,
-        TestTimeFlip = false,
-        Schedule = { MaxEpochs = 1 },
-        TimeBudget = { MaxTrainingTime = null },
-        Specialists = { MaxEpochs = 1, Enabled = true },
-    };
+    private static KeypointCnnTrainer.Options SmallRun(IDataView validation) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.ConvNet3,
+            Seed = 5,
+            ValidationData = validation,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1 },
+            TimeBudget = { MaxTrainingTime = null },
+            Specialists = { MaxEpochs = 1, Enabled = true },
+        };
 
     [TierFact(Needs.FaceData | Needs.OnnxChecker)]
     public void Fit_WithSpecialists_TrainsOnePerGroup_AndTheCombinedGraphMatchesTorchSharp()
@@ -48,7 +50,12 @@ public sealed class SpecialistTests
             Assert.Equal(groups.Order(), model.SpecialistHistories.Keys.Order());
             Assert.Equal(groups.Select(g => "specialist_" + g), model.Metadata.Networks);
             foreach (string? group in groups)
-                Assert.True(File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))), $"no checkpoint for {group}");
+            {
+                Assert.True(
+                    File.Exists(TrainingCheckpoint.PathIn(Path.Combine(folder, "specialist-" + group))),
+                    $"no checkpoint for {group}"
+                );
+            }
 
             AssertEachSpecialistChoseOnTheServedPrediction(model, validation);
             // Fine-tuning starts at the rate of the base network's kept epoch.
@@ -60,8 +67,13 @@ public sealed class SpecialistTests
             float[][] onnx = Columns.Vectors(plain.Transform(validation), "PredictedKeypoints");
             var scaling = new CoordinateScaling(model.Layout);
             using var scope = NewDisposeScope();
-            var input = tensor(images.SelectMany(i => i).Select(v => v / 255f).ToArray(), new long[] { images.Length, 1, 96, 96 });
-            float[] expected = (networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center)).data<float>().ToArray();
+            var input = tensor(
+                images.SelectMany(i => i).Select(v => v / 255f).ToArray(),
+                new long[] { images.Length, 1, 96, 96 }
+            );
+            float[] expected = (networks.Ensemble.Forward(input) * tensor(scaling.HalfSize) + tensor(scaling.Center))
+                .data<float>()
+                .ToArray();
             float maxDifference = onnx.SelectMany(r => r).Zip(expected, (o, e) => Math.Abs(o - e)).Max();
             Assert.True(maxDifference <= 1e-3, $"max |ONNX - TorchSharp| = {maxDifference} px");
 
@@ -76,8 +88,8 @@ public sealed class SpecialistTests
         }
     }
 
-    /// <summary>A specialist whose epoch beat the base weights reports, for that epoch, the RMSE that the saved model with its
-    /// test-time flip gets on the group's coordinates (every validation row has every keypoint).</summary>
+    /// <summary>A specialist whose epoch beat the base weights reports, for that epoch, the RMSE that the saved model
+    /// with its test-time flip gets on the group's coordinates (every validation row has every keypoint).</summary>
     private static void AssertEachSpecialistChoseOnTheServedPrediction(KeypointCnnModel model, IDataView validation)
     {
         float[][] predicted = Columns.Vectors(model.Transform(validation), "PredictedKeypoints");
@@ -91,8 +103,10 @@ public sealed class SpecialistTests
             int[] coordinates = group.KeypointIndices.SelectMany(k => new[] { 2 * k, 2 * k + 1 }).ToArray();
             double squared = predicted.Zip(labels, (p, l) => coordinates.Sum(c => Math.Pow(p[c] - l[c], 2))).Sum();
             double rmse = Math.Sqrt(squared / (coordinates.Length * labels.Length));
-            Assert.True(Math.Abs(best.ValidationRmse - rmse) < 1e-3,
-                $"specialist {group.Name}: best epoch {best.ValidationRmse} px, the served model {rmse} px");
+            Assert.True(
+                Math.Abs(best.ValidationRmse - rmse) < 1e-3,
+                $"specialist {group.Name}: best epoch {best.ValidationRmse} px, the served model {rmse} px"
+            );
             checkedGroups++;
         }
         Assert.True(checkedGroups > 0, "every specialist kept the base weights, so nothing was compared");
@@ -113,10 +127,19 @@ public sealed class SpecialistTests
         using var specialists = ml.Keypoints.Trainers.Cnn(diverging).Fit(training);
 
         Assert.Equal(6, specialists.Metadata.Networks.Count);
-        float[] expected = Columns.Vectors(baseModel.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
-        float[] actual = Columns.Vectors(specialists.Transform(validation), "PredictedKeypoints").SelectMany(r => r).ToArray();
+        float[] expected = Columns
+            .Vectors(baseModel.Transform(validation), "PredictedKeypoints")
+            .SelectMany(r => r)
+            .ToArray();
+        float[] actual = Columns
+            .Vectors(specialists.Transform(validation), "PredictedKeypoints")
+            .SelectMany(r => r)
+            .ToArray();
         float maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(maxDifference <= 1e-3, $"specialists moved predictions by up to {maxDifference} px although every epoch made them worse");
+        Assert.True(
+            maxDifference <= 1e-3,
+            $"specialists moved predictions by up to {maxDifference} px although every epoch made them worse"
+        );
     }
 
     [TierFact(Needs.FaceData)]
@@ -151,8 +174,10 @@ public sealed class SpecialistTests
 
             Assert.DoesNotContain("base 1", trained);
             Assert.DoesNotContain("eye_centers 1", trained);
-            Assert.Equal(Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
-                Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints"));
+            Assert.Equal(
+                Columns.Vectors(uninterrupted.Transform(validation), "PredictedKeypoints"),
+                Columns.Vectors(resumed.Transform(validation), "PredictedKeypoints")
+            );
         }
         finally
         {
@@ -178,7 +203,10 @@ public sealed class SpecialistTests
         var images = rand(4, 1, 96, 96);
         var fromBase = baseNetwork.forward(images).index_select(1, tensor(coordinates.Select(c => (long)c).ToArray()));
         var fromSpecialist = specialist.forward(images);
-        Assert.True(fromBase.allclose(fromSpecialist, rtol: 0, atol: 1e-6), "the specialist starts from other predictions than the base network's");
+        Assert.True(
+            fromBase.allclose(fromSpecialist, rtol: 0, atol: 1e-6),
+            "the specialist starts from other predictions than the base network's"
+        );
         Assert.True(fromBase.std().item<float>() > 0, "the test compares constant outputs");
     }
 

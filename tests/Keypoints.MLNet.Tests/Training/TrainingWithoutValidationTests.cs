@@ -6,7 +6,8 @@ using Microsoft.ML;
 
 namespace Keypoints.MLNet.Tests.Training;
 
-/// <summary>Early stopping counts only validated epochs: without validation rows, training runs MaxEpochs and keeps the last epoch.</summary>
+/// <summary>Early stopping counts only validated epochs: without validation rows, training runs MaxEpochs and keeps the
+/// last epoch.</summary>
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class TrainingWithoutValidationTests
 {
@@ -21,7 +22,12 @@ public sealed class TrainingWithoutValidationTests
             Seed = 11,
             Augmentation = AugmentationOptions.None,
             TestTimeFlip = false,
-            Schedule = { MaxEpochs = 35, EarlyStoppingPatience = 30, BatchSize = 32 },
+            Schedule =
+            {
+                MaxEpochs = 35,
+                EarlyStoppingPatience = 30,
+                BatchSize = 32,
+            },
             TimeBudget = { MaxTrainingTime = null },
         };
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
@@ -35,16 +41,22 @@ public sealed class TrainingWithoutValidationTests
     {
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 32);
-        KeypointCnnTrainer.Options Run(int epochs) => new()
-        {
-            Architecture = KeypointArchitecture.Mlp,
-            ValidationFraction = 0,
-            Seed = 11,
-            Augmentation = AugmentationOptions.None,
-            TestTimeFlip = false,
-            Schedule = { MaxEpochs = epochs, EarlyStoppingPatience = 1, BatchSize = 32 },
-            TimeBudget = { MaxTrainingTime = null },
-        };
+        KeypointCnnTrainer.Options Run(int epochs) =>
+            new()
+            {
+                Architecture = KeypointArchitecture.Mlp,
+                ValidationFraction = 0,
+                Seed = 11,
+                Augmentation = AugmentationOptions.None,
+                TestTimeFlip = false,
+                Schedule =
+                {
+                    MaxEpochs = epochs,
+                    EarlyStoppingPatience = 1,
+                    BatchSize = 32,
+                },
+                TimeBudget = { MaxTrainingTime = null },
+            };
         using var three = ml.Keypoints.Trainers.Cnn(Run(3)).Fit(data);
         using var two = ml.Keypoints.Trainers.Cnn(Run(2)).Fit(data);
 

@@ -21,7 +21,10 @@ public sealed class PixelNormalizingEstimatorTests
         stream.Position = 0;
         float[][] reloaded = Columns.Vectors(ml.Model.Load(stream, out _).Transform(data), "Image");
         Assert.Equal(normalized, reloaded);
-        Assert.Equal(["Image", "Keypoints"], transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name));
+        Assert.Equal(
+            ["Image", "Keypoints"],
+            transformer.Transform(data).Schema.Where(c => !c.IsHidden).Select(c => c.Name)
+        );
     }
 
     [Fact]
@@ -29,7 +32,10 @@ public sealed class PixelNormalizingEstimatorTests
     {
         var ml = new MLContext();
         var data = DrawnFaces.Validation(ml, 2);
-        var output = ml.Transforms.Keypoints.NormalizePixels("Normalized", "Image", offset: 128, scale: 1 / 128f).Fit(data).Transform(data);
+        var output = ml
+            .Transforms.Keypoints.NormalizePixels("Normalized", "Image", offset: 128, scale: 1 / 128f)
+            .Fit(data)
+            .Transform(data);
         float[][] raw = Columns.Vectors(data, "Image");
         float[][] normalized = Columns.Vectors(output, "Normalized");
         Assert.Equal((raw[1][100] - 128) / 128f, normalized[1][100], 6);
@@ -39,7 +45,9 @@ public sealed class PixelNormalizingEstimatorTests
     public void NormalizePixels_NamesAMissingColumn()
     {
         var ml = new MLContext();
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Keypoints.NormalizePixels("Out", "Pixels").Fit(DrawnFaces.Validation(ml, 1)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.Transforms.Keypoints.NormalizePixels("Out", "Pixels").Fit(DrawnFaces.Validation(ml, 1))
+        );
         Assert.Contains("'Pixels' was not found", error.Message, StringComparison.Ordinal);
     }
 }

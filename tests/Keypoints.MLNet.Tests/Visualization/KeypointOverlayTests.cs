@@ -12,9 +12,14 @@ public sealed class KeypointOverlayTests
     public void LabelPlacer_KeepsEveryNameClearOfTheOthersAndOfThePoints_OnA68PointFace()
     {
         using var folder = new TempFolder();
-        float[] keypoints = ImageFiles.FirstRowKeypoints(ImageFiles.WriteCsv(folder, "faces.csv", "validation", rows: 1));
+        float[] keypoints = ImageFiles.FirstRowKeypoints(
+            ImageFiles.WriteCsv(folder, "faces.csv", "validation", rows: 1)
+        );
         float scale = 24f / KeypointOverlay.PointSpacing(keypoints);
-        var points = Enumerable.Range(0, 68).Select(k => new SKPoint(keypoints[2 * k] * scale, keypoints[(2 * k) + 1] * scale)).ToArray();
+        var points = Enumerable
+            .Range(0, 68)
+            .Select(k => new SKPoint(keypoints[2 * k] * scale, keypoints[(2 * k) + 1] * scale))
+            .ToArray();
         var bounds = SKRect.Create(-200, -200, (160 * scale) + 400, (160 * scale) + 400);
         var placer = new LabelPlacer(bounds, points, pointRadius: 5);
         var names = KeypointLayout.Ibug68.KeypointNames;

@@ -4,15 +4,27 @@ using SkiaSharp;
 
 namespace Keypoints.MLNet.Tests.Visualization;
 
-/// <summary><see cref="LearningCurvesChart.SaveComparisonPng"/>: several trainings' validation curves in one chart.</summary>
+/// <summary><see cref="LearningCurvesChart.SaveComparisonPng"/>: several trainings' validation curves in one
+/// chart.</summary>
 public sealed class LearningCurvesComparisonTests
 {
     private static readonly SKColor First = new(31, 119, 180);
     private static readonly SKColor Second = new(255, 127, 14);
 
     private static EpochReport[] History(int epochs, double start, double minutesPerEpoch) =>
-        [.. Enumerable.Range(1, epochs).Select(e => new EpochReport(e, 0.1 / e, start / Math.Sqrt(e), 1e-3, 100,
-            TimeSpan.FromMinutes(e * minutesPerEpoch), IsBest: true))];
+        [
+            .. Enumerable
+                .Range(1, epochs)
+                .Select(e => new EpochReport(
+                    e,
+                    0.1 / e,
+                    start / Math.Sqrt(e),
+                    1e-3,
+                    100,
+                    TimeSpan.FromMinutes(e * minutesPerEpoch),
+                    IsBest: true
+                )),
+        ];
 
     private static int Count(SKBitmap bitmap, SKColor color)
     {
@@ -38,7 +50,12 @@ public sealed class LearningCurvesComparisonTests
         string path = temp.File("charts/compare.png");
         LearningCurvesChart.SaveComparisonPng(
             [new LearningCurve("fast", History(40, 12, 0.05)), new LearningCurve("slow", History(3, 6, 1))],
-            "two nets", path, axis, width: 700, height: 420);
+            "two nets",
+            path,
+            axis,
+            width: 700,
+            height: 420
+        );
 
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(700, bitmap.Width);
@@ -52,8 +69,13 @@ public sealed class LearningCurvesComparisonTests
     {
         using var temp = new TempFolder();
         var unvalidated = History(3, double.NaN, 1);
-        var e = Assert.Throws<ArgumentException>(() => LearningCurvesChart.SaveComparisonPng(
-            [new LearningCurve("ok", History(3, 6, 1)), new LearningCurve("no validation", unvalidated)], "t", temp.File("c.png")));
+        var e = Assert.Throws<ArgumentException>(() =>
+            LearningCurvesChart.SaveComparisonPng(
+                [new LearningCurve("ok", History(3, 6, 1)), new LearningCurve("no validation", unvalidated)],
+                "t",
+                temp.File("c.png")
+            )
+        );
         Assert.Contains("'no validation'", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.File("c.png")));
     }

@@ -11,8 +11,8 @@ var verbose = new Option<bool>("--verbose")
 var root = new RootCommand(
     """
     Facial keypoint detection with ML.NET and TorchSharp: train a keypoint CNN, evaluate it, predict, write a Kaggle
-    submission, plot its training, show what a saved model records, export it as ONNX (float32, float16 or int8 weights),
-    find every face's keypoints in photos, and serve them over HTTP.
+    submission, plot its training, show what a saved model records, export it as ONNX (float32, float16 or int8
+    weights), find every face's keypoints in photos, and serve them over HTTP.
     --data takes either CSV layout: Kaggle's (keypoint columns and an Image column of grey levels) or image files (first
     column 'image', a path relative to the CSV's folder, then x0,y0,... or <name>_x,<name>_y pairs).
     """

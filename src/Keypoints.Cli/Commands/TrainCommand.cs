@@ -234,9 +234,8 @@ internal sealed class TrainCommand : Command
         : base(
             "train",
             CommandHelp.With(
-                "Train a keypoint CNN on a Kaggle CSV or a CSV of image files and save an ML.NET model zip. Prints "
-                    + "one line "
-                    + "per epoch; with validation data it ends with the saved model's validation RMSE and NME.",
+                "Train a keypoint CNN on a Kaggle CSV or a CSV of image files and save an ML.NET model zip. Prints one "
+                    + "line per epoch; with validation data it ends with the saved model's validation RMSE and NME.",
                 "keypoints train --data mine.csv --out mine.zip",
                 "keypoints train --data mine.csv --from face68 --out tuned.zip",
                 "keypoints train --data training.csv --validation validation.csv --max-minutes 60 --out kaggle.zip"
@@ -245,53 +244,51 @@ internal sealed class TrainCommand : Command
     {
         architecture.AcceptOnlyFromAmong(Architectures);
         optimizer.AcceptOnlyFromAmong("adam", "nesterov");
-        foreach (
-            var option in new Option[]
-            {
-                data,
-                validation,
-                validationFraction,
-                from,
-                inputSize,
-                color,
-                architecture,
-                frozenStages,
-                optimizer,
-                epochs,
-                maxMinutes,
-                batchSize,
-                seed,
-                output,
-                learningRate,
-                learningRateDecay,
-                patience,
-                weightDecay,
-                checkpoints,
-                resume,
-                specialists,
-                specialistEpochs,
-                specialistMinutes,
-                specialistLearningRate,
-                noTestTimeFlip,
-                noFlip,
-                pretrainEpochs,
-                pretrainNoise,
-                noAugment,
-                rotate,
-                scale,
-                shift,
-                brightness,
-                contrast,
-                blur,
-                augmentProbability,
-            }
-        )
-        {
+        foreach (var option in AllOptions())
             Options.Add(option);
-        }
-
         SetAction(Run);
     }
+
+    private Option[] AllOptions() =>
+        new Option[]
+        {
+            data,
+            validation,
+            validationFraction,
+            from,
+            inputSize,
+            color,
+            architecture,
+            frozenStages,
+            optimizer,
+            epochs,
+            maxMinutes,
+            batchSize,
+            seed,
+            output,
+            learningRate,
+            learningRateDecay,
+            patience,
+            weightDecay,
+            checkpoints,
+            resume,
+            specialists,
+            specialistEpochs,
+            specialistMinutes,
+            specialistLearningRate,
+            noTestTimeFlip,
+            noFlip,
+            pretrainEpochs,
+            pretrainNoise,
+            noAugment,
+            rotate,
+            scale,
+            shift,
+            brightness,
+            contrast,
+            blur,
+            augmentProbability,
+        };
 
     private int Run(ParseResult options)
     {

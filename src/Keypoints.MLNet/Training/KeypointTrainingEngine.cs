@@ -184,15 +184,7 @@ internal sealed class KeypointTrainingEngine
         KeypointEnsemble? ensemble = null;
         try
         {
-            start?.Weights.CopyTo(network);
-            network.to(session.Device);
-            if (DenoisingAutoencoderPretrainer.IsWanted(options))
-            {
-                new DenoisingAutoencoderPretrainer(network, options, session.Device, report =>
-                    ReportPretraining(channel, report)
-                ).Run(train, seed, session.Budget.Pretraining);
-            }
-
+            Prepare(network, train, seed, session, channel);
             var stage = new TrainingStage(layout, options, seed, session.Budget.BaseNetwork)
             {
                 FlipAxisOffset = start?.FlipAxisOffset ?? 0,
@@ -225,6 +217,26 @@ internal sealed class KeypointTrainingEngine
             else
                 network.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Copies the fine-tuning start's weights in, moves the network to the device, and pre-trains it when
+    /// asked.</summary>
+    private void Prepare(
+        KeypointNetwork network,
+        TrainingData train,
+        int seed,
+        TrainingSession session,
+        IChannel channel
+    )
+    {
+        start?.Weights.CopyTo(network);
+        network.to(session.Device);
+        if (DenoisingAutoencoderPretrainer.IsWanted(options))
+        {
+            new DenoisingAutoencoderPretrainer(network, options, session.Device, report =>
+                ReportPretraining(channel, report)
+            ).Run(train, seed, session.Budget.Pretraining);
         }
     }
 

@@ -121,7 +121,7 @@ public sealed class PretrainedCliTests
             "The model zip saved by train; or a shipped model: face68, kaggle15 (an existing file of that name wins)",
             option.Description
         );
-        Assert.Equal("model.zip|face68|kaggle15", option.HelpName);
+        Assert.Equal("model.zip|model.onnx|face68|kaggle15", option.HelpName);
         Assert.True(option.Required);
     }
 }

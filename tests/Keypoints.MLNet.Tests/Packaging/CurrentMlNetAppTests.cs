@@ -21,18 +21,21 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
         using Keypoints.MLNet;
         using Microsoft.ML;
 
-        static string Version(Type type) =>
-            type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
-        static string Line(string what, float x, float y) => string.Create(CultureInfo.InvariantCulture, $"{what} {x:F2} {y:F2}");
+        static string Version(Type type) => type.Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+        static float Mean(IEnumerable<float> values, int axis) => values.Where((_, i) => i % 2 == axis).Average();
+        static string Line(string what, IReadOnlyList<float> keypoints) =>
+            string.Create(CultureInfo.InvariantCulture, $"{what} {Mean(keypoints, 0):F2} {Mean(keypoints, 1):F2}");
 
-        Console.WriteLine($"versions ML.NET {Version(typeof(MLContext))}, SkiaSharp {Version(typeof(SkiaSharp.SKBitmap))}, "
+        Console.WriteLine($"versions ML.NET {Version(typeof(MLContext))}, "
+            + $"SkiaSharp {Version(typeof(SkiaSharp.SKBitmap))}, "
             + $"ONNX Runtime {Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession))}");
         var ml = new MLContext();
         using var model = ml.Keypoints.Pretrained.Face68();
         using (var photos = ml.Keypoints.Photos(model))
         {
             foreach (var face in photos.Predict(args[0]))
-                Console.WriteLine(Line("photos", face.Keypoints.Where((_, i) => i % 2 == 0).Average(), face.Keypoints.Where((_, i) => i % 2 == 1).Average()));
+                Console.WriteLine(Line("photos", face.Keypoints));
         }
         using (var chain = ml.Keypoints.PhotoModel(model))
             ml.Model.Save(chain, ml.Data.LoadFromEnumerable(new[] { new Photo() }).Schema, "photos.zip");
@@ -45,7 +48,7 @@ public sealed class CurrentMlNetAppTests(ITestOutputHelper output)
         for (int f = 0; f < (int)faces.FaceCount[0]; f++)
         {
             var keypoints = faces.FaceKeypoints.Skip(f * points).Take(points).ToArray();
-            Console.WriteLine(Line("chain", keypoints.Where((_, i) => i % 2 == 0).Average(), keypoints.Where((_, i) => i % 2 == 1).Average()));
+            Console.WriteLine(Line("chain", keypoints));
         }
 
         class Photo { public string ImagePath { get; set; } = ""; }

@@ -96,7 +96,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("train", "--frobnicate")]
-    [InlineData("evaluate", "--data", "x.csv")]
+    [InlineData("evaluate", "--model", "face68")]
     [InlineData("train", "--epochs", "many")]
     [InlineData("train", "--arch", "vgg")]
     [InlineData("train", "--arch", "resnet18", "--frozen-stages", "1")]

@@ -29,7 +29,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
             Pretraining = { Progress = new PretrainingRecorder(epochs) },
         };
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithSpecialistsOnALayoutWithoutGroups_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
@@ -38,7 +38,7 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         var kaggle = KeypointLayout.Kaggle15;
         options.Layout = new KeypointLayout("no groups", kaggle.KeypointNames, 96, 96, kaggle.FlipPairs, []);
         var error = Assert.Throws<ArgumentException>(() =>
-            ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32))
+            ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 32))
         );
         Assert.Contains("'no groups' has none", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
@@ -84,27 +84,27 @@ public sealed class ChecksBeforeTrainingTests : IDisposable
         Assert.Empty(epochs);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithACheckpointFolderThatIsAFile_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
         var options = Options();
         options.Checkpoints.Folder = folder.Write("not-a-folder", "");
         var error = Assert.Throws<ArgumentException>(() =>
-            ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32))
+            ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 32))
         );
         Assert.Contains("not-a-folder", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithPretrainingSetOnMlpAfterTheTrainerWasMade_FailsBeforeAnyEpoch()
     {
         var ml = new MLContext();
         var options = Options();
         var trainer = ml.Keypoints.Trainers.Cnn(options);
         options.Pretraining.Epochs = 2;
-        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 32)));
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(DrawnFaces.Training(ml, 32)));
         Assert.Contains("Mlp", error.Message, StringComparison.Ordinal);
         Assert.Empty(epochs);
     }

@@ -1,6 +1,5 @@
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -11,7 +10,7 @@ namespace Keypoints.MLNet.Tests.Training;
 [Collection(GlobalRandomGenerator.Name)]
 public sealed class TrainingWithoutValidationTests
 {
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithoutValidation_TrainsMaxEpochs_PastThePatience()
     {
         var ml = new MLContext();
@@ -30,17 +29,17 @@ public sealed class TrainingWithoutValidationTests
             },
             TimeBudget = { MaxTrainingTime = null },
         };
-        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 32));
 
         Assert.Equal(35, model.History.Count);
         Assert.All(model.History, h => Assert.True(double.IsNaN(h.ValidationRmse) && !h.IsBest));
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithoutValidation_KeepsTheLastEpochsWeights()
     {
         var ml = new MLContext();
-        var data = SmallFaces.Training(ml, 32);
+        var data = DrawnFaces.Training(ml, 32);
         KeypointCnnTrainer.Options Run(int epochs) =>
             new()
             {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Keypoints.MLNet.Estimators;
 using Keypoints.MLNet.Networks;
-using Keypoints.MLNet.Tests.Tiers;
 using Keypoints.MLNet.Training;
 using Microsoft.ML;
 
@@ -35,14 +34,14 @@ public sealed class WallClockBudgetTests
             Specialists = { MaxEpochs = 1_000_000 },
         };
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_StopsAtTheWallClockBudget()
     {
         var ml = new MLContext();
         var clock = new Stopwatch();
         var options = Endless(clock);
         options.ValidationFraction = 0;
-        var data = SmallFaces.Training(ml, 64);
+        var data = DrawnFaces.Training(ml, 64);
         WarmUp(ml);
         clock.Start();
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);
@@ -60,7 +59,7 @@ public sealed class WallClockBudgetTests
         Assert.True(fit < Budget + longestEpoch + TimeSpan.FromSeconds(2), $"Fit took {fit} for a budget of {Budget}");
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_WithSpecialists_KeepsTheWholeFitWithinTheBudget_AndSharesItOut()
     {
         var ml = new MLContext();
@@ -68,8 +67,8 @@ public sealed class WallClockBudgetTests
         var clock = new Stopwatch();
         var options = Endless(clock);
         options.Specialists.Enabled = true;
-        options.ValidationData = SmallFaces.Validation(ml, 16);
-        var data = SmallFaces.Training(ml, 32);
+        options.ValidationData = DrawnFaces.Validation(ml, 16);
+        var data = DrawnFaces.Training(ml, 32);
         clock.Start();
         using var model = ml.Keypoints.Trainers.Cnn(options).Fit(data);
         var fit = clock.Elapsed;
@@ -97,7 +96,7 @@ public sealed class WallClockBudgetTests
         Assert.Contains(model.SpecialistHistories.Values, h => h.Count > 0);
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Fit_GivesEachSpecialistAtMostItsOwnTimeLimit()
     {
         var ml = new MLContext();
@@ -110,7 +109,7 @@ public sealed class WallClockBudgetTests
         options.Specialists.MaxTrainingTime = TimeSpan.FromSeconds(0.5);
         WarmUp(ml);
         clock.Start();
-        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 32));
 
         Assert.Equal(2, model.History.Count);
         Assert.Contains(model.SpecialistHistories.Values, h => h.Count > 0);
@@ -126,7 +125,7 @@ public sealed class WallClockBudgetTests
         }
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void Pretraining_UsesAtMostItsShareOfTheBudget()
     {
         var ml = new MLContext();
@@ -138,7 +137,7 @@ public sealed class WallClockBudgetTests
         var pretraining = new List<PretrainingReport>();
         options.Pretraining.Progress = new PretrainingWatchdog(clock, 4 * Budget, pretraining);
         clock.Start();
-        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 16));
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 16));
 
         Assert.InRange(pretraining.Count, 1, options.Pretraining.Epochs - 1);
         var longestEpoch = pretraining
@@ -156,14 +155,14 @@ public sealed class WallClockBudgetTests
         );
     }
 
-    [TierFact(Needs.FaceData)]
+    [Fact]
     public void ResumedRunWithSpecialists_SharesOutWhatTheInterruptedRunLeft()
     {
         var ml = new MLContext();
         WarmUp(ml);
         using var checkpoints = new TempFolder();
-        var data = SmallFaces.Training(ml, 32);
-        var validation = SmallFaces.Validation(ml, 16);
+        var data = DrawnFaces.Training(ml, 32);
+        var validation = DrawnFaces.Validation(ml, 16);
         var clock = Stopwatch.StartNew();
         KeypointCnnTrainer.Options Run()
         {
@@ -212,8 +211,8 @@ public sealed class WallClockBudgetTests
             TimeBudget = { MaxTrainingTime = null },
             Specialists = { MaxEpochs = 1, Enabled = true },
         };
-        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(SmallFaces.Training(ml, 32));
-        model.Transform(SmallFaces.Training(ml, 4)).Preview();
+        using var model = ml.Keypoints.Trainers.Cnn(options).Fit(DrawnFaces.Training(ml, 32));
+        model.Transform(DrawnFaces.Training(ml, 4)).Preview();
     }
 
     private sealed class SimulatedCrashException : Exception;

@@ -17,39 +17,13 @@ internal static class DrawnFaces
 {
     private const int Side = 96;
 
-    // Typical positions of the 15 keypoints in a 96 x 96 Kaggle face, in the competition's column order.
-    private static readonly float[] Typical =
+    /// <summary>Typical positions of the 15 keypoints in a 96 x 96 Kaggle face, in the competition's column
+    /// order.</summary>
+    // csharpier-ignore
+    internal static readonly float[] TypicalKeypoints =
     [
-        66,
-        37,
-        30,
-        37,
-        59,
-        38,
-        73,
-        38,
-        37,
-        38,
-        22,
-        38,
-        56,
-        29,
-        80,
-        30,
-        39,
-        29,
-        16,
-        30,
-        48,
-        62,
-        63,
-        76,
-        32,
-        76,
-        48,
-        72,
-        48,
-        82,
+        66, 37, 30, 37, 59, 38, 73, 38, 37, 38, 22, 38, 56, 29, 80, 30,
+        39, 29, 16, 30, 48, 62, 63, 76, 32, 76, 48, 72, 48, 82,
     ];
 
     private static readonly Lazy<string> Folder = new(() =>
@@ -116,11 +90,11 @@ internal static class DrawnFaces
         double scale = 0.85 + (random.NextDouble() * 0.25);
         double dx = (random.NextDouble() - 0.5) * 12,
             dy = (random.NextDouble() - 0.5) * 12;
-        float[] placed = new float[Typical.Length];
-        for (int k = 0; k < Typical.Length; k += 2)
+        float[] placed = new float[TypicalKeypoints.Length];
+        for (int k = 0; k < TypicalKeypoints.Length; k += 2)
         {
-            double x = Typical[k] - 48,
-                y = Typical[k + 1] - 48;
+            double x = TypicalKeypoints[k] - 48,
+                y = TypicalKeypoints[k + 1] - 48;
             placed[k] = (float)(48 + dx + (scale * ((x * Math.Cos(angle)) - (y * Math.Sin(angle)))));
             placed[k + 1] = (float)(48 + dy + (scale * ((x * Math.Sin(angle)) + (y * Math.Cos(angle)))));
         }

@@ -117,17 +117,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Ibug68.WithImageSize(96, 96));
-        var trainer = ml.Keypoints.Trainers.Cnn(
-            new KeypointCnnTrainer.Options
-            {
-                Architecture = KeypointArchitecture.ConvNet3,
-                StartFrom = model,
-                Augmentation = AugmentationOptions.None,
-                TestTimeFlip = false,
-                Schedule = { MaxEpochs = 1 },
-                TimeBudget = { MaxTrainingTime = null },
-            }
-        );
+        var trainer = ml.Keypoints.Trainers.Cnn(OneEpochFrom(model));
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 
@@ -145,18 +135,9 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Kaggle15);
-        var trainer = ml.Keypoints.Trainers.Cnn(
-            new KeypointCnnTrainer.Options
-            {
-                Architecture = KeypointArchitecture.ConvNet3,
-                StartFrom = model,
-                Augmentation = AugmentationOptions.None,
-                TestTimeFlip = false,
-                Schedule = { MaxEpochs = 1 },
-                TimeBudget = { MaxTrainingTime = null },
-                Pretraining = { Epochs = 1 },
-            }
-        );
+        var options = OneEpochFrom(model);
+        options.Pretraining.Epochs = 1;
+        var trainer = ml.Keypoints.Trainers.Cnn(options);
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 
@@ -189,22 +170,25 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     {
         var ml = new MLContext(1);
         using var model = UntrainedModel(ml, KeypointLayout.Kaggle15, "specialist_eyes", "specialist_mouth");
-        var trainer = ml.Keypoints.Trainers.Cnn(
-            new KeypointCnnTrainer.Options
-            {
-                Architecture = KeypointArchitecture.ConvNet3,
-                StartFrom = model,
-                Augmentation = AugmentationOptions.None,
-                TestTimeFlip = false,
-                Schedule = { MaxEpochs = 1 },
-                TimeBudget = { MaxTrainingTime = null },
-            }
-        );
+        var trainer = ml.Keypoints.Trainers.Cnn(OneEpochFrom(model));
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(SmallFaces.Training(ml, 16)));
 
         Assert.Contains("keeps no base network to fine-tune", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>One epoch of the small network without augmentation, test-time flip or time budget, from
+    /// <paramref name="model"/>.</summary>
+    private static KeypointCnnTrainer.Options OneEpochFrom(KeypointCnnModel model) =>
+        new()
+        {
+            Architecture = KeypointArchitecture.ConvNet3,
+            StartFrom = model,
+            Augmentation = AugmentationOptions.None,
+            TestTimeFlip = false,
+            Schedule = { MaxEpochs = 1 },
+            TimeBudget = { MaxTrainingTime = null },
+        };
 
     /// <summary>A model of ConvNet3 networks named <paramref name="members"/> (member m predicting every coordinate c
     /// with c mod count = m), as exported straight from random weights.</summary>

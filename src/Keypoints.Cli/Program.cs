@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Keypoints.Cli;
 using Keypoints.Cli.Commands;
@@ -30,6 +31,10 @@ var root = new RootCommand(
     new InfoCommand(),
     new ExportCommand(),
 };
+
+// Help piped to a file or a pager wraps at 120 columns instead of not at all (docs/cli.md holds it so).
+if (Console.IsOutputRedirected && root.Options.OfType<HelpOption>().Single().Action is HelpAction help)
+    help.MaxWidth = 120;
 
 if (args.Length == 0)
 {

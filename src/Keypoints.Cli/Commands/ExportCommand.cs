@@ -40,6 +40,14 @@ internal sealed class ExportCommand : Command
         DefaultValueFactory = _ => "float32",
     };
 
+    private readonly Option<string> terms = new("--terms")
+    {
+        Description =
+            "Record these terms of use of the training data in the written graph, replacing the model's (info prints "
+            + "them) [default: the model's own]",
+        HelpName = "TEXT",
+    };
+
     public ExportCommand()
         : base(
             "export",
@@ -57,20 +65,23 @@ internal sealed class ExportCommand : Command
         Options.Add(model);
         Options.Add(output);
         Options.Add(weights);
+        Options.Add(terms);
         SetAction(result =>
             Run(
                 result.GetRequiredValue(model),
                 result.GetRequiredValue(output),
-                Formats[result.GetRequiredValue(weights)]
+                Formats[result.GetRequiredValue(weights)],
+                result.GetValue(terms)
             )
         );
     }
 
-    private static int Run(string modelPath, string outputPath, OnnxWeightFormat format)
+    private static int Run(string modelPath, string outputPath, OnnxWeightFormat format, string? terms)
     {
         var ml = new MLContext();
         using var loaded = ml.Keypoints.LoadModel(ModelArgument.Resolve(modelPath));
-        loaded.ExportOnnx(outputPath, format);
+        using var stamped = terms is null ? null : loaded.WithTerms(terms);
+        (stamped ?? loaded).ExportOnnx(outputPath, format);
         long bytes = new FileInfo(outputPath).Length;
         Console.WriteLine(
             string.Create(

@@ -44,7 +44,8 @@ internal sealed class FacesCommand : Command
             "faces",
             CommandHelp.With(
                 "Find every face in photos and predict its keypoints: draw them on one photo (--image) or write a CSV "
-                    + "for many (--data)",
+                    + "for many (--data); then print the model's terms of use, when it records any (the shipped models "
+                    + "are for research use only)",
                 "keypoints faces --image photo.jpg --out faces.png",
                 "keypoints faces --model mine.zip --data photos.csv --out faces.csv"
             )
@@ -72,14 +73,21 @@ internal sealed class FacesCommand : Command
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
         using var faces = ml.Keypoints.Photos(keypointModel);
         if (image is null)
-            return WriteCsv(faces, keypointModel.Layout.CoordinateNames, PhotoCsv.Load(dataPath!), output);
-        var found = faces.Predict(image);
-        KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
-        Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
+            WriteCsv(faces, keypointModel.Layout.CoordinateNames, PhotoCsv.Load(dataPath!), output);
+        else
+            WriteOverlay(faces, image, output);
+        ModelTerms.Print(keypointModel.Metadata);
         return 0;
     }
 
-    private static int WriteCsv(
+    private static void WriteOverlay(FaceKeypointsPredictor faces, string image, string output)
+    {
+        var found = faces.Predict(image);
+        KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
+        Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
+    }
+
+    private static void WriteCsv(
         FaceKeypointsPredictor faces,
         IReadOnlyList<string> coordinateNames,
         PhotoCsv photos,
@@ -106,7 +114,6 @@ internal sealed class FacesCommand : Command
                     + $"images/s, decode to keypoints, one photo at a time)"
             )
         );
-        return 0;
     }
 
     private static void AppendRow(StringBuilder csv, string photo, int index, PhotoFace face)

@@ -28,8 +28,8 @@ internal sealed class InfoCommand : Command
         : base(
             "info",
             CommandHelp.With(
-                "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history) "
-                    + "as one JSON object",
+                "Print the model's metadata (layout, flip pairs, groups, input, test-time flip, flip axis, history, "
+                    + "the terms of use of its training data) as one JSON object",
                 "keypoints info",
                 "keypoints info --model mine.zip"
             )
@@ -62,6 +62,8 @@ internal sealed class InfoCommand : Command
     /// <param name="Epochs">Epochs the base network trained.</param>
     /// <param name="BestValidationRmse">The lowest validation RMSE of the base network's epochs, in pixels; null
     /// without validation.</param>
+    /// <param name="Terms">The terms of use the model inherits from its training data; null where it records
+    /// none.</param>
     /// <param name="LibraryVersion">The version of Keypoints.MLNet that wrote the model.</param>
     internal sealed record ModelDescription(
         string Layout,
@@ -77,6 +79,7 @@ internal sealed class InfoCommand : Command
         IReadOnlyList<string> Networks,
         int Epochs,
         double? BestValidationRmse,
+        string? Terms,
         string LibraryVersion
     );
 
@@ -105,6 +108,7 @@ internal sealed class InfoCommand : Command
             metadata.Networks,
             metadata.History.Count,
             validated.Length == 0 ? null : validated.Min(h => h.ValidationRmse),
+            metadata.Terms,
             metadata.LibraryVersion
         );
     }

@@ -66,12 +66,7 @@ internal sealed class ServeCommand : Command
         Options.Add(maxMegapixels);
         Options.Add(maxConcurrent);
         SetAction(result =>
-            Run(
-                ModelArgument.Resolve(result.GetRequiredValue(model)),
-                result.GetValue(host)!,
-                result.GetValue(port),
-                Limits(result)
-            )
+            Run(result.GetRequiredValue(model), result.GetValue(host)!, result.GetValue(port), Limits(result))
         );
     }
 
@@ -94,14 +89,14 @@ internal sealed class ServeCommand : Command
         };
     }
 
-    private static int Run(string modelPath, string host, int port, ServeLimits limits)
+    private static int Run(string modelArgument, string host, int port, ServeLimits limits)
     {
         if (!IPAddress.TryParse(host, out var address))
             throw new UsageException($"--host '{host}' is not an IP address (for example 127.0.0.1 or 0.0.0.0).");
         if (port is < 0 or > 65535)
             throw new UsageException($"--port {port} is not a TCP port (0 to 65535).");
         var ml = new MLContext();
-        using var keypointModel = ml.Keypoints.LoadModel(modelPath);
+        using var keypointModel = ml.Keypoints.LoadModel(ModelArgument.Resolve(modelArgument));
         // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other
         // requests'.
         using var faces = ml.Keypoints.Photos(
@@ -112,12 +107,19 @@ internal sealed class ServeCommand : Command
                 NetworkIntraOpThreads = 1,
             }
         );
-        using var app = FaceServer.Create(faces, keypointModel.Layout.Name, limits, address, port);
+        using var app = FaceServer.Create(
+            faces,
+            new ServedModel(keypointModel.Layout.Name, keypointModel.Metadata.Terms),
+            limits,
+            address,
+            port
+        );
         app.Start();
         Console.WriteLine(
-            $"serving {modelPath} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at "
+            $"serving {modelArgument} ({keypointModel.Layout.Name}, {keypointModel.Layout.KeypointCount} keypoints) at "
                 + $"{string.Join(", ", app.Urls)}; Ctrl+C stops"
         );
+        ModelTerms.Print(keypointModel.Metadata);
         app.WaitForShutdown();
         return 0;
     }

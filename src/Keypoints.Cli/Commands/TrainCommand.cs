@@ -60,13 +60,23 @@ internal sealed class TrainCommand : Command
         Description = "(image files) Resize each face to N x N pixels [default: 96]",
         HelpName = "N",
     };
+    private readonly Option<string> terms = new("--terms")
+    {
+        Description =
+            "The terms of use of the training data, one sentence that the model records for whoever scores with it "
+            + "(info prints it) [default: none, or the --from model's]",
+        HelpName = "TEXT",
+    };
     private readonly Option<bool> color = new("--color")
     {
         Description = "(image files) Read the images in color instead of grey",
     };
     private readonly Option<string> architecture = new("--arch")
     {
-        Description = "The network",
+        Description =
+            "The network: mlp, convnet3, nouri-dropout (Nouri's nets), conv2, conv6 (small plain CNNs), resnet18, "
+            + "resnet18-pretrained (ImageNet weights)",
+        HelpName = "NAME",
         DefaultValueFactory = _ => "resnet18",
     };
     private readonly Option<int?> frozenStages = new("--frozen-stages")
@@ -266,6 +276,7 @@ internal sealed class TrainCommand : Command
             batchSize,
             seed,
             output,
+            terms,
             learningRate,
             learningRateDecay,
             patience,
@@ -375,6 +386,7 @@ internal sealed class TrainCommand : Command
             Augmentation = ParseAugmentation(options),
             TestTimeFlip = !options.GetValue(noTestTimeFlip),
             FlipAugmentation = !options.GetValue(noFlip),
+            Terms = options.GetValue(terms),
         };
         trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
         if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)

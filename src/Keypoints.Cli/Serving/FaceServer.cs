@@ -11,8 +11,8 @@ namespace Keypoints.Cli.Serving;
 
 /// <summary>The web server of <c>keypoints serve</c> (ASP.NET Core on Kestrel): <c>POST /faces</c> answers every face
 /// of the posted photo as JSON (<see cref="FacesResponse"/>), <c>GET /</c> is a page that draws them over the photo,
-/// <c>GET /health</c> says the server is up. A request it cannot score gets a 4xx with an <see cref="ErrorResponse"/>,
-/// and the server goes on.</summary>
+/// <c>GET /health</c> says the server is up and names the model's layout and terms (<see cref="ServedModel"/>). A
+/// request it cannot score gets a 4xx with an <see cref="ErrorResponse"/>, and the server goes on.</summary>
 /// <remarks>One <see cref="FaceKeypointsPredictor"/> serves every request: it is safe from several threads at
 /// once.</remarks>
 internal sealed class FaceServer
@@ -21,17 +21,17 @@ internal sealed class FaceServer
     private static readonly Lazy<string> Page = new(ReadPage);
 
     private readonly FaceKeypointsPredictor faces;
-    private readonly string layoutName;
+    private readonly ServedModel model;
     private readonly ServeLimits limits;
 
     // Bounds the requests that decode and score at once: the per-request limits bound one request's memory and time,
     // this bounds their sum, so that a burst of big photos cannot exhaust memory or starve /health of threads.
     private readonly SemaphoreSlim scoring;
 
-    private FaceServer(FaceKeypointsPredictor faces, string layoutName, ServeLimits limits)
+    private FaceServer(FaceKeypointsPredictor faces, ServedModel model, ServeLimits limits)
     {
         this.faces = faces;
-        this.layoutName = layoutName;
+        this.model = model;
         this.limits = limits;
         scoring = new SemaphoreSlim(limits.MaxConcurrentScoring, limits.MaxConcurrentScoring);
     }
@@ -39,14 +39,14 @@ internal sealed class FaceServer
     /// <summary>Builds the server, listening on <paramref name="address"/>:<paramref name="port"/> (port 0: a free one,
     /// which <c>app.Urls</c> names once started); the caller starts it and owns <paramref name="faces"/>.</summary>
     /// <param name="faces">The photo predictor every request uses.</param>
-    /// <param name="layoutName">The model's layout name, as the answers report it.</param>
+    /// <param name="model">What the answers and <c>/health</c> say of the model.</param>
     /// <param name="limits">What <c>POST /faces</c> accepts.</param>
     /// <param name="address">The address to listen on; <see cref="IPAddress.Loopback"/> serves this machine
     /// only.</param>
     /// <param name="port">The TCP port, 0 for any free one.</param>
     public static WebApplication Create(
         FaceKeypointsPredictor faces,
-        string layoutName,
+        ServedModel model,
         ServeLimits limits,
         IPAddress address,
         int port
@@ -64,10 +64,17 @@ internal sealed class FaceServer
             kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
         });
         var app = builder.Build();
-        var server = new FaceServer(faces, layoutName, limits);
+        var server = new FaceServer(faces, model, limits);
         app.Lifetime.ApplicationStopped.Register(server.scoring.Dispose);
         app.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
-        app.MapGet("/health", () => Results.Json(new { status = "ok", layout = layoutName }));
+        app.MapGet("/health", () => Results.Json(
+                new
+                {
+                    status = "ok",
+                    layout = model.Layout,
+                    terms = model.Terms,
+                }
+            ));
         app.MapPost("/faces", server.ScoreAsync);
         return app;
     }
@@ -97,7 +104,9 @@ internal sealed class FaceServer
                 return Error(StatusCodes.Status400BadRequest, e.Message);
             }
             var found = faces.Predict(photo);
-            return Results.Json(new FacesResponse(photo.Width, photo.Height, layoutName, [.. found.Select(Describe)]));
+            return Results.Json(
+                new FacesResponse(photo.Width, photo.Height, model.Layout, [.. found.Select(Describe)])
+            );
         }
         finally
         {

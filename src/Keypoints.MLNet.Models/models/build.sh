@@ -28,11 +28,14 @@ done
 models=$(dirname "$0")
 mkdir -p -- "$work"
 keypoints() { dotnet run -c Release --project src/Keypoints.Cli -- "$@"; }
+# The terms of the data, recorded in each model (keypoints info prints them).
+terms="Research use only: learned from YouTube Faces video frames with iBUG 68-point labels, which are published for \
+research with no grant for commercial use; for anything else, train a model on data you may use."
 
 # name, data folder, training file, epochs
 build() {
   local name=$1 folder=$2 training=$3 epochs=$4
-  local recipe=(--epochs "$epochs" --max-minutes 0 --seed 1)
+  local recipe=(--epochs "$epochs" --max-minutes 0 --seed 1 --terms "$terms")
   if $card; then
     keypoints train --data "$data/$folder/$training" --validation "$data/$folder/validation.csv" "${recipe[@]}" --patience 0 \
       --out "$work/$name-card.zip" | tee "$work/$name-card.log"

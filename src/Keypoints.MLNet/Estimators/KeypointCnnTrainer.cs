@@ -121,6 +121,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
                 History = training.History,
                 SpecialistHistories = training.SpecialistHistories,
                 ImageFiles = imageFiles,
+                Terms = settings.Terms,
                 Networks = training.Ensemble.Members.Select(m => m.Name).ToArray(),
             };
             var model = new KeypointCnnModel(
@@ -182,6 +183,7 @@ public sealed class KeypointCnnTrainer : IEstimator<KeypointCnnModel>
         tuning.PixelOffset = metadata.PixelOffset;
         tuning.PixelScale = metadata.PixelScale;
         tuning.Schedule.LearningRate ??= FineTuningLearningRate(options.Schedule.Optimizer);
+        tuning.Terms ??= metadata.Terms;
         return (tuning, new FineTuningStart(weights, metadata.Layout, metadata.FlipAxisOffset));
     }
 

@@ -25,7 +25,8 @@ namespace Keypoints.MLNet.Export;
 /// <c>elapsedSeconds</c>,
 /// <c>isBest</c>}); <c>imageFiles</c> (only for a model trained on image files: {<c>imagePathColumn</c>,
 /// <c>predictedColumn</c>, <c>imageWidth</c>, <c>imageHeight</c>}, the columns of the whole chain and the size of the
-/// training data's first image). Readers refuse a higher <c>formatVersion</c>; 0.1.0 models (metadata
+/// training data's first image); <c>terms</c> (<see cref="Terms"/>, or null; added in 0.2.0, so older readers ignore
+/// it). Readers refuse a higher <c>formatVersion</c>; 0.1.0 models (metadata
 /// <c>keypoints.layout</c> without <see cref="Key"/>) are refused with a message that names that version.
 /// </remarks>
 public sealed record KeypointModelMetadata
@@ -97,6 +98,11 @@ public sealed record KeypointModelMetadata
     /// <summary>For a model trained on image files: its columns and the training data's first image size; else
     /// null.</summary>
     public KeypointImageFilesMetadata? ImageFiles { get; init; }
+
+    /// <summary>The terms of use that the model inherits from its training data, as one sentence (for example that it
+    /// is for research use only); null when whoever trained it recorded none. Fine-tuning keeps the starting model's
+    /// terms unless the options give others.</summary>
+    public string? Terms { get; init; }
 
     /// <summary>This assembly's version, as <see cref="LibraryVersion"/> records it.</summary>
     public static string CurrentLibraryVersion { get; } =
@@ -213,6 +219,7 @@ public sealed record KeypointModelMetadata
                 StringComparer.Ordinal
             ),
             ImageFiles = ImageFiles,
+            Terms = Terms,
         };
 
     private static KeypointModelMetadata FromDocument(Document d)
@@ -259,6 +266,7 @@ public sealed record KeypointModelMetadata
                 StringComparer.Ordinal
             ),
             ImageFiles = d.ImageFiles,
+            Terms = d.Terms,
         };
     }
 
@@ -288,6 +296,8 @@ public sealed record KeypointModelMetadata
         public Dictionary<string, EpochDocument[]>? SpecialistHistories { get; set; }
 
         public KeypointImageFilesMetadata? ImageFiles { get; set; }
+
+        public string? Terms { get; set; }
     }
 
     private sealed class LayoutDocument

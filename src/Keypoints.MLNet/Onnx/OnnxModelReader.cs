@@ -183,6 +183,19 @@ internal sealed class OnnxModelReader
         return model;
     }
 
+    /// <summary>The model <paramref name="model"/> with its metadata property <paramref name="key"/> set to
+    /// <paramref name="value"/> (replacing any it had); graph and weights unchanged.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
+    internal static byte[] WithMetadata(ReadOnlyMemory<byte> model, string key, string value)
+    {
+        var proto = Parse(model);
+        var kept = proto.MetadataProps.Where(p => p.Key != key).ToArray();
+        proto.MetadataProps.Clear();
+        proto.MetadataProps.AddRange(kept);
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto.ToByteArray();
+    }
+
     /// <summary>Parses ONNX model bytes.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a well-formed protobuf message.</exception>
     internal static ModelProto Parse(ReadOnlyMemory<byte> model)

@@ -5,8 +5,9 @@ namespace Keypoints.MLNet.Runtime;
 
 /// <summary>
 /// Prepares the native deep-learning runtime once per process, before the first tensor: TorchSharp's native
-/// library where it cannot load as shipped (<see cref="LibTorchSharpPreloader"/>), the Linux allocator settings
-/// libtorch needs to run at full speed, and the device choice.
+/// library where it cannot load as shipped (<see cref="LibTorchSharpPreloader"/>), libtorch's log level (<see
+/// cref="LibTorchLogLevel"/>), the Linux allocator settings libtorch needs to run at full speed, and the device
+/// choice.
 /// </summary>
 internal static partial class TorchRuntime
 {
@@ -48,6 +49,7 @@ internal static partial class TorchRuntime
     private static bool Initialize()
     {
         LibTorchSharpPreloader.PreloadIfNeeded();
+        LibTorchLogLevel.Apply();
         if (!OperatingSystem.IsLinux())
             return false;
         // glibc's default allocator hands every block over its dynamic mmap threshold (at most 32 MiB)

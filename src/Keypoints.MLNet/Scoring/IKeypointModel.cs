@@ -19,6 +19,12 @@ public interface IKeypointModel : ITransformer, IDisposable
     /// <summary>The output column of <c>2K</c> predicted pixel coordinates.</summary>
     string PredictedColumnName { get; }
 
+    /// <summary>The same model with <paramref name="terms"/> as the terms of use its metadata record names (<see
+    /// cref="KeypointModelMetadata.Terms"/>); null records none. The returned model is independent of this
+    /// one.</summary>
+    /// <param name="terms">The terms, one sentence, or null.</param>
+    IKeypointModel WithTerms(string? terms);
+
     /// <summary>Writes the standalone ONNX keypoint graph, with the metadata record inside, to <paramref
     /// name="path"/>.</summary>
     void ExportOnnx(string path);

@@ -98,6 +98,23 @@ public sealed class KeypointCnnModel : IKeypointModel
         return new KeypointCnnModel(mlContext, switched, metadata);
     }
 
+    /// <summary>The same model with <paramref name="terms"/> as the terms its metadata record names (<see
+    /// cref="KeypointModelMetadata.Terms"/>), for example to export a model with the terms of its training data. The
+    /// returned model is independent of this one (dispose each).</summary>
+    /// <param name="terms">The terms, one sentence; null to record none.</param>
+    public KeypointCnnModel WithTerms(string? terms)
+    {
+        var metadata = Metadata with { Terms = terms };
+        return new KeypointCnnModel(
+            mlContext,
+            OnnxModelReader.WithMetadata(graph, KeypointModelMetadata.Key, metadata.ToJson()),
+            metadata
+        );
+    }
+
+    /// <inheritdoc/>
+    IKeypointModel IKeypointModel.WithTerms(string? terms) => WithTerms(terms);
+
     /// <summary>Writes the standalone ONNX graph (raw pixels in, pixel coordinates out, the metadata record inside) to
     /// <paramref name="path"/> as the model holds it, through a temporary file and a rename so a reader never sees a
     /// partial file.</summary>

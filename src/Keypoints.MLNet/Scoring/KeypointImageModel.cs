@@ -23,9 +23,11 @@ namespace Keypoints.MLNet.Scoring;
 public sealed class KeypointImageModel : IKeypointModel
 {
     private readonly CreatedOnFirstUse<TransformerChain<ITransformer>> lazyChain;
+    private readonly MLContext mlContext;
 
     private KeypointImageModel(MLContext mlContext, KeypointCnnModel network, KeypointImageFilesMetadata files)
     {
+        this.mlContext = mlContext;
         Network = network;
         Layout = network.Metadata.Layout.WithImageSize(files.ImageWidth, files.ImageHeight);
         PredictedColumnName = files.PredictedColumn;
@@ -52,6 +54,13 @@ public sealed class KeypointImageModel : IKeypointModel
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
+
+    /// <summary>The same model with <paramref name="terms"/> as the terms its metadata record names; see <see
+    /// cref="KeypointCnnModel.WithTerms(string?)"/>.</summary>
+    public KeypointImageModel WithTerms(string? terms) => Create(mlContext, Network.WithTerms(terms));
+
+    /// <inheritdoc/>
+    IKeypointModel IKeypointModel.WithTerms(string? terms) => WithTerms(terms);
 
     /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized
     /// frame out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>

@@ -99,6 +99,11 @@ public class KeypointTrainingOptions
     /// not closed under mirroring validates without it). Default on.</summary>
     public bool TestTimeFlip { get; set; } = true;
 
+    /// <summary>The terms of use of the training data, which the model records (its metadata's
+    /// <c>Terms</c>) so that whoever scores with it can read them, for example "Research use
+    /// only: ...". Default <see langword="null"/>: none, or with <c>StartFrom</c> the starting model's.</summary>
+    public string? Terms { get; set; }
+
     /// <summary>Receives a report after every epoch (also written to <see cref="MLContext.Log"/>); a specialist's
     /// reports carry its group in <see cref="EpochReport.Specialist"/>.</summary>
     public IProgress<EpochReport>? Progress { get; set; }

@@ -65,8 +65,8 @@ public sealed class FirstMinuteTests
         );
     }
 
-    /// <summary>The first line of the first bash block after "## First minute", and the first line of the plain block
-    /// after it.</summary>
+    /// <summary>The first line of the first bash block after "## First minute", and the lines of the plain block after
+    /// it.</summary>
     private static (string Command, string Printed) ReadmeFirstMinute()
     {
         string[] lines = File.ReadAllLines(Path.Combine(SharedData.RepositoryRoot, "README.md"));
@@ -79,6 +79,7 @@ public sealed class FirstMinuteTests
             commands >= 0 && end >= 0 && printed >= 0,
             "README.md's First minute lacks its command block or its output block"
         );
-        return (lines[commands + 1].Trim(), lines[printed + 1].Trim());
+        int printedEnd = Array.FindIndex(lines, printed + 1, l => l.TrimEnd() == "```");
+        return (lines[commands + 1].Trim(), string.Join('\n', lines[(printed + 1)..printedEnd]).Trim());
     }
 }

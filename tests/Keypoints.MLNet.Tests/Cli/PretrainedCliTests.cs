@@ -12,6 +12,11 @@ public sealed class PretrainedCliTests
 {
     private static readonly string Astronaut = Path.Combine(SharedData.RepositoryRoot, "samples", "astronaut.jpg");
 
+    /// <summary>The terms both shipped models record (<c>models/build.sh</c>).</summary>
+    internal const string ShippedTerms =
+        "Research use only: learned from YouTube Faces video frames with iBUG 68-point labels, which are published "
+        + "for research with no grant for commercial use; for anything else, train a model on data you may use.";
+
     [Fact]
     [Trait("Category", "Integration")]
     public void Faces_WithoutAModel_DrawsFace68OnTheSamplePicture()
@@ -22,7 +27,10 @@ public sealed class PretrainedCliTests
         var result = Cli.Run("faces", "--image", Astronaut, "--out", output);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        Assert.Equal($"wrote {output}: 1 face on {Astronaut}", result.StandardOutput.Trim());
+        Assert.Equal(
+            [$"wrote {output}: 1 face on {Astronaut}", $"model terms: {ShippedTerms}"],
+            result.StandardOutput.Trim().Split('\n')
+        );
         using var png = SKBitmap.Decode(output);
         Assert.Equal((512, 512), (png.Width, png.Height));
     }
@@ -31,13 +39,14 @@ public sealed class PretrainedCliTests
     [Trait("Category", "Integration")]
     [InlineData("face68", "Ibug68")]
     [InlineData("kaggle15", "Kaggle15")]
-    public void Info_TakesTheName(string name, string layout)
+    public void Info_TakesTheName_AndPrintsTheTerms(string name, string layout)
     {
         var result = Cli.Run("info", "--model", name);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal(layout, json.RootElement.GetProperty("layout").GetString());
+        Assert.Equal(ShippedTerms, json.RootElement.GetProperty("terms").GetString());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PretrainedModelsCatalogTests
     }
 
     [Fact]
-    public void Face68_IsAnImageFileModel_OfTheIbug68Layout_WithItsFraming()
+    public void Face68_IsAnImageFileModel_OfTheIbug68Layout_WithItsFramingAndTerms()
     {
         using var model = ml.Keypoints.Pretrained.Face68();
 
@@ -30,16 +30,18 @@ public sealed class PretrainedModelsCatalogTests
             (model.Network.Layout.ImageWidth, model.Network.Layout.ImageHeight, model.Metadata.Channels)
         );
         Assert.NotNull(model.Metadata.Framing);
+        Assert.Equal(Cli.PretrainedCliTests.ShippedTerms, model.Metadata.Terms);
     }
 
     [Fact]
-    public void Kaggle15_IsAPixelModel_OfTheKaggle15Layout_WithItsFraming()
+    public void Kaggle15_IsAPixelModel_OfTheKaggle15Layout_WithItsFramingAndTerms()
     {
         using var model = ml.Keypoints.Pretrained.Kaggle15();
 
         Assert.Equal(KeypointLayout.Kaggle15.KeypointNames, model.Layout.KeypointNames);
         Assert.Equal((96, 96), (model.Layout.ImageWidth, model.Layout.ImageHeight));
         Assert.NotNull(model.Framing);
+        Assert.Equal(Cli.PretrainedCliTests.ShippedTerms, model.Metadata.Terms);
     }
 
     [Theory]

@@ -17,9 +17,13 @@ public sealed class FaceServerFixture : IAsyncLifetime
     private readonly KeypointCnnModel model;
     private RunningFaceServer? server;
 
+    /// <summary>The terms the served model records.</summary>
+    internal const string Terms = "Research use only: the test's terms.";
+
     public FaceServerFixture()
     {
-        model = FixedPointModels.Create(ml, 24, 20);
+        using var plain = FixedPointModels.Create(ml, 24, 20);
+        model = plain.WithTerms(Terms);
     }
 
     /// <summary>The predictor the server scores with.</summary>

@@ -13,13 +13,14 @@ namespace Keypoints.MLNet.Tests.Serving;
 public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<FaceServerFixture>
 {
     [Fact]
-    public async Task Health_AnswersOk()
+    public async Task Health_AnswersOk_WithTheModelsTerms()
     {
         using var response = await server.Client.GetAsync(new Uri("health", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("ok", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(FaceServerFixture.Terms, json.RootElement.GetProperty("terms").GetString());
     }
 
     [Fact]
@@ -31,6 +32,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         string page = await response.Content.ReadAsStringAsync();
         Assert.Contains("<input id=\"file\" type=\"file\"", page, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"terms\">", page, StringComparison.Ordinal);
     }
 
     [TierFact(Needs.FaceData)]

@@ -30,7 +30,8 @@ public sealed class FacesPageBrowserTests(ImageFileCliFixture cli, ITestOutputHe
         }
 
         var ml = new Microsoft.ML.MLContext(seed: 1);
-        using var model = ml.Keypoints.LoadModel(cli.ModelPath);
+        using var trained = ml.Keypoints.LoadModel(cli.ModelPath);
+        using var model = trained.WithTerms(FaceServerFixture.Terms);
         await using var server = await RunningFaceServer.StartAsync(ml, model, ServeLimits.Default);
         string photo = FaceServerFixture.Scenes(3)[2];
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(photo));
@@ -67,6 +68,7 @@ public sealed class FacesPageBrowserTests(ImageFileCliFixture cli, ITestOutputHe
         await page.WaitForSelectorAsync("#status[data-faces]", new PageWaitForSelectorOptions { Timeout = 30_000 });
 
         Assert.Equal(apiFaces, await page.Locator("#overlay g.face").CountAsync());
+        Assert.Equal($"Model terms: {FaceServerFixture.Terms}", await page.TextContentAsync("#terms"));
         Assert.Equal(
             apiFaces * model.Layout.KeypointCount,
             await page.Locator("#overlay circle.keypoint").CountAsync()

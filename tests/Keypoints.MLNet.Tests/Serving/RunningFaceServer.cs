@@ -35,7 +35,13 @@ internal sealed class RunningFaceServer : IAsyncDisposable
     public static async Task<RunningFaceServer> StartAsync(MLContext ml, IKeypointModel model, ServeLimits limits)
     {
         var faces = ml.Keypoints.Photos(model);
-        var app = FaceServer.Create(faces, model.Layout.Name, limits, IPAddress.Loopback, 0);
+        var app = FaceServer.Create(
+            faces,
+            new ServedModel(model.Layout.Name, model.Metadata.Terms),
+            limits,
+            IPAddress.Loopback,
+            0
+        );
         await app.StartAsync();
         return new RunningFaceServer(app, faces);
     }

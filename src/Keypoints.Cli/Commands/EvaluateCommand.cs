@@ -105,9 +105,18 @@ internal sealed class EvaluateCommand : Command
         Console.WriteLine(string.Create(c, $"recall {metrics.Recall:F4}"));
         Console.WriteLine(string.Create(c, $"false {metrics.FalseDetections}"));
         Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
+        PrintCornerNme(metrics.NmeOuterEyeCorners);
         if (sheets is not null)
             WriteFaceSheets(sheets, Path.GetFileName(dataPath), photos, scored, metrics);
         return 0;
+    }
+
+    /// <summary>Prints the NME over the outer eye corners' distance (the 300-W papers' normalization), when the layout
+    /// has outer eye corners.</summary>
+    private static void PrintCornerNme(double nme)
+    {
+        if (!double.IsNaN(nme))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"corner NME {nme:F4} (outer eye corners)"));
     }
 
     /// <summary>Draws the missed faces, the false detections and the worst found faces, each cut out of its
@@ -233,6 +242,7 @@ internal sealed class EvaluateCommand : Command
         Console.WriteLine(string.Create(c, $"RMSE {metrics.Rmse:F4}"));
         Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
         Console.WriteLine($"normalization: {metrics.NmeNormalization}");
+        PrintCornerNme(metrics.NmeOuterEyeCorners);
         Console.WriteLine(string.Create(c, $"{"keypoint", -26} {"RMSE px", 8} {"mean px", 8} {"count", 6}"));
         foreach (var k in metrics.PerKeypoint)
             Console.WriteLine(string.Create(c, $"{k.Name, -26} {k.Rmse, 8:F3} {k.MeanDistance, 8:F3} {k.Count, 6}"));

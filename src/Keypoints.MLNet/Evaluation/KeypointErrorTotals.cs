@@ -8,6 +8,7 @@ internal sealed class KeypointErrorTotals
 {
     private readonly KeypointLayout layout;
     private readonly NmeNormalizer normalizer;
+    private readonly NmeNormalizer? outerCorners;
     private readonly double[] squaredPerCoordinate;
     private readonly long[] presentPerCoordinate;
     private readonly double[] distanceSum;
@@ -15,12 +16,15 @@ internal sealed class KeypointErrorTotals
     private readonly List<RowError> rows = [];
     private double nmeSum;
     private long nmeRows;
+    private double cornerNmeSum;
+    private long cornerNmeRows;
     private long rowCount;
 
     public KeypointErrorTotals(KeypointLayout layout)
     {
         this.layout = layout;
         normalizer = new NmeNormalizer(layout);
+        outerCorners = NmeNormalizer.ForOuterEyeCorners(layout);
         squaredPerCoordinate = new double[layout.CoordinateCount];
         presentPerCoordinate = new long[layout.CoordinateCount];
         distanceSum = new double[layout.KeypointCount];
@@ -40,6 +44,12 @@ internal sealed class KeypointErrorTotals
             nmeSum += rowNme;
             nmeRows++;
         }
+        double corners = outerCorners?.Length(truth) ?? double.NaN;
+        if (rowPoints > 0 && corners > 0)
+        {
+            cornerNmeSum += rowDistance / rowPoints / corners;
+            cornerNmeRows++;
+        }
         if (rowPresent > 0)
             rows.Add(new RowError(rowCount, Math.Sqrt(rowSquared / rowPresent), rowNme));
         rowCount++;
@@ -56,6 +66,7 @@ internal sealed class KeypointErrorTotals
             Rmse = present > 0 ? Math.Sqrt(squaredPerCoordinate.Sum() / present) : double.NaN,
             Nme = nmeRows > 0 ? nmeSum / nmeRows : double.NaN,
             NmeNormalization = normalizer.Description,
+            NmeOuterEyeCorners = cornerNmeRows > 0 ? cornerNmeSum / cornerNmeRows : double.NaN,
             PerKeypoint = Enumerable.Range(0, layout.KeypointCount).Select(PerKeypoint).ToArray(),
             Best = ordered.Take(extremeRows).ToArray(),
             Worst = ordered.Reverse().Take(extremeRows).ToArray(),

@@ -21,6 +21,11 @@ public sealed class KeypointMetrics
     /// <summary>What <see cref="Nme"/> is divided by, in words.</summary>
     public string NmeNormalization { get; internal init; } = "";
 
+    /// <summary>The normalized mean error as 300-W papers give it: per row, the mean point error divided by the
+    /// distance between the true outer eye corners (<c>left_eye_outer_corner</c> and <c>right_eye_outer_corner</c>, or
+    /// Ibug68's <c>left_eye_45</c> and <c>right_eye_36</c>). NaN when the layout has no outer eye corners.</summary>
+    public double NmeOuterEyeCorners { get; internal init; } = double.NaN;
+
     /// <summary>Errors per keypoint, in layout order.</summary>
     public IReadOnlyList<KeypointError> PerKeypoint { get; internal init; } = [];
 

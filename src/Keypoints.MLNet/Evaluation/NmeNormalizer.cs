@@ -6,12 +6,19 @@ namespace Keypoints.MLNet.Evaluation;
 /// The length a row's mean point error is divided by for the NME, chosen from the layout: the distance between the
 /// true eye centers when the layout has eyes (keypoints <c>left_eye_center</c> and <c>right_eye_center</c>, or else the
 /// means of the keypoints named <c>left_eye_*</c> and <c>right_eye_*</c>, as in <see cref="KeypointLayout.Ibug68"/>),
-/// otherwise the diagonal of the box around the row's true keypoints (undefined with fewer than two).
+/// otherwise the diagonal of the box around the row's true keypoints (undefined with fewer than two). <see
+/// cref="ForOuterEyeCorners"/> gives the other common one, the distance between the outer eye corners.
 /// </summary>
 internal sealed class NmeNormalizer
 {
     private readonly int[] left;
     private readonly int[] right;
+
+    private NmeNormalizer(int left, int right, string description)
+    {
+        (this.left, this.right) = ([left], [right]);
+        Description = description;
+    }
 
     public NmeNormalizer(KeypointLayout layout)
     {
@@ -36,6 +43,36 @@ internal sealed class NmeNormalizer
             layout.KeypointCount >= 2
                 ? "diagonal of the box around the true keypoints (the layout has no eyes)"
                 : "none: a single keypoint has no eyes and no box to normalize by, so the NME is undefined";
+    }
+
+    /// <summary>The distance between the true outer eye corners, the inter-ocular normalization of 300-W papers:
+    /// keypoints <c>left_eye_outer_corner</c> and <c>right_eye_outer_corner</c> (Kaggle15), or <c>left_eye_45</c> and
+    /// <c>right_eye_36</c> (Ibug68's numbering); null when the layout has neither pair.</summary>
+    public static NmeNormalizer? ForOuterEyeCorners(KeypointLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var names = layout.KeypointNames;
+        foreach (
+            var (leftName, rightName) in new[]
+            {
+                ("left_eye_outer_corner", "right_eye_outer_corner"),
+                ("left_eye_45", "right_eye_36"),
+            }
+        )
+        {
+            int leftCorner = IndexOf(names, leftName),
+                rightCorner = IndexOf(names, rightName);
+            if (leftCorner >= 0 && rightCorner >= 0)
+            {
+                return new NmeNormalizer(
+                    leftCorner,
+                    rightCorner,
+                    $"distance between the true outer eye corners ({leftName}, {rightName})"
+                );
+            }
+        }
+
+        return null;
     }
 
     /// <summary>What the NME is divided by, in words.</summary>

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Evaluation;
 using Keypoints.MLNet.Layouts;
 
 namespace Keypoints.MLNet.Photos;
@@ -55,11 +56,14 @@ public static class PhotoFaceEvaluation
             falseDetections = 0,
             photo = -1;
         double errorSum = 0;
+        var cornerErrors = new List<double>();
+        var outerCorners = NmeNormalizer.ForOuterEyeCorners(layout);
         var outcomes = new List<PhotoFaceOutcome>();
         foreach (var (labels, predicted) in photos)
         {
             photo++;
             var (labelled, matched, predictedTaken, errors) = MatchPhoto(layout, labels, predicted);
+            cornerErrors.AddRange(CornerErrors(outerCorners, labels, predicted, matched));
             for (int l = 0; l < labelled; l++)
                 outcomes.Add(new PhotoFaceOutcome(photo, l, matched[l], matched[l] < 0 ? double.NaN : errors[l]));
             for (int p = 0; p < predictedTaken.Length; p++)
@@ -72,13 +76,27 @@ public static class PhotoFaceEvaluation
             errorSum += errors.Sum();
             falseDetections += predictedTaken.Count(taken => !taken);
         }
-        return new PhotoFaceMetrics(
-            faces,
-            found,
-            falseDetections,
-            found == 0 ? double.NaN : errorSum / found,
-            outcomes
-        );
+        return new PhotoFaceMetrics(faces, found, falseDetections, found == 0 ? double.NaN : errorSum / found, outcomes)
+        {
+            NmeOuterEyeCorners = cornerErrors.Count == 0 ? double.NaN : cornerErrors.Average(),
+        };
+    }
+
+    /// <summary>Each matched face's mean point error over the distance between its labelled outer eye corners; none
+    /// when the layout has no outer corners or a face's are unlabelled.</summary>
+    private static IEnumerable<double> CornerErrors(
+        NmeNormalizer? outerCorners,
+        IReadOnlyList<float[]> labels,
+        IReadOnlyList<IReadOnlyList<float>> predicted,
+        int[] matched
+    )
+    {
+        for (int l = 0; l < matched.Length && outerCorners is not null; l++)
+        {
+            double corners = matched[l] >= 0 ? outerCorners.Length(labels[l]) : double.NaN;
+            if (corners > 0)
+                yield return MeanPointError(labels[l], predicted[matched[l]]) / corners;
+        }
     }
 
     /// <summary>Matches one photo's detections to its labelled faces by eye midpoint, nearest first, within half the

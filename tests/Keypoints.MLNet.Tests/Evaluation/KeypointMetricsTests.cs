@@ -110,6 +110,34 @@ public sealed class KeypointMetricsTests
         );
         Assert.Equal(1.0 / 40, metrics.Nme, 10);
         Assert.Contains("eye centers", metrics.NmeNormalization, StringComparison.Ordinal);
+        // Outer corners right_eye_36 (x 5) and left_eye_45 (x 55): 50 apart.
+        Assert.Equal(1.0 / 50, metrics.NmeOuterEyeCorners, 10);
+    }
+
+    [Fact]
+    public void NmeOuterEyeCorners_IsDividedByTheOuterCornersDistance_OrNaNWithoutOuterCorners()
+    {
+        var ml = new MLContext();
+        var kaggle = new KeypointLayout(
+            "corners",
+            ["left_eye_center", "right_eye_center", "left_eye_outer_corner", "right_eye_outer_corner"],
+            96,
+            96,
+            [],
+            []
+        );
+        // Eye centers 40 apart, outer corners 60 apart; mean point error (6 + 0 + 0 + 0) / 4 = 1.5.
+        var metrics = ml.Keypoints.Evaluate(
+            Table(ml, ([60, 40, 20, 40, 70, 40, 10, 40], [60, 46, 20, 40, 70, 40, 10, 40])),
+            kaggle
+        );
+
+        Assert.Equal((1.5 / 40, 1.5 / 60), (metrics.Nme, metrics.NmeOuterEyeCorners));
+        Assert.True(
+            double.IsNaN(
+                ml.Keypoints.Evaluate(Table(ml, ([60, 40, 20, 40], [63, 44, 20, 40])), Eyes).NmeOuterEyeCorners
+            )
+        );
     }
 
     [Fact]

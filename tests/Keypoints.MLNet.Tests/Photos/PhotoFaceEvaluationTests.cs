@@ -9,7 +9,7 @@ public sealed class PhotoFaceEvaluationTests
     private static readonly KeypointLayout Layout = KeypointLayout.Kaggle15;
 
     [Fact]
-    public void Evaluate_MatchesWithinHalfTheInterOcularDistance_CountsFalseDetections_AndNormalisesTheError()
+    public void Evaluate_MatchesWithinHalfTheInterOcularDistance_CountsFalseDetections_AndNormalisesTheErrorBothWays()
     {
         float[][] labelled = new[] { Labels(100, 100, 40), Labels(300, 100, 40) };
         // The first prediction is 2 px off everywhere (error 2 / 40); the second is 25 px from the second face's
@@ -23,6 +23,7 @@ public sealed class PhotoFaceEvaluationTests
         Assert.Equal(1, metrics.FalseDetections);
         Assert.Equal(0.5, metrics.Recall, 9);
         Assert.Equal(2.0 / 40, metrics.Nme, 6);
+        Assert.Equal(2.0 / 60, metrics.NmeOuterEyeCorners, 6);
     }
 
     [Fact]
@@ -87,6 +88,9 @@ public sealed class PhotoFaceEvaluationTests
             right = Layout.IndexOf("right_eye_center");
         points[2 * left] = x + (distance / 2);
         points[2 * right] = x - (distance / 2);
+        // The outer corners 1.5 times as far apart as the eye centers.
+        points[2 * Layout.IndexOf("left_eye_outer_corner")] = x + (distance * 0.75f);
+        points[2 * Layout.IndexOf("right_eye_outer_corner")] = x - (distance * 0.75f);
         return points;
     }
 

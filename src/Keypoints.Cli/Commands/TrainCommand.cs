@@ -25,6 +25,13 @@ internal sealed class TrainCommand : Command
         "resnet18-pretrained",
     ];
 
+    private static readonly Dictionary<string, KeypointLoss> Losses = new(StringComparer.Ordinal)
+    {
+        ["l2"] = KeypointLoss.MeanSquaredError,
+        ["l1"] = KeypointLoss.MeanAbsoluteError,
+        ["wing"] = KeypointLoss.Wing,
+    };
+
     private readonly Option<string[]> data = new("--data")
     {
         Description =
@@ -90,6 +97,12 @@ internal sealed class TrainCommand : Command
     {
         Description = "The optimizer",
         DefaultValueFactory = _ => "adam",
+    };
+    private readonly Option<string> loss = new("--loss")
+    {
+        Description =
+            "The loss: l2 (squared error), l1 (absolute error) or wing (Feng et al.'s Wing loss, 10 px / 2 px)",
+        DefaultValueFactory = _ => "l2",
     };
     private readonly Option<int?> epochs = new("--epochs")
     {
@@ -254,6 +267,7 @@ internal sealed class TrainCommand : Command
     {
         architecture.AcceptOnlyFromAmong(Architectures);
         optimizer.AcceptOnlyFromAmong("adam", "nesterov");
+        loss.AcceptOnlyFromAmong([.. Losses.Keys]);
         foreach (var option in AllOptions())
             Options.Add(option);
         SetAction(Run);
@@ -271,6 +285,7 @@ internal sealed class TrainCommand : Command
             architecture,
             frozenStages,
             optimizer,
+            loss,
             epochs,
             maxMinutes,
             batchSize,
@@ -387,6 +402,7 @@ internal sealed class TrainCommand : Command
             TestTimeFlip = !options.GetValue(noTestTimeFlip),
             FlipAugmentation = !options.GetValue(noFlip),
             Terms = options.GetValue(terms),
+            Loss = Losses[options.GetRequiredValue(loss)],
         };
         trainerOptions.FrozenStages = options.GetValue(frozenStages) ?? trainerOptions.FrozenStages;
         if (trainerOptions.FrozenStages != 0 && trainerOptions.Architecture != KeypointArchitecture.ResNet18Pretrained)
@@ -511,7 +527,9 @@ internal sealed class TrainCommand : Command
             Console.WriteLine($"resuming from the checkpoint in {trainerOptions.Checkpoints.Folder} when there is one");
         Console.WriteLine(
             $"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with "
-                + $"{trainerOptions.Schedule.Optimizer} on {dataPath}"
+                + $"{trainerOptions.Schedule.Optimizer}"
+                + (trainerOptions.Loss == KeypointLoss.MeanSquaredError ? "" : $" and {trainerOptions.Loss} loss")
+                + $" on {dataPath}"
                 + (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "")
                 + (trainerOptions.Specialists.Enabled ? ", then specialists" : "")
                 + (trainerOptions.TestTimeFlip ? ", scoring with test-time flip" : "")

@@ -2,8 +2,9 @@ namespace Keypoints.MLNet.Training;
 
 /// <summary>What happened in one training epoch.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
-/// <param name="TrainLoss">Mean masked squared error on the training batches, in scaled units
-/// (coordinates as (pixel - size/2) / (size/2)), as in Nouri's learning curves.</param>
+/// <param name="TrainLoss">Mean loss per labelled coordinate on the training batches (<see
+/// cref="KeypointTrainingOptions.Loss"/>): for the default squared error in scaled units (coordinates as (pixel -
+/// size/2) / (size/2)), as in Nouri's learning curves.</param>
 /// <param name="ValidationRmse">Root mean squared error on the validation rows in pixels over present
 /// coordinates (the Kaggle metric), of the prediction the model serves (with the test-time flip when it is on); NaN
 /// when there is no validation data.</param>

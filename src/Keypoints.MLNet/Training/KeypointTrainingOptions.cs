@@ -99,6 +99,9 @@ public class KeypointTrainingOptions
     /// not closed under mirroring validates without it). Default on.</summary>
     public bool TestTimeFlip { get; set; } = true;
 
+    /// <summary>The loss the network trains with. Default <see cref="KeypointLoss.MeanSquaredError"/>.</summary>
+    public KeypointLoss Loss { get; set; } = KeypointLoss.MeanSquaredError;
+
     /// <summary>The terms of use of the training data, which the model records (its metadata's
     /// <c>Terms</c>) so that whoever scores with it can read them, for example "Research use
     /// only: ...". Default <see langword="null"/>: none, or with <c>StartFrom</c> the starting model's.</summary>
@@ -134,6 +137,8 @@ public class KeypointTrainingOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(FeatureColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(PredictedColumnName);
+        if (!Enum.IsDefined(Loss))
+            throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Unknown keypoint loss.");
         if (Channels is not (1 or 3))
         {
             throw new ArgumentOutOfRangeException(

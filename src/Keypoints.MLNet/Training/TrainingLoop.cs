@@ -9,10 +9,10 @@ namespace Keypoints.MLNet.Training;
 /// <summary>
 /// Runs epochs of mini-batch training over tensors that hold the whole data set: batches are picked
 /// by index, half of each is flipped, then augmented as <see cref="KeypointTrainingOptions.Augmentation"/>
-/// says, the loss is the masked mean squared error, and the validation RMSE drives early stopping and the
-/// choice of the weights that are kept (epochs without validation neither count towards early stopping nor become the
-/// best). Training ends after <see cref="ScheduleOptions.MaxEpochs"/>, when patience runs out, or before an epoch that
-/// would overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see
+/// says, the loss is <see cref="KeypointTrainingOptions.Loss"/> over the labelled coordinates, and the validation RMSE
+/// drives early stopping and the choice of the weights that are kept (epochs without validation neither count towards
+/// early stopping nor become the best). Training ends after <see cref="ScheduleOptions.MaxEpochs"/>, when patience runs
+/// out, or before an epoch that would overrun the stage's share of the Fit's <see cref="TrainingBudget"/>. With <see
 /// cref="KeypointTrainingOptions.TestTimeFlip"/> the validation RMSE is that of the prediction the model will serve:
 /// the average of the face's prediction and the un-mirrored prediction of its mirror image.
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class TrainingLoop
     private readonly TrainingStage stage;
     private readonly TrainingSession session;
     private readonly CoordinateScaling scaling;
+    private readonly KeypointLossFunction loss;
 
     /// <summary>Prepares training of <paramref name="network"/> (already on the session's device) for <paramref
     /// name="stage"/>; flips mirror the labels about the stage's axis, which training moves where the labels put it
@@ -33,6 +34,7 @@ internal sealed class TrainingLoop
         this.stage = stage;
         this.session = session;
         scaling = new CoordinateScaling(stage.Layout);
+        loss = new KeypointLossFunction(stage.Options.Loss, scaling.HalfSize);
         FlipAxisOffset = stage.FlipAxisOffset;
     }
 
@@ -246,13 +248,12 @@ internal sealed class TrainingLoop
             var present = m.sum();
             var prediction = network.forward(x);
             transforms.Calibration?.Add(prediction, y, m, flipped);
-            var difference = (prediction - y) * m;
-            var loss = difference.square().sum() / present.clamp_min(1);
+            var batchLoss = loss.Compute(prediction, y, m);
             optimizer.zero_grad();
-            loss.backward();
+            batchLoss.backward();
             optimizer.step();
             double weight = present.item<float>();
-            lossSum += loss.item<float>() * weight;
+            lossSum += batchLoss.item<float>() * weight;
             weightSum += weight;
         }
         transforms.EndEpoch();

@@ -6,6 +6,7 @@ using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Photos;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Keypoints.MLNet.Tests.Images;
 
@@ -66,6 +67,29 @@ public sealed partial class HostileImageFileTests(HostileImageFiles corpus)
         }
 
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void ImageFileModelChain_SavedAndLoaded_ScoresOrRefusesEveryFile_BeforeMLNetsLoaderSeesIt()
+    {
+        var paths = ml.Data.LoadFromEnumerable(new[] { new PhotoRow() });
+        var featurizer = ImageFeaturizer.Create(ml, "ImagePath", "Pixels", 32, 32, channels: 1).Fit(paths);
+        string zip = Path.Combine(corpus.Folder, "featurizer.zip");
+        ml.Model.Save(featurizer, paths.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+
+        var failures = corpus.Files.Select(file =>
+            Outcome(file, () =>
+                WrappedDataError.Unwrap(() =>
+                    loaded
+                        .Transform(ml.Data.LoadFromEnumerable(new[] { new PhotoRow { ImagePath = file.Path } }))
+                        .GetColumn<VBuffer<float>>("Pixels")
+                        .Single()
+                )
+            )
+        );
+
+        Assert.Empty(failures.OfType<string>());
     }
 
     [Fact]

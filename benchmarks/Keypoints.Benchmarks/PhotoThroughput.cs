@@ -10,7 +10,7 @@ namespace Keypoints.Benchmarks;
 /// <summary>Photos per second end to end (<see cref="FaceKeypointsPredictor.Predict(string)"/>: decode, detect, frame
 /// and crop, keypoint network, map back) on the distinct images of a photo CSV, with one thread and with two threads
 /// scoring photos concurrently on the same predictor, against decoding the same files alone (<see
-/// cref="RgbImage.Load"/>) with as many threads, in the same run. ONNX Runtime gets one intra-op thread in both
+/// cref="RgbImage.Load(string)"/>) with as many threads, in the same run. ONNX Runtime gets one intra-op thread in both
 /// sessions, so one thread uses one core. After a warm-up pass (which creates the sessions' kernels), each figure is
 /// the median of several passes over all the images; the stage times are summed over the measured passes of the
 /// end-to-end runs.</summary>

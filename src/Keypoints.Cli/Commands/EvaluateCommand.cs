@@ -3,6 +3,7 @@ using System.Drawing;
 using System.Globalization;
 using Keypoints.MLNet;
 using Keypoints.MLNet.Evaluation;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Visualization;
@@ -52,6 +53,7 @@ internal sealed class EvaluateCommand : Command
             "(with --faces) Score through the ML.NET photo model that photo-model saves (one ONNX graph in ML.NET's "
             + "own transformers) instead of the C# pipeline of faces",
     };
+    private readonly ImageLimitOptions imageLimits = new(ImageDecodeLimits.Default, "photo (with --faces)");
 
     public EvaluateCommand()
         : base(
@@ -71,16 +73,20 @@ internal sealed class EvaluateCommand : Command
         Options.Add(sheet);
         Options.Add(faces);
         Options.Add(photoModel);
+        imageLimits.AddTo(this);
         SetAction(result =>
             result.GetValue(faces)
                 ? RunFaces(
                     ModelArgument.Resolve(result.GetValue(model) ?? PretrainedModelsCatalog.Face68Name),
                     result.GetRequiredValue(data),
                     result.GetValue(sheet),
-                    result.GetValue(photoModel)
+                    result.GetValue(photoModel),
+                    imageLimits.Read(result)
                 )
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
+            : imageLimits.IsGiven(result)
+                ? throw new UsageException("Options --max-side and --max-megapixels limit photos; they need --faces.")
             : Run(
                 ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)),
                 result.GetRequiredValue(data),
@@ -89,15 +95,21 @@ internal sealed class EvaluateCommand : Command
         );
     }
 
-    private static int RunFaces(string modelPath, string dataPath, string? sheets, bool throughPhotoModel)
+    private static int RunFaces(
+        string modelPath,
+        string dataPath,
+        string? sheets,
+        bool throughPhotoModel,
+        ImageDecodeLimits limits
+    )
     {
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
         var photos = PhotoCsv.Load(dataPath);
         photos.RequireLayout(keypointModel.Layout, dataPath);
         var scored = throughPhotoModel
-            ? ScoreThroughPhotoModel(ml, keypointModel, photos)
-            : ScoreThroughPredictor(ml, keypointModel, photos);
+            ? ScoreThroughPhotoModel(ml, keypointModel, photos, limits)
+            : ScoreThroughPredictor(ml, keypointModel, photos, limits);
         var metrics = PhotoFaceEvaluation.EvaluateKeypoints(keypointModel.Layout, scored);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"faces {metrics.Faces}"));
@@ -107,7 +119,7 @@ internal sealed class EvaluateCommand : Command
         Console.WriteLine(double.IsNaN(metrics.Nme) ? "NME undefined" : string.Create(c, $"NME {metrics.Nme:F4}"));
         PrintCornerNme(metrics.NmeOuterEyeCorners);
         if (sheets is not null)
-            WriteFaceSheets(sheets, Path.GetFileName(dataPath), photos, scored, metrics);
+            WriteFaceSheets(sheets, Path.GetFileName(dataPath), photos, scored, metrics, limits);
         return 0;
     }
 
@@ -126,7 +138,8 @@ internal sealed class EvaluateCommand : Command
         string name,
         PhotoCsv photos,
         List<(IReadOnlyList<float[]> Labels, IReadOnlyList<IReadOnlyList<float>> Predicted)> scored,
-        PhotoFaceMetrics metrics
+        PhotoFaceMetrics metrics,
+        ImageDecodeLimits limits
     )
     {
         var c = CultureInfo.InvariantCulture;
@@ -170,7 +183,7 @@ internal sealed class EvaluateCommand : Command
         {
             var shown = faces.Take(MaxSheetFaces).Select(Face).ToArray();
             string path = Path.Combine(folder, file);
-            ContactSheet.SavePng(shown, title, path);
+            ContactSheet.SavePng(shown, title, path, limits: limits);
             Console.WriteLine($"wrote {path}: {shown.Length} faces");
         }
     }
@@ -189,9 +202,9 @@ internal sealed class EvaluateCommand : Command
     private static List<(
         IReadOnlyList<float[]> Labels,
         IReadOnlyList<IReadOnlyList<float>> Predicted
-    )> ScoreThroughPredictor(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
+    )> ScoreThroughPredictor(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos, ImageDecodeLimits limits)
     {
-        using var predictor = ml.Keypoints.Photos(keypointModel);
+        using var predictor = ml.Keypoints.Photos(keypointModel, new PhotoKeypointsOptions { ImageLimits = limits });
         return
         [
             .. photos.Images.Select(image =>
@@ -207,9 +220,12 @@ internal sealed class EvaluateCommand : Command
     private static List<(
         IReadOnlyList<float[]> Labels,
         IReadOnlyList<IReadOnlyList<float>> Predicted
-    )> ScoreThroughPhotoModel(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos)
+    )> ScoreThroughPhotoModel(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos, ImageDecodeLimits limits)
     {
-        using var photoModel = ml.Keypoints.PhotoModel(keypointModel);
+        using var photoModel = ml.Keypoints.PhotoModel(
+            keypointModel,
+            new KeypointPhotoModelOptions { ImageLimits = limits }
+        );
         using var engine = ml.Keypoints.CreatePredictionEngine<PhotoPath, PhotoFaceColumns>(photoModel);
         int coordinates = keypointModel.Layout.CoordinateCount;
         var scored = new List<(IReadOnlyList<float[]>, IReadOnlyList<IReadOnlyList<float>>)>();

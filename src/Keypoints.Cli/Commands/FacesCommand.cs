@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Keypoints.MLNet;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Visualization;
 using Microsoft.ML;
@@ -38,6 +39,7 @@ internal sealed class FacesCommand : Command
         HelpName = "overlay.png|faces.csv",
         Required = true,
     };
+    private readonly ImageLimitOptions imageLimits = new(ImageDecodeLimits.Default, "photo");
 
     public FacesCommand()
         : base(
@@ -55,35 +57,48 @@ internal sealed class FacesCommand : Command
         Options.Add(image);
         Options.Add(data);
         Options.Add(output);
+        imageLimits.AddTo(this);
         SetAction(result =>
             Run(
                 ModelArgument.Resolve(result.GetRequiredValue(model)),
                 result.GetValue(image),
                 result.GetValue(data),
-                result.GetRequiredValue(output)
+                result.GetRequiredValue(output),
+                imageLimits.Read(result)
             )
         );
     }
 
-    private static int Run(string modelPath, string? image, string? dataPath, string output)
+    private static int Run(string modelPath, string? image, string? dataPath, string output, ImageDecodeLimits limits)
     {
         if ((image is null) == (dataPath is null))
             throw new UsageException("faces needs exactly one of --image photo.jpg or --data images.csv.");
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
-        using var faces = ml.Keypoints.Photos(keypointModel);
+        using var faces = ml.Keypoints.Photos(keypointModel, new PhotoKeypointsOptions { ImageLimits = limits });
         if (image is null)
             WriteCsv(faces, keypointModel.Layout.CoordinateNames, PhotoCsv.Load(dataPath!), output);
         else
-            WriteOverlay(faces, image, output);
+            WriteOverlay(faces, image, output, limits);
         ModelTerms.Print(keypointModel.Metadata);
         return 0;
     }
 
-    private static void WriteOverlay(FaceKeypointsPredictor faces, string image, string output)
+    private static void WriteOverlay(
+        FaceKeypointsPredictor faces,
+        string image,
+        string output,
+        ImageDecodeLimits limits
+    )
     {
         var found = faces.Predict(image);
-        KeypointOverlay.SaveFacesPng(image, [.. found.Select(f => f.Box)], [.. found.Select(f => f.Keypoints)], output);
+        KeypointOverlay.SaveFacesPng(
+            image,
+            [.. found.Select(f => f.Box)],
+            [.. found.Select(f => f.Keypoints)],
+            output,
+            limits
+        );
         Console.WriteLine($"wrote {output}: {Faces(found.Count)} on {image}");
     }
 

@@ -29,16 +29,7 @@ internal sealed class ServeCommand : Command
         Description = "The largest photo upload in MiB",
         DefaultValueFactory = _ => ServeLimits.Default.MaxBodyBytes / (double)(1 << 20),
     };
-    private readonly Option<int> maxSide = new("--max-side")
-    {
-        Description = "The largest photo width or height in pixels",
-        DefaultValueFactory = _ => ServeLimits.Default.MaxImageSide,
-    };
-    private readonly Option<double> maxMegapixels = new("--max-megapixels")
-    {
-        Description = "The largest photo in millions of pixels",
-        DefaultValueFactory = _ => ServeLimits.Default.MaxImagePixels / 1e6,
-    };
+    private readonly ImageLimitOptions imageLimits = new(ServeLimits.Default.Image, "upload");
 
     private readonly Option<int> maxConcurrent = new("--max-concurrent")
     {
@@ -62,8 +53,7 @@ internal sealed class ServeCommand : Command
         Options.Add(port);
         Options.Add(host);
         Options.Add(maxBodyMegabytes);
-        Options.Add(maxSide);
-        Options.Add(maxMegapixels);
+        imageLimits.AddTo(this);
         Options.Add(maxConcurrent);
         SetAction(result =>
             Run(result.GetRequiredValue(model), result.GetValue(host)!, result.GetValue(port), Limits(result))
@@ -72,18 +62,11 @@ internal sealed class ServeCommand : Command
 
     private ServeLimits Limits(ParseResult result)
     {
-        double body = result.GetValue(maxBodyMegabytes),
-            megapixels = result.GetValue(maxMegapixels);
-        int side = result.GetValue(maxSide),
-            concurrent = result.GetValue(maxConcurrent);
-        if (body <= 0 || side < 1 || megapixels <= 0 || concurrent < 1)
-        {
-            throw new UsageException(
-                "--max-body-mb, --max-side, --max-megapixels and --max-concurrent must be positive."
-            );
-        }
-
-        return new ServeLimits((long)(body * (1 << 20)), side, (long)(megapixels * 1e6))
+        double body = result.GetValue(maxBodyMegabytes);
+        int concurrent = result.GetValue(maxConcurrent);
+        if (body <= 0 || concurrent < 1)
+            throw new UsageException("--max-body-mb and --max-concurrent must be positive.");
+        return new ServeLimits((long)(body * (1 << 20)), imageLimits.Read(result))
         {
             MaxConcurrentScoring = concurrent,
         };

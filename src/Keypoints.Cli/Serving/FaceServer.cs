@@ -97,7 +97,7 @@ internal sealed class FaceServer
             RgbImage photo;
             try
             {
-                photo = RgbImage.Decode(body);
+                photo = RgbImage.Decode(body, limits.Image);
             }
             catch (InvalidDataException e)
             {
@@ -159,19 +159,12 @@ internal sealed class FaceServer
                 $"{e.Message} POST the bytes of a JPEG or PNG photo."
             );
         }
-        if (
-            size.Width > limits.MaxImageSide
-            || size.Height > limits.MaxImageSide
-            || (long)size.Width * size.Height > limits.MaxImagePixels
-        )
-        {
-            return Error(
+        return limits.Image.Admits(size.Width, size.Height)
+            ? null
+            : Error(
                 StatusCodes.Status413PayloadTooLarge,
-                $"The image is {size.Width} x {size.Height} pixels; the server takes sides up to "
-                    + $"{limits.MaxImageSide} pixels and at most {limits.MaxImagePixels} pixels."
+                $"The image is {size.Width} x {size.Height} pixels; the server takes {limits.Image}."
             );
-        }
-        return null;
     }
 
     private static FaceResponse Describe(PhotoFace face)

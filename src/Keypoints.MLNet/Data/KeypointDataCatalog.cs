@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -30,9 +31,12 @@ public sealed class KeypointDataCatalog
     /// <c>image,&lt;name&gt;_x,&lt;name&gt;_y,...</c>, paths relative to the CSV's folder), checking every row and
     /// image, as columns <c>ImagePath</c> and <c>Keypoints</c>.</summary>
     /// <param name="path">The CSV file.</param>
-    /// <exception cref="KeypointDataException">A malformed row, a missing or unreadable image, or a keypoint outside
-    /// its image.</exception>
-    public KeypointImageDataView LoadImageCsv(string path) => KeypointImageCsv.Load(data, path);
+    /// <param name="limits">The largest image accepted, read from each image's header before it is decoded; null for
+    /// <see cref="ImageDecodeLimits.Default"/>.</param>
+    /// <exception cref="KeypointDataException">A malformed row, a missing, unreadable, oversized, truncated or corrupt
+    /// image, or a keypoint outside its image.</exception>
+    public KeypointImageDataView LoadImageCsv(string path, ImageDecodeLimits? limits = null) =>
+        KeypointImageCsv.Load(data, path, limits);
 
     /// <summary>Loads a Kaggle <c>test.csv</c> (<c>ImageId,Image</c>) as a streaming view with columns <c>ImageId</c>
     /// and <c>Image</c>.</summary>

@@ -16,10 +16,10 @@ namespace Keypoints.MLNet.Data;
 /// <c>&lt;name&gt;_x,&lt;name&gt;_y</c> (flip pairs found from <c>left</c>/<c>right</c> in the names); then one row per
 /// face: the image path relative to the CSV's folder and the coordinates in pixels of that image (invariant culture,
 /// pixel centers at integer coordinates; an empty field is a missing label).</para>
-/// <para>The whole file is read and checked at load: every image must exist and have a readable header (JPEG, PNG,
-/// BMP, GIF, WebP), and every coordinate must lie inside its image (within half a pixel of the border pixel centers).
-/// Errors are <see cref="KeypointDataException"/>s naming the CSV file, line, column and, for images, the image
-/// file.</para>
+/// <para>The whole file is read and checked at load: every image must exist, have a readable header (JPEG, PNG,
+/// BMP, GIF, WebP), declare a size within the <see cref="ImageDecodeLimits"/> and decode whole, and every coordinate
+/// must lie inside its image (within half a pixel of the border pixel centers). Errors are <see
+/// cref="KeypointDataException"/>s naming the CSV file, line, column and, for images, the image file.</para>
 /// </remarks>
 public static class KeypointImageCsv
 {
@@ -40,11 +40,18 @@ public static class KeypointImageCsv
     /// <summary>Loads and checks the file.</summary>
     /// <param name="catalog">The data catalog of the <see cref="MLContext"/> that builds the data view.</param>
     /// <param name="path">The CSV file.</param>
+    /// <param name="limits">The largest image accepted; null for <see cref="ImageDecodeLimits.Default"/>. An
+    /// image-file model's chain checks its images against the default whatever the loader accepted (a saved ML.NET
+    /// custom mapping carries no settings).</param>
     /// <returns>Columns <c>ImagePath</c> (text) and <c>Keypoints</c> (<c>Vector&lt;Single, 2K&gt;</c>, slot names from
     /// the header).</returns>
-    /// <exception cref="KeypointDataException">The header or a row is malformed, an image is missing or unreadable, or
-    /// a keypoint lies outside its image.</exception>
-    public static KeypointImageDataView Load(DataOperationsCatalog catalog, string path)
+    /// <exception cref="KeypointDataException">The header or a row is malformed, an image is missing, unreadable,
+    /// over the limits, truncated or corrupt, or a keypoint lies outside its image.</exception>
+    public static KeypointImageDataView Load(
+        DataOperationsCatalog catalog,
+        string path,
+        ImageDecodeLimits? limits = null
+    )
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -61,7 +68,7 @@ public static class KeypointImageCsv
             );
         }
 
-        var file = new CsvFile(fullPath, Path.GetDirectoryName(fullPath)!, header);
+        var file = new CsvFile(fullPath, Path.GetDirectoryName(fullPath)!, header, limits ?? ImageDecodeLimits.Default);
         var rows = new List<Row>();
         (int Width, int Height)? firstSize = null;
         while (FkdCsv.Read(reader, fullPath))
@@ -95,10 +102,15 @@ public static class KeypointImageCsv
 
         string relative = reader.GetString(0) ?? "";
         string imagePath = Path.GetFullPath(Path.Combine(file.Folder, relative));
-        var (width, height, problem) = ImageFileCheck.ReadSize(imagePath, decodePixels: true);
-        if (problem is not null)
-            throw new KeypointDataException(file.FullPath, line, 1, ImageFieldName, problem);
-        return new RowImage(relative, imagePath, width, height);
+        try
+        {
+            var (width, height) = GuardedImageDecoder.Verify(imagePath, file.Limits);
+            return new RowImage(relative, imagePath, width, height);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new KeypointDataException(file.FullPath, line, 1, ImageFieldName, e.Message, e);
+        }
     }
 
     /// <summary>The current row's coordinates in pixels (NaN where empty), each checked to lie inside <paramref
@@ -184,9 +196,9 @@ public static class KeypointImageCsv
         return schema;
     }
 
-    /// <summary>The CSV being read: its full path, its folder (image paths are relative to it) and its
-    /// header.</summary>
-    private sealed record CsvFile(string FullPath, string Folder, string[] Header);
+    /// <summary>The CSV being read: its full path, its folder (image paths are relative to it), its header and the
+    /// largest image it may name.</summary>
+    private sealed record CsvFile(string FullPath, string Folder, string[] Header, ImageDecodeLimits Limits);
 
     /// <summary>The image of one row: its path as written and in full, and its size in pixels.</summary>
     private sealed record RowImage(string Relative, string FullPath, int Width, int Height);

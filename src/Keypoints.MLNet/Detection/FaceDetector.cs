@@ -44,9 +44,12 @@ public sealed class FaceDetector : IDisposable
         this.session = new InferenceSession(ReadModel(), sessionOptions);
     }
 
-    /// <summary>The faces in an image file (any format SkiaSharp decodes), highest score first.</summary>
+    /// <summary>The faces in an image file (any format SkiaSharp decodes), highest score first. The file is decoded by
+    /// <see cref="RgbImage.Load(string)"/>, within <c>ImageDecodeLimits.Default</c>; for other limits pass
+    /// <c>RgbImage.Load(path, limits)</c> to <see cref="Detect(RgbImage)"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded, is over the limits,
+    /// truncated or corrupt.</exception>
     public IReadOnlyList<DetectedFace> Detect(string imagePath) => Detect(RgbImage.Load(imagePath));
 
     /// <summary>The faces in an image loaded by ML.NET (for example a row of <c>LoadImages</c>' column), highest score

@@ -1,6 +1,6 @@
 using System.Drawing;
+using Keypoints.MLNet.Images;
 using Microsoft.ML.Data;
-using SkiaSharp;
 
 namespace Keypoints.MLNet.Detection;
 
@@ -44,71 +44,57 @@ public sealed class RgbImage
     public byte[] Pixels { get; }
 #pragma warning restore CA1819
 
-    /// <summary>Decodes an image file (JPEG, PNG, BMP, WebP, ... anything SkiaSharp 2.88 reads, the decoder ML.NET's
-    /// image loading uses) to RGB, dropping any alpha channel.</summary>
+    /// <summary>Decodes an image file (JPEG, PNG, BMP, WebP, ... anything SkiaSharp reads, the decoder ML.NET's image
+    /// loading uses) to RGB, dropping any alpha channel, once its header declares a size within <see
+    /// cref="ImageDecodeLimits.Default"/>.</summary>
     /// <param name="path">The image file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp can decode.</exception>
-    public static RgbImage Load(string path)
+    /// <exception cref="InvalidDataException">The file is empty, not an image SkiaSharp can decode, larger than the
+    /// limits, truncated or corrupt; the message names it.</exception>
+    public static RgbImage Load(string path) => Load(path, ImageDecodeLimits.Default);
+
+    /// <summary>Decodes an image file as <see cref="Load(string)"/> does, refusing an image over <paramref
+    /// name="limits"/> before decoding it.</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="limits">The largest image accepted.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not an image SkiaSharp can decode, over <paramref
+    /// name="limits"/> (the message names the file, its declared size and the limits), truncated or
+    /// corrupt.</exception>
+    public static RgbImage Load(string path, ImageDecodeLimits limits)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
-        using var codec = SKCodec.Create(path, out var result)
-            ?? throw new InvalidDataException($"Image file '{path}' is not an image that can be read ({result}).");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        var decoded = codec.GetPixels(info, bitmap.GetPixels());
-        if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            throw new InvalidDataException($"Image file '{path}' cannot be decoded ({decoded}).");
-        return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
+        using var bitmap = GuardedImageDecoder.Decode(path, limits);
+        return FromRgba(bitmap.Width, bitmap.Height, bitmap.GetPixelSpan());
     }
 
-    /// <summary>The width and height of an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>), read
-    /// from its header without decoding the pixels, so a caller can refuse an image too large to decode before it costs
-    /// the memory.</summary>
+    /// <summary>The width and height of an encoded image held in memory (JPEG, PNG, ... as <see cref="Load(string)"/>),
+    /// read from its header without decoding the pixels, so a caller can refuse an image too large to decode before it
+    /// costs the memory.</summary>
     /// <param name="encoded">The image file's bytes.</param>
     /// <exception cref="InvalidDataException">The bytes are not an image SkiaSharp can read.</exception>
     public static Size ReadSize(ReadOnlySpan<byte> encoded)
     {
-        using var data = SKData.CreateCopy(encoded);
-        using var codec = OpenCodec(data);
-        return new Size(codec.Info.Width, codec.Info.Height);
+        var (width, height) = GuardedImageDecoder.ReadSize(encoded);
+        return new Size(width, height);
     }
 
-    /// <summary>Decodes an encoded image held in memory (JPEG, PNG, ... as <see cref="Load"/>) to RGB, dropping any
-    /// alpha channel. Stricter than <see cref="Load"/>: an image whose data ends before its last pixel (a truncated
-    /// upload) is refused rather than completed with the decoder's fill.</summary>
+    /// <summary>Decodes an encoded image held in memory (JPEG, PNG, ... as <see cref="Load(string)"/>) to RGB, dropping
+    /// any alpha channel, once its header declares a size within <see cref="ImageDecodeLimits.Default"/>.</summary>
     /// <param name="encoded">The image file's bytes.</param>
-    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, or end before the
-    /// image does.</exception>
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded)
-    {
-        using var data = SKData.CreateCopy(encoded);
-        using var codec = OpenCodec(data);
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        var decoded = codec.GetPixels(info, bitmap.GetPixels());
-        if (decoded != SKCodecResult.Success)
-        {
-            throw new InvalidDataException(
-                decoded == SKCodecResult.IncompleteInput
-                    ? $"The {info.Width} x {info.Height} image ends before its last pixel (a truncated file)."
-                    : $"The {info.Width} x {info.Height} image cannot be decoded ({decoded})."
-            );
-        }
+    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, larger than the
+    /// limits, or end before the image does.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded) => Decode(encoded, ImageDecodeLimits.Default);
 
-        return FromRgba(info.Width, info.Height, bitmap.GetPixelSpan());
-    }
-
-    private static SKCodec OpenCodec(SKData data)
+    /// <summary>Decodes an encoded image held in memory as <see cref="Decode(ReadOnlySpan{byte})"/> does, refusing an
+    /// image over <paramref name="limits"/> before decoding it.</summary>
+    /// <param name="encoded">The image file's bytes.</param>
+    /// <param name="limits">The largest image accepted.</param>
+    /// <exception cref="InvalidDataException">The bytes are empty, not an image SkiaSharp can read, over <paramref
+    /// name="limits"/>, truncated or corrupt.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageDecodeLimits limits)
     {
-        if (data.Size == 0)
-            throw new InvalidDataException("The image is empty (0 bytes).");
-        return SKCodec.Create(data)
-            ?? throw new InvalidDataException(
-                $"The {data.Size} bytes are not an image that can be read (JPEG, PNG, BMP, WebP, ...)."
-            );
+        using var bitmap = GuardedImageDecoder.Decode(encoded, limits);
+        return FromRgba(bitmap.Width, bitmap.Height, bitmap.GetPixelSpan());
     }
 
     /// <summary>Copies the pixels of an image loaded by ML.NET (<c>mlContext.Transforms.LoadImages</c>, or

@@ -45,34 +45,19 @@ internal sealed class NmeNormalizer
                 : "none: a single keypoint has no eyes and no box to normalize by, so the NME is undefined";
     }
 
-    /// <summary>The distance between the true outer eye corners, the inter-ocular normalization of 300-W papers:
-    /// keypoints <c>left_eye_outer_corner</c> and <c>right_eye_outer_corner</c> (Kaggle15), or <c>left_eye_45</c> and
-    /// <c>right_eye_36</c> (Ibug68's numbering); null when the layout has neither pair.</summary>
+    /// <summary>The distance between the true outer eye corners (<see cref="KeypointLayout.OuterEyeCornerKeypoints"/>),
+    /// the inter-ocular normalization of 300-W papers; null when the layout has none.</summary>
     public static NmeNormalizer? ForOuterEyeCorners(KeypointLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        if (layout.OuterEyeCornerKeypoints is not var (left, right))
+            return null;
         var names = layout.KeypointNames;
-        foreach (
-            var (leftName, rightName) in new[]
-            {
-                ("left_eye_outer_corner", "right_eye_outer_corner"),
-                ("left_eye_45", "right_eye_36"),
-            }
-        )
-        {
-            int leftCorner = IndexOf(names, leftName),
-                rightCorner = IndexOf(names, rightName);
-            if (leftCorner >= 0 && rightCorner >= 0)
-            {
-                return new NmeNormalizer(
-                    leftCorner,
-                    rightCorner,
-                    $"distance between the true outer eye corners ({leftName}, {rightName})"
-                );
-            }
-        }
-
-        return null;
+        return new NmeNormalizer(
+            left,
+            right,
+            $"distance between the true outer eye corners ({names[left]}, {names[right]})"
+        );
     }
 
     /// <summary>What the NME is divided by, in words.</summary>

@@ -11,8 +11,9 @@ namespace Keypoints.MLNet.Images;
 /// optionally
 /// <c>ConvertToGrayscale</c>, and <c>ExtractPixels</c> to a planar CHW vector of 0-255 values.
 /// </summary>
-/// <remarks>The loader reads the glue's output so that every pixel depends on the check: a missing, empty, truncated or
-/// non-image file fails with an <see cref="InvalidDataException"/> that names it before ML.NET's loader, which fills a
+/// <remarks>The loader reads the glue's output so that every pixel depends on the check: an empty, oversized (over
+/// <see cref="ImageDecodeLimits.Default"/>), truncated or non-image file fails with an <see
+/// cref="InvalidDataException"/> that names it before ML.NET's loader, which decodes any declared size and fills a
 /// truncated JPEG with grey, ever sees it; and a saved-and-loaded model keeps the check.</remarks>
 internal static class ImageFeaturizer
 {

@@ -77,7 +77,14 @@ public sealed class KeypointLayout
         }
         Groups = groups.ToArray();
         EyeCenterKeypoints = FindEyeCenterKeypoints(KeypointNames);
+        OuterEyeCornerKeypoints = FindOuterEyeCornerKeypoints(KeypointNames);
     }
+
+    private static readonly (string Left, string Right)[] OuterEyeCornerNames =
+    [
+        ("left_eye_outer_corner", "right_eye_outer_corner"),
+        ("left_eye_45", "right_eye_36"),
+    ];
 
     /// <summary>The Kaggle "Facial Keypoints Detection" layout: 15 keypoints in a 96 x 96 grey image,
     /// in the competition's column order, with Nouri's six specialist groups.</summary>
@@ -117,6 +124,12 @@ public sealed class KeypointLayout
     /// <c>left_eye_N</c> and
     /// <c>right_eye_N</c> (Ibug68: 42-47 and 36-41). <see langword="null"/> when the layout names no eyes.</summary>
     public (IReadOnlyList<int> Left, IReadOnlyList<int> Right)? EyeCenterKeypoints { get; }
+
+    /// <summary>The keypoints of the outer eye corners (the subject's left and right), whose distance 300-W papers
+    /// normalize by, found by name: <c>left_eye_outer_corner</c> and <c>right_eye_outer_corner</c> (Kaggle15), or
+    /// <c>left_eye_45</c> and <c>right_eye_36</c> (Ibug68's numbering). <see langword="null"/> when the layout names
+    /// neither pair.</summary>
+    public (int Left, int Right)? OuterEyeCornerKeypoints { get; }
 
     /// <summary>The centers of both eyes in pixels, from one row of <c>2K</c> interleaved coordinates, each the mean of
     /// <see cref="EyeCenterKeypoints"/>; <see langword="false"/> when the layout names no eyes or a coordinate is
@@ -173,6 +186,19 @@ public sealed class KeypointLayout
         int[] left = Numbered("left_eye_");
         int[] right = Numbered("right_eye_");
         return left.Length > 0 && right.Length > 0 ? (left, right) : null;
+    }
+
+    private static (int Left, int Right)? FindOuterEyeCornerKeypoints(IReadOnlyList<string> names)
+    {
+        foreach (var (left, right) in OuterEyeCornerNames)
+        {
+            int l = IndexOfName(names, left),
+                r = IndexOfName(names, right);
+            if (l >= 0 && r >= 0)
+                return (l, r);
+        }
+
+        return null;
     }
 
     private static int IndexOfName(IReadOnlyList<string> names, string name)

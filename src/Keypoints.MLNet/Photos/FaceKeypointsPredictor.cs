@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Keypoints.MLNet.Detection;
 using Keypoints.MLNet.Export;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 using Keypoints.MLNet.Scoring;
 using Microsoft.ML.OnnxRuntime;
@@ -21,6 +22,7 @@ public sealed class FaceKeypointsPredictor : IDisposable
     private readonly KeypointModelMetadata metadata;
     private readonly FaceFraming framing;
     private readonly DetectorEyeCalibration calibration;
+    private readonly ImageDecodeLimits imageLimits;
     private readonly InFlightScoring inFlight;
 
     /// <summary>Builds the pipeline for a model loaded by <c>mlContext.Keypoints.LoadModel</c> (either kind); the
@@ -54,6 +56,8 @@ public sealed class FaceKeypointsPredictor : IDisposable
             );
         calibration = options.EyeCalibration
             ?? throw new ArgumentException("The eye calibration must not be null.", nameof(options));
+        imageLimits = options.ImageLimits
+            ?? throw new ArgumentException("The image limits must not be null.", nameof(options));
         KeypointNames = metadata.Layout.KeypointNames;
         if (options.NetworkIntraOpThreads < 0)
         {
@@ -84,17 +88,20 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// <summary>The model's keypoint names, in the order of <see cref="PhotoFace.Keypoints"/>.</summary>
     public IReadOnlyList<string> KeypointNames { get; }
 
-    /// <summary>Every face in an image file (any format SkiaSharp decodes), highest detector score first.</summary>
+    /// <summary>Every face in an image file (any format SkiaSharp decodes), highest detector score first. The file's
+    /// header is read first, and a photo over <see cref="PhotoKeypointsOptions.ImageLimits"/> is refused before it is
+    /// decoded.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
-    public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath));
+    /// <exception cref="InvalidDataException">The file is empty, not an image that can be decoded, over the limits
+    /// (the message names the file, its declared size and the limits), truncated or corrupt.</exception>
+    public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath, imageLimits));
 
     /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the
     /// benchmark's view; the public overloads pass no timer and take no clock readings).</summary>
     internal IReadOnlyList<PhotoFace> Predict(string photoPath, PhotoStageTimes times)
     {
         long start = Stopwatch.GetTimestamp();
-        var photo = RgbImage.Load(photoPath);
+        var photo = RgbImage.Load(photoPath, imageLimits);
         long decoded = Stopwatch.GetTimestamp();
         times.Decode += decoded - start;
         inFlight.Enter(this);

@@ -29,6 +29,11 @@ namespace Keypoints.MLNet.Photos;
 /// WebP files; any other format gives a count of 0 and a size of 0 x 0. Compared with <see
 /// cref="FaceKeypointsPredictor"/> (the C# pipeline, tent-filtered crops at the photo's full resolution), crops here
 /// are bilinear samples of a pyramid of the working frame.</para>
+/// <para>In this process each file is checked before ML.NET's <c>LoadImages</c> decodes it (<see
+/// cref="KeypointPhotoModelOptions.ImageLimits"/>): a photo over the limits, empty, truncated or corrupt is refused
+/// with an <see cref="InvalidDataException"/> naming the file. The saved chain has no such check: loaded with
+/// <c>mlContext.Model.Load</c>, it decodes whatever file it is given (a 1.1 MB PNG that declares 20000 x 20000
+/// pixels took 14 s and 3.2 GB; docs/photos.md, "Limits").</para>
 /// </remarks>
 public sealed class KeypointPhotoModel : ITransformer, IDisposable
 {
@@ -51,15 +56,20 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
     private const string ImageColumnName = "PhotoImage";
     private const string WorkingFrameColumnName = "PhotoWorkingFrame";
 
+    // The saved chain, made of ML.NET's transformers alone; and the same chain behind the in-process file check, which
+    // every Transform and row mapper goes through.
     private readonly TransformerChain<ITransformer> chain;
+    private readonly TransformerChain<ITransformer> guarded;
 
     private KeypointPhotoModel(
         TransformerChain<ITransformer> chain,
+        ITransformer guard,
         IReadOnlyList<string> keypointNames,
         KeypointPhotoModelOptions options
     )
     {
         this.chain = chain;
+        guarded = new TransformerChain<ITransformer>(guard, chain);
         KeypointNames = keypointNames;
         MaxFaces = options.MaxFaces;
         ImagePathColumnName = options.ImagePathColumnName;
@@ -75,19 +85,21 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
     public string ImagePathColumnName { get; }
 
     /// <inheritdoc/>
-    public bool IsRowToRowMapper => ((ITransformer)chain).IsRowToRowMapper;
+    public bool IsRowToRowMapper => ((ITransformer)guarded).IsRowToRowMapper;
 
     /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => chain.GetOutputSchema(inputSchema);
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => guarded.GetOutputSchema(inputSchema);
 
     /// <inheritdoc/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        ((ITransformer)chain).GetRowToRowMapper(inputSchema);
+        ((ITransformer)guarded).GetRowToRowMapper(inputSchema);
 
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => chain.Transform(input);
+    /// <summary>Scores the photos of <paramref name="input"/>, lazily; reading a row whose file is refused (see <see
+    /// cref="KeypointPhotoModelOptions.ImageLimits"/>) throws an <see cref="InvalidDataException"/> naming the
+    /// file.</summary>
+    public IDataView Transform(IDataView input) => guarded.Transform(input);
 
-    /// <summary>Saves as the chain of ML.NET transformers.</summary>
+    /// <summary>Saves as the chain of ML.NET transformers, without the in-process file check.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)chain).Save(ctx);
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -106,10 +118,11 @@ public sealed class KeypointPhotoModel : ITransformer, IDisposable
         var network = NetworkOf(model);
         byte[] graph = PhotoFacesGraph.Create(network, FramingOf(network, options), options);
         using var stream = new MemoryStream(graph, writable: false);
-        var fitted = Chain(mlContext.Transforms, options, stream)
-            .Fit(EmptyPaths(mlContext, options.ImagePathColumnName));
+        var paths = EmptyPaths(mlContext, options.ImagePathColumnName);
+        var fitted = Chain(mlContext.Transforms, options, stream).Fit(paths);
         return new KeypointPhotoModel(
             new TransformerChain<ITransformer>([.. fitted]),
+            PhotoFileGuard.Fit(mlContext, options.ImagePathColumnName, options.ImageLimits, paths),
             network.Metadata.Layout.KeypointNames,
             options
         );

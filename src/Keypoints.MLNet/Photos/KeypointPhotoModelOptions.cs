@@ -1,8 +1,10 @@
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 
 namespace Keypoints.MLNet.Photos;
 
-/// <summary>Settings of a <see cref="KeypointPhotoModel"/>, fixed into its saved graph.</summary>
+/// <summary>Settings of a <see cref="KeypointPhotoModel"/>, fixed into its saved graph (all but <see
+/// cref="ImageLimits"/>).</summary>
 public sealed class KeypointPhotoModelOptions
 {
     /// <summary>The input column of image file paths. Default <c>ImagePath</c>.</summary>
@@ -34,6 +36,14 @@ public sealed class KeypointPhotoModelOptions
     /// cref="DetectorEyeCalibration.Default"/>.</summary>
     public DetectorEyeCalibration EyeCalibration { get; set; } = DetectorEyeCalibration.Default;
 
+    /// <summary>The largest photo the model decodes while it runs in this process: each file's header is read before
+    /// ML.NET's <c>LoadImages</c> decodes it, and a photo over the limits (or empty, not an image, truncated or
+    /// corrupt) is refused with an <see cref="InvalidDataException"/> naming the file. Default <see
+    /// cref="ImageDecodeLimits.Default"/>. Not part of the saved model: a chain loaded with <c>mlContext.Model.Load</c>
+    /// is made of ML.NET's transformers alone and decodes whatever file it is given (docs/photos.md,
+    /// "Limits").</summary>
+    public ImageDecodeLimits ImageLimits { get; set; } = ImageDecodeLimits.Default;
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ImagePathColumnName, nameof(ImagePathColumnName));
@@ -60,5 +70,6 @@ public sealed class KeypointPhotoModelOptions
         }
 
         ArgumentNullException.ThrowIfNull(EyeCalibration, nameof(EyeCalibration));
+        ArgumentNullException.ThrowIfNull(ImageLimits, nameof(ImageLimits));
     }
 }

@@ -1,4 +1,3 @@
-using Keypoints.MLNet.Evaluation;
 using Keypoints.MLNet.Layouts;
 
 namespace Keypoints.MLNet.Photos;
@@ -57,13 +56,12 @@ public static class PhotoFaceEvaluation
             photo = -1;
         double errorSum = 0;
         var cornerErrors = new List<double>();
-        var outerCorners = NmeNormalizer.ForOuterEyeCorners(layout);
         var outcomes = new List<PhotoFaceOutcome>();
         foreach (var (labels, predicted) in photos)
         {
             photo++;
             var (labelled, matched, predictedTaken, errors) = MatchPhoto(layout, labels, predicted);
-            cornerErrors.AddRange(CornerErrors(outerCorners, labels, predicted, matched));
+            cornerErrors.AddRange(CornerErrors(layout, labels, predicted, matched));
             for (int l = 0; l < labelled; l++)
                 outcomes.Add(new PhotoFaceOutcome(photo, l, matched[l], matched[l] < 0 ? double.NaN : errors[l]));
             for (int p = 0; p < predictedTaken.Length; p++)
@@ -85,17 +83,20 @@ public static class PhotoFaceEvaluation
     /// <summary>Each matched face's mean point error over the distance between its labelled outer eye corners; none
     /// when the layout has no outer corners or a face's are unlabelled.</summary>
     private static IEnumerable<double> CornerErrors(
-        NmeNormalizer? outerCorners,
+        KeypointLayout layout,
         IReadOnlyList<float[]> labels,
         IReadOnlyList<IReadOnlyList<float>> predicted,
         int[] matched
     )
     {
-        for (int l = 0; l < matched.Length && outerCorners is not null; l++)
+        if (layout.OuterEyeCornerKeypoints is not var (left, right))
+            yield break;
+        for (int l = 0; l < matched.Length; l++)
         {
-            double corners = matched[l] >= 0 ? outerCorners.Length(labels[l]) : double.NaN;
-            if (corners > 0)
-                yield return MeanPointError(labels[l], predicted[matched[l]]) / corners;
+            float[] label = labels[l];
+            double corners = Distance(label[2 * left], label[2 * left + 1], label[2 * right], label[2 * right + 1]);
+            if (matched[l] >= 0 && corners > 0)
+                yield return MeanPointError(label, predicted[matched[l]]) / corners;
         }
     }
 

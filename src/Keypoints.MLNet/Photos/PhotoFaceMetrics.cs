@@ -17,8 +17,8 @@ public sealed record PhotoFaceMetrics(
 )
 {
     /// <summary>As <c>Nme</c>, divided by the labelled distance between the outer eye corners instead (the
-    /// normalization of 300-W papers; <see cref="Evaluation.KeypointMetrics.NmeOuterEyeCorners"/>); NaN when the layout
-    /// has no outer eye corners or no face was found.</summary>
+    /// normalization of 300-W papers; <see cref="Layouts.KeypointLayout.OuterEyeCornerKeypoints"/>); NaN when the
+    /// layout has no outer eye corners or no face was found.</summary>
     public double NmeOuterEyeCorners { get; init; } = double.NaN;
 
     /// <summary>Found faces over labelled faces (NaN without labelled faces).</summary>

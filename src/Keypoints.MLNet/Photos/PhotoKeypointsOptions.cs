@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Detection;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Layouts;
 
 namespace Keypoints.MLNet.Photos;
@@ -23,4 +24,10 @@ public sealed class PhotoKeypointsOptions
     /// (the default) lets it choose, one per core. Set 1, with <see cref="FaceDetectorOptions.IntraOpThreads"/> (1 by
     /// default), when photos are scored from several threads at once, so that each call uses one core.</summary>
     public int NetworkIntraOpThreads { get; set; }
+
+    /// <summary>The largest photo <see cref="FaceKeypointsPredictor.Predict(string)"/> decodes, read from the file's
+    /// header first; a photo over it is refused with an <see cref="InvalidDataException"/> naming the file, its size
+    /// and the limits. Default <see cref="ImageDecodeLimits.Default"/>: sides up to 16384 pixels, 64
+    /// megapixels.</summary>
+    public ImageDecodeLimits ImageLimits { get; set; } = ImageDecodeLimits.Default;
 }

@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Images;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Visualization;
@@ -20,9 +21,16 @@ public static class ContactSheet
     /// <param name="title">The line of text above the grid.</param>
     /// <param name="output">The PNG file to write.</param>
     /// <param name="columns">Faces per row.</param>
+    /// <param name="limits">The largest image decoded; null for <see cref="ImageDecodeLimits.Default"/>.</param>
     /// <exception cref="FileNotFoundException">An image file does not exist.</exception>
-    /// <exception cref="InvalidDataException">An image file cannot be decoded.</exception>
-    public static void SavePng(IReadOnlyList<ContactSheetFace> faces, string title, string output, int columns = 4)
+    /// <exception cref="InvalidDataException">An image file cannot be decoded, or is over the limits.</exception>
+    public static void SavePng(
+        IReadOnlyList<ContactSheetFace> faces,
+        string title,
+        string output,
+        int columns = 4,
+        ImageDecodeLimits? limits = null
+    )
     {
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
@@ -43,7 +51,7 @@ public static class ContactSheet
             var face = faces[i];
             float left = Gap + (i % columns * cellWidth),
                 top = TitleHeight + (i / columns * cellHeight);
-            using var image = SkiaImageFile.Decode(face.ImagePath);
+            using var image = SkiaImageFile.Decode(face.ImagePath, limits);
             var region = face.Region is { } r
                 ? SKRect.Create(r.Left, r.Top, r.Width, r.Height)
                 : SKRect.Create(image.Width, image.Height);

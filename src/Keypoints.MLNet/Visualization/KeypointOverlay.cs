@@ -1,4 +1,5 @@
 using System.Drawing;
+using Keypoints.MLNet.Images;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Visualization;
@@ -180,17 +181,20 @@ public static class KeypointOverlay
     /// <param name="truth">True keypoints in pixels of that image, NaN where missing; <see langword="null"/> for
     /// none.</param>
     /// <param name="names">Names drawn beside the predicted points; <see langword="null"/> for none.</param>
+    /// <param name="limits">The largest image decoded; null for <see cref="ImageDecodeLimits.Default"/>.</param>
     /// <exception cref="FileNotFoundException">The image file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded, or is over the
+    /// limits.</exception>
     public static void SavePng(
         string imagePath,
         IReadOnlyList<float> predicted,
         string output,
         IReadOnlyList<float>? truth = null,
-        IReadOnlyList<string>? names = null
+        IReadOnlyList<string>? names = null,
+        ImageDecodeLimits? limits = null
     )
     {
-        using var image = SkiaImageFile.Decode(imagePath);
+        using var image = SkiaImageFile.Decode(imagePath, limits);
         float scale = Math.Max(1f, (float)MinimumSide / Math.Min(image.Width, image.Height));
         if (names is not null)
         {
@@ -220,14 +224,17 @@ public static class KeypointOverlay
     /// integers.</param>
     /// <param name="keypoints">Each face's keypoints in photo pixels, in the order of <paramref name="boxes"/>.</param>
     /// <param name="output">The PNG file to write.</param>
+    /// <param name="limits">The largest photo decoded; null for <see cref="ImageDecodeLimits.Default"/>.</param>
     /// <exception cref="ArgumentException">The lists differ in length.</exception>
     /// <exception cref="FileNotFoundException">The image file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image that can be decoded, or is over the
+    /// limits.</exception>
     public static void SaveFacesPng(
         string imagePath,
         IReadOnlyList<RectangleF> boxes,
         IReadOnlyList<IReadOnlyList<float>> keypoints,
-        string output
+        string output,
+        ImageDecodeLimits? limits = null
     )
     {
         ArgumentNullException.ThrowIfNull(boxes);
@@ -240,7 +247,7 @@ public static class KeypointOverlay
             );
         }
 
-        using var image = SkiaImageFile.Decode(imagePath);
+        using var image = SkiaImageFile.Decode(imagePath, limits);
         float scale = Math.Max(1f, (float)MinimumSide / Math.Min(image.Width, image.Height));
         int width = (int)Math.Round(image.Width * scale),
             height = (int)Math.Round(image.Height * scale);

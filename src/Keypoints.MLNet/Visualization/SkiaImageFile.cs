@@ -1,3 +1,4 @@
+using Keypoints.MLNet.Images;
 using SkiaSharp;
 
 namespace Keypoints.MLNet.Visualization;
@@ -6,18 +7,20 @@ namespace Keypoints.MLNet.Visualization;
 /// (3.x for ML.NET 6).</summary>
 internal static class SkiaImageFile
 {
-    /// <summary>Decodes the image at <paramref name="path"/>.</summary>
+    /// <summary>Decodes the image at <paramref name="path"/> once its header declares a size within <paramref
+    /// name="limits"/>, in the pixel format SkiaSharp draws fastest (premultiplied).</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="limits">The largest image accepted; null for <see cref="ImageDecodeLimits.Default"/>.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp can decode.</exception>
-    public static SKBitmap Decode(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
-        return SKBitmap.Decode(path)
-            ?? throw new InvalidDataException(
-                $"Image file '{path}' is not an image that can be read (corrupt or unsupported format)."
-            );
-    }
+    /// <exception cref="InvalidDataException">The file is empty, not an image SkiaSharp can decode, over the limits,
+    /// truncated or corrupt.</exception>
+    public static SKBitmap Decode(string path, ImageDecodeLimits? limits) =>
+        GuardedImageDecoder.Decode(
+            path,
+            limits ?? ImageDecodeLimits.Default,
+            SKImageInfo.PlatformColorType,
+            SKAlphaType.Premul
+        );
 
     /// <summary>A surface of <paramref name="width"/> by <paramref name="height"/> pixels, filled with <paramref
     /// name="background"/>.</summary>

@@ -28,8 +28,8 @@ public sealed class CommandLineTests
         "--out",
         "--verbose"
     )]
-    [InlineData("evaluate", "--model", "--data", "--sheet", "--faces")]
-    [InlineData("faces", "--model", "--image", "--data", "--out")]
+    [InlineData("evaluate", "--model", "--data", "--sheet", "--faces", "--max-side", "--max-megapixels")]
+    [InlineData("faces", "--model", "--image", "--data", "--out", "--max-side", "--max-megapixels")]
     [InlineData(
         "serve",
         "--model",

@@ -1,4 +1,5 @@
 using Keypoints.Cli.Serving;
+using Keypoints.MLNet.Images;
 using Keypoints.MLNet.Photos;
 using Keypoints.MLNet.Scoring;
 using Keypoints.MLNet.Tests.Photos;
@@ -11,7 +12,10 @@ namespace Keypoints.MLNet.Tests.Serving;
 public sealed class FaceServerFixture : IAsyncLifetime
 {
     /// <summary>1 MiB bodies, sides up to 2000 pixels, 3 megapixels.</summary>
-    internal static readonly ServeLimits Limits = new(1L << 20, 2000, 3_000_000);
+    internal static readonly ServeLimits Limits = new(
+        1L << 20,
+        new ImageDecodeLimits { MaxImageSide = 2000, MaxImagePixels = 3_000_000 }
+    );
 
     private readonly MLContext ml = new(seed: 1);
     private readonly KeypointCnnModel model;

@@ -106,7 +106,7 @@ public sealed class FaceServerTests(FaceServerFixture server) : IClassFixture<Fa
         await AssertRefused("this is not an image"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, "not an image");
         await AssertRefused(photo[..(photo.Length / 2)], HttpStatusCode.BadRequest, "truncated");
         await AssertRefused(
-            WidePng(FaceServerFixture.Limits.MaxImageSide + 1, 8),
+            WidePng(FaceServerFixture.Limits.Image.MaxImageSide + 1, 8),
             HttpStatusCode.RequestEntityTooLarge,
             "2001 x 8"
         );

@@ -96,6 +96,25 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// (the message names the file, its declared size and the limits), truncated or corrupt.</exception>
     public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath, imageLimits));
 
+    /// <summary>Every face of each photo, one list per path in the order given, each as <see cref="Predict(string)"/>
+    /// gives it; up to <paramref name="threads"/> photos are decoded and scored at once, and the lists do not depend
+    /// on the thread count. For one core per photo, make the predictor with
+    /// <see cref="PhotoKeypointsOptions.NetworkIntraOpThreads"/> 1 (and the detector's default of one
+    /// thread).</summary>
+    /// <param name="photoPaths">The image files.</param>
+    /// <param name="threads">Photos scored at once, at least 1; 1 scores them one by one on the calling thread.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist: the first photo in order that fails, as
+    /// <see cref="Predict(string)"/> reports it; no photo after it is taken up once it fails.</exception>
+    /// <exception cref="InvalidDataException">A file cannot be decoded or is over the limits (the first that fails, as
+    /// above).</exception>
+    public IReadOnlyList<IReadOnlyList<PhotoFace>> Predict(IReadOnlyList<string> photoPaths, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(photoPaths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return OrderedPhotoLoop.Map(photoPaths, threads, (path, _) => Predict(path));
+    }
+
     /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the
     /// benchmark's view; the public overloads pass no timer and take no clock readings).</summary>
     internal IReadOnlyList<PhotoFace> Predict(string photoPath, PhotoStageTimes times)

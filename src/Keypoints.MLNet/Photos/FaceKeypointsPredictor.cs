@@ -69,7 +69,17 @@ public sealed class FaceKeypointsPredictor : IDisposable
             );
         }
 
-        detector = new FaceDetector(options.Detector);
+        (detector, network) = StartSessions(cnn, options);
+        inFlight = new InFlightScoring(ReleaseSessions);
+    }
+
+    /// <summary>Starts the detector's and the network's ONNX Runtime sessions side by side, on two threads
+    /// (decisions.md, "Photos side by side").</summary>
+    private static (FaceDetector, InferenceSession) StartSessions(KeypointCnnModel cnn, PhotoKeypointsOptions options)
+    {
+        (options.Detector ?? new FaceDetectorOptions()).Validate();
+        var detecting = Task.Run(() => new FaceDetector(options.Detector));
+        InferenceSession network;
         try
         {
             using var sessionOptions = new SessionOptions();
@@ -79,10 +89,24 @@ public sealed class FaceKeypointsPredictor : IDisposable
         }
         catch
         {
-            detector.Dispose();
+            // The network's failure is the one reported; the detector is released once it is made.
+            _ = detecting.ContinueWith(
+                made => made.Result.Dispose(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default
+            );
             throw;
         }
-        inFlight = new InFlightScoring(ReleaseSessions);
+        try
+        {
+            return (detecting.GetAwaiter().GetResult(), network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model's keypoint names, in the order of <see cref="PhotoFace.Keypoints"/>.</summary>

@@ -137,7 +137,7 @@ internal sealed class FacesCommand : Command
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"wrote {output}: {Faces(found.Sum(f => f.Count))} in {photos.Images.Count} images "
+                $"wrote {output}: {Faces(found.Sum(f => f.Count))} in {photos.Images.Count} images, {seconds:F2} s "
                     + $"({photos.Images.Count / seconds:F1} images/s, decode to keypoints, {threads} at once)"
             )
         );

@@ -9,7 +9,8 @@ namespace Keypoints.Benchmarks;
 
 /// <summary>Photos per second end to end (<see cref="FaceKeypointsPredictor.Predict(string)"/>: decode, detect, frame
 /// and crop, keypoint network, map back) on the distinct images of a photo CSV, with one thread and with two threads
-/// scoring photos concurrently on the same predictor, against decoding the same files alone (<see
+/// scoring photos concurrently on the same predictor, and through the folder call that <c>faces --data</c> makes (<see
+/// cref="FaceKeypointsPredictor.Predict(IReadOnlyList{string}, int)"/>), against decoding the same files alone (<see
 /// cref="RgbImage.Load(string)"/>) with as many threads, in the same run. ONNX Runtime gets one intra-op thread in both
 /// sessions, so one thread uses one core. After a warm-up pass (which creates the sessions' kernels), each figure is
 /// the median of several passes over all the images; the stage times are summed over the measured passes of the
@@ -18,9 +19,18 @@ internal static class PhotoThroughput
 {
     private static readonly int[] ThreadCounts = [1, 2];
 
-    /// <summary>Prints the table; returns the process exit code.</summary>
-    public static int Run(string csvPath, string modelPath, int passes)
+    /// <summary>Prints the tables; returns the process exit code.</summary>
+    /// <param name="csvPath">A photo CSV (first column 'image').</param>
+    /// <param name="model">A model file, or a shipped model's name (face68, kaggle15).</param>
+    /// <param name="passes">Measured passes of each figure.</param>
+    /// <param name="withChain">Whether to time the saveable ML.NET photo model too.</param>
+    public static int Run(string csvPath, string model, int passes, bool withChain)
     {
+        var ml = new MLContext(seed: 1);
+        string modelPath =
+            File.Exists(model) || !ml.Keypoints.Pretrained.Names.Contains(model)
+                ? model
+                : ml.Keypoints.Pretrained.FilePath(model);
         if (!File.Exists(csvPath) || !File.Exists(modelPath))
         {
             Console.Error.WriteLine($"error: {(File.Exists(csvPath) ? modelPath : csvPath)} not found.");
@@ -32,16 +42,10 @@ internal static class PhotoThroughput
             .Select(line => Path.Combine(folder, line[..line.IndexOf(',', StringComparison.Ordinal)]))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-        var ml = new MLContext(seed: 1);
-        var options = new PhotoKeypointsOptions
-        {
-            Detector = new FaceDetectorOptions { IntraOpThreads = 1 },
-            NetworkIntraOpThreads = 1,
-        };
-        using var predictor = LoadPredictor(ml, modelPath, options);
+        using var predictor = LoadPredictor(ml, modelPath, files[0]);
         Console.WriteLine(
-            $"{files.Length} photos from {csvPath}; model {modelPath}; {Environment.ProcessorCount} cores; median of "
-                + $"{passes} passes after one warm-up pass"
+            $"{files.Length} photos from {csvPath}; model {model}; {Environment.ProcessorCount} cores; median of "
+                + $"{passes} passes after one warm-up pass; load {File.ReadAllText("/proc/loadavg").Trim()}"
         );
 
         var rows = new List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)>();
@@ -61,38 +65,75 @@ internal static class PhotoThroughput
             }
             rows.Add((threads, Median(library), Median(decoding), stages));
         }
+        var folderRows = MeasureFolder(predictor, files, passes, rows);
+        var chainRows = withChain ? MeasurePhotoModel(ml, modelPath, files, passes, rows) : [];
 
-        var chainRows = MeasurePhotoModel(ml, modelPath, files, passes, rows);
+        PrintThroughput(rows, folderRows, chainRows);
+        PrintStages(rows);
+        return 0;
+    }
 
+    /// <summary>Photos per second through <see cref="FaceKeypointsPredictor.Predict(IReadOnlyList{string}, int)"/>, the
+    /// call <c>faces --data</c> makes, against the decoding baselines measured above.</summary>
+    private static List<(int Threads, double Library, double Baseline)> MeasureFolder(
+        FaceKeypointsPredictor predictor,
+        string[] files,
+        int passes,
+        List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)> predictorRows
+    )
+    {
+        var result = new List<(int, double, double)>();
+        foreach (var (threads, _, baseline, _) in predictorRows)
+        {
+            var perPass = new List<double>();
+            for (int pass = 0; pass < passes; pass++)
+            {
+                var clock = Stopwatch.StartNew();
+                predictor.Predict(files, threads);
+                perPass.Add(files.Length / clock.Elapsed.TotalSeconds);
+            }
+            result.Add((threads, Median(perPass), baseline));
+        }
+        return result;
+    }
+
+    private static void PrintThroughput(
+        List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)> rows,
+        List<(int Threads, double Library, double Baseline)> folderRows,
+        List<(int Threads, double Library, double Baseline)> chainRows
+    )
+    {
         Console.WriteLine();
         Console.WriteLine($"{"benchmark", -34} {"unit", -9} {"library", 10} {"baseline", 10} {"ratio", 7}");
-        foreach (var (threads, library, baseline, _) in rows)
+        var named = rows.Select(r => ("Photos end to end", r.Threads, r.Library, r.Baseline))
+            .Concat(folderRows.Select(r => ("Predict(paths, threads)", r.Threads, r.Library, r.Baseline)))
+            .Concat(chainRows.Select(r => ("ML.NET photo model", r.Threads, r.Library, r.Baseline)));
+        foreach (var (name, threads, library, baseline) in named)
         {
             Console.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{$"Photos end to end, {threads} thread{(threads > 1 ? "s" : "")}", -34} {"photos/s", -9} "
+                    $"{$"{name}, {threads} thread{(threads > 1 ? "s" : "")}", -34} {"photos/s", -9} "
                         + $"{library, 10:F1} {baseline, 10:F1} {library / baseline, 7:F3}"
                 )
             );
         }
-
-        foreach (var (threads, library, baseline) in chainRows)
-        {
-            Console.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{$"ML.NET photo model, {threads} thread{(threads > 1 ? "s" : "")}", -34} {"photos/s", -9} "
-                        + $"{library, 10:F1} {baseline, 10:F1} {library / baseline, 7:F3}"
-                )
-            );
-        }
-
         Console.WriteLine("baseline: decoding the same JPEGs to RGB (RgbImage.Load) alone, with as many threads.");
         Console.WriteLine(
-            "ML.NET photo model: ml.Keypoints.PhotoModel (the saveable chain, one ONNX graph), a PredictionEngine per "
-                + "thread, ONNX Runtime's default threads."
+            "Photos end to end: Predict(path) from each thread; Predict(paths, threads): the photos in order on that "
+                + "many threads (faces --data)."
         );
+        if (chainRows.Count > 0)
+        {
+            Console.WriteLine(
+                "ML.NET photo model: ml.Keypoints.PhotoModel (the saveable chain, one ONNX graph), a PredictionEngine "
+                    + "per thread, ONNX Runtime's default threads."
+            );
+        }
+    }
+
+    private static void PrintStages(List<(int Threads, double Library, double Baseline, PhotoStageTimes Stages)> rows)
+    {
         Console.WriteLine();
         Console.WriteLine(
             $"{"stage (ms of one thread per photo)", -34} "
@@ -123,7 +164,6 @@ internal static class PhotoThroughput
             "Stage times are each thread's own wall-clock time inside the stage, so with two threads they include "
                 + "waiting for the other's core."
         );
-        return 0;
     }
 
     /// <summary>Photos per second through the saveable ML.NET chain (<see cref="KeypointPhotoModel"/>), one
@@ -165,30 +205,44 @@ internal static class PhotoThroughput
         return result;
     }
 
-    private static FaceKeypointsPredictor LoadPredictor(MLContext ml, string modelPath, PhotoKeypointsOptions options)
+    /// <summary>The predictor with one ONNX Runtime thread per session, printing how long loading the model, starting
+    /// the sessions and the first photo took.</summary>
+    private static FaceKeypointsPredictor LoadPredictor(MLContext ml, string modelPath, string firstPhoto)
     {
+        var clock = Stopwatch.StartNew();
         using var model = ml.Keypoints.LoadModel(modelPath);
-        return ml.Keypoints.Photos(model, options);
+        double loaded = clock.Elapsed.TotalMilliseconds;
+        var predictor = ml.Keypoints.Photos(
+            model,
+            new PhotoKeypointsOptions
+            {
+                Detector = new FaceDetectorOptions { IntraOpThreads = 1 },
+                NetworkIntraOpThreads = 1,
+            }
+        );
+        double started = clock.Elapsed.TotalMilliseconds;
+        predictor.Predict(firstPhoto);
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"start-up in this process: LoadModel {loaded:F0} ms, Photos (the detector's and the network's "
+                    + $"sessions) {started - loaded:F0} ms, the first photo "
+                    + $"{clock.Elapsed.TotalMilliseconds - started:F0} ms"
+            )
+        );
+        return predictor;
     }
 
     /// <summary>Runs <paramref name="score"/> on every file, the files shared out to <paramref name="threads"/> threads
-    /// in order; returns files per second.</summary>
+    /// in order (as <c>Predict(paths, threads)</c> shares them); returns files per second.</summary>
     private static double ForEachPhoto(string[] files, int threads, Action<string, int> score)
     {
-        int next = -1;
         var clock = Stopwatch.StartNew();
-        var workers = Enumerable
-            .Range(0, threads)
-            .Select(thread => new Thread(() =>
-            {
-                for (int i = Interlocked.Increment(ref next); i < files.Length; i = Interlocked.Increment(ref next))
-                    score(files[i], thread);
-            }))
-            .ToArray();
-        foreach (var worker in workers)
-            worker.Start();
-        foreach (var worker in workers)
-            worker.Join();
+        OrderedPhotoLoop.Map(files, threads, (file, thread) =>
+        {
+            score(file, thread);
+            return 0;
+        });
         return files.Length / clock.Elapsed.TotalSeconds;
     }
 

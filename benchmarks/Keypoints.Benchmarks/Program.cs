@@ -5,11 +5,13 @@
 // scoring figures); --images: training rows per epoch (default 512); --epochs: epochs per training run, the first a
 // warm-up left out (default 3). -- --calibrate-eyes ../shared/data/landmarks68/train.csv: instead, measures the face
 // detector's eye calibration (Photos/DetectorEyeCalibration.Default) on those training images and prints it.
-// -- --photos ../shared/data/photos/scenes.csv --model M [--passes 5]: instead, photos per second end to end
-// (FaceKeypointsPredictor: decode, detect, frame and crop, keypoint network, map back) on the CSV's distinct images
-// with model M, one thread and two threads on the same predictor (ONNX Runtime at one intra-op thread per session),
-// each against decoding the same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per
-// stage. -- --serve --model M [--cli src/Keypoints.Cli/bin/Release/net10.0/Keypoints.Cli.dll] [--scenes
+// -- --photos ../shared/data/photos/scenes.csv --model M [--passes 5] [--pipeline-only]: instead, photos per second
+// end to end (FaceKeypointsPredictor: decode, detect, frame and crop, keypoint network, map back) on the CSV's
+// distinct images with model M (a file or a shipped model's name), one thread and two threads on the same predictor
+// (ONNX Runtime at one intra-op thread per session), and through Predict(paths, threads), each against decoding the
+// same JPEGs alone, the median of --passes passes after a warm-up pass, with the time per stage and the start-up; and
+// the saveable ML.NET photo model, unless --pipeline-only.
+// -- --serve --model M [--cli src/Keypoints.Cli/bin/Release/net10.0/Keypoints.Cli.dll] [--scenes
 // ../shared/data/photos/scenes] [--clients 8] [--seconds 60] [--max-seconds 300] [--requests 10000]: instead, load on
 // `keypoints serve` over loopback (ServeLoad): the CLI's server as a child process, clients posting the scene photos,
 // good only until --seconds and --requests, then 1 in 10 bad for --seconds; requests/s, p50/p99 latency, errors, the
@@ -44,11 +46,12 @@ if (Argument("--photos") is { } photosCsv)
     )
     {
         Console.Error.WriteLine(
-            "error: --photos needs --model MODEL (a keypoint model zip) and --passes N of at least 1."
+            "error: --photos needs --model MODEL (a keypoint model file or a shipped model's name) and --passes N of "
+                + "at least 1."
         );
         return 1;
     }
-    return PhotoThroughput.Run(photosCsv, photoModel, photoPasses);
+    return PhotoThroughput.Run(photosCsv, photoModel, photoPasses, withChain: !args.Contains("--pipeline-only"));
 }
 if (args.Contains("--serve"))
 {

@@ -54,6 +54,7 @@ internal sealed class EvaluateCommand : Command
             + "own transformers) instead of the C# pipeline of faces",
     };
     private readonly ImageLimitOptions imageLimits = new(ImageDecodeLimits.Default, "photo (with --faces)");
+    private readonly PhotoThreadsOption threads = new("(with --faces, not --photo-model) ");
 
     public EvaluateCommand()
         : base(
@@ -74,19 +75,21 @@ internal sealed class EvaluateCommand : Command
         Options.Add(faces);
         Options.Add(photoModel);
         imageLimits.AddTo(this);
+        threads.AddTo(this);
         SetAction(result =>
             result.GetValue(faces)
                 ? RunFaces(
                     ModelArgument.Resolve(result.GetValue(model) ?? PretrainedModelsCatalog.Face68Name),
                     result.GetRequiredValue(data),
                     result.GetValue(sheet),
-                    result.GetValue(photoModel),
+                    PredictorThreads(result),
                     imageLimits.Read(result)
                 )
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
             : imageLimits.IsGiven(result)
                 ? throw new UsageException("Options --max-side and --max-megapixels limit photos; they need --faces.")
+            : threads.IsGiven(result) ? throw new UsageException("Option --threads scores photos; it needs --faces.")
             : Run(
                 ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)),
                 result.GetRequiredValue(data),
@@ -95,11 +98,18 @@ internal sealed class EvaluateCommand : Command
         );
     }
 
+    /// <summary>The photos the C# pipeline scores at once; null for the photo-model chain.</summary>
+    private int? PredictorThreads(ParseResult result) =>
+        !result.GetValue(photoModel) ? threads.Read(result)
+        : threads.IsGiven(result)
+            ? throw new UsageException("Option --threads sets the C# pipeline's photos at once, not --photo-model's.")
+        : null;
+
     private static int RunFaces(
         string modelPath,
         string dataPath,
         string? sheets,
-        bool throughPhotoModel,
+        int? threads,
         ImageDecodeLimits limits
     )
     {
@@ -107,9 +117,9 @@ internal sealed class EvaluateCommand : Command
         using var keypointModel = ml.Keypoints.LoadModel(modelPath);
         var photos = PhotoCsv.Load(dataPath);
         photos.RequireLayout(keypointModel.Layout, dataPath);
-        var scored = throughPhotoModel
-            ? ScoreThroughPhotoModel(ml, keypointModel, photos, limits)
-            : ScoreThroughPredictor(ml, keypointModel, photos, limits);
+        var scored = threads is { } count
+            ? ScoreThroughPredictor(ml, keypointModel, photos, (limits, count))
+            : ScoreThroughPhotoModel(ml, keypointModel, photos, limits);
         var metrics = PhotoFaceEvaluation.EvaluateKeypoints(keypointModel.Layout, scored);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"faces {metrics.Faces}"));
@@ -202,17 +212,23 @@ internal sealed class EvaluateCommand : Command
     private static List<(
         IReadOnlyList<float[]> Labels,
         IReadOnlyList<IReadOnlyList<float>> Predicted
-    )> ScoreThroughPredictor(MLContext ml, IKeypointModel keypointModel, PhotoCsv photos, ImageDecodeLimits limits)
+    )> ScoreThroughPredictor(
+        MLContext ml,
+        IKeypointModel keypointModel,
+        PhotoCsv photos,
+        (ImageDecodeLimits Limits, int Threads) scoring
+    )
     {
-        using var predictor = ml.Keypoints.Photos(keypointModel, new PhotoKeypointsOptions { ImageLimits = limits });
+        using var predictor = ml.Keypoints.Photos(keypointModel, PhotoThreadsOption.OneCoreEach(scoring.Limits));
+        var found = predictor.Predict([.. photos.Images.Select(photos.FullPath)], scoring.Threads);
         return
         [
-            .. photos.Images.Select(image =>
-                (
-                    (IReadOnlyList<float[]>)photos.Labels[image],
-                    (IReadOnlyList<IReadOnlyList<float>>)
-                        [.. predictor.Predict(photos.FullPath(image)).Select(f => f.Keypoints)]
-                )
+            .. photos.Images.Select(
+                (image, p) =>
+                    (
+                        (IReadOnlyList<float[]>)photos.Labels[image],
+                        (IReadOnlyList<IReadOnlyList<float>>)[.. found[p].Select(f => f.Keypoints)]
+                    )
             ),
         ];
     }

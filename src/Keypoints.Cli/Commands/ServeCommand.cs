@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Keypoints.Cli.Serving;
 using Keypoints.MLNet;
-using Keypoints.MLNet.Detection;
-using Keypoints.MLNet.Photos;
+using Keypoints.MLNet.Images;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.ML;
@@ -80,16 +79,8 @@ internal sealed class ServeCommand : Command
             throw new UsageException($"--port {port} is not a TCP port (0 to 65535).");
         var ml = new MLContext();
         using var keypointModel = ml.Keypoints.LoadModel(ModelArgument.Resolve(modelArgument));
-        // Requests run side by side, one core each: ONNX Runtime's own threads would only compete with the other
-        // requests'.
-        using var faces = ml.Keypoints.Photos(
-            keypointModel,
-            new PhotoKeypointsOptions
-            {
-                Detector = new FaceDetectorOptions { IntraOpThreads = 1 },
-                NetworkIntraOpThreads = 1,
-            }
-        );
+        // Requests run side by side, one core each.
+        using var faces = ml.Keypoints.Photos(keypointModel, PhotoThreadsOption.OneCoreEach(ImageDecodeLimits.Default));
         using var app = FaceServer.Create(
             faces,
             new ServedModel(keypointModel.Layout.Name, keypointModel.Metadata.Terms),

@@ -1,4 +1,6 @@
 using System.Drawing;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Keypoints.MLNet.Images;
 using Microsoft.ML.Data;
 
@@ -127,11 +129,23 @@ public sealed class RgbImage
         return new RgbImage(width, height, rgb);
     }
 
-    /// <summary>Copies RGBA pixels (4 bytes per pixel, no row padding), dropping alpha.</summary>
+    /// <summary>Copies RGBA pixels (4 bytes per pixel, no row padding), dropping alpha: four pixels at a time by a
+    /// byte shuffle, the last few one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static RgbImage FromRgba(int width, int height, ReadOnlySpan<byte> rgba)
     {
         byte[] rgb = new byte[width * height * 3];
-        for (int pixel = 0, source = 0, target = 0; pixel < width * height; pixel++, source += 4, target += 3)
+        // Each step writes 16 bytes (4 pixels, and 4 bytes that the next step overwrites), so the steps stop short of
+        // the end.
+        int shuffled = Math.Max(0, ((width * height) - 2) / 4 * 4);
+        var dropAlpha = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 255, 255, 255, 255);
+        for (int pixel = 0; pixel < shuffled; pixel += 4)
+            Vector128.Shuffle(Vector128.Create(rgba.Slice(pixel * 4, 16)), dropAlpha).CopyTo(rgb.AsSpan(pixel * 3));
+        for (
+            int pixel = shuffled, source = pixel * 4, target = pixel * 3;
+            pixel < width * height;
+            pixel++, source += 4, target += 3
+        )
         {
             rgb[target] = rgba[source];
             rgb[target + 1] = rgba[source + 1];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Keypoints.MLNet.Detection;
 
 namespace Keypoints.MLNet.Photos;
@@ -22,14 +23,14 @@ internal static class FaceCropSampler
         float scale = (float)(1 / frame.Scale);
         var columns = FilterTaps.Along(width, image.Width, scale, 0, (float)frame.Left, (float)(width * frame.Scale));
         var rows = FilterTaps.Along(height, image.Height, scale, 0, (float)frame.Top, (float)(height * frame.Scale));
-        float[] region = TentResampler.Resample(image, columns, rows);
-
         int plane = width * height;
-        for (int y = 0; y < height; y++)
+        float[] region = ArrayPool<float>.Shared.Rent(plane * 3);
+        try
         {
-            for (int x = 0; x < width; x++)
+            region.AsSpan(0, plane * 3).Clear();
+            TentResampler.Resample(image, columns, rows, region, width * 3);
+            for (int at = 0; at < plane; at++)
             {
-                int at = (y * width) + x;
                 float r = region[at * 3],
                     g = region[(at * 3) + 1],
                     b = region[(at * 3) + 2];
@@ -44,6 +45,10 @@ internal static class FaceCropSampler
                     input[(2 * plane) + at] = b;
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(region);
         }
     }
 }

@@ -69,7 +69,17 @@ public sealed class FaceKeypointsPredictor : IDisposable
             );
         }
 
-        detector = new FaceDetector(options.Detector);
+        (detector, network) = StartSessions(cnn, options);
+        inFlight = new InFlightScoring(ReleaseSessions);
+    }
+
+    /// <summary>Starts the detector's and the network's ONNX Runtime sessions side by side, on two threads
+    /// (decisions.md, "Photos side by side").</summary>
+    private static (FaceDetector, InferenceSession) StartSessions(KeypointCnnModel cnn, PhotoKeypointsOptions options)
+    {
+        (options.Detector ?? new FaceDetectorOptions()).Validate();
+        var detecting = Task.Run(() => new FaceDetector(options.Detector));
+        InferenceSession network;
         try
         {
             using var sessionOptions = new SessionOptions();
@@ -79,10 +89,24 @@ public sealed class FaceKeypointsPredictor : IDisposable
         }
         catch
         {
-            detector.Dispose();
+            // The network's failure is the one reported; the detector is released once it is made.
+            _ = detecting.ContinueWith(
+                made => made.Result.Dispose(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default
+            );
             throw;
         }
-        inFlight = new InFlightScoring(ReleaseSessions);
+        try
+        {
+            return (detecting.GetAwaiter().GetResult(), network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model's keypoint names, in the order of <see cref="PhotoFace.Keypoints"/>.</summary>
@@ -95,6 +119,25 @@ public sealed class FaceKeypointsPredictor : IDisposable
     /// <exception cref="InvalidDataException">The file is empty, not an image that can be decoded, over the limits
     /// (the message names the file, its declared size and the limits), truncated or corrupt.</exception>
     public IReadOnlyList<PhotoFace> Predict(string photoPath) => Predict(RgbImage.Load(photoPath, imageLimits));
+
+    /// <summary>Every face of each photo, one list per path in the order given, each as <see cref="Predict(string)"/>
+    /// gives it; up to <paramref name="threads"/> photos are decoded and scored at once, and the lists do not depend
+    /// on the thread count. For one core per photo, make the predictor with
+    /// <see cref="PhotoKeypointsOptions.NetworkIntraOpThreads"/> 1 (and the detector's default of one
+    /// thread).</summary>
+    /// <param name="photoPaths">The image files.</param>
+    /// <param name="threads">Photos scored at once, at least 1; 1 scores them one by one on the calling thread.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist: the first photo in order that fails, as
+    /// <see cref="Predict(string)"/> reports it; no photo after it is taken up once it fails.</exception>
+    /// <exception cref="InvalidDataException">A file cannot be decoded or is over the limits (the first that fails, as
+    /// above).</exception>
+    public IReadOnlyList<IReadOnlyList<PhotoFace>> Predict(IReadOnlyList<string> photoPaths, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(photoPaths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return OrderedPhotoLoop.Map(photoPaths, threads, (path, _) => Predict(path));
+    }
 
     /// <summary><see cref="Predict(string)"/>, adding the time of each stage to <paramref name="times"/> (the
     /// benchmark's view; the public overloads pass no timer and take no clock readings).</summary>

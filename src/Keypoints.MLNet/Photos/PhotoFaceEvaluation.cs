@@ -60,8 +60,8 @@ public static class PhotoFaceEvaluation
         foreach (var (labels, predicted) in photos)
         {
             photo++;
-            var (labelled, matched, predictedTaken, errors) = MatchPhoto(layout, labels, predicted);
-            cornerErrors.AddRange(CornerErrors(layout, labels, predicted, matched));
+            var (labelled, matched, predictedTaken, errors, pixelErrors) = MatchPhoto(layout, labels, predicted);
+            cornerErrors.AddRange(CornerErrors(layout, labels, pixelErrors, matched));
             for (int l = 0; l < labelled; l++)
                 outcomes.Add(new PhotoFaceOutcome(photo, l, matched[l], matched[l] < 0 ? double.NaN : errors[l]));
             for (int p = 0; p < predictedTaken.Length; p++)
@@ -80,12 +80,12 @@ public static class PhotoFaceEvaluation
         };
     }
 
-    /// <summary>Each matched face's mean point error over the distance between its labelled outer eye corners; none
-    /// when the layout has no outer corners or a face's are unlabelled.</summary>
+    /// <summary>Each matched face's mean point error (pixels) over the distance between its labelled outer eye corners;
+    /// none when the layout has no outer corners or a face's are unlabelled.</summary>
     private static IEnumerable<double> CornerErrors(
         KeypointLayout layout,
         IReadOnlyList<float[]> labels,
-        IReadOnlyList<IReadOnlyList<float>> predicted,
+        double[] pixelErrors,
         int[] matched
     )
     {
@@ -96,33 +96,37 @@ public static class PhotoFaceEvaluation
             float[] label = labels[l];
             double corners = Distance(label[2 * left], label[2 * left + 1], label[2 * right], label[2 * right + 1]);
             if (matched[l] >= 0 && corners > 0)
-                yield return MeanPointError(label, predicted[matched[l]]) / corners;
+                yield return pixelErrors[l] / corners;
         }
     }
 
     /// <summary>Matches one photo's detections to its labelled faces by eye midpoint, nearest first, within half the
     /// labelled inter-ocular distance: each label's detection (-1 when none), which detections were taken, and each
-    /// matched face's NME (0 for an unmatched one).</summary>
-    private static (int Labelled, int[] Matched, bool[] PredictedTaken, double[] Errors) MatchPhoto(
-        KeypointLayout layout,
-        IReadOnlyList<float[]> labels,
-        IReadOnlyList<IReadOnlyList<float>> predicted
-    )
+    /// matched face's NME and mean point error in pixels (0 for an unmatched one).</summary>
+    private static (
+        int Labelled,
+        int[] Matched,
+        bool[] PredictedTaken,
+        double[] Errors,
+        double[] PixelErrors
+    ) MatchPhoto(KeypointLayout layout, IReadOnlyList<float[]> labels, IReadOnlyList<IReadOnlyList<float>> predicted)
     {
         var labelled = labels.Select(l => LabelledEyes(layout, l)).ToArray();
         var midpoints = predicted.Select(p => PredictedMidpoint(layout, p)).ToArray();
         int[] matchOf = Enumerable.Repeat(-1, labelled.Length).ToArray();
         bool[] predictedTaken = new bool[midpoints.Length];
-        double[] errors = new double[labelled.Length];
+        double[] errors = new double[labelled.Length],
+            pixelErrors = new double[labelled.Length];
         foreach (var (_, l, p) in CandidatePairs(labelled, midpoints).OrderBy(pair => pair.Distance))
         {
             if (matchOf[l] >= 0 || predictedTaken[p])
                 continue;
             matchOf[l] = p;
             predictedTaken[p] = true;
-            errors[l] = MeanPointError(labels[l], predicted[p]) / labelled[l].InterOcularDistance;
+            pixelErrors[l] = MeanPointError(labels[l], predicted[p]);
+            errors[l] = pixelErrors[l] / labelled[l].InterOcularDistance;
         }
-        return (labelled.Length, matchOf, predictedTaken, errors);
+        return (labelled.Length, matchOf, predictedTaken, errors, pixelErrors);
     }
 
     private static List<(double Distance, int Label, int Predicted)> CandidatePairs(

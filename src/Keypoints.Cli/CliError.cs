@@ -28,8 +28,8 @@ internal sealed record CliError(string Message, int ExitCode)
         return error switch
         {
             UsageException => new CliError(OneLine(error.Message), 2),
-            // libtorch appends its C++ stack ("Exception raised from ...") on the lines after the message.
-            ExternalException => new CliError(OneLine(FirstLine(error.Message)), 1),
+            // libtorch appends its C++ stack on the lines after the message; where it was raised stays, for reports.
+            ExternalException => new CliError(OneLine(FirstLine(error.Message) + RaisedFrom(error.Message)), 1),
             IOException
             or UnauthorizedAccessException
             or InvalidDataException
@@ -67,6 +67,19 @@ internal sealed record CliError(string Message, int ExitCode)
         string trimmed = message.TrimStart();
         int end = trimmed.IndexOfAny(['\r', '\n']);
         return end < 0 ? trimmed : trimmed[..end];
+    }
+
+    /// <summary>" (raised from FUNCTION at FILE:LINE)" out of libtorch's line "Exception raised from FUNCTION at
+    /// FILE:LINE (most recent call first):", or empty when the message has none.</summary>
+    private static string RaisedFrom(string message)
+    {
+        const string marker = "Exception raised from ";
+        int start = message.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+            return "";
+        string line = FirstLine(message[(start + marker.Length)..]);
+        int end = line.IndexOf(" (most recent call first)", StringComparison.Ordinal);
+        return $" (raised from {(end < 0 ? line : line[..end])})";
     }
 
     // ArgumentOutOfRangeException puts "Actual value was ..." on a second line; scripts expect one error line.

@@ -70,14 +70,26 @@ public sealed class CliErrorTests
     }
 
     [Fact]
-    public void From_KeepsOnlyTheFirstLine_OfALibtorchError()
+    public void From_KeepsTheFirstLineAndWhereItWasRaised_OfALibtorchError()
     {
         var torch = new ExternalException(
             "shape '[2, 3]' is invalid for input of size 5\nException raised from infer_size_impl at "
                 + "aten/src/ATen/InferSize.h:48 (most recent call first):\nframe #0: ..."
         );
 
-        Assert.Equal("shape '[2, 3]' is invalid for input of size 5", CliError.From(torch)?.Message);
+        Assert.Equal(
+            "shape '[2, 3]' is invalid for input of size 5 "
+                + "(raised from infer_size_impl at aten/src/ATen/InferSize.h:48)",
+            CliError.From(torch)?.Message
+        );
+    }
+
+    [Fact]
+    public void From_KeepsTheFirstLine_OfALibtorchErrorThatDoesNotSayWhere()
+    {
+        var torch = new ExternalException("Expected false to be true, but got false.\n(no backtrace available)");
+
+        Assert.Equal("Expected false to be true, but got false.", CliError.From(torch)?.Message);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class KeypointTrainersCatalog
     public KeypointCnnTrainer Cnn(
         string featureColumnName = "Image",
         string labelColumnName = "Keypoints",
-        KeypointArchitecture architecture = KeypointArchitecture.ResNet18,
+        KeypointArchitecture architecture = KeypointArchitecture.ResNet18Integral,
         int maxEpochs = 150,
         IDataView? validationData = null
     ) =>

@@ -23,6 +23,7 @@ internal sealed class TrainCommand : Command
         "conv6",
         "resnet18",
         "resnet18-pretrained",
+        "resnet18-integral",
     ];
 
     private static readonly Dictionary<string, KeypointLoss> Losses = new(StringComparer.Ordinal)
@@ -82,9 +83,10 @@ internal sealed class TrainCommand : Command
     {
         Description =
             "The network: mlp, convnet3, nouri-dropout (Nouri's nets), conv2, conv6 (small plain CNNs), resnet18, "
-            + "resnet18-pretrained (ImageNet weights)",
+            + "resnet18-pretrained (ImageNet weights), resnet18-integral (heatmaps with a soft-argmax instead of the "
+            + "linear output)",
         HelpName = "NAME",
-        DefaultValueFactory = _ => "resnet18",
+        DefaultValueFactory = _ => "resnet18-integral",
     };
     private readonly Option<int?> frozenStages = new("--frozen-stages")
     {
@@ -102,7 +104,7 @@ internal sealed class TrainCommand : Command
     {
         Description =
             "The loss: l2 (squared error), l1 (absolute error) or wing (Feng et al.'s Wing loss, 10 px / 2 px)",
-        DefaultValueFactory = _ => "l2",
+        DefaultValueFactory = _ => "l1",
     };
     private readonly Option<int?> epochs = new("--epochs")
     {
@@ -528,7 +530,7 @@ internal sealed class TrainCommand : Command
         Console.WriteLine(
             $"training {(startFrom is null ? trainerOptions.Architecture.ToString() : "the model's network")} with "
                 + $"{trainerOptions.Schedule.Optimizer}"
-                + (trainerOptions.Loss == KeypointLoss.MeanSquaredError ? "" : $" and {trainerOptions.Loss} loss")
+                + $" and {trainerOptions.Loss} loss"
                 + $" on {dataPath}"
                 + (trainerOptions.Augmentation.IsEnabled ? " with augmentation" : "")
                 + (trainerOptions.Specialists.Enabled ? ", then specialists" : "")
@@ -737,6 +739,7 @@ internal sealed class TrainCommand : Command
             "conv6" => KeypointArchitecture.Conv6,
             "resnet18" => KeypointArchitecture.ResNet18,
             "resnet18-pretrained" => KeypointArchitecture.ResNet18Pretrained,
+            "resnet18-integral" => KeypointArchitecture.ResNet18Integral,
             _ => throw new UsageException($"Unknown --arch '{name}'; use {string.Join(", ", Architectures)}."),
         };
 

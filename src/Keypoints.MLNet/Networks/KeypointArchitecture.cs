@@ -37,4 +37,11 @@ public enum KeypointArchitecture
     /// images use the sum of the colour filters. <c>KeypointTrainingOptions.FrozenStages</c> can freeze its first
     /// layers. Any image of at least 32 x 32 pixels.</summary>
     ResNet18Pretrained,
+
+    /// <summary><see cref="ResNet18"/>'s trunk with integral regression (Sun et al., 2018) instead of the pooling and
+    /// the linear output: two steps that double the last stage's feature maps (nearest neighbour, conv 3x3 with 64
+    /// channels, batch norm, rectification), one heatmap per keypoint (a 1x1 convolution; 12 x 12 cells on 96 x 96
+    /// images), and each keypoint at its heatmap's soft-argmax, the mean cell position weighted by the heatmap's
+    /// softmax. Predictions stay inside the image. Any image of at least 32 x 32 pixels.</summary>
+    ResNet18Integral,
 }

@@ -42,6 +42,7 @@ internal static class NetworkFactory
             KeypointArchitecture.Conv2 => new Conv2(input, outputs),
             KeypointArchitecture.Conv6 => new Conv6(input, outputs),
             KeypointArchitecture.ResNet18 => new ResNet18(input, outputs),
+            KeypointArchitecture.ResNet18Integral => new ResNet18(input, outputs, integral: true),
             KeypointArchitecture.ResNet18Pretrained => new ResNet18Pretrained(
                 input,
                 outputs,

@@ -9,7 +9,9 @@ namespace Keypoints.MLNet.Networks;
 /// A ResNet-18-style network trained from scratch: a stem (conv 7x7 stride 2 with padding 3, batch norm,
 /// rectification, 3x3 max pooling stride 2 with padding 1), four stages of two <see cref="BasicBlock"/>s
 /// with 32, 64, 128 and 256 channels (the second to fourth start with stride 2), global average pooling
-/// and a linear output. On 96 x 96 grey faces the stages see 24, 12, 6 and 3 pixels square.
+/// and a linear output; or, as <see cref="KeypointArchitecture.ResNet18Integral"/>, an <see cref="IntegralHead"/> over
+/// the last stage instead of the pooling and the linear output. On 96 x 96 grey faces the stages see 24, 12, 6 and 3
+/// pixels square, and the integral head's heatmaps 12.
 /// </summary>
 /// <remarks>
 /// The channel counts are half those of ResNet-18 (64 to 512): a quarter of the multiply-adds and of the
@@ -22,12 +24,14 @@ internal sealed class ResNet18 : KeypointNetwork
     private readonly Conv2d stem;
     private readonly BatchNorm2d stemBn;
     private readonly ModuleList<BasicBlock> blocks;
-    private readonly Linear output;
+    private readonly Linear? output;
+    private readonly IntegralHead? integralHead;
 
     /// <summary>Creates the network for images of <paramref name="input"/> shape and <paramref name="outputs"/>
-    /// coordinates.</summary>
-    public ResNet18(NetworkInput input, int outputs)
-        : base(nameof(ResNet18), input, outputs)
+    /// coordinates, with the linear output or, when <paramref name="integral"/>, the <see
+    /// cref="IntegralHead"/>.</summary>
+    public ResNet18(NetworkInput input, int outputs, bool integral = false)
+        : base(integral ? nameof(KeypointArchitecture.ResNet18Integral) : nameof(ResNet18), input, outputs)
     {
         // The stem and three stride-2 stages divide the size by 32; smaller images would vanish.
         if (input.Height < 32 || input.Width < 32)
@@ -49,7 +53,16 @@ internal sealed class ResNet18 : KeypointNetwork
             channels = StageChannels[stage];
         }
         blocks = ModuleList(list.ToArray());
-        output = Linear(channels, outputs);
+        if (integral)
+        {
+            long height = Halve(Halve(Halve(Halve(Halve(input.Height)))));
+            long width = Halve(Halve(Halve(Halve(Halve(input.Width)))));
+            integralHead = new IntegralHead(channels, outputs / 2, height, width);
+        }
+        else
+        {
+            output = Linear(channels, outputs);
+        }
         RegisterComponents();
     }
 
@@ -57,8 +70,9 @@ internal sealed class ResNet18 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Features(input).mean([2, 3]);
-        return output.forward(x).MoveToOuterDisposeScope();
+        var features = Features(input);
+        var x = integralHead is null ? output!.forward(features.mean([2, 3])) : integralHead.forward(features);
+        return x.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -85,7 +99,13 @@ internal sealed class ResNet18 : KeypointNetwork
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
         for (int i = 0; i < blocks.Count; i++)
             x = blocks[i].ExportOnnx(graph, $"blocks.{i}", x);
+        if (integralHead is not null)
+            return integralHead.ExportOnnx(graph, "integral_head", x);
         x = OnnxLayerWriter.Flatten(graph, OnnxLayerWriter.GlobalAveragePool(graph, x));
-        return OnnxLayerWriter.Linear(graph, "output", output, x);
+        return OnnxLayerWriter.Linear(graph, "output", output!, x);
     }
+
+    /// <summary>The output size of a 3x3 (or 7x7 with padding 3) stride-2 layer with padding 1 for a side of
+    /// <paramref name="size"/>: the stem, the pooling and the three stride-2 stages each apply it.</summary>
+    private static long Halve(long size) => (size - 1) / 2 + 1;
 }

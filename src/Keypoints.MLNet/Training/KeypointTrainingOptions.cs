@@ -10,9 +10,9 @@ namespace Keypoints.MLNet.Training;
 /// validation, missing-label policy, seed and test-time flip, with the groups <see cref="Schedule"/>, <see
 /// cref="TimeBudget"/>,
 /// <see cref="Checkpoints"/>, <see cref="Specialists"/> and <see cref="Pretraining"/>. The defaults are the recommended
-/// recipe, the one <c>keypoints train</c> uses: <see cref="KeypointArchitecture.ResNet18"/>, the default augmentation
-/// with flips, test-time flip, Adam, a 30-minute budget (see <c>docs/decisions.md#training-recipe</c>); a smaller,
-/// faster run says so explicitly.
+/// recipe, the one <c>keypoints train</c> uses: <see cref="KeypointArchitecture.ResNet18Integral"/> with the absolute
+/// error, the default augmentation with flips, test-time flip, Adam, a 30-minute budget (see
+/// <c>docs/decisions.md#training-recipe</c>); a smaller, faster run says so explicitly.
 /// </summary>
 /// <remarks>
 /// This is the base of the estimators' nested <c>Options</c> (ML.NET's <c>OptionsBase</c> pattern): user code writes
@@ -42,8 +42,8 @@ public class KeypointTrainingOptions
     /// <summary>Image channels: 1 for grey (default), 3 for color.</summary>
     public int Channels { get; set; } = 1;
 
-    /// <summary>The network. Default <see cref="KeypointArchitecture.ResNet18"/>.</summary>
-    public KeypointArchitecture Architecture { get; set; } = KeypointArchitecture.ResNet18;
+    /// <summary>The network. Default <see cref="KeypointArchitecture.ResNet18Integral"/>.</summary>
+    public KeypointArchitecture Architecture { get; set; } = KeypointArchitecture.ResNet18Integral;
 
     /// <summary>With <see cref="KeypointArchitecture.ResNet18Pretrained"/>, keep the ImageNet weights of the stem
     /// (first convolution and its batch norm) and of the first this many of the four residual stages: they do not
@@ -99,8 +99,8 @@ public class KeypointTrainingOptions
     /// not closed under mirroring validates without it). Default on.</summary>
     public bool TestTimeFlip { get; set; } = true;
 
-    /// <summary>The loss the network trains with. Default <see cref="KeypointLoss.MeanSquaredError"/>.</summary>
-    public KeypointLoss Loss { get; set; } = KeypointLoss.MeanSquaredError;
+    /// <summary>The loss the network trains with. Default <see cref="KeypointLoss.MeanAbsoluteError"/>.</summary>
+    public KeypointLoss Loss { get; set; } = KeypointLoss.MeanAbsoluteError;
 
     /// <summary>The terms of use of the training data, which the model records (its metadata's
     /// <c>Terms</c>) so that whoever scores with it can read them, for example "Research use

@@ -15,7 +15,8 @@ public sealed class TrainDataCliTests
             Cli.Run("train", "--help").StandardOutput.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
         );
 
-        Assert.Contains("[default: resnet18]", help, StringComparison.Ordinal);
+        Assert.Contains("[default: resnet18-integral]", help, StringComparison.Ordinal);
+        Assert.Contains("[default: l1]", help, StringComparison.Ordinal);
         Assert.Contains("--no-augment", help, StringComparison.Ordinal);
         Assert.Contains("--no-tta", help, StringComparison.Ordinal);
         Assert.Contains("0 for no budget, so only --epochs ends the run [default: 30]", help, StringComparison.Ordinal);
@@ -60,7 +61,7 @@ public sealed class TrainDataCliTests
 
         Assert.True(trained.ExitCode == 0, trained.StandardOutput + trained.StandardError);
         Assert.Contains(
-            $"training Mlp with Adam on {first} + {second} without validation",
+            $"training Mlp with Adam and MeanAbsoluteError loss on {first} + {second} without validation",
             trained.StandardOutput,
             StringComparison.Ordinal
         );

@@ -24,6 +24,7 @@ public sealed class FineTuningTests(ITestOutputHelper output)
     [Theory]
     [InlineData(KeypointArchitecture.ConvNet3)]
     [InlineData(KeypointArchitecture.ResNet18)]
+    [InlineData(KeypointArchitecture.ResNet18Integral)]
     public void WeightsReadFromAModelWithTestTimeFlip_PredictWhatItsGraphPredicts(KeypointArchitecture architecture)
     {
         using var folder = new TempFolder();

@@ -84,6 +84,7 @@ public sealed class GoldenTrainingTests : IDisposable
         new()
         {
             Architecture = KeypointArchitecture.ConvNet3,
+            Loss = KeypointLoss.MeanSquaredError,
             Seed = 7,
             ValidationData = validation,
             FlipAugmentation = true,

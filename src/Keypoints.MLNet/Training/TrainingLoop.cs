@@ -201,6 +201,9 @@ internal sealed class TrainingLoop
             );
         }
 
+        // The squared error goes unnamed for the same reason: it was the only loss before the option existed.
+        if (options.Loss != KeypointLoss.MeanSquaredError)
+            fingerprint += $", {options.Loss} loss";
         if (startedFrom is not null)
             fingerprint += $", fine-tuned from {startedFrom}";
         return options.FrozenStages > 0

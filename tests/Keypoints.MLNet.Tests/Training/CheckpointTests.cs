@@ -92,8 +92,10 @@ public sealed class CheckpointTests : IDisposable
         );
     }
 
-    [TierFact(Needs.FaceData)]
-    public void Resume_RefusesACheckpointOfADifferentRun()
+    [TierTheory(Needs.FaceData)]
+    [InlineData("architecture")]
+    [InlineData("loss")]
+    public void Resume_RefusesACheckpointOfADifferentRun(string difference)
     {
         var ml = new MLContext();
         var data = SmallFaces.Training(ml, 64);
@@ -105,7 +107,10 @@ public sealed class CheckpointTests : IDisposable
         Assert.Empty(folder.GetFiles("*.tmp"));
 
         var other = Options(SmallFaces.Validation(ml, 8));
-        other.Architecture = KeypointArchitecture.Mlp;
+        if (difference == "loss")
+            other.Loss = KeypointLoss.Wing;
+        else
+            other.Architecture = KeypointArchitecture.Mlp;
         other.Checkpoints.Folder = folder.FullName;
         other.Checkpoints.Resume = true;
         var error = Assert.Throws<InvalidOperationException>(() => ml.Keypoints.Trainers.Cnn(other).Fit(data));

@@ -62,9 +62,8 @@ internal sealed class IntegralHead : Module<Tensor, Tensor>
         // The heatmap convolution reads contiguous NCHW: oneDNN's channels-last 1x1 convolution to 68 channels is wrong
         // (docs/decisions.md#channels-last-convolutions).
         var weights = functional.softmax(heatmaps.forward(x.contiguous()).flatten(2), -1);
-        var xs = weights.matmul(tensor(cellX, device: weights.device));
-        var ys = weights.matmul(tensor(cellY, device: weights.device));
-        return stack([xs, ys], 2).flatten(1).MoveToOuterDisposeScope();
+        var centres = stack([tensor(cellX, device: weights.device), tensor(cellY, device: weights.device)], 1);
+        return weights.matmul(centres).flatten(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Appends the head's nodes to <paramref name="graph"/>, naming weights after <paramref name="name"/>,

@@ -55,9 +55,12 @@ internal sealed class ResNet18 : KeypointNetwork
         blocks = ModuleList(list.ToArray());
         if (integral)
         {
-            long height = Halve(Halve(Halve(Halve(Halve(input.Height)))));
-            long width = Halve(Halve(Halve(Halve(Halve(input.Width)))));
-            integralHead = new IntegralHead(channels, outputs / 2, height, width);
+            integralHead = new IntegralHead(
+                channels,
+                outputs / 2,
+                LastStageSide(input.Height),
+                LastStageSide(input.Width)
+            );
         }
         else
         {
@@ -105,7 +108,12 @@ internal sealed class ResNet18 : KeypointNetwork
         return OnnxLayerWriter.Linear(graph, "output", output!, x);
     }
 
-    /// <summary>The output size of a 3x3 (or 7x7 with padding 3) stride-2 layer with padding 1 for a side of
-    /// <paramref name="size"/>: the stem, the pooling and the three stride-2 stages each apply it.</summary>
-    private static long Halve(long size) => (size - 1) / 2 + 1;
+    /// <summary>The last stage's height or width for an image side of <paramref name="side"/>: the stem, the pooling
+    /// and the three stride-2 stages each take a side <c>s</c> to <c>(s - 1) / 2 + 1</c>.</summary>
+    private static long LastStageSide(long side)
+    {
+        for (int layer = 0; layer < 5; layer++)
+            side = (side - 1) / 2 + 1;
+        return side;
+    }
 }

@@ -10,8 +10,8 @@ namespace Keypoints.MLNet.Networks;
 /// rectification, 3x3 max pooling stride 2 with padding 1), four stages of two <see cref="BasicBlock"/>s
 /// with 32, 64, 128 and 256 channels (the second to fourth start with stride 2), global average pooling
 /// and a linear output; or, as <see cref="KeypointArchitecture.ResNet18Integral"/>, an <see cref="IntegralHead"/> over
-/// the last <see cref="IntegralStages"/> stages instead of the pooling and the linear output. On 96 x 96 grey faces the
-/// stages see 24, 12, 6 and 3 pixels square, and the integral head's heatmaps 12.
+/// the last stage instead of the pooling and the linear output. On 96 x 96 grey faces the stages see 24, 12, 6 and 3
+/// pixels square, and the integral head's heatmaps 12.
 /// </summary>
 /// <remarks>
 /// The channel counts are half those of ResNet-18 (64 to 512): a quarter of the multiply-adds and of the
@@ -19,9 +19,6 @@ namespace Keypoints.MLNet.Networks;
 /// </remarks>
 internal sealed class ResNet18 : KeypointNetwork
 {
-    /// <summary>How many of the four stages, the deepest first, the integral head reads.</summary>
-    public const int IntegralStages = 3;
-
     private static readonly long[] StageChannels = [32, 64, 128, 256];
 
     private readonly Conv2d stem;
@@ -58,11 +55,11 @@ internal sealed class ResNet18 : KeypointNetwork
         blocks = ModuleList(list.ToArray());
         if (integral)
         {
-            int[] stages = Enumerable.Range(0, IntegralStages).Select(i => StageChannels.Length - 1 - i).ToArray();
             integralHead = new IntegralHead(
-                [.. stages.Select(stage => StageChannels[stage])],
-                [.. stages.Select(stage => (StageSide(input.Height, stage), StageSide(input.Width, stage)))],
-                outputs / 2
+                channels,
+                outputs / 2,
+                LastStageSide(input.Height),
+                LastStageSide(input.Width)
             );
         }
         else
@@ -76,28 +73,19 @@ internal sealed class ResNet18 : KeypointNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = integralHead is null
-            ? output!.forward(Features(input).mean([2, 3]))
-            : integralHead.Forward([.. StageOutputs(input).TakeLast(IntegralStages).Reverse()]);
+        var features = Features(input);
+        var x = integralHead is null ? output!.forward(features.mean([2, 3])) : integralHead.forward(features);
         return x.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
-    public override Tensor Features(Tensor input) => StageOutputs(input)[^1];
-
-    /// <summary>The output of each of the four stages, the shallowest first.</summary>
-    private List<Tensor> StageOutputs(Tensor input)
+    public override Tensor Features(Tensor input)
     {
         // In-place rectification: batch norm's backward pass needs its input, not its output.
         var x = functional.max_pool2d(stemBn.forward(stem.forward(input)).relu_(), 3, 2, 1);
-        var stages = new List<Tensor>();
-        for (int i = 0; i < blocks.Count; i++)
-        {
-            x = blocks[i].forward(x);
-            if (i % 2 == 1)
-                stages.Add(x);
-        }
-        return stages;
+        foreach (var block in blocks)
+            x = block.forward(x);
+        return x;
     }
 
     /// <inheritdoc/>
@@ -112,25 +100,19 @@ internal sealed class ResNet18 : KeypointNetwork
             OnnxLayerWriter.BatchNorm(graph, "stem_bn", stemBn, OnnxLayerWriter.Conv(graph, "stem", stem, input))
         );
         x = OnnxLayerWriter.MaxPool(graph, x, kernel: 3, stride: 2, padding: 1);
-        var stages = new List<string>();
         for (int i = 0; i < blocks.Count; i++)
-        {
             x = blocks[i].ExportOnnx(graph, $"blocks.{i}", x);
-            if (i % 2 == 1)
-                stages.Add(x);
-        }
         if (integralHead is not null)
-            return integralHead.ExportOnnx(graph, "integral_head", [.. stages.TakeLast(IntegralStages).Reverse()]);
+            return integralHead.ExportOnnx(graph, "integral_head", x);
         x = OnnxLayerWriter.Flatten(graph, OnnxLayerWriter.GlobalAveragePool(graph, x));
         return OnnxLayerWriter.Linear(graph, "output", output!, x);
     }
 
-    /// <summary>The height or width of stage <paramref name="stage"/> (0 to 3) for an image side of <paramref
-    /// name="side"/>: the stem, the pooling and the stride-2 stages each take a side <c>s</c> to <c>(s - 1) / 2 +
-    /// 1</c>.</summary>
-    private static long StageSide(long side, int stage)
+    /// <summary>The last stage's height or width for an image side of <paramref name="side"/>: the stem, the pooling
+    /// and the three stride-2 stages each take a side <c>s</c> to <c>(s - 1) / 2 + 1</c>.</summary>
+    private static long LastStageSide(long side)
     {
-        for (int layer = 0; layer < 2 + stage; layer++)
+        for (int layer = 0; layer < 5; layer++)
             side = (side - 1) / 2 + 1;
         return side;
     }

@@ -122,7 +122,7 @@ internal sealed class TrainCommand : Command
     };
     private readonly Option<int?> batchSize = new("--batch-size")
     {
-        Description = "Images per batch [default: 128]",
+        Description = "Images per batch [default: 32]",
         HelpName = "B",
     };
     private readonly Option<int?> seed = new("--seed")

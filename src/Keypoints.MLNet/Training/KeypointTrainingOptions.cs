@@ -11,7 +11,7 @@ namespace Keypoints.MLNet.Training;
 /// cref="TimeBudget"/>,
 /// <see cref="Checkpoints"/>, <see cref="Specialists"/> and <see cref="Pretraining"/>. The defaults are the recommended
 /// recipe, the one <c>keypoints train</c> uses: <see cref="KeypointArchitecture.ResNet18Integral"/> with the absolute
-/// error, the default augmentation with flips, test-time flip, Adam, a 30-minute budget (see
+/// error, the default augmentation with flips, test-time flip, Adam on batches of 32, a 30-minute budget (see
 /// <c>docs/decisions.md#training-recipe</c>); a smaller, faster run says so explicitly.
 /// </summary>
 /// <remarks>

@@ -1,4 +1,5 @@
 using Keypoints.MLNet.Tests.Tiers;
+using Keypoints.MLNet.Training;
 
 namespace Keypoints.MLNet.Tests.Cli;
 
@@ -20,6 +21,11 @@ public sealed class TrainDataCliTests
         Assert.Contains("--no-augment", help, StringComparison.Ordinal);
         Assert.Contains("--no-tta", help, StringComparison.Ordinal);
         Assert.Contains("0 for no budget, so only --epochs ends the run [default: 30]", help, StringComparison.Ordinal);
+        Assert.Contains(
+            $"Images per batch [default: {new ScheduleOptions().BatchSize}]",
+            help,
+            StringComparison.Ordinal
+        );
     }
 
     [TierFact(Needs.FaceData)]

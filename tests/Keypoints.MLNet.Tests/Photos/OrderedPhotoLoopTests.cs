@@ -43,7 +43,11 @@ public sealed class OrderedPhotoLoopTests
                 // A later photo fails quickly, an earlier one slowly: the earlier one is still the one reported. The
                 // photos after the failing ones are slow, so that a thread that took one before the failure was seen
                 // cannot start another while the failing thread is descheduled on a loaded machine.
-                Thread.Sleep(index == 7 ? 50 : index > 9 ? 100 : 1);
+                Thread.Sleep(
+                    index == 7 ? 50
+                    : index > 9 ? 100
+                    : 1
+                );
                 return index is 7 or 9 ? throw new InvalidDataException(photo) : index;
             }));
 

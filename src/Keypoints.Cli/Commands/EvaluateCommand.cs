@@ -53,6 +53,12 @@ internal sealed class EvaluateCommand : Command
             "(with --faces) Score through the ML.NET photo model that photo-model saves (one ONNX graph in ML.NET's "
             + "own transformers) instead of the C# pipeline of faces",
     };
+    private readonly Option<bool> noTestTimeFlip = new("--no-tta")
+    {
+        Description =
+            "Score each face once, without the model's test-time flip (averaging with the mirrored face's "
+            + "prediction): what the flip gives is the difference with a run without this option",
+    };
     private readonly ImageLimitOptions imageLimits = new(ImageDecodeLimits.Default, "photo (with --faces)");
     private readonly PhotoThreadsOption threads = new("(with --faces, not --photo-model) ");
 
@@ -74,6 +80,7 @@ internal sealed class EvaluateCommand : Command
         Options.Add(sheet);
         Options.Add(faces);
         Options.Add(photoModel);
+        Options.Add(noTestTimeFlip);
         imageLimits.AddTo(this);
         threads.AddTo(this);
         SetAction(result =>
@@ -83,7 +90,8 @@ internal sealed class EvaluateCommand : Command
                     result.GetRequiredValue(data),
                     result.GetValue(sheet),
                     PredictorThreads(result),
-                    imageLimits.Read(result)
+                    imageLimits.Read(result),
+                    result.GetValue(noTestTimeFlip)
                 )
             : result.GetValue(photoModel)
                 ? throw new UsageException("Option --photo-model scores photos; it needs --faces.")
@@ -93,7 +101,8 @@ internal sealed class EvaluateCommand : Command
             : Run(
                 ModelArgument.ResolveFittingData(result.GetValue(model), result.GetRequiredValue(data)),
                 result.GetRequiredValue(data),
-                result.GetValue(sheet)
+                result.GetValue(sheet),
+                result.GetValue(noTestTimeFlip)
             )
         );
     }
@@ -110,11 +119,12 @@ internal sealed class EvaluateCommand : Command
         string dataPath,
         string? sheets,
         int? threads,
-        ImageDecodeLimits limits
+        ImageDecodeLimits limits,
+        bool withoutFlip
     )
     {
         var ml = new MLContext();
-        using var keypointModel = ml.Keypoints.LoadModel(modelPath);
+        using var keypointModel = Load(ml, modelPath, withoutFlip);
         var photos = PhotoCsv.Load(dataPath);
         photos.RequireLayout(keypointModel.Layout, dataPath);
         var scored = threads is { } count
@@ -257,7 +267,17 @@ internal sealed class EvaluateCommand : Command
         return scored;
     }
 
-    private static int Run(string modelPath, string dataPath, string? sheets)
+    /// <summary>Loads the model, without its test-time flip when <paramref name="withoutFlip"/> says so.</summary>
+    private static IKeypointModel Load(MLContext ml, string modelPath, bool withoutFlip)
+    {
+        var loaded = ml.Keypoints.LoadModel(modelPath);
+        if (!withoutFlip || !loaded.Metadata.TestTimeFlip)
+            return loaded;
+        using (loaded)
+            return loaded.WithTestTimeFlip(false);
+    }
+
+    private static int Run(string modelPath, string dataPath, string? sheets, bool withoutFlip)
     {
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
@@ -266,7 +286,7 @@ internal sealed class EvaluateCommand : Command
         var file = KeypointDataFile.Load(ml, dataPath);
         if (sheets is not null && !file.IsImageFiles)
             throw new UsageException("Option --sheet needs a CSV of image files (first column 'image').");
-        using var model = ml.Keypoints.LoadModel(modelPath);
+        using var model = Load(ml, modelPath, withoutFlip);
         ModelKind.RequireMatch(model, file, modelPath, dataPath);
         var scored = model.Transform(file.Data);
         var metrics = ml.Keypoints.Evaluate(scored, file.Layout);

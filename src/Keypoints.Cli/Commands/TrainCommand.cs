@@ -352,17 +352,15 @@ internal sealed class TrainCommand : Command
         }
 
         var (model, network) = progress.Run(() => Fit(ml, trainerOptions, trainingData, input.Size));
-        using var disposeModel = (IDisposable)model;
+        using var disposeModel = model;
         SaveAtomically(ml, model, trainingData.Data.Schema, outputPath);
         PrintResults(outputPath, trainerOptions, network);
         if (validationData is not null)
         {
             PrintValidation(ml, model, validationData, "validation of the saved model");
-            // An image-file model chains the network with the image pipeline; only a bare network can be rebuilt
-            // without the flip.
-            if (network.TestTimeFlip && !trainingData.IsImageFiles)
+            if (network.TestTimeFlip)
             {
-                using var withoutFlip = network.WithTestTimeFlip(false);
+                using var withoutFlip = model.WithTestTimeFlip(false);
                 PrintValidation(ml, withoutFlip, validationData, "the same networks without test-time flip");
             }
         }
@@ -591,7 +589,7 @@ internal sealed class TrainCommand : Command
 
     /// <summary>Trains on a Kaggle CSV, or on image files resized to <paramref name="inputSize"/> pixels
     /// square.</summary>
-    private static (ITransformer Model, KeypointCnnModel Network) Fit(
+    private static (IKeypointModel Model, KeypointCnnModel Network) Fit(
         MLContext ml,
         KeypointCnnTrainer.Options trainerOptions,
         KeypointDataFile data,

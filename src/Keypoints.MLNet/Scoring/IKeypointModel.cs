@@ -25,6 +25,12 @@ public interface IKeypointModel : ITransformer, IDisposable
     /// <param name="terms">The terms, one sentence, or null.</param>
     IKeypointModel WithTerms(string? terms);
 
+    /// <summary>The same networks scored with test-time flip averaging on or off (<see
+    /// cref="KeypointModelMetadata.TestTimeFlip"/>), for example to measure what the flip gives; the returned model is
+    /// independent of this one.</summary>
+    /// <param name="enabled">Whether the returned model averages each prediction with the mirrored face's.</param>
+    IKeypointModel WithTestTimeFlip(bool enabled);
+
     /// <summary>Writes the standalone ONNX keypoint graph, with the metadata record inside, to <paramref
     /// name="path"/>.</summary>
     void ExportOnnx(string path);

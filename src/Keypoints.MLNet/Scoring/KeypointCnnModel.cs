@@ -98,6 +98,9 @@ public sealed class KeypointCnnModel : IKeypointModel
         return new KeypointCnnModel(mlContext, switched, metadata);
     }
 
+    /// <inheritdoc/>
+    IKeypointModel IKeypointModel.WithTestTimeFlip(bool enabled) => WithTestTimeFlip(enabled);
+
     /// <summary>The same model with <paramref name="terms"/> as the terms its metadata record names (<see
     /// cref="KeypointModelMetadata.Terms"/>), for example to export a model with the terms of its training data. The
     /// returned model is independent of this one (dispose each).</summary>

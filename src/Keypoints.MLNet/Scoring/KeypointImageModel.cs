@@ -62,6 +62,13 @@ public sealed class KeypointImageModel : IKeypointModel
     /// <inheritdoc/>
     IKeypointModel IKeypointModel.WithTerms(string? terms) => WithTerms(terms);
 
+    /// <summary>The same model with the network's test-time flip on or off; see <see
+    /// cref="KeypointCnnModel.WithTestTimeFlip(bool)"/>.</summary>
+    public KeypointImageModel WithTestTimeFlip(bool enabled) => Create(mlContext, Network.WithTestTimeFlip(enabled));
+
+    /// <inheritdoc/>
+    IKeypointModel IKeypointModel.WithTestTimeFlip(bool enabled) => WithTestTimeFlip(enabled);
+
     /// <summary>Writes the network's standalone ONNX graph (pixels of the resized image in, coordinates in the resized
     /// frame out, the metadata record inside); see <see cref="KeypointCnnModel.ExportOnnx(string)"/>.</summary>
     public void ExportOnnx(string path) => Network.ExportOnnx(path);

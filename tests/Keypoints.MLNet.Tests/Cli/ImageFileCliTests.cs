@@ -35,6 +35,35 @@ public sealed class ImageFileCliTests(ImageFileCliFixture fixture) : IClassFixtu
     }
 
     [TierFact(Needs.FaceData)]
+    public void TrainAndEvaluate_MeasureTheModelWithAndWithoutTestTimeFlip_Alike()
+    {
+        string withFlip = RmseAfter(fixture.TrainOutput, "validation of the saved model: ");
+        string withoutFlip = RmseAfter(fixture.TrainOutput, "the same networks without test-time flip: ");
+        var evaluated = Cli.Run("evaluate", "--model", fixture.ModelPath, "--data", fixture.ValidationCsv);
+        var evaluatedWithout = Cli.Run(
+            "evaluate",
+            "--model",
+            fixture.ModelPath,
+            "--data",
+            fixture.ValidationCsv,
+            "--no-tta"
+        );
+
+        Assert.True(evaluatedWithout.ExitCode == 0, evaluatedWithout.StandardOutput + evaluatedWithout.StandardError);
+        Assert.NotEqual(withFlip, withoutFlip);
+        Assert.Equal(withFlip, RmseAfter(evaluated.StandardOutput, ""));
+        Assert.Equal(withoutFlip, RmseAfter(evaluatedWithout.StandardOutput, ""));
+    }
+
+    /// <summary>The RMSE figure of the line that starts with <paramref name="prefix"/> and "RMSE ".</summary>
+    private static string RmseAfter(string output, string prefix) =>
+        Assert
+            .Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l =>
+                l.StartsWith(prefix + "RMSE ", StringComparison.Ordinal)
+            )[(prefix.Length + 5)..]
+            .Split(' ')[0];
+
+    [TierFact(Needs.FaceData)]
     public void Info_DescribesTheImageFileModel_ItsLayoutAndInputSize()
     {
         var result = Cli.Run("info", "--model", fixture.ModelPath);

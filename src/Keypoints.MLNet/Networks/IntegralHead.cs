@@ -62,6 +62,7 @@ internal sealed class IntegralHead : Module<Tensor, Tensor>
         // The heatmap convolution reads contiguous NCHW: oneDNN's channels-last 1x1 convolution to 68 channels is wrong
         // (docs/decisions.md#channels-last-convolutions).
         var weights = functional.softmax(heatmaps.forward(x.contiguous()).flatten(2), -1);
+        // Made on each call rather than kept as a buffer: docs/decisions.md#integral-head.
         var centres = stack([tensor(cellX, device: weights.device), tensor(cellY, device: weights.device)], 1);
         return weights.matmul(centres).flatten(1).MoveToOuterDisposeScope();
     }

@@ -56,8 +56,8 @@ internal sealed class EvaluateCommand : Command
     private readonly Option<bool> noTestTimeFlip = new("--no-tta")
     {
         Description =
-            "Score each face once, without the model's test-time flip (averaging with the mirrored face's "
-            + "prediction): what the flip gives is the difference with a run without this option",
+            "Score each face once, without the model's test-time flip (the average with the mirrored face's "
+            + "prediction), to measure what the flip gives",
     };
     private readonly ImageLimitOptions imageLimits = new(ImageDecodeLimits.Default, "photo (with --faces)");
     private readonly PhotoThreadsOption threads = new("(with --faces, not --photo-model) ");
